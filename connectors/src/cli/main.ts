@@ -1,0 +1,37 @@
+import type { CliIo, CommandModule } from './cli-io.ts';
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** Every sub-command of `boucle`, loaded lazily so one command's dependencies never slow another. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return [
+    'Usage: boucle <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'boucle <command> --help for details.',
+  ].join('\n');
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    io.stderr.write(`boucle: unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  return command.run(rest, io);
+}

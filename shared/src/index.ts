@@ -1,0 +1,1 @@
+export const BOUCLE_TAG_PREFIX = 'boucle_';
