@@ -6,7 +6,12 @@ interface CommandEntry {
 }
 
 /** Every sub-command of `boucle`, loaded lazily so one command's dependencies never slow another. */
-export const COMMANDS: Readonly<Record<string, CommandEntry>> = {};
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  emulate: {
+    summary: 'Start a local stand-in for Salesforce, Zendesk or the Zendesk agent frame.',
+    load: () => import('./emulate-command.ts'),
+  },
+};
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -1,0 +1,39 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './cli-io.ts';
+import { runCli } from './main.ts';
+
+function captureIo(): { io: CliIo; stdout: () => string; stderr: () => string } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return {
+    io: { stdin: new PassThrough(), stdout: out, stderr: err, env: {}, cwd: process.cwd() },
+    stdout: () => stdout,
+    stderr: () => stderr,
+  };
+}
+
+describe('boucle', () => {
+  it('lists its commands on --help', async () => {
+    const { io, stdout } = captureIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(stdout()).toContain('emulate');
+  });
+
+  it('refuses an unknown command and says which exist', async () => {
+    const { io, stderr } = captureIo();
+    expect(await runCli(['frobnicate'], io)).toBe(2);
+    expect(stderr()).toContain('unknown command "frobnicate"');
+    expect(stderr()).toContain('emulate');
+  });
+
+  it('refuses a bad port before starting anything', async () => {
+    const { io, stderr } = captureIo();
+    expect(await runCli(['emulate', 'nothing', '--port', 'x'], io)).toBe(2);
+    expect(stderr()).toContain('name one of');
+  });
+});
