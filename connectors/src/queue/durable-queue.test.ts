@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { DurableQueue, computeBackoffMs } from './durable-queue.ts';
+import { openLocalDatabase } from './local-database.ts';
+import { QUEUE_MIGRATIONS } from './queue-schema.ts';
+import { PermanentEventError, startQueueWorkers } from './queue-workers.ts';
+
+function makeQueue(start = new Date('2026-11-22T10:00:00Z')) {
+  let now = start.getTime();
+  const db = openLocalDatabase(':memory:', QUEUE_MIGRATIONS);
+  const queue = new DurableQueue(db, {
+    clock: () => new Date(now),
+    retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 },
+  });
+  return { queue, db, advance: (ms: number) => (now += ms) };
+}
+
+describe('DurableQueue', () => {
+  it('accepts an event once and recognises its duplicate and its replayed signature', async () => {
+    const { queue } = makeQueue();
+    const [first, again, replay] = await Promise.all([
+      queue.enqueue({ idempotencyKey: 'a', kind: 'k', payload: { n: 1 }, signature: 'sig-1' }),
+      queue.enqueue({ idempotencyKey: 'a', kind: 'k', payload: { n: 1 }, signature: 'sig-2' }),
+      queue.enqueue({ idempotencyKey: 'b', kind: 'k', payload: { n: 1 }, signature: 'sig-1' }),
+    ]);
+    expect(first).toEqual({ outcome: 'accepted', id: 1 });
+    expect(again).toEqual({ outcome: 'duplicate', id: 1 });
+    expect(replay).toEqual({ outcome: 'replay' });
+    expect(queue.depth()).toBe(1);
+  });
+
+  it('never hands out two events of one group at once, and keeps their order', async () => {
+    const { queue } = makeQueue();
+    await Promise.all([
+      queue.enqueue({ idempotencyKey: '1', kind: 'k', groupKey: 't1', payload: 1 }),
+      queue.enqueue({ idempotencyKey: '2', kind: 'k', groupKey: 't1', payload: 2 }),
+      queue.enqueue({ idempotencyKey: '3', kind: 'k', groupKey: 't2', payload: 3 }),
+    ]);
+    const claimed = queue.claim(10, 1000);
+    expect(claimed.map((event) => event.payload)).toEqual([1, 3]);
+    expect(queue.claim(10, 1000)).toEqual([]);
+    queue.complete(claimed[0]!.id);
+    expect(queue.claim(10, 1000).map((event) => event.payload)).toEqual([2]);
+  });
+
+  it('retries with backoff, then dead-letters, and `retryDead` brings it back', async () => {
+    const { queue, advance } = makeQueue();
+    await queue.enqueue({ idempotencyKey: 'x', kind: 'k', payload: null });
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const [event] = queue.claim(1, 1000);
+      expect(event?.attempts).toBe(attempt);
+      expect(queue.fail(event!, 'boom')).toBe(attempt < 3 ? 'retry' : 'dead');
+      expect(queue.claim(1, 1000)).toEqual([]);
+      advance(computeBackoffMs(attempt, queue.retryPolicy));
+    }
+    expect(queue.listDead().map((event) => event.lastError)).toEqual(['boom']);
+    expect(queue.retryDead()).toBe(1);
+    expect(queue.claim(1, 1000)).toHaveLength(1);
+  });
+
+  it('releases leases left by a crashed run', async () => {
+    const { queue } = makeQueue();
+    await queue.enqueue({ idempotencyKey: 'x', kind: 'k', payload: null });
+    expect(queue.claim(1, 60_000)).toHaveLength(1);
+    expect(queue.claim(1, 60_000)).toHaveLength(0);
+    expect(queue.releaseAllLeases()).toBe(1);
+    expect(queue.claim(1, 60_000)).toHaveLength(1);
+  });
+
+  it('computes exponential backoff with a cap', () => {
+    const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect([1, 2, 3, 4, 5].map((n) => computeBackoffMs(n, policy))).toEqual([100, 200, 400, 800, 1000]);
+  });
+});
+
+describe('startQueueWorkers', () => {
+  it('processes every event, retries a failure and dead-letters a permanent one', async () => {
+    const { queue } = makeQueue(new Date());
+    const seen: string[] = [];
+    let failures = 0;
+    const dead: number[] = [];
+    for (const key of ['ok-1', 'flaky', 'bad', 'ok-2'])
+      await queue.enqueue({ idempotencyKey: key, kind: 'k', payload: key });
+    const workers = startQueueWorkers({
+      queue,
+      concurrency: 2,
+      pollMs: 5,
+      handle: (event) => {
+        const key = event.payload as string;
+        if (key === 'bad') return Promise.reject(new PermanentEventError('bad payload'));
+        if (key === 'flaky' && failures === 0) {
+          failures += 1;
+          return Promise.reject(new Error('temporarily down'));
+        }
+        seen.push(key);
+        return Promise.resolve();
+      },
+      events: { deadLettered: (event) => dead.push(event.id) },
+    });
+    await workers.idle();
+    await workers.stop();
+    expect(seen.sort()).toEqual(['ok-1', 'ok-2']);
+    expect(dead).toHaveLength(1);
+    expect(queue.countByStatus()).toMatchObject({ done: 2, dead: 1, pending: 1 });
+  });
+});

@@ -1,0 +1,276 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+export type QueueStatus = 'pending' | 'processing' | 'done' | 'dead';
+
+export interface NewQueueEvent {
+  /** Same key twice = same event: the second is recognised as a duplicate and never applied again. */
+  readonly idempotencyKey: string;
+  readonly kind: string;
+  /** Events of one group (e.g. one ticket) are never processed at the same time. */
+  readonly groupKey?: string | null;
+  readonly payload: unknown;
+  /** A webhook's signature: the same signature twice is a replayed request. */
+  readonly signature?: string | null;
+}
+
+export type EnqueueOutcome =
+  | { readonly outcome: 'accepted'; readonly id: number }
+  | { readonly outcome: 'duplicate'; readonly id: number }
+  | { readonly outcome: 'replay' };
+
+export interface QueueEvent {
+  readonly id: number;
+  readonly idempotencyKey: string;
+  readonly kind: string;
+  readonly groupKey: string | null;
+  readonly payload: unknown;
+  readonly status: QueueStatus;
+  readonly attempts: number;
+  readonly acceptedAt: Date;
+  readonly availableAt: Date;
+  readonly lastError: string | null;
+}
+
+export interface RetryPolicy {
+  /** After this many failed attempts the event goes to the dead-letter list. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60_000,
+};
+
+/** Exponential backoff: base, 2·base, 4·base… capped. */
+export function computeBackoffMs(attempts: number, policy: RetryPolicy): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+}
+
+interface Row {
+  id: number;
+  idempotency_key: string;
+  kind: string;
+  group_key: string | null;
+  payload: string;
+  status: QueueStatus;
+  attempts: number;
+  accepted_at: number;
+  available_at: number;
+  last_error: string | null;
+}
+
+function toEvent(row: Row): QueueEvent {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    kind: row.kind,
+    groupKey: row.group_key,
+    payload: JSON.parse(row.payload) as unknown,
+    status: row.status,
+    attempts: row.attempts,
+    acceptedAt: new Date(row.accepted_at),
+    availableAt: new Date(row.available_at),
+    lastError: row.last_error,
+  };
+}
+
+interface Pending {
+  readonly event: NewQueueEvent;
+  readonly resolve: (outcome: EnqueueOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A durable, at-least-once queue in SQLite. `enqueue` resolves only once the event is committed (group commit:
+ * every event that arrived in the same turn of the event loop shares one transaction and one fsync).
+ */
+export class DurableQueue {
+  readonly #db: DatabaseSync;
+  readonly #clock: () => Date;
+  readonly #policy: RetryPolicy;
+  #pending: Pending[] = [];
+  #flushScheduled = false;
+  readonly #insert: StatementSync;
+  readonly #byKey: StatementSync;
+  readonly #bySignature: StatementSync;
+  readonly #claim: StatementSync;
+  readonly #complete: StatementSync;
+  readonly #fail: StatementSync;
+
+  constructor(db: DatabaseSync, options: { clock?: () => Date; retry?: RetryPolicy } = {}) {
+    this.#db = db;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#insert = db.prepare(
+      `INSERT INTO boucle_queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    );
+    this.#byKey = db.prepare('SELECT id FROM boucle_queue_events WHERE idempotency_key = ?');
+    this.#bySignature = db.prepare('SELECT id FROM boucle_queue_events WHERE signature = ?');
+    this.#claim = db.prepare(
+      `UPDATE boucle_queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
+       WHERE id IN (
+         SELECT e.id FROM boucle_queue_events e
+         WHERE e.status = 'pending' AND e.available_at <= ?
+           AND (e.group_key IS NULL OR NOT EXISTS (
+             SELECT 1 FROM boucle_queue_events b WHERE b.group_key = e.group_key AND b.status = 'processing'
+                                                      AND b.lease_until > ?))
+           AND (e.group_key IS NULL OR e.id = (
+             SELECT MIN(f.id) FROM boucle_queue_events f WHERE f.group_key = e.group_key AND f.status = 'pending'))
+         ORDER BY e.id LIMIT ?)
+       RETURNING *`,
+    );
+    this.#complete = db.prepare(
+      `UPDATE boucle_queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`,
+    );
+    this.#fail = db.prepare(
+      `UPDATE boucle_queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`,
+    );
+  }
+
+  get retryPolicy(): RetryPolicy {
+    return this.#policy;
+  }
+
+  enqueue(event: NewQueueEvent): Promise<EnqueueOutcome> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ event, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Commits every waiting event in one transaction, then answers each caller. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const outcomes: EnqueueOutcome[] = [];
+    const now = this.#clock().getTime();
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const { event } of batch) outcomes.push(this.#insertOne(event, now));
+        this.#db.exec('COMMIT');
+      } catch (error) {
+        this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+      return;
+    }
+    batch.forEach((waiter, index) => waiter.resolve(outcomes[index]!));
+  }
+
+  #insertOne(event: NewQueueEvent, now: number): EnqueueOutcome {
+    const signature = event.signature ?? null;
+    if (signature !== null && this.#bySignature.get(signature) !== undefined) return { outcome: 'replay' };
+    const inserted = this.#insert.get(
+      event.idempotencyKey,
+      event.kind,
+      event.groupKey ?? null,
+      JSON.stringify(event.payload),
+      signature,
+      now,
+      now,
+    ) as { id: number } | undefined;
+    if (inserted !== undefined) return { outcome: 'accepted', id: inserted.id };
+    const existing = this.#byKey.get(event.idempotencyKey) as { id: number };
+    return { outcome: 'duplicate', id: existing.id };
+  }
+
+  /** Leases up to `limit` ready events (one per group) for `leaseMs`. */
+  claim(limit: number, leaseMs: number): QueueEvent[] {
+    const now = this.#clock().getTime();
+    const rows = this.#claim.all(now + leaseMs, now, now, limit) as unknown as Row[];
+    return rows.sort((a, b) => a.id - b.id).map(toEvent);
+  }
+
+  complete(id: number): void {
+    this.#complete.run(this.#clock().getTime(), id);
+  }
+
+  /** Schedules a retry with backoff, or dead-letters the event when its attempts are spent or `permanent`. */
+  fail(event: QueueEvent, error: string, permanent = false): 'retry' | 'dead' {
+    const now = this.#clock().getTime();
+    const dead = permanent || event.attempts >= this.#policy.maxAttempts;
+    const availableAt = dead ? now : now + computeBackoffMs(event.attempts, this.#policy);
+    this.#fail.run(dead ? 'dead' : 'pending', availableAt, error.slice(0, 2000), event.id);
+    return dead ? 'dead' : 'retry';
+  }
+
+  /** After a crash: leases held by a previous run of this service are void. */
+  releaseAllLeases(): number {
+    const result = this.#db
+      .prepare(
+        `UPDATE boucle_queue_events SET status = 'pending', lease_until = NULL WHERE status = 'processing'`,
+      )
+      .run();
+    return Number(result.changes);
+  }
+
+  /** Events that are not done yet (pending or processing). */
+  depth(): number {
+    const row = this.#db
+      .prepare(`SELECT COUNT(*) AS n FROM boucle_queue_events WHERE status IN ('pending', 'processing')`)
+      .get() as { n: number };
+    return row.n;
+  }
+
+  countByStatus(): Record<QueueStatus, number> {
+    const counts: Record<QueueStatus, number> = { pending: 0, processing: 0, done: 0, dead: 0 };
+    const rows = this.#db
+      .prepare('SELECT status, COUNT(*) AS n FROM boucle_queue_events GROUP BY status')
+      .all() as {
+      status: QueueStatus;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  listDead(limit = 100): QueueEvent[] {
+    const rows = this.#db
+      .prepare(`SELECT * FROM boucle_queue_events WHERE status = 'dead' ORDER BY id LIMIT ?`)
+      .all(limit) as unknown as Row[];
+    return rows.map(toEvent);
+  }
+
+  /** Puts dead-lettered events back in the queue with fresh attempts. `ids` absent: every dead event. */
+  retryDead(ids?: readonly number[]): number {
+    const now = this.#clock().getTime();
+    if (ids === undefined) {
+      const result = this.#db
+        .prepare(
+          `UPDATE boucle_queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead'`,
+        )
+        .run(now);
+      return Number(result.changes);
+    }
+    const statement = this.#db.prepare(
+      `UPDATE boucle_queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead' AND id = ?`,
+    );
+    let changed = 0;
+    for (const id of ids) changed += Number(statement.run(now, id).changes);
+    return changed;
+  }
+
+  get(id: number): QueueEvent | undefined {
+    const row = this.#db.prepare('SELECT * FROM boucle_queue_events WHERE id = ?').get(id) as Row | undefined;
+    return row === undefined ? undefined : toEvent(row);
+  }
+
+  /** Resolves once every event handed to `enqueue` so far is committed. */
+  async drainWrites(): Promise<void> {
+    while (this.#pending.length > 0 || this.#flushScheduled) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
