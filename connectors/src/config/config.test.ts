@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDotEnv } from './config.ts';
+import { salesforceSection } from './salesforce.ts';
+import { storeSection } from './store.ts';
+import { syncSection } from './sync.ts';
+import { zendeskSection } from './zendesk.ts';
+
+const sections = {
+  salesforce: salesforceSection,
+  zendesk: zendeskSection,
+  sync: syncSection,
+  store: storeSection,
+};
+
+const good = {
+  SALESFORCE_LOGIN_URL: 'http://127.0.0.1:1234/',
+  SALESFORCE_AUTH: 'client_credentials',
+  SALESFORCE_CLIENT_ID: 'id',
+  SALESFORCE_CLIENT_SECRET: 'secret',
+  ZENDESK_URL: 'http://127.0.0.1:5678',
+  ZENDESK_EMAIL: 'admin@example.com',
+  ZENDESK_API_TOKEN: 'token',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(sections, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.key);
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('parses a good environment with defaults', () => {
+    const config = loadConfig(sections, good);
+    expect(config.salesforce.loginUrl).toBe('http://127.0.0.1:1234');
+    expect(config.salesforce.apiVersion).toBe('62.0');
+    expect(config.salesforce.auth).toEqual({
+      kind: 'client_credentials',
+      clientId: 'id',
+      clientSecret: 'secret',
+    });
+    expect(config.sync.objects).toEqual(['Account', 'Contact', 'Opportunity', 'Order']);
+    expect(config.sync.tiers.at(0)).toEqual({ tier: 'platinum', minLifetimeRevenue: 500_000 });
+    expect(config.sync.defaultTier).toBe('bronze');
+    expect(config.sync.intervalMs).toBe(600_000);
+    expect(config.store.path).toBe('data/boucle.sqlite');
+  });
+
+  it('lists every bad key at once, across sections, without echoing secrets', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(sections, {
+        ...good,
+        SALESFORCE_API_VERSION: '50.0',
+        ZENDESK_URL: 'not a url',
+        ZENDESK_EMAIL: '',
+        SYNC_OBJECTS: 'Account,Lead',
+        SYNC_INTERVAL: 'soon',
+        SALESFORCE_PRIVATE_KEY: 'hunter2',
+      });
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.key).sort()).toEqual([
+      'SALESFORCE_API_VERSION',
+      'SALESFORCE_PRIVATE_KEY',
+      'SYNC_INTERVAL',
+      'SYNC_OBJECTS',
+      'ZENDESK_EMAIL',
+      'ZENDESK_URL',
+    ]);
+    expect(error!.message).toContain('must be 62.0 or newer');
+    expect(error!.message).toContain('unknown object Lead');
+    expect(error!.message).not.toContain('hunter2');
+  });
+
+  it('asks for the keys each authentication flow needs', () => {
+    expect(problemsOf({ ...good, SALESFORCE_AUTH: 'jwt' }).sort()).toEqual([
+      'SALESFORCE_PRIVATE_KEY_FILE',
+      'SALESFORCE_USERNAME',
+    ]);
+    expect(problemsOf({ ...good, SALESFORCE_AUTH: 'password' }).sort()).toEqual([
+      'SALESFORCE_PASSWORD',
+      'SALESFORCE_USERNAME',
+    ]);
+    expect(problemsOf({ ...good, SYNC_TIERS: 'gold:10,platinum:20,bronze' })).toEqual(['SYNC_TIERS']);
+    expect(problemsOf({ ...good, SALESFORCE_MIN_REMAINING_REQUESTS: '120%' })).toEqual([
+      'SALESFORCE_MIN_REMAINING_REQUESTS',
+    ]);
+  });
+});
+
+describe('parseDotEnv', () => {
+  it('reads comments, quotes and export', () => {
+    expect(parseDotEnv('# c\nexport A=1\nB="two words"\nC=three # note\nD=\'x#y\'\n')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'three',
+      D: 'x#y',
+    });
+    expect(() => parseDotEnv('oops')).toThrow(/line 1/);
+  });
+});

@@ -1,0 +1,9 @@
+export * from './config.ts';
+export { salesforceSection, MIN_API_VERSION } from './salesforce.ts';
+export type { SalesforceAuth, SalesforceSettings } from './salesforce.ts';
+export { zendeskSection } from './zendesk.ts';
+export type { ZendeskSettings } from './zendesk.ts';
+export { storeSection } from './store.ts';
+export type { StoreSettings } from './store.ts';
+export { syncSection, SYNC_OBJECTS, parseTiers } from './sync.ts';
+export type { SyncSettings, SyncObject, FieldMapping, TierThreshold } from './sync.ts';

@@ -1,0 +1,188 @@
+import { parsers, type ConfigSection } from './config.ts';
+
+export const SYNC_OBJECTS = ['Account', 'Contact', 'Opportunity', 'Order'] as const;
+export type SyncObject = (typeof SYNC_OBJECTS)[number];
+
+export interface TierThreshold {
+  readonly tier: string;
+  /** Lifetime revenue from which the tier applies. */
+  readonly minLifetimeRevenue: number;
+}
+
+/** Which Salesforce field feeds which part of the value profile. Field names are checked against describe. */
+export interface FieldMapping {
+  readonly accountSegment: string | undefined;
+  readonly accountRegion: string | undefined;
+  readonly accountProductLine: string | undefined;
+  readonly accountMarginRate: string | undefined;
+  readonly opportunityAmount: string;
+  readonly orderAmount: string;
+  readonly orderDate: string;
+}
+
+export interface SyncSettings {
+  readonly objects: readonly SyncObject[];
+  readonly mapping: FieldMapping;
+  /** Highest threshold first; below every threshold → `defaultTier`. */
+  readonly tiers: readonly TierThreshold[];
+  readonly defaultTier: string;
+  readonly intervalMs: number;
+  readonly overlapMs: number;
+  /** Accounts whose profile is recomputed per batch. */
+  readonly batchSize: number;
+  /** Rows per Bulk API 2.0 result page. */
+  readonly bulkPageSize: number;
+  /** Rows per REST query page in incremental runs. */
+  readonly restPageSize: number;
+  /** An incremental change set larger than this goes through Bulk API 2.0 instead of REST. */
+  readonly bulkThreshold: number;
+  readonly recentTransactions: number;
+  readonly currency: string;
+}
+
+const fieldName = (raw: string): string => {
+  if (!/^[A-Za-z][A-Za-z0-9_]*(__c)?$/.test(raw)) throw new Error('is not a Salesforce field API name');
+  return raw;
+};
+
+const keys = {
+  SYNC_OBJECTS: {
+    description: `Salesforce objects to read, among ${SYNC_OBJECTS.join(', ')}`,
+    default: [...SYNC_OBJECTS] as SyncObject[],
+    example: 'Account,Contact,Opportunity,Order',
+    parse: (raw: string): SyncObject[] => {
+      const list = parsers.list(raw);
+      const unknown = list.filter((name) => !(SYNC_OBJECTS as readonly string[]).includes(name));
+      if (unknown.length > 0)
+        throw new Error(`unknown object ${unknown.join(', ')}; use ${SYNC_OBJECTS.join(', ')}`);
+      if (!list.includes('Account'))
+        throw new Error('must include Account (profiles are computed per account)');
+      return [...new Set(list)] as SyncObject[];
+    },
+  },
+  SYNC_ACCOUNT_SEGMENT_FIELD: {
+    description: 'Account field written as the segment',
+    default: 'Industry',
+    parse: fieldName,
+  },
+  SYNC_ACCOUNT_REGION_FIELD: {
+    description: 'Account field written as the region',
+    default: 'BillingCountry',
+    parse: fieldName,
+  },
+  SYNC_ACCOUNT_PRODUCT_LINE_FIELD: {
+    description: 'Account field written as the product line',
+    parse: fieldName,
+  },
+  SYNC_ACCOUNT_MARGIN_RATE_FIELD: {
+    description: 'Account field holding the margin rate (0–1 or percent)',
+    parse: fieldName,
+  },
+  SYNC_OPPORTUNITY_AMOUNT_FIELD: {
+    description: 'Opportunity amount field',
+    default: 'Amount',
+    parse: fieldName,
+  },
+  SYNC_ORDER_AMOUNT_FIELD: { description: 'Order amount field', default: 'TotalAmount', parse: fieldName },
+  SYNC_ORDER_DATE_FIELD: { description: 'Order date field', default: 'EffectiveDate', parse: fieldName },
+  SYNC_TIERS: {
+    description: 'value tiers by lifetime revenue, highest first, then the default tier',
+    default: 'platinum:500000,gold:100000,silver:20000,bronze',
+    example: 'platinum:500000,gold:100000,silver:20000,bronze',
+    parse: (raw: string): string => raw,
+  },
+  SYNC_INTERVAL: { description: 'time between runs with --watch', default: 600_000, parse: parsers.duration },
+  SYNC_OVERLAP: {
+    description: 'how far before the watermark an incremental run reads again (late commits)',
+    default: 300_000,
+    parse: parsers.duration,
+  },
+  SYNC_BATCH_SIZE: {
+    description: 'accounts recomputed per batch',
+    default: 500,
+    parse: parsers.integer(1, 10_000),
+  },
+  SYNC_BULK_PAGE_SIZE: {
+    description: 'rows per Bulk API 2.0 results page',
+    default: 50_000,
+    parse: parsers.integer(100, 1_000_000),
+  },
+  SYNC_REST_PAGE_SIZE: {
+    description: 'rows per REST query page (incremental runs)',
+    default: 2000,
+    parse: parsers.integer(200, 2000),
+  },
+  SYNC_BULK_THRESHOLD: {
+    description: 'incremental changes above this count are read through Bulk API 2.0',
+    default: 10_000,
+    parse: parsers.integer(0, 100_000_000),
+  },
+  SYNC_RECENT_TRANSACTIONS: {
+    description: 'transactions shown in the sidebar per customer',
+    default: 10,
+    parse: parsers.integer(0, 10),
+  },
+  SYNC_CURRENCY: {
+    description: 'ISO currency code of the amounts',
+    default: 'EUR',
+    parse: (raw: string): string => {
+      if (!/^[A-Z]{3}$/.test(raw)) throw new Error('must be a 3-letter ISO currency code');
+      return raw;
+    },
+  },
+} as const;
+
+export function parseTiers(raw: string): { tiers: TierThreshold[]; defaultTier: string } {
+  const parts = parsers.list(raw);
+  const last = parts.at(-1);
+  if (last === undefined || last.includes(':'))
+    throw new Error('must end with the default tier name, e.g. "gold:100000,silver:20000,bronze"');
+  const tiers: TierThreshold[] = [];
+  for (const part of parts.slice(0, -1)) {
+    const match = /^([a-z][a-z0-9_-]*):(\d+(?:\.\d+)?)$/i.exec(part);
+    if (match === null) throw new Error(`"${part}" is not name:amount`);
+    const minLifetimeRevenue = Number(match[2]);
+    const previous = tiers.at(-1);
+    if (previous !== undefined && previous.minLifetimeRevenue <= minLifetimeRevenue)
+      throw new Error('thresholds must go from highest to lowest');
+    tiers.push({ tier: match[1] ?? '', minLifetimeRevenue });
+  }
+  return { tiers, defaultTier: last };
+}
+
+export const syncSection: ConfigSection<typeof keys, SyncSettings> = {
+  name: 'sync',
+  keys,
+  build: (v) => {
+    let tiers: ReturnType<typeof parseTiers>;
+    try {
+      tiers = parseTiers(v.SYNC_TIERS);
+    } catch (error) {
+      return { problems: [['SYNC_TIERS', (error as Error).message]] };
+    }
+    return {
+      value: {
+        objects: v.SYNC_OBJECTS,
+        mapping: {
+          accountSegment: v.SYNC_ACCOUNT_SEGMENT_FIELD,
+          accountRegion: v.SYNC_ACCOUNT_REGION_FIELD,
+          accountProductLine: v.SYNC_ACCOUNT_PRODUCT_LINE_FIELD,
+          accountMarginRate: v.SYNC_ACCOUNT_MARGIN_RATE_FIELD,
+          opportunityAmount: v.SYNC_OPPORTUNITY_AMOUNT_FIELD,
+          orderAmount: v.SYNC_ORDER_AMOUNT_FIELD,
+          orderDate: v.SYNC_ORDER_DATE_FIELD,
+        },
+        tiers: tiers.tiers,
+        defaultTier: tiers.defaultTier,
+        intervalMs: v.SYNC_INTERVAL,
+        overlapMs: v.SYNC_OVERLAP,
+        batchSize: v.SYNC_BATCH_SIZE,
+        bulkPageSize: v.SYNC_BULK_PAGE_SIZE,
+        restPageSize: v.SYNC_REST_PAGE_SIZE,
+        bulkThreshold: v.SYNC_BULK_THRESHOLD,
+        recentTransactions: v.SYNC_RECENT_TRANSACTIONS,
+        currency: v.SYNC_CURRENCY,
+      },
+    };
+  },
+};

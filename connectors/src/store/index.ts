@@ -1,0 +1,2 @@
+export { openStore } from './database.ts';
+export type { FeatureSchema, Migration, Store } from './database.ts';
