@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DurableQueue, computeBackoffMs } from './durable-queue.ts';
-import { openLocalDatabase } from './local-database.ts';
-import { QUEUE_MIGRATIONS } from './queue-schema.ts';
+import { openStore } from '../store/index.ts';
+import { QUEUE_SCHEMA } from './queue-schema.ts';
 import { PermanentEventError, startQueueWorkers } from './queue-workers.ts';
 
 function makeQueue(start = new Date('2026-11-22T10:00:00Z')) {
   let now = start.getTime();
-  const db = openLocalDatabase(':memory:', QUEUE_MIGRATIONS);
+  const db = openStore(':memory:', [QUEUE_SCHEMA]).db;
   const queue = new DurableQueue(db, {
     clock: () => new Date(now),
     retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 },

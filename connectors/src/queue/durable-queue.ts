@@ -105,29 +105,29 @@ export class DurableQueue {
     this.#clock = options.clock ?? (() => new Date());
     this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.#insert = db.prepare(
-      `INSERT INTO boucle_queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
+      `INSERT INTO queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     );
-    this.#byKey = db.prepare('SELECT id FROM boucle_queue_events WHERE idempotency_key = ?');
-    this.#bySignature = db.prepare('SELECT id FROM boucle_queue_events WHERE signature = ?');
+    this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
+    this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ?');
     this.#claim = db.prepare(
-      `UPDATE boucle_queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
+      `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
        WHERE id IN (
-         SELECT e.id FROM boucle_queue_events e
+         SELECT e.id FROM queue_events e
          WHERE e.status = 'pending' AND e.available_at <= ?
            AND (e.group_key IS NULL OR NOT EXISTS (
-             SELECT 1 FROM boucle_queue_events b WHERE b.group_key = e.group_key AND b.status = 'processing'
+             SELECT 1 FROM queue_events b WHERE b.group_key = e.group_key AND b.status = 'processing'
                                                       AND b.lease_until > ?))
            AND (e.group_key IS NULL OR e.id = (
-             SELECT MIN(f.id) FROM boucle_queue_events f WHERE f.group_key = e.group_key AND f.status = 'pending'))
+             SELECT MIN(f.id) FROM queue_events f WHERE f.group_key = e.group_key AND f.status = 'pending'))
          ORDER BY e.id LIMIT ?)
        RETURNING *`,
     );
     this.#complete = db.prepare(
-      `UPDATE boucle_queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`,
+      `UPDATE queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`,
     );
     this.#fail = db.prepare(
-      `UPDATE boucle_queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`,
+      `UPDATE queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`,
     );
   }
 
@@ -209,9 +209,7 @@ export class DurableQueue {
   /** After a crash: leases held by a previous run of this service are void. */
   releaseAllLeases(): number {
     const result = this.#db
-      .prepare(
-        `UPDATE boucle_queue_events SET status = 'pending', lease_until = NULL WHERE status = 'processing'`,
-      )
+      .prepare(`UPDATE queue_events SET status = 'pending', lease_until = NULL WHERE status = 'processing'`)
       .run();
     return Number(result.changes);
   }
@@ -219,16 +217,14 @@ export class DurableQueue {
   /** Events that are not done yet (pending or processing). */
   depth(): number {
     const row = this.#db
-      .prepare(`SELECT COUNT(*) AS n FROM boucle_queue_events WHERE status IN ('pending', 'processing')`)
+      .prepare(`SELECT COUNT(*) AS n FROM queue_events WHERE status IN ('pending', 'processing')`)
       .get() as { n: number };
     return row.n;
   }
 
   countByStatus(): Record<QueueStatus, number> {
     const counts: Record<QueueStatus, number> = { pending: 0, processing: 0, done: 0, dead: 0 };
-    const rows = this.#db
-      .prepare('SELECT status, COUNT(*) AS n FROM boucle_queue_events GROUP BY status')
-      .all() as {
+    const rows = this.#db.prepare('SELECT status, COUNT(*) AS n FROM queue_events GROUP BY status').all() as {
       status: QueueStatus;
       n: number;
     }[];
@@ -238,7 +234,7 @@ export class DurableQueue {
 
   listDead(limit = 100): QueueEvent[] {
     const rows = this.#db
-      .prepare(`SELECT * FROM boucle_queue_events WHERE status = 'dead' ORDER BY id LIMIT ?`)
+      .prepare(`SELECT * FROM queue_events WHERE status = 'dead' ORDER BY id LIMIT ?`)
       .all(limit) as unknown as Row[];
     return rows.map(toEvent);
   }
@@ -249,13 +245,13 @@ export class DurableQueue {
     if (ids === undefined) {
       const result = this.#db
         .prepare(
-          `UPDATE boucle_queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead'`,
+          `UPDATE queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead'`,
         )
         .run(now);
       return Number(result.changes);
     }
     const statement = this.#db.prepare(
-      `UPDATE boucle_queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead' AND id = ?`,
+      `UPDATE queue_events SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'dead' AND id = ?`,
     );
     let changed = 0;
     for (const id of ids) changed += Number(statement.run(now, id).changes);
@@ -263,7 +259,7 @@ export class DurableQueue {
   }
 
   get(id: number): QueueEvent | undefined {
-    const row = this.#db.prepare('SELECT * FROM boucle_queue_events WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#db.prepare('SELECT * FROM queue_events WHERE id = ?').get(id) as Row | undefined;
     return row === undefined ? undefined : toEvent(row);
   }
 

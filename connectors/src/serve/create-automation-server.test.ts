@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableQueue } from '../queue/durable-queue.ts';
-import { openLocalDatabase } from '../queue/local-database.ts';
-import { QUEUE_MIGRATIONS } from '../queue/queue-schema.ts';
+import { openStore } from '../store/index.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { createAutomationServer, type ParseSurveyBody } from './create-automation-server.ts';
 import { ServiceMetrics } from './service-metrics.ts';
 import { signZendeskWebhook } from './verify-zendesk-signature.ts';
@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 async function startServer() {
-  const queue = new DurableQueue(openLocalDatabase(':memory:', QUEUE_MIGRATIONS), { clock: () => NOW });
+  const queue = new DurableQueue(openStore(':memory:', [QUEUE_SCHEMA]).db, { clock: () => NOW });
   const metrics = new ServiceMetrics();
   let wakes = 0;
   const server = createAutomationServer({
