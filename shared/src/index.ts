@@ -1,1 +1,142 @@
+/**
+ * Boucle's pure domain: the public API. Everything a consumer (sidebar, connectors, CLI) may use is named here;
+ * nothing else under shared/src is part of the contract.
+ */
+
+// Vocabulary
+export {
+  ACTIONS,
+  ACTION_STRENGTH,
+  CHANNELS,
+  EFFORT_CLASSES,
+  EFFORT_SOURCES,
+  INCIDENT_TYPES,
+  LOCALES,
+  NPS_CATEGORIES,
+  PRIORITIES,
+  PRIORITY_RANK,
+  SEVERITIES,
+  SEVERITY_RANK,
+  VALUE_TIERS,
+} from './domain/vocabulary.ts';
+export type {
+  Action,
+  Channel,
+  EffortClass,
+  EffortSource,
+  IncidentType,
+  Locale,
+  LocalizedText,
+  NpsCategory,
+  Priority,
+  Severity,
+  ValueTier,
+} from './domain/vocabulary.ts';
+export { dateOrTimestampSchema, timestampSchema } from './domain/time.ts';
+
+// Schemas of what flows through Boucle
+export {
+  CSAT_SCALES,
+  EFFORT_SCALES,
+  cesResponseSchema,
+  companyEffortResponseSchema,
+  csatResponseSchema,
+  feedbackResponseSchema,
+  npsResponseSchema,
+} from './feedback/feedback-schema.ts';
+export type {
+  CesResponse,
+  CompanyEffortResponse,
+  CsatResponse,
+  CsatScale,
+  EffortScale,
+  FeedbackKind,
+  FeedbackResponse,
+  NpsResponse,
+} from './feedback/feedback-schema.ts';
+export { customerValueProfileSchema } from './customer/value-profile-schema.ts';
+export type { CustomerValueProfile, CustomerValueProfileInput } from './customer/value-profile-schema.ts';
+export { computeValueAtRisk, computeValueTier } from './customer/compute-value-tier.ts';
+export type {
+  ValueAtRiskFacts,
+  ValueAtRiskSettings,
+  ValueTierFacts,
+  ValueTierThresholds,
+} from './customer/compute-value-tier.ts';
+export { incidentSchema, ticketSignalsSchema } from './incident/incident-schema.ts';
+export type { Incident, IncidentInput, TicketSignals } from './incident/incident-schema.ts';
+export {
+  customerHistorySchema,
+  decisionInputSchema,
+  pastIncidentSchema,
+  pastInterventionSchema,
+} from './decision/decision-input-schema.ts';
+export type {
+  CustomerHistory,
+  DecisionInput,
+  DecisionInputData,
+  PastIncident,
+  PastIntervention,
+} from './decision/decision-input-schema.ts';
+
+// Metrics
+export {
+  aggregateFeedback,
+  categorizeNps,
+  computeCes,
+  computeCsat,
+  computeEffortRatio,
+  computeNps,
+  isCsatSatisfied,
+  toCustomerEffort,
+} from './metrics/feedback-metrics.ts';
+export type {
+  CsatSummary,
+  EffortRatio,
+  EffortRatioSummary,
+  FeedbackAggregate,
+  FeedbackWindow,
+  MeanSummary,
+  NpsSummary,
+} from './metrics/feedback-metrics.ts';
+
+// Admin rules
+export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
+export type { FactName, FactType, FactValue, Facts } from './rules/fact-catalogue.ts';
+export { OPERATOR_NAMES } from './rules/operators.ts';
+export type { OperatorName } from './rules/operators.ts';
+export { BOUCLE_TAG_PATTERN, ruleSchema, rulesSchema } from './rules/rule-schema.ts';
+export type { Condition, Rule, RuleEventParams, RuleInput, TopLevelCondition } from './rules/rule-schema.ts';
+
+// Settings
+export {
+  CALIBRATION,
+  DEFAULT_CUSTOMER_HARDER_POINTS,
+  DEFAULT_INTERCEPT,
+  settingsSchema,
+} from './settings/settings-schema.ts';
+export type { CompensationTier, LexiconEntry, Settings, SettingsInput } from './settings/settings-schema.ts';
+export { DEFAULT_SETTINGS, SETTINGS_PARAMETERS, parseSettings } from './settings/parse-settings.ts';
+export type {
+  ParseSettingsResult,
+  SettingsIssue,
+  SettingsParameter,
+  SettingsParameterKind,
+} from './settings/parse-settings.ts';
+
+// Zendesk data model
+export {
+  BOUCLE_PREFIX,
+  BOUCLE_TAGS,
+  CRM_FIELD_KEYS,
+  CRM_FIELD_TYPES,
+  CUSTOM_OBJECT_KEYS,
+  FEEDBACK_FIELD_KEYS,
+  INTERVENTION_FIELD_KEYS,
+  TICKET_FIELD_TITLES,
+  isBoucleTag,
+} from './zendesk/data-model.ts';
+export type { CrmFieldName } from './zendesk/data-model.ts';
+
+/** Every tag Boucle writes starts with this. */
 export const BOUCLE_TAG_PREFIX = 'boucle_';
