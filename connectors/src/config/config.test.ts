@@ -43,8 +43,7 @@ describe('loadConfig', () => {
       clientSecret: 'secret',
     });
     expect(config.sync.objects).toEqual(['Account', 'Contact', 'Opportunity', 'Order']);
-    expect(config.sync.tiers.at(0)).toEqual({ tier: 'platinum', minLifetimeRevenue: 500_000 });
-    expect(config.sync.defaultTier).toBe('bronze');
+    expect(config.sync.tiers).toEqual({ platinum: 100_000, gold: 25_000, silver: 5000 });
     expect(config.sync.intervalMs).toBe(600_000);
     expect(config.store.path).toBe('data/boucle.sqlite');
   });
@@ -87,7 +86,7 @@ describe('loadConfig', () => {
       'SALESFORCE_PASSWORD',
       'SALESFORCE_USERNAME',
     ]);
-    expect(problemsOf({ ...good, SYNC_TIERS: 'gold:10,platinum:20,bronze' })).toEqual(['SYNC_TIERS']);
+    expect(problemsOf({ ...good, SYNC_TIER_GOLD: '200000' })).toEqual(['SYNC_TIER_GOLD']);
     expect(problemsOf({ ...good, SALESFORCE_MIN_REMAINING_REQUESTS: '120%' })).toEqual([
       'SALESFORCE_MIN_REMAINING_REQUESTS',
     ]);

@@ -5,5 +5,5 @@ export { zendeskSection } from './zendesk.ts';
 export type { ZendeskSettings } from './zendesk.ts';
 export { storeSection } from './store.ts';
 export type { StoreSettings } from './store.ts';
-export { syncSection, SYNC_OBJECTS, parseTiers } from './sync.ts';
-export type { SyncSettings, SyncObject, FieldMapping, TierThreshold } from './sync.ts';
+export { syncSection, SYNC_OBJECTS } from './sync.ts';
+export type { SyncSettings, SyncObject, FieldMapping, TierThresholds } from './sync.ts';

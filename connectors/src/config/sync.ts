@@ -3,10 +3,11 @@ import { parsers, type ConfigSection } from './config.ts';
 export const SYNC_OBJECTS = ['Account', 'Contact', 'Opportunity', 'Order'] as const;
 export type SyncObject = (typeof SYNC_OBJECTS)[number];
 
-export interface TierThreshold {
-  readonly tier: string;
-  /** Lifetime revenue from which the tier applies. */
-  readonly minLifetimeRevenue: number;
+/** Lower bounds of 12-month revenue (+ weighted pipeline) per tier; below silver → bronze. */
+export interface TierThresholds {
+  readonly platinum: number;
+  readonly gold: number;
+  readonly silver: number;
 }
 
 /** Which Salesforce field feeds which part of the value profile. Field names are checked against describe. */
@@ -23,9 +24,8 @@ export interface FieldMapping {
 export interface SyncSettings {
   readonly objects: readonly SyncObject[];
   readonly mapping: FieldMapping;
-  /** Highest threshold first; below every threshold → `defaultTier`. */
-  readonly tiers: readonly TierThreshold[];
-  readonly defaultTier: string;
+  readonly tiers: TierThresholds;
+  readonly pipelineWeight: number;
   readonly intervalMs: number;
   readonly overlapMs: number;
   /** Accounts whose profile is recomputed per batch. */
@@ -34,8 +34,6 @@ export interface SyncSettings {
   readonly bulkPageSize: number;
   /** Rows per REST query page in incremental runs. */
   readonly restPageSize: number;
-  /** An incremental change set larger than this goes through Bulk API 2.0 instead of REST. */
-  readonly bulkThreshold: number;
   readonly recentTransactions: number;
   readonly currency: string;
 }
@@ -85,11 +83,21 @@ const keys = {
   },
   SYNC_ORDER_AMOUNT_FIELD: { description: 'Order amount field', default: 'TotalAmount', parse: fieldName },
   SYNC_ORDER_DATE_FIELD: { description: 'Order date field', default: 'EffectiveDate', parse: fieldName },
-  SYNC_TIERS: {
-    description: 'value tiers by lifetime revenue, highest first, then the default tier',
-    default: 'platinum:500000,gold:100000,silver:20000,bronze',
-    example: 'platinum:500000,gold:100000,silver:20000,bronze',
-    parse: (raw: string): string => raw,
+  SYNC_TIER_PLATINUM: {
+    description: '12-month revenue (plus weighted open pipeline) from which a customer is platinum',
+    default: 100_000,
+    parse: parsers.number(0, 1e12),
+  },
+  SYNC_TIER_GOLD: { description: 'same, for gold', default: 25_000, parse: parsers.number(0, 1e12) },
+  SYNC_TIER_SILVER: {
+    description: 'same, for silver (below: bronze)',
+    default: 5000,
+    parse: parsers.number(0, 1e12),
+  },
+  SYNC_TIER_PIPELINE_WEIGHT: {
+    description: 'share of the open pipeline counted with the 12-month revenue for the tier (0–1)',
+    default: 0.25,
+    parse: parsers.number(0, 1),
   },
   SYNC_INTERVAL: { description: 'time between runs with --watch', default: 600_000, parse: parsers.duration },
   SYNC_OVERLAP: {
@@ -112,11 +120,6 @@ const keys = {
     default: 2000,
     parse: parsers.integer(200, 2000),
   },
-  SYNC_BULK_THRESHOLD: {
-    description: 'incremental changes above this count are read through Bulk API 2.0',
-    default: 10_000,
-    parse: parsers.integer(0, 100_000_000),
-  },
   SYNC_RECENT_TRANSACTIONS: {
     description: 'transactions shown in the sidebar per customer',
     default: 10,
@@ -132,34 +135,12 @@ const keys = {
   },
 } as const;
 
-export function parseTiers(raw: string): { tiers: TierThreshold[]; defaultTier: string } {
-  const parts = parsers.list(raw);
-  const last = parts.at(-1);
-  if (last === undefined || last.includes(':'))
-    throw new Error('must end with the default tier name, e.g. "gold:100000,silver:20000,bronze"');
-  const tiers: TierThreshold[] = [];
-  for (const part of parts.slice(0, -1)) {
-    const match = /^([a-z][a-z0-9_-]*):(\d+(?:\.\d+)?)$/i.exec(part);
-    if (match === null) throw new Error(`"${part}" is not name:amount`);
-    const minLifetimeRevenue = Number(match[2]);
-    const previous = tiers.at(-1);
-    if (previous !== undefined && previous.minLifetimeRevenue <= minLifetimeRevenue)
-      throw new Error('thresholds must go from highest to lowest');
-    tiers.push({ tier: match[1] ?? '', minLifetimeRevenue });
-  }
-  return { tiers, defaultTier: last };
-}
-
 export const syncSection: ConfigSection<typeof keys, SyncSettings> = {
   name: 'sync',
   keys,
   build: (v) => {
-    let tiers: ReturnType<typeof parseTiers>;
-    try {
-      tiers = parseTiers(v.SYNC_TIERS);
-    } catch (error) {
-      return { problems: [['SYNC_TIERS', (error as Error).message]] };
-    }
+    if (!(v.SYNC_TIER_PLATINUM >= v.SYNC_TIER_GOLD && v.SYNC_TIER_GOLD >= v.SYNC_TIER_SILVER))
+      return { problems: [['SYNC_TIER_GOLD', 'tier thresholds must go down: platinum ≥ gold ≥ silver']] };
     return {
       value: {
         objects: v.SYNC_OBJECTS,
@@ -172,14 +153,13 @@ export const syncSection: ConfigSection<typeof keys, SyncSettings> = {
           orderAmount: v.SYNC_ORDER_AMOUNT_FIELD,
           orderDate: v.SYNC_ORDER_DATE_FIELD,
         },
-        tiers: tiers.tiers,
-        defaultTier: tiers.defaultTier,
+        tiers: { platinum: v.SYNC_TIER_PLATINUM, gold: v.SYNC_TIER_GOLD, silver: v.SYNC_TIER_SILVER },
+        pipelineWeight: v.SYNC_TIER_PIPELINE_WEIGHT,
         intervalMs: v.SYNC_INTERVAL,
         overlapMs: v.SYNC_OVERLAP,
         batchSize: v.SYNC_BATCH_SIZE,
         bulkPageSize: v.SYNC_BULK_PAGE_SIZE,
         restPageSize: v.SYNC_REST_PAGE_SIZE,
-        bulkThreshold: v.SYNC_BULK_THRESHOLD,
         recentTransactions: v.SYNC_RECENT_TRANSACTIONS,
         currency: v.SYNC_CURRENCY,
       },
