@@ -3,7 +3,7 @@ import type { SyncObject, SyncSettings } from '../config/sync.ts';
 import { SYNC_OBJECTS } from '../config/sync.ts';
 import type { SalesforceClient, SfRecord } from '../salesforce/client.ts';
 import type { Store } from '../store/database.ts';
-import { CRM_FIELD_KEYS } from '../../../shared/src/zendesk/data-model.ts';
+import { CRM_FIELD_KEYS } from '../../../shared/src/index.ts';
 import { Mirror } from './mirror.ts';
 import { Outbox, type OutboxStats, type ZendeskKind, type ZendeskSink } from './outbox.ts';
 import {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { CRM_FIELD_KEYS } from '../../../shared/src/zendesk/data-model.ts';
+import { CRM_FIELD_KEYS, computeValueTier, type ValueTier } from '../../../shared/src/index.ts';
 import type { SyncSettings } from '../config/sync.ts';
 
 /** What the sidebar shows for one transaction. */
@@ -17,7 +17,7 @@ export interface RecentTransaction {
 export interface AccountProfile {
   readonly accountId: string;
   readonly name: string;
-  readonly tier: 'platinum' | 'gold' | 'silver' | 'bronze';
+  readonly tier: ValueTier;
   readonly lifetimeRevenue: number;
   readonly revenue12m: number;
   readonly orders12m: number;
@@ -32,20 +32,13 @@ export interface AccountProfile {
   readonly recentTransactions: readonly RecentTransaction[];
 }
 
-/**
- * Same rule as shared's `computeValueTier`: 12-month revenue plus the weighted open pipeline against
- * platinum ≥ gold ≥ silver thresholds.
- */
+/** shared's `computeValueTier`: 12-month revenue plus the weighted open pipeline against the thresholds. */
 export function valueTier(
   revenue12m: number,
   openPipeline: number,
   settings: Pick<SyncSettings, 'tiers' | 'pipelineWeight'>,
-): AccountProfile['tier'] {
-  const value = revenue12m + openPipeline * settings.pipelineWeight;
-  if (value >= settings.tiers.platinum) return 'platinum';
-  if (value >= settings.tiers.gold) return 'gold';
-  if (value >= settings.tiers.silver) return 'silver';
-  return 'bronze';
+): ValueTier {
+  return computeValueTier({ revenue12m, openPipeline }, settings.tiers, settings.pipelineWeight);
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
