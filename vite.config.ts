@@ -1,7 +1,28 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// One config for the test runner (projects below) and, later, the sidebar build.
+/** Where `npm run build:app` puts the Zendesk app package (manifest.json, assets/, translations/). */
+export const SIDEBAR_PACKAGE_DIR = 'dist/zendesk-sidebar';
+
+// One config for the test runner (projects below) and the sidebar build (`npm run build:app`, through
+// apps/zendesk-sidebar/tools/build-app.ts). The build options only matter to `vite build`.
 export default defineConfig({
+  ...(process.env.VITEST ? {} : { root: 'apps/zendesk-sidebar' }),
+  base: './',
+  plugins: process.env.VITEST ? [] : [react()],
+  build: {
+    outDir: `../../${SIDEBAR_PACKAGE_DIR}/assets`,
+    emptyOutDir: true,
+    sourcemap: false,
+    target: 'es2022',
+    // Flat names: the package's location URL is assets/index.html and its scripts sit beside it.
+    assetsDir: '.',
+    modulePreload: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+    },
+  },
   test: {
     reporters: ['default', './scripts/test-setup/closing-line-reporter.ts'],
     projects: [
@@ -12,6 +33,18 @@ export default defineConfig({
           include: ['{shared,connectors,sandbox,scripts}/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           setupFiles: ['scripts/test-setup/fail-on-console.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'sidebar',
+          environment: 'jsdom',
+          include: ['apps/zendesk-sidebar/**/*.test.{ts,tsx}'],
+          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          setupFiles: [
+            'scripts/test-setup/fail-on-console.ts',
+            'apps/zendesk-sidebar/src/testing/setup-tests.ts',
+          ],
         },
       },
       {

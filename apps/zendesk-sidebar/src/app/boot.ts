@@ -1,0 +1,36 @@
+import { toSidebarLocale, type SidebarLocale } from '../i18n/i18n.ts';
+import type { ZafClient, ZafContext } from '../zaf/zaf-client.ts';
+import type { SettingsProblem } from './sidebar-model.ts';
+
+/** Manifest parameters that are not Boucle settings (secure ones never reach the decision). */
+export const NON_SETTING_PARAMETERS = ['connector_token', 'title'] as const;
+
+export interface BootInfo {
+  readonly context: ZafContext;
+  readonly locale: SidebarLocale;
+  readonly settings: Record<string, unknown>;
+}
+
+/**
+ * Readiness: `client.context()` resolves once the host registered the app (from cache when it already did, so
+ * there is no race with a late `app.registered` listener). Then the installation settings and the agent locale.
+ */
+export async function bootSidebar(client: ZafClient): Promise<BootInfo> {
+  const context = await client.context();
+  const [metadata, localeRead] = await Promise.all([client.metadata(), client.get(['currentUser.locale'])]);
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(metadata.settings ?? {})) {
+    if (!(NON_SETTING_PARAMETERS as readonly string[]).includes(key)) settings[key] = value;
+  }
+  return { context, locale: toSidebarLocale(localeRead.values['currentUser.locale']), settings };
+}
+
+export function toSettingsProblems(
+  issues: readonly { path: string; parameter?: string; message: { en: string; fr: string } }[],
+  locale: SidebarLocale,
+): SettingsProblem[] {
+  return issues.map((issue) => ({
+    path: issue.parameter ?? (issue.path || '(settings)'),
+    message: issue.message[locale],
+  }));
+}

@@ -1,0 +1,139 @@
+import { useCallback, useState } from 'react';
+import { Button } from '@zendeskgarden/react-buttons';
+import { Alert, Notification } from '@zendeskgarden/react-notifications';
+import { formatDateTime } from '../i18n/i18n.ts';
+import { CustomerCard } from '../ui/customer-card.tsx';
+import { EffortGauge } from '../ui/effort-gauge.tsx';
+import { FeedbackTimeline, PastIncidents } from '../ui/feedback-timeline.tsx';
+import { useI18n } from '../ui/i18n-context.tsx';
+import { Muted, Section, SectionTitle, Stack } from '../ui/layout.tsx';
+import { LoadingSkeleton } from '../ui/loading-skeleton.tsx';
+import { LoopStatus } from '../ui/loop-status.tsx';
+import { RecommendationCard, type ApplyChoice, type ApplyState } from '../ui/recommendation-card.tsx';
+import { SettingsProblems } from '../ui/settings-problems.tsx';
+import { toSidebarLocale } from '../i18n/i18n.ts';
+import { applyIntervention } from './apply-intervention.ts';
+import { draftReply } from './reply-templates.ts';
+import { useSidebar, type SidebarDeps } from './use-sidebar.ts';
+
+export interface TicketSidebarProps extends SidebarDeps {
+  /** Ticket field ids from settings (digits); when empty, the ones found by title are used. */
+  readonly settingsFieldIds: { readonly intervention: string; readonly callbackDueAt: string };
+}
+
+export function TicketSidebar(props: TicketSidebarProps) {
+  const { t } = useI18n();
+  const { state, refresh, recordIntervention } = useSidebar(props);
+  const [applyState, setApplyState] = useState<ApplyState>({ kind: 'idle' });
+  const { client, api, now, settingsProblems, settingsFieldIds } = props;
+
+  const onApply = useCallback(
+    (choice: ApplyChoice) => {
+      if (state.kind !== 'ready' || !state.decision?.ok) return;
+      const { ticket, data } = state;
+      const recommendation = state.decision.recommendation;
+      const customerLocale = toSidebarLocale(data.user.locale ?? ticket.requester?.locale);
+      const byId = (id: string) => (id ? `custom_field_${id}` : null);
+      setApplyState({ kind: 'applying' });
+      applyIntervention(client, api, {
+        ticket,
+        requesterId: data.user.id,
+        recommendation,
+        action: choice.action,
+        overrideReason: choice.overrideReason,
+        draftReply: draftReply(choice.action, customerLocale, {
+          customerName: data.user.name,
+          ...(recommendation.callbackDueAt
+            ? { deadline: formatDateTime(customerLocale, recommendation.callbackDueAt) }
+            : {}),
+        }),
+        now: now(),
+        fieldIds: {
+          intervention: byId(settingsFieldIds.intervention) ?? ticket.fieldIds.intervention,
+          callbackDueAt: byId(settingsFieldIds.callbackDueAt) ?? ticket.fieldIds.callbackDueAt,
+        },
+      }).then(
+        (record) => {
+          recordIntervention(data.user.id, record);
+          setApplyState({ kind: 'done' });
+        },
+        (error: unknown) =>
+          setApplyState({ kind: 'failed', detail: error instanceof Error ? error.message : String(error) }),
+      );
+    },
+    [state, client, api, now, recordIntervention, settingsFieldIds],
+  );
+
+  const problems = settingsProblems.length > 0 ? <SettingsProblems problems={settingsProblems} /> : null;
+
+  if (state.kind === 'loading') {
+    return (
+      <Stack>
+        {problems}
+        <LoadingSkeleton />
+      </Stack>
+    );
+  }
+  if (state.kind === 'no-requester') {
+    return (
+      <Stack>
+        {problems}
+        <Muted data-testid="no-requester">{t('state.noRequester')}</Muted>
+      </Stack>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <Stack>
+        {problems}
+        <Alert type="error" role="alert" data-testid="api-error">
+          <Alert.Title>{t('state.apiError', { detail: state.detail })}</Alert.Title>
+          <p style={{ margin: '4px 0' }}>{t('state.apiErrorHint')}</p>
+          <Button size="small" onClick={() => void refresh({ reload: true })}>
+            {t('state.retry')}
+          </Button>
+        </Alert>
+      </Stack>
+    );
+  }
+
+  const { ticket, data, decision } = state;
+  const nowMs = now().getTime();
+  const current = data.interventions.find((i) => i.ticketId === String(ticket.id)) ?? null;
+  return (
+    <Stack data-testid="sidebar-ready">
+      {problems}
+      {data.partialErrors.length > 0 ? (
+        <Notification type="warning" data-testid="partial-error">
+          {t('state.partial')}
+          <ul style={{ margin: 0, paddingLeft: 16 }}>
+            {data.partialErrors.map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </Notification>
+      ) : null}
+      {decision?.ok ? (
+        <>
+          <RecommendationCard
+            recommendation={decision.recommendation}
+            applyState={applyState}
+            onApply={onApply}
+          />
+          <EffortGauge effort={decision.recommendation.effort} />
+        </>
+      ) : decision ? (
+        <Section>
+          <SectionTitle>{t('recommendation.title')}</SectionTitle>
+          <Muted data-testid="recommendation-unavailable">
+            {t('recommendation.unavailable', { reason: decision.reason })}
+          </Muted>
+        </Section>
+      ) : null}
+      <LoopStatus intervention={current} nowMs={nowMs} />
+      <CustomerCard data={data} nowMs={nowMs} />
+      <FeedbackTimeline feedback={data.feedback} />
+      <PastIncidents interventions={data.interventions} currentTicketId={ticket.id} />
+    </Stack>
+  );
+}

@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SidebarLocale } from '../i18n/i18n.ts';
+import { createRequesterCache, loadRequesterData } from '../data/load-requester-data.ts';
+import type { InterventionRecord, RequesterData } from '../data/zendesk-records.ts';
+import { readTicketFacts } from '../zaf/read-ticket-facts.ts';
+import type { ZafClient, ZafEvent } from '../zaf/zaf-client.ts';
+import type { ZendeskApi } from '../zaf/zendesk-api.ts';
+import type { RecommendationView, SettingsProblem, TicketFacts } from './sidebar-model.ts';
+
+export type DecisionOutcome =
+  | { readonly ok: true; readonly recommendation: RecommendationView }
+  | { readonly ok: false; readonly reason: string };
+
+/** Wraps `shared/`'s decision for the sidebar: facts in, a view of the decision out. */
+export type SidebarDecider = (input: {
+  readonly ticket: TicketFacts;
+  readonly data: RequesterData;
+  readonly now: Date;
+  readonly locale: SidebarLocale;
+}) => DecisionOutcome;
+
+export type SidebarState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'no-requester' }
+  | { readonly kind: 'error'; readonly detail: string }
+  | {
+      readonly kind: 'ready';
+      readonly ticket: TicketFacts;
+      readonly data: RequesterData;
+      readonly decision: DecisionOutcome | null;
+    };
+
+export interface SidebarDeps {
+  readonly client: ZafClient;
+  readonly api: ZendeskApi;
+  readonly locale: SidebarLocale;
+  /** Null when the settings are invalid: then no decision is made, the rest is shown. */
+  readonly decide: SidebarDecider | null;
+  readonly settingsProblems: readonly SettingsProblem[];
+  readonly now: () => Date;
+}
+
+const REFRESH_EVENTS: readonly ZafEvent[] = [
+  'ticket.requester.id.changed',
+  'ticket.tags.changed',
+  'ticket.priority.changed',
+  'ticket.submit.done',
+];
+
+export function useSidebar(deps: SidebarDeps) {
+  const { client, api, decide, locale, now } = deps;
+  const cache = useMemo(() => createRequesterCache((id) => loadRequesterData(api, id)), [api]);
+  const [state, setState] = useState<SidebarState>({ kind: 'loading' });
+  const generation = useRef(0);
+
+  const refresh = useCallback(
+    async (options: { reload?: boolean } = {}) => {
+      const run = ++generation.current;
+      try {
+        const { ticket } = await readTicketFacts(client);
+        const requesterId = ticket.requester?.id;
+        if (!requesterId) {
+          if (run === generation.current) setState({ kind: 'no-requester' });
+          return;
+        }
+        if (options.reload) cache.invalidate(requesterId);
+        const data = await cache.get(requesterId);
+        if (run !== generation.current) return;
+        const decision = decide ? decide({ ticket, data, now: now(), locale }) : null;
+        setState({ kind: 'ready', ticket, data, decision });
+      } catch (error) {
+        if (run === generation.current) {
+          setState({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    },
+    [client, cache, decide, now, locale],
+  );
+
+  useEffect(() => {
+    void refresh();
+    const offs = REFRESH_EVENTS.map((event) =>
+      client.on(event, () => void refresh({ reload: event === 'ticket.submit.done' })),
+    );
+    return () => offs.forEach((off) => off());
+  }, [client, refresh]);
+
+  /** After Apply: the new ledger record joins the cached data, without a request. */
+  const recordIntervention = useCallback(
+    (requesterId: number, record: InterventionRecord) => {
+      cache.update(requesterId, (data) => ({ ...data, interventions: [record, ...data.interventions] }));
+      setState((s) =>
+        s.kind === 'ready'
+          ? { ...s, data: { ...s.data, interventions: [record, ...s.data.interventions] } }
+          : s,
+      );
+    },
+    [cache],
+  );
+
+  return { state, refresh, recordIntervention };
+}

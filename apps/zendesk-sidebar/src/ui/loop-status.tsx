@@ -1,0 +1,74 @@
+import { styled } from 'styled-components';
+import type { InterventionRecord } from '../data/zendesk-records.ts';
+import { useI18n } from './i18n-context.tsx';
+import { getColor } from './layout.tsx';
+import { Muted, Section, SectionTitle } from './layout.tsx';
+
+const Due = styled.p<{ $overdue: boolean }>`
+  margin: 0;
+  font-weight: ${(p) => p.theme.fontWeights.semibold};
+  color: ${(p) =>
+    p.$overdue
+      ? getColor({ theme: p.theme, variable: 'foreground.danger' })
+      : getColor({ theme: p.theme, variable: 'foreground.default' })};
+`;
+
+const OPEN_STATUSES = ['recommended', 'applied', 'overridden'];
+
+export function LoopStatus({
+  intervention,
+  nowMs,
+}: {
+  intervention: InterventionRecord | null;
+  nowMs: number;
+}) {
+  const { t } = useI18n();
+  return (
+    <Section aria-labelledby="boucle-loop" data-testid="loop-status">
+      <SectionTitle id="boucle-loop">{t('loop.title')}</SectionTitle>
+      {!intervention ? (
+        <Muted>{t('loop.none')}</Muted>
+      ) : (
+        <>
+          {intervention.dueAt && OPEN_STATUSES.includes(intervention.status) && !intervention.outcome ? (
+            <DueLine dueAt={intervention.dueAt} nowMs={nowMs} />
+          ) : null}
+          <Muted>
+            {t('loop.status', { status: t(`status.${intervention.status}`) })} ·{' '}
+            {t(`recommendation.action.${intervention.action}`)}
+          </Muted>
+          {intervention.outcome ? (
+            <Muted data-testid="loop-outcome">
+              {t('loop.outcome', {
+                outcome: isOutcome(intervention.outcome)
+                  ? t(`outcome.${intervention.outcome}`)
+                  : intervention.outcome,
+              })}
+            </Muted>
+          ) : null}
+          {intervention.overrideReason ? (
+            <Muted>{t('loop.overridden', { reason: intervention.overrideReason })}</Muted>
+          ) : null}
+        </>
+      )}
+    </Section>
+  );
+}
+
+const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
+function isOutcome(value: string): value is (typeof OUTCOMES)[number] {
+  return (OUTCOMES as readonly string[]).includes(value);
+}
+
+function DueLine({ dueAt, nowMs }: { dueAt: string; nowMs: number }) {
+  const { t } = useI18n();
+  const due = Date.parse(dueAt);
+  if (Number.isNaN(due)) return null;
+  const hours = Math.round(Math.abs(due - nowMs) / 3_600_000);
+  const overdue = due < nowMs;
+  return (
+    <Due $overdue={overdue} data-testid={overdue ? 'loop-overdue' : 'loop-due'}>
+      {overdue ? t('loop.overdue', { hours }) : t('loop.dueIn', { hours })}
+    </Due>
+  );
+}

@@ -1,0 +1,247 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+export const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface LedgerEntry {
+  readonly id: number;
+  readonly decisionKey: string;
+  readonly ticketId: number;
+  readonly userId: number | null;
+  readonly action: string;
+  readonly priority: string | null;
+  readonly tier: string | null;
+  readonly expectedValue: number | null;
+  readonly cost: number | null;
+  readonly summary: string;
+  readonly status: string;
+  readonly decidedAt: Date;
+  readonly dueAt: Date | null;
+  readonly remindedAt: Date | null;
+  readonly firstContactAt: Date | null;
+  readonly outcome: Outcome | null;
+  readonly outcomeAt: Date | null;
+  readonly recovered: boolean | null;
+  readonly recordId: string | null;
+}
+
+export interface NewLedgerEntry {
+  readonly decisionKey: string;
+  readonly ticketId: number;
+  readonly userId: number | null;
+  readonly action: string;
+  readonly priority: string | null;
+  readonly tier: string | null;
+  readonly expectedValue: number | null;
+  readonly cost: number | null;
+  readonly summary: string;
+  readonly decidedAt: Date;
+  readonly dueAt: Date | null;
+}
+
+export interface TicketState {
+  readonly ticketId: number;
+  readonly fingerprint: string | null;
+  readonly bouclePriority: string | null;
+  readonly interventionId: number | null;
+}
+
+interface EntryRow {
+  id: number;
+  decision_key: string;
+  ticket_id: number;
+  user_id: number | null;
+  action: string;
+  priority: string | null;
+  tier: string | null;
+  expected_value: number | null;
+  cost: number | null;
+  summary: string;
+  status: string;
+  decided_at: number;
+  due_at: number | null;
+  reminded_at: number | null;
+  first_contact_at: number | null;
+  outcome: Outcome | null;
+  outcome_at: number | null;
+  recovered: number | null;
+  record_id: string | null;
+}
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function toEntry(row: EntryRow): LedgerEntry {
+  return {
+    id: row.id,
+    decisionKey: row.decision_key,
+    ticketId: row.ticket_id,
+    userId: row.user_id,
+    action: row.action,
+    priority: row.priority,
+    tier: row.tier,
+    expectedValue: row.expected_value,
+    cost: row.cost,
+    summary: row.summary,
+    status: row.status,
+    decidedAt: new Date(row.decided_at),
+    dueAt: date(row.due_at),
+    remindedAt: date(row.reminded_at),
+    firstContactAt: date(row.first_contact_at),
+    outcome: row.outcome,
+    outcomeAt: date(row.outcome_at),
+    recovered: row.recovered === null ? null : row.recovered === 1,
+    recordId: row.record_id,
+  };
+}
+
+/**
+ * The local mirror of the intervention ledger (the `boucle_intervention` custom object is the shared copy):
+ * one entry per decision, keyed by the event that produced it, so a replayed event finds its entry again.
+ */
+export class InterventionLedger {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** Records a decision once; the same key again returns the entry already recorded. */
+  record(entry: NewLedgerEntry): LedgerEntry {
+    this.#db
+      .prepare(
+        `INSERT INTO automation_interventions
+           (decision_key, ticket_id, user_id, action, priority, tier, expected_value, cost, summary, status, decided_at, due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
+      )
+      .run(
+        entry.decisionKey,
+        entry.ticketId,
+        entry.userId,
+        entry.action,
+        entry.priority,
+        entry.tier,
+        entry.expectedValue,
+        entry.cost,
+        entry.summary,
+        entry.decidedAt.getTime(),
+        entry.dueAt?.getTime() ?? null,
+      );
+    return this.byKey(entry.decisionKey)!;
+  }
+
+  byKey(decisionKey: string): LedgerEntry | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM automation_interventions WHERE decision_key = ?')
+      .get(decisionKey) as EntryRow | undefined;
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  byId(id: number): LedgerEntry | undefined {
+    const row = this.#db.prepare('SELECT * FROM automation_interventions WHERE id = ?').get(id) as
+      EntryRow | undefined;
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  forTicket(ticketId: number): LedgerEntry[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM automation_interventions WHERE ticket_id = ? ORDER BY id')
+      .all(ticketId) as unknown as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  forUser(userId: number): LedgerEntry[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM automation_interventions WHERE user_id = ? ORDER BY id')
+      .all(userId) as unknown as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  all(): LedgerEntry[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM automation_interventions ORDER BY id')
+      .all() as unknown as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  markApplied(id: number, recordId: string | null): void {
+    this.#db
+      .prepare(
+        `UPDATE automation_interventions SET status = CASE WHEN status = 'recommended' THEN 'applied' ELSE status END, record_id = COALESCE(?, record_id) WHERE id = ?`,
+      )
+      .run(recordId, id);
+  }
+
+  markReminded(id: number, at: Date): void {
+    this.#db
+      .prepare('UPDATE automation_interventions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL')
+      .run(at.getTime(), id);
+  }
+
+  /** The agent closed the loop (or a survey told us): first contact is kept, the latest outcome wins. */
+  recordOutcome(id: number, outcome: Outcome, at: Date): void {
+    const recovered = outcome === 'recovered' ? 1 : outcome === 'lost' ? 0 : null;
+    this.#db
+      .prepare(
+        `UPDATE automation_interventions SET
+           first_contact_at = CASE WHEN ? IN ('contacted', 'resolved', 'compensated') THEN COALESCE(first_contact_at, ?) ELSE first_contact_at END,
+           outcome = CASE WHEN ? IN ('recovered', 'lost') AND outcome IS NOT NULL AND outcome NOT IN ('recovered', 'lost') THEN outcome ELSE ? END,
+           outcome_at = COALESCE(outcome_at, ?),
+           recovered = COALESCE(?, recovered),
+           status = CASE WHEN ? IN ('resolved', 'compensated', 'recovered', 'lost') THEN 'closed' ELSE 'contacted' END
+         WHERE id = ?`,
+      )
+      .run(outcome, at.getTime(), outcome, outcome, at.getTime(), recovered, outcome, id);
+  }
+
+  /** Open callbacks (no first contact yet) whose deadline falls before `before`. */
+  dueBefore(before: Date): LedgerEntry[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT i.* FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
+         WHERE i.first_contact_at IS NULL AND i.outcome IS NULL AND i.due_at IS NOT NULL AND i.due_at <= ? ORDER BY i.due_at`,
+      )
+      .all(before.getTime()) as unknown as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  ticketState(ticketId: number): TicketState {
+    const row = this.#db.prepare('SELECT * FROM automation_tickets WHERE ticket_id = ?').get(ticketId) as
+      | {
+          ticket_id: number;
+          fingerprint: string | null;
+          boucle_priority: string | null;
+          intervention_id: number | null;
+        }
+      | undefined;
+    return {
+      ticketId,
+      fingerprint: row?.fingerprint ?? null,
+      bouclePriority: row?.boucle_priority ?? null,
+      interventionId: row?.intervention_id ?? null,
+    };
+  }
+
+  saveTicketState(state: TicketState, at: Date): void {
+    this.#db
+      .prepare(
+        `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, intervention_id, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (ticket_id) DO UPDATE SET fingerprint = excluded.fingerprint, boucle_priority = excluded.boucle_priority,
+           intervention_id = excluded.intervention_id, updated_at = excluded.updated_at`,
+      )
+      .run(state.ticketId, state.fingerprint, state.bouclePriority, state.interventionId, at.getTime());
+  }
+
+  getState(key: string): string | undefined {
+    const row = this.#db.prepare('SELECT value FROM automation_state WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setState(key: string, value: string): void {
+    this.#db
+      .prepare(
+        'INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+}
