@@ -3,8 +3,8 @@ import {
   INTERVENTION_FIELD_KEYS,
   isBoucleTag,
 } from '../../../../shared/src/zendesk/data-model.ts';
-import type { CustomObjectRecord, InterventionRecord } from '../data/zendesk-records.ts';
-import { INTERVENTION_OBJECT, readInterventionRecord } from '../data/zendesk-records.ts';
+import type { CustomObjectRecord, InterventionRecord } from '../requester/zendesk-records.ts';
+import { INTERVENTION_OBJECT, readInterventionRecord } from '../requester/zendesk-records.ts';
 import type { ZafClient } from '../zaf/zaf-client.ts';
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
 import type { Action, RecommendationView, TicketFacts } from './sidebar-model.ts';

@@ -1,4 +1,4 @@
-import type { RequesterData } from '../data/zendesk-records.ts';
+import type { RequesterData } from '../requester/zendesk-records.ts';
 import type { TicketFacts } from './sidebar-model.ts';
 
 /**

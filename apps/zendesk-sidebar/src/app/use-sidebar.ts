@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SidebarLocale } from '../i18n/i18n.ts';
-import { createRequesterCache, loadRequesterData } from '../data/load-requester-data.ts';
-import type { InterventionRecord, RequesterData } from '../data/zendesk-records.ts';
+import { createRequesterCache, loadRequesterData } from '../requester/load-requester-data.ts';
+import type { InterventionRecord, RequesterData } from '../requester/zendesk-records.ts';
 import { readTicketFacts } from '../zaf/read-ticket-facts.ts';
 import type { ZafClient, ZafEvent } from '../zaf/zaf-client.ts';
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';

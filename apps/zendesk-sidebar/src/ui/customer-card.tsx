@@ -1,5 +1,5 @@
 import { Tag } from '@zendeskgarden/react-tags';
-import type { RequesterData } from '../data/zendesk-records.ts';
+import type { RequesterData } from '../requester/zendesk-records.ts';
 import { formatDate, formatMoney } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';

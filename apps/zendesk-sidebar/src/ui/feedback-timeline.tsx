@@ -1,6 +1,6 @@
 import { styled } from 'styled-components';
 import { Tag } from '@zendeskgarden/react-tags';
-import type { FeedbackRecord, InterventionRecord } from '../data/zendesk-records.ts';
+import type { FeedbackRecord, InterventionRecord } from '../requester/zendesk-records.ts';
 import { formatDate } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';
 import { getColor } from './layout.tsx';

@@ -1,5 +1,5 @@
 import { styled } from 'styled-components';
-import type { InterventionRecord } from '../data/zendesk-records.ts';
+import type { InterventionRecord } from '../requester/zendesk-records.ts';
 import { useI18n } from './i18n-context.tsx';
 import { getColor } from './layout.tsx';
 import { Muted, Section, SectionTitle } from './layout.tsx';
