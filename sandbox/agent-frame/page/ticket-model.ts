@@ -176,7 +176,7 @@ export class TicketForm {
   }
 
   #hasCustomField(id: number): boolean {
-    return this.customFields.has(id) || this.#snapshot.ticketFields.some((f) => f.id === id);
+    return this.customFields.has(id) || this.customFieldDefinitions().some((f) => f.id === id);
   }
 
   // ---------------------------------------------------------------- ZAF set
