@@ -68,6 +68,7 @@ export class SalesforceClient {
   #calls = 0;
   #refreshes: number[] = [];
   #lastBudget: ApiBudget | undefined;
+  readonly #described = new Map<string, Set<string>>();
 
   constructor(options: SalesforceClientOptions) {
     this.#options = {
@@ -227,9 +228,13 @@ export class SalesforceClient {
 
   /** Field API names of an object (describe), to validate the mapping. */
   async fieldsOf(object: string): Promise<Set<string>> {
+    const cached = this.#described.get(object);
+    if (cached !== undefined) return cached;
     const conn = this.#connection;
     const describe = await this.#call(`describe ${object}`, () => conn.describe(object));
-    return new Set(describe.fields.map((field) => field.name));
+    const fields = new Set(describe.fields.map((field) => field.name));
+    this.#described.set(object, fields);
+    return fields;
   }
 
   /** One REST query page (≤ 2,000 rows); callers page with keyset conditions, never with locators. */

@@ -1,3 +1,4 @@
+import type { StatementSync } from 'node:sqlite';
 import type { SalesforceSettings } from '../config/salesforce.ts';
 import type { SyncObject, SyncSettings } from '../config/sync.ts';
 import { SYNC_OBJECTS } from '../config/sync.ts';
@@ -14,7 +15,7 @@ import {
   windowStart,
   type AccountProfile,
 } from './profile.ts';
-import { fieldsFor, soqlDateTime, soqlString, toMirrorRow } from './records.ts';
+import { fieldsFor, soqlDateTime, soqlString, toMirrorRow, toMs } from './records.ts';
 
 /** The run stopped because a budget floor was reached or Salesforce refused with REQUEST_LIMIT_EXCEEDED. */
 export class SyncBudgetError extends Error {
@@ -114,8 +115,20 @@ class SyncRun {
     this.#started = this.#now();
   }
 
-  get #db() {
-    return this.#d.store.db;
+  get #db(): { prepare: (sql: string) => StatementSync; exec: (sql: string) => void } {
+    return { prepare: (sql) => this.#sql(sql), exec: (sql) => this.#d.store.db.exec(sql) };
+  }
+
+  readonly #statements = new Map<string, StatementSync>();
+
+  /** Prepared once per SQL text. */
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#d.store.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #kv(key: string): string | undefined {
@@ -393,7 +406,7 @@ class SyncRun {
     const watermark = this.#watermark(object);
     if (watermark === undefined) return;
     this.#emit('deletions', object);
-    const start = watermark.deleted_covered_until;
+    let start = watermark.deleted_covered_until;
     const end = Math.max(this.#now(), watermark.modstamp);
     if (end - start < 60_000) return;
     if (this.#now() - start > DELETED_WINDOW_MS) {
@@ -401,20 +414,25 @@ class SyncRun {
       await this.#fullRead(object);
       return;
     }
-    const result = await salesforce.deleted(object, new Date(start), new Date(end));
-    const earliest = Date.parse(result.earliestDateAvailable.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-    if (Number.isFinite(earliest) && earliest > start) {
+    let result = await salesforce.deleted(object, new Date(start), new Date(end));
+    const earliest = toMs(result.earliestDateAvailable) ?? 0;
+    if (earliest > start && earliest <= start + this.#d.settings.overlapMs) {
+      // The delete log starts inside our own safety overlap: nothing we need was purged.
+      start = earliest;
+      result = await salesforce.deleted(object, new Date(start), new Date(end));
+    } else if (earliest > start) {
       // The delete log no longer reaches back to our last covered instant: reconcile with a full read.
       this.#mode[object] = 'full';
       await this.#fullRead(object);
       return;
     }
-    const covered = Date.parse(result.latestDateCovered.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+    const covered = toMs(result.latestDateCovered) ?? start;
+    const records = result.records;
     store.transaction(() => {
-      for (const record of result.records) if (this.#mirror.remove(object, record.id)) this.#deleted++;
+      for (const record of records) if (this.#mirror.remove(object, record.id)) this.#deleted++;
       this.#db
         .prepare('UPDATE sync_watermark SET deleted_covered_until = ? WHERE object = ?')
-        .run(Number.isFinite(covered) ? Math.max(start, covered) : start, object);
+        .run(Math.max(start, covered), object);
     });
     this.#checkBudget();
   }
@@ -458,7 +476,7 @@ class SyncRun {
           (r) => r.account_id,
         );
         if (ids.length === 0) break;
-        const profiles = computeProfiles(this.#db, ids, today, settings);
+        const profiles = computeProfiles(this.#d.store.db, ids, today, settings);
         store.transaction(() => {
           for (const id of ids) {
             const profile = profiles.get(id);

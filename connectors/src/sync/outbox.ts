@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Store } from '../store/database.ts';
 
 export type ZendeskKind = 'organization' | 'user';
@@ -45,39 +45,50 @@ export interface OutboxStats {
 export class Outbox {
   readonly #store: Store;
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(store: Store) {
     this.#store = store;
     this.#db = store.db;
   }
 
+  /** Prepared once per SQL text (preparing costs more than running on hot paths). */
+  #sql(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Queues a write unless the same content was already written (or is already queued). Returns true if queued. */
   enqueue(kind: ZendeskKind, externalId: string, hash: string, payload: Record<string, unknown>): boolean {
-    const written = this.#db
-      .prepare('SELECT hash FROM sync_written WHERE kind = ? AND external_id = ?')
-      .get(kind, externalId) as { hash: string } | undefined;
+    const written = this.#sql('SELECT hash FROM sync_written WHERE kind = ? AND external_id = ?').get(
+      kind,
+      externalId,
+    ) as { hash: string } | undefined;
     if (written?.hash === hash) {
-      this.#db
-        .prepare('DELETE FROM sync_outbox WHERE kind = ? AND external_id = ? AND batch_id IS NULL')
-        .run(kind, externalId);
+      this.#sql('DELETE FROM sync_outbox WHERE kind = ? AND external_id = ? AND batch_id IS NULL').run(
+        kind,
+        externalId,
+      );
       return false;
     }
     if (hash === '' && written === undefined) return false; // clearing a record never written: nothing to do
-    const result = this.#db
-      .prepare(
-        `INSERT INTO sync_outbox (kind, external_id, hash, payload) VALUES (?, ?, ?, ?)
+    const result = this.#sql(
+      `INSERT INTO sync_outbox (kind, external_id, hash, payload) VALUES (?, ?, ?, ?)
          ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload
          WHERE sync_outbox.batch_id IS NULL AND sync_outbox.hash <> excluded.hash`,
-      )
-      .run(kind, externalId, hash, JSON.stringify(payload));
+    ).run(kind, externalId, hash, JSON.stringify(payload));
     return Number(result.changes) > 0;
   }
 
   pending(kind?: ZendeskKind): number {
     const row = (
       kind === undefined
-        ? this.#db.prepare('SELECT COUNT(*) AS n FROM sync_outbox').get()
-        : this.#db.prepare('SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ?').get(kind)
+        ? this.#sql('SELECT COUNT(*) AS n FROM sync_outbox').get()
+        : this.#sql('SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ?').get(kind)
     ) as { n: number };
     return row.n;
   }
@@ -90,27 +101,25 @@ export class Outbox {
     stats: OutboxStats,
     now: () => number,
   ): Promise<void> {
-    for (const batch of this.#db
-      .prepare('SELECT id, job_id FROM sync_batch WHERE kind = ? ORDER BY id')
-      .all(kind) as { id: number; job_id: string | null }[]) {
+    for (const batch of this.#sql('SELECT id, job_id FROM sync_batch WHERE kind = ? ORDER BY id').all(
+      kind,
+    ) as { id: number; job_id: string | null }[]) {
       await this.#settle(sink, kind, batch.id, batch.job_id, stats, now);
     }
     for (;;) {
-      const waiting = this.#db
-        .prepare('SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ? AND batch_id IS NULL')
-        .get(kind) as { n: number };
+      const waiting = this.#sql(
+        'SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ? AND batch_id IS NULL',
+      ).get(kind) as { n: number };
       if (waiting.n === 0 || (!flush && waiting.n < BULK_LIMIT)) return;
       const batchId = this.#store.transaction(() => {
         const id = Number(
-          this.#db.prepare('INSERT INTO sync_batch (kind, created_at) VALUES (?, ?)').run(kind, now())
+          this.#sql('INSERT INTO sync_batch (kind, created_at) VALUES (?, ?)').run(kind, now())
             .lastInsertRowid,
         );
-        this.#db
-          .prepare(
-            `UPDATE sync_outbox SET batch_id = ? WHERE seq IN (
+        this.#sql(
+          `UPDATE sync_outbox SET batch_id = ? WHERE seq IN (
                SELECT seq FROM sync_outbox WHERE kind = ? AND batch_id IS NULL ORDER BY seq LIMIT ${BULK_LIMIT})`,
-          )
-          .run(id, kind);
+        ).run(id, kind);
         return id;
       });
       await this.#settle(sink, kind, batchId, null, stats, now);
@@ -125,11 +134,11 @@ export class Outbox {
     stats: OutboxStats,
     now: () => number,
   ): Promise<void> {
-    const rows = this.#db
-      .prepare('SELECT seq, external_id, hash, payload FROM sync_outbox WHERE batch_id = ? ORDER BY seq')
-      .all(batchId) as unknown as OutboxRow[];
+    const rows = this.#sql(
+      'SELECT seq, external_id, hash, payload FROM sync_outbox WHERE batch_id = ? ORDER BY seq',
+    ).all(batchId) as unknown as OutboxRow[];
     if (rows.length === 0) {
-      this.#db.prepare('DELETE FROM sync_batch WHERE id = ?').run(batchId);
+      this.#sql('DELETE FROM sync_batch WHERE id = ?').run(batchId);
       return;
     }
     let jobId = knownJobId;
@@ -141,7 +150,7 @@ export class Outbox {
           rows.map((row) => JSON.parse(row.payload) as Record<string, unknown>),
         );
         stats.jobs++;
-        this.#db.prepare('UPDATE sync_batch SET job_id = ? WHERE id = ?').run(jobId, batchId);
+        this.#sql('UPDATE sync_batch SET job_id = ? WHERE id = ?').run(jobId, batchId);
       }
       results = await sink.results(jobId, rows.length);
       if (results === undefined) {
@@ -156,53 +165,49 @@ export class Outbox {
         const result = byIndex.get(index);
         if (result?.success === true) {
           if (row.hash === '')
-            this.#db
-              .prepare('DELETE FROM sync_written WHERE kind = ? AND external_id = ?')
-              .run(kind, row.external_id);
+            this.#sql('DELETE FROM sync_written WHERE kind = ? AND external_id = ?').run(
+              kind,
+              row.external_id,
+            );
           else
-            this.#db
-              .prepare(
-                `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES (?, ?, ?, ?, ?)
+            this.#sql(
+              `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
                    zendesk_id = COALESCE(excluded.zendesk_id, sync_written.zendesk_id), written_at = excluded.written_at`,
-              )
-              .run(kind, row.external_id, row.hash, result.id ?? null, at);
-          this.#db
-            .prepare('DELETE FROM sync_dead_letter WHERE kind = ? AND external_id = ?')
-            .run(kind, row.external_id);
+            ).run(kind, row.external_id, row.hash, result.id ?? null, at);
+          this.#sql('DELETE FROM sync_dead_letter WHERE kind = ? AND external_id = ?').run(
+            kind,
+            row.external_id,
+          );
           stats.written++;
         } else {
-          this.#db
-            .prepare(
-              `INSERT INTO sync_dead_letter (kind, external_id, hash, payload, error, attempts, last_at)
+          this.#sql(
+            `INSERT INTO sync_dead_letter (kind, external_id, hash, payload, error, attempts, last_at)
                VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
                payload = excluded.payload, error = excluded.error, attempts = sync_dead_letter.attempts + 1,
                last_at = excluded.last_at`,
-            )
-            .run(
-              kind,
-              row.external_id,
-              row.hash,
-              row.payload,
-              result?.error ?? 'no result for this record',
-              at,
-            );
+          ).run(
+            kind,
+            row.external_id,
+            row.hash,
+            row.payload,
+            result?.error ?? 'no result for this record',
+            at,
+          );
           stats.failed++;
         }
       });
-      this.#db.prepare('DELETE FROM sync_outbox WHERE batch_id = ?').run(batchId);
-      this.#db.prepare('DELETE FROM sync_batch WHERE id = ?').run(batchId);
+      this.#sql('DELETE FROM sync_outbox WHERE batch_id = ?').run(batchId);
+      this.#sql('DELETE FROM sync_batch WHERE id = ?').run(batchId);
     });
   }
 
   /** Puts dead letters with fewer than `maxAttempts` attempts back in the outbox. */
   requeueDeadLetters(maxAttempts: number): number {
-    const result = this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO sync_outbox (kind, external_id, hash, payload)
+    const result = this.#sql(
+      `INSERT OR IGNORE INTO sync_outbox (kind, external_id, hash, payload)
          SELECT kind, external_id, hash, payload FROM sync_dead_letter WHERE attempts < ?`,
-      )
-      .run(maxAttempts);
+    ).run(maxAttempts);
     return Number(result.changes);
   }
 }
