@@ -104,9 +104,60 @@ export type {
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
 export type { FactName, FactType, FactValue, Facts } from './rules/fact-catalogue.ts';
 export { OPERATOR_NAMES } from './rules/operators.ts';
+export { compileRules } from './rules/compile-rules.ts';
+export type { CompiledRules, ConditionTrace, RuleTrace, RulesOutcome } from './rules/compile-rules.ts';
 export type { OperatorName } from './rules/operators.ts';
 export { BOUCLE_TAG_PATTERN, ruleSchema, rulesSchema } from './rules/rule-schema.ts';
 export type { Condition, Rule, RuleEventParams, RuleInput, TopLevelCondition } from './rules/rule-schema.ts';
+
+// Effort: measured beats estimated
+export { BUILT_IN_EFFORT_LEXICON, compileLexicon, normalizeText } from './effort/effort-lexicon.ts';
+export type { CompiledLexicon, LexiconMatch } from './effort/effort-lexicon.ts';
+export { assessEffort, estimateCompanyEffort, estimateCustomerEffort } from './effort/assess-effort.ts';
+export type { EffortAssessment } from './effort/assess-effort.ts';
+
+// Churn risk
+export { RISK_FACTORS, computeChurnRisk } from './risk/churn-model.ts';
+export type { ChurnFactors, ChurnRisk, RiskFactor } from './risk/churn-model.ts';
+
+// Intervention policy
+export {
+  GUARDRAILS,
+  assessCompensationEligibility,
+  chooseBestCandidate,
+  computePriority,
+  isAllowed,
+  listCandidates,
+} from './policy/recommend-intervention.ts';
+export type {
+  Candidate,
+  CompensationEligibility,
+  Guardrail,
+  PolicyFacts,
+} from './policy/recommend-intervention.ts';
+export { planCallbacks } from './policy/plan-callbacks.ts';
+export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
+
+// The decision
+export { createDecider } from './decision/create-decider.ts';
+export type { Decider } from './decision/create-decider.ts';
+export type {
+  Decision,
+  DecisionEffort,
+  DecisionFigures,
+  Explanation,
+  Reason,
+  ReasonCode,
+} from './decision/decision.ts';
+export {
+  LABELS,
+  describeReason,
+  describeRuleTrace,
+  formatMoney,
+  formatPercent,
+  renderExplanation,
+} from './explain/render-explanation.ts';
+export type { RenderedExplanation } from './explain/render-explanation.ts';
 
 // Settings
 export {

@@ -1,0 +1,390 @@
+import { computeValueAtRisk, computeValueTier } from '../customer/compute-value-tier.ts';
+import { MS_PER_DAY, MS_PER_HOUR } from '../domain/time.ts';
+import type { Action, NpsCategory } from '../domain/vocabulary.ts';
+import { assessEffort } from '../effort/assess-effort.ts';
+import { compileLexicon } from '../effort/effort-lexicon.ts';
+import { categorizeNps, isCsatSatisfied } from '../metrics/feedback-metrics.ts';
+import {
+  chooseBestCandidate,
+  computePriority,
+  isAllowed,
+  listCandidates,
+} from '../policy/recommend-intervention.ts';
+import type { Candidate } from '../policy/recommend-intervention.ts';
+import { RISK_FACTORS, computeChurnRisk } from '../risk/churn-model.ts';
+import { compileRules } from '../rules/compile-rules.ts';
+import type { CompiledRules, RuleTrace } from '../rules/compile-rules.ts';
+import type { Facts } from '../rules/fact-catalogue.ts';
+import type { Settings } from '../settings/settings-schema.ts';
+import type { Decision, Explanation, Reason } from './decision.ts';
+import type { DecisionInput } from './decision-input-schema.ts';
+
+export interface Decider {
+  readonly settings: Settings;
+  readonly rules: CompiledRules;
+  /**
+   * Decides on one incident. `now` (ISO 8601 or ms since the epoch) is the decision time unless the input
+   * carries its own `now`, which wins. Same input, same settings, same time: same decision.
+   */
+  readonly decide: (input: DecisionInput, now: string | number) => Decision;
+}
+
+const round = (value: number, digits: number): number => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+interface NpsHistory {
+  readonly last: number | null;
+  readonly category: NpsCategory | null;
+  readonly falling: boolean;
+  readonly lastCsatSatisfied: boolean | null;
+}
+
+function readScoreHistory(feedback: DecisionInput['feedback'], nowMs: number, fallingBy: number): NpsHistory {
+  let last: number | null = null;
+  let previous: number | null = null;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let previousAt = Number.NEGATIVE_INFINITY;
+  let csatAt = Number.NEGATIVE_INFINITY;
+  let lastCsatSatisfied: boolean | null = null;
+  for (const response of feedback) {
+    if (response.kind !== 'nps' && response.kind !== 'csat') continue;
+    const at = Date.parse(response.respondedAt);
+    if (at > nowMs) continue;
+    if (response.kind === 'csat') {
+      if (at >= csatAt) {
+        csatAt = at;
+        lastCsatSatisfied = isCsatSatisfied(response);
+      }
+    } else if (at >= lastAt) {
+      previous = last;
+      previousAt = lastAt;
+      last = response.score;
+      lastAt = at;
+    } else if (at >= previousAt) {
+      previous = response.score;
+      previousAt = at;
+    }
+  }
+  return {
+    last,
+    category: last === null ? null : categorizeNps(last),
+    falling: last !== null && previous !== null && previous - last >= fallingBy,
+    lastCsatSatisfied,
+  };
+}
+
+function yearsBetween(fromIso: string | undefined, nowMs: number): number | null {
+  if (fromIso === undefined) return null;
+  return Math.max(0, (nowMs - Date.parse(fromIso)) / (365.25 * MS_PER_DAY));
+}
+
+function daysSince(fromIso: string | undefined, nowMs: number): number | null {
+  if (fromIso === undefined) return null;
+  return Math.max(0, (nowMs - Date.parse(fromIso)) / MS_PER_DAY);
+}
+
+/** Biggest risk factors raising the risk (beyond the baseline), at most two. */
+function riskDrivers(points: Readonly<Record<(typeof RISK_FACTORS)[number], number>>): Reason[] {
+  const drivers: Reason[] = [];
+  for (const factor of RISK_FACTORS) {
+    const value = points[factor];
+    if (factor !== 'baseline' && value > 0)
+      drivers.push({ code: 'risk_driver', factor, points: round(value, 4) });
+  }
+  drivers.sort((a, b) => (b as { points: number }).points - (a as { points: number }).points);
+  return drivers.slice(0, 2);
+}
+
+/**
+ * Compiles the settings once (rules into closures, the effort lexicon into one expression) and returns the
+ * decision function. Decisions do no I/O and read no clock.
+ */
+export function createDecider(settings: Settings): Decider {
+  const rules = compileRules(settings.rules);
+  const lexicon = compileLexicon(settings.effort.lexicon);
+  const ruleNames = rules.rules.map((rule) => rule.name);
+  const tierIds = new Set(settings.compensationTiers.map((tier) => tier.id));
+
+  const decide = (input: DecisionInput, now: string | number): Decision => {
+    const nowMs =
+      input.now === undefined ? (typeof now === 'number' ? now : Date.parse(now)) : Date.parse(input.now);
+    const decidedAt = new Date(nowMs).toISOString();
+    const { incident, customer, history } = input;
+
+    const tier =
+      customer.tier ?? computeValueTier(customer, settings.valueTiers, settings.valueAtRisk.pipelineWeight);
+    const valueAtRisk = round(computeValueAtRisk(customer, settings.valueAtRisk), 2);
+    const effort = assessEffort(incident, input.feedback, input.ticketSignals, settings.effort, lexicon);
+    const scores = readScoreHistory(input.feedback, nowMs, settings.risk.npsFallingBy);
+
+    const windowStart = nowMs - settings.history.repeatWindowDays * MS_PER_DAY;
+    let repeatIncidents = 0;
+    for (const past of history.pastIncidents) {
+      const at = Date.parse(past.at);
+      if (at >= windowStart && at < nowMs) repeatIncidents += 1;
+    }
+    let lastApologyAt = Number.NEGATIVE_INFINITY;
+    let lastInterventionAt = Number.NEGATIVE_INFINITY;
+    for (const past of history.pastInterventions) {
+      const at = Date.parse(past.at);
+      if (at > nowMs || past.action === 'none') continue;
+      if (at > lastInterventionAt) lastInterventionAt = at;
+      if (past.action === 'apology' && at > lastApologyAt) lastApologyAt = at;
+    }
+    const daysSinceLastApology =
+      lastApologyAt === Number.NEGATIVE_INFINITY ? null : (nowMs - lastApologyAt) / MS_PER_DAY;
+    const daysSinceLastIntervention =
+      lastInterventionAt === Number.NEGATIVE_INFINITY ? null : (nowMs - lastInterventionAt) / MS_PER_DAY;
+    const tenureYears = yearsBetween(customer.customerSince, nowMs);
+
+    const risk = computeChurnRisk(
+      {
+        incidentType: incident.type,
+        severity: incident.severity,
+        effortClass: effort.class,
+        repeatIncidents: Math.max(repeatIncidents, incident.recurrence),
+        tenureYears,
+        npsCategory: scores.category,
+        npsFalling: scores.falling,
+      },
+      settings.risk,
+    );
+    const churnRisk = round(risk.probability, 4);
+    const expectedLoss = round(valueAtRisk * churnRisk, 2);
+
+    const facts: Facts = {
+      'incident.type': incident.type,
+      'incident.severity': incident.severity,
+      'incident.companyAtFault': incident.companyAtFault,
+      'incident.recurrence': incident.recurrence,
+      'incident.contacts': incident.contacts,
+      'incident.reopens': incident.reopens,
+      'incident.transfers': incident.transfers,
+      'incident.channelSwitches': incident.channelSwitches,
+      'incident.waitingHours': incident.waitingHours,
+      'incident.channel': incident.channel,
+      'incident.monetaryLoss': incident.monetaryLoss ?? null,
+      'customer.tier': tier,
+      'customer.revenue12m': customer.revenue12m,
+      'customer.lifetimeRevenue': customer.lifetimeRevenue,
+      'customer.marginRate': customer.marginRate ?? settings.valueAtRisk.defaultMarginRate,
+      'customer.orders12m': customer.orders12m,
+      'customer.openPipeline': customer.openPipeline,
+      'customer.tenureYears': tenureYears === null ? null : round(tenureYears, 2),
+      'customer.daysSinceLastOrder': daysSince(customer.lastOrderAt, nowMs),
+      'customer.segment': customer.segment ?? null,
+      'customer.region': customer.region ?? null,
+      'customer.productLine': customer.productLine ?? null,
+      'effort.class': effort.class,
+      'effort.source': effort.source,
+      'effort.ratio': effort.ratio,
+      'effort.difference': effort.difference,
+      'effort.customer': effort.customer,
+      'effort.company': effort.company,
+      'effort.phraseMatches': effort.phrases.length,
+      'feedback.lastNps': scores.last,
+      'feedback.npsCategory': scores.category,
+      'feedback.lastCsatSatisfied': scores.lastCsatSatisfied,
+      'history.repeatIncidents': repeatIncidents,
+      'history.daysSinceLastApology': daysSinceLastApology === null ? null : round(daysSinceLastApology, 2),
+      'history.daysSinceLastIntervention':
+        daysSinceLastIntervention === null ? null : round(daysSinceLastIntervention, 2),
+      'risk.churn': churnRisk,
+      'value.atRisk': valueAtRisk,
+      'value.expectedLoss': expectedLoss,
+    };
+
+    const outcome = rules.evaluate(facts);
+    const candidates = listCandidates(
+      {
+        valueAtRisk,
+        churnRisk,
+        companyAtFault: incident.companyAtFault,
+        severity: incident.severity,
+        recurrence: incident.recurrence,
+        repeatIncidents,
+        waitingHours: incident.waitingHours,
+        daysSinceLastApology,
+      },
+      settings,
+      outcome.forbiddenBy,
+    );
+
+    const reasons: Reason[] = [];
+    let chosen: Candidate | null = null;
+    let decidedBy: Decision['decidedBy'] = 'model';
+    const forced = outcome.forced;
+    if (forced !== null) {
+      const rule = ruleNames[forced.rule]!;
+      const matching = candidates.filter(
+        (candidate) =>
+          candidate.action === forced.action &&
+          (forced.compensationTier === null ||
+            !tierIds.has(forced.compensationTier) ||
+            candidate.compensationTier === forced.compensationTier),
+      );
+      let forcedChoice: Candidate | null = null;
+      for (const candidate of matching) {
+        if (candidate.blockedBy.length > 0) continue;
+        if (forcedChoice === null || candidate.expectedValue > forcedChoice.expectedValue)
+          forcedChoice = candidate;
+      }
+      if (forcedChoice === null) {
+        reasons.push({
+          code: 'rule_force_blocked',
+          rule,
+          action: forced.action,
+          guardrails: matching[0]!.blockedBy,
+        });
+      } else {
+        chosen = forcedChoice;
+        decidedBy = 'rule';
+        reasons.push({ code: 'rule_forced', rule, action: forced.action });
+      }
+    }
+    for (const overruled of outcome.overruledForces) {
+      reasons.push({
+        code: 'rule_force_overruled',
+        rule: ruleNames[overruled.rule]!,
+        action: overruled.action,
+        by: ruleNames[overruled.forbiddenBy]!,
+      });
+    }
+    if (chosen === null) {
+      chosen = chooseBestCandidate(candidates);
+      if (chosen === null) reasons.push({ code: 'nothing_allowed' });
+      else if (chosen.action === 'none') reasons.push({ code: 'no_action_pays' });
+      else {
+        reasons.push({
+          code: 'best_expected_value',
+          action: chosen.action,
+          compensationTier: chosen.compensationTier,
+          expectedValue: round(chosen.expectedValue, 2),
+        });
+      }
+    }
+    const final = chosen ?? candidates[0]!;
+    const action: Action = final.action;
+
+    // Why the stronger actions were not taken.
+    const seen = new Set<string>();
+    for (const candidate of candidates) {
+      if (candidate.action === 'none' || isAllowed(candidate)) continue;
+      if (candidate.forbiddenBy !== -1 && !seen.has(`rule:${candidate.action}`)) {
+        seen.add(`rule:${candidate.action}`);
+        reasons.push({
+          code: 'rule_forbade',
+          rule: ruleNames[candidate.forbiddenBy]!,
+          action: candidate.action,
+        });
+      }
+      for (const guardrail of candidate.blockedBy) {
+        if (seen.has(guardrail)) continue;
+        seen.add(guardrail);
+        reasons.push({ code: 'guardrail', action: candidate.action, guardrail });
+      }
+    }
+    reasons.push({
+      code: 'effort',
+      class: effort.class,
+      source: effort.source,
+      ratio: effort.ratio,
+      customer: effort.customer,
+      company: effort.company,
+    });
+    reasons.push({ code: 'value', tier, valueAtRisk, churnRisk, expectedLoss });
+    reasons.push(...riskDrivers(risk.points));
+
+    let priority = computePriority(expectedLoss, action, incident.severity, settings.priority);
+    if (outcome.priority !== null) {
+      priority = outcome.priority.value;
+      reasons.push({ code: 'priority_by_rule', rule: ruleNames[outcome.priority.rule]!, priority });
+    }
+
+    const tags: string[] = [`boucle_${action}`];
+    if (effort.class === 'customer_harder') tags.push('boucle_effort_customer_harder');
+    if (effort.source === 'estimated') tags.push('boucle_effort_estimated');
+    if (decidedBy === 'rule') tags.push('boucle_rule_forced');
+    let ruleTagGroup: { rule: string; tags: string[] } | null = null;
+    for (const { tag, rule } of outcome.tags) {
+      if (!tags.includes(tag)) tags.push(tag);
+      const name = ruleNames[rule]!;
+      if (ruleTagGroup === null || ruleTagGroup.rule !== name) {
+        ruleTagGroup = { rule: name, tags: [] };
+        reasons.push({ code: 'rule_tags', rule: name, tags: ruleTagGroup.tags });
+      }
+      ruleTagGroup.tags.push(tag);
+    }
+
+    let callbackDueAt: string | null = null;
+    if (action === 'callback' || action === 'compensation') {
+      let hours = settings.callbackWindowHours[tier];
+      if (outcome.callbackWindowHours !== null) {
+        hours = outcome.callbackWindowHours.value;
+        reasons.push({
+          code: 'callback_window_by_rule',
+          rule: ruleNames[outcome.callbackWindowHours.rule]!,
+          hours,
+        });
+      }
+      callbackDueAt = new Date(nowMs + hours * MS_PER_HOUR).toISOString();
+    }
+
+    const churnRiskWithAction = round(final.churnRisk, 4);
+    const expectedValue = round(final.expectedValue, 2);
+    const cost = round(final.cost, 2);
+    let ruleTraces: readonly RuleTrace[] | undefined;
+    const explanation: Explanation = {
+      reasons,
+      facts,
+      riskPoints: risk.points,
+      candidates,
+      // Built on first read (e.g. when the decision is serialised), not on every decision.
+      get rules() {
+        return (ruleTraces ??= rules.trace(facts, outcome));
+      },
+      figures: {
+        valueAtRisk,
+        expectedLoss,
+        churnRiskWithoutAction: churnRisk,
+        churnRiskWithAction,
+        cost,
+        expectedValue,
+      },
+      effortPhrases: effort.phrases,
+    };
+
+    return {
+      id: input.id,
+      ticketId: incident.ticketId,
+      customerId: customer.customerId,
+      decidedAt,
+      action,
+      compensationTier: final.compensationTier,
+      priority,
+      tags,
+      expectedValue,
+      cost,
+      agentMinutes: final.agentMinutes,
+      callbackDueAt,
+      decidedBy,
+      tier,
+      valueAtRisk,
+      churnRisk: { withoutAction: churnRisk, withAction: churnRiskWithAction },
+      effort: {
+        ratio: effort.ratio,
+        difference: effort.difference,
+        class: effort.class,
+        source: effort.source,
+        customer: effort.customer,
+        company: effort.company,
+        confidence: effort.confidence,
+      },
+      explanation,
+    };
+  };
+
+  return { settings, rules, decide };
+}
