@@ -3,7 +3,9 @@ import type { StartEmulator } from '../../../sandbox/emulator.ts';
 import type { CliIo } from './cli-io.ts';
 
 /** Each stand-in, loaded lazily. */
-const EMULATORS: Readonly<Record<string, () => Promise<StartEmulator>>> = {};
+const EMULATORS: Readonly<Record<string, () => Promise<StartEmulator>>> = {
+  salesforce: async () => (await import('../../../sandbox/salesforce/index.ts')).startSalesforceEmulator,
+};
 
 const HELP = `Usage: boucle emulate <${Object.keys(EMULATORS).join('|') || 'name'}> [--port N] [--seed N] [--data DIR]
 
