@@ -39,6 +39,7 @@ export default defineConfig({
         test: {
           name: 'sidebar',
           environment: 'jsdom',
+          testTimeout: 20_000,
           include: ['apps/zendesk-sidebar/**/*.test.{ts,tsx}'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           setupFiles: [

@@ -95,6 +95,19 @@ export const en = {
   'outcome.compensated': 'compensated',
   'outcome.recovered': 'recovered',
   'outcome.lost': 'lost',
+  'signal.contacts': '{{n}} contacts from the customer',
+  'signal.reopens': '{{n}} reopens',
+  'signal.transfers': '{{n}} transfers',
+  'signal.channelSwitches': '{{n}} channel switches',
+  'signal.waitingHours': '{{n}} h waiting for a reply',
+  'signal.phrases': 'Words of effort: {{phrases}}',
+  'signal.publicReplies': '{{n}} public replies from agents',
+  'figure.valueAtRisk': 'Value at risk: {{value}}',
+  'figure.expectedLoss': 'Expected loss without action: {{value}}',
+  'figure.churn': 'Churn risk: {{without}} without action, {{with}} with it',
+  'figure.agentMinutes': 'Agent time: {{n}} min',
+  'rule.fired': '{{name}} (fired)',
+  'decision.invalidInput': 'the ticket data could not be read ({{detail}})',
 } as const;
 
 export type MessageKey = keyof typeof en;

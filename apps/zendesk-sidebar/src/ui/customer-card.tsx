@@ -22,9 +22,8 @@ function tenure(sinceIso: string, nowMs: number): { years: number; months: numbe
 export function CustomerCard({ data, nowMs }: { data: RequesterData; nowMs: number }) {
   const { t, locale } = useI18n();
   const crm = data.crm;
-  const tierKey = `customer.tier.${crm?.valueTier ?? 'unknown'}`;
-  const tierLabel =
-    tierKey in TIER_HUE || tierKey === 'customer.tier.unknown' ? t(tierKey as MessageKey) : crm?.valueTier;
+  const tier = crm?.valueTier ?? 'unknown';
+  const tierLabel = tier in TIER_HUE ? t(`customer.tier.${tier}` as MessageKey) : tier;
   const money = (n: number | null) => (n === null ? '—' : formatMoney(locale, n));
   const since = crm?.customerSince ? tenure(crm.customerSince, nowMs) : null;
   return (

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en.ts';
+import { fr } from './fr.ts';
+import { createTranslator, toSidebarLocale } from './i18n.ts';
+
+describe('i18n', () => {
+  it('has every key in both languages, with the same placeholders', () => {
+    expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholders(fr[key]), key).toEqual(placeholders(en[key]));
+      expect(fr[key].trim(), key).not.toBe('');
+    }
+  });
+
+  it.each([
+    ['fr', 'fr'],
+    ['fr-CA', 'fr'],
+    ['FR', 'fr'],
+    ['en-US', 'en'],
+    ['de', 'en'],
+    [null, 'en'],
+  ] as const)('maps the Zendesk locale %s to %s', (zendesk, sidebar) => {
+    expect(toSidebarLocale(zendesk)).toBe(sidebar);
+  });
+
+  it('interpolates and refuses a missing value', () => {
+    const t = createTranslator('fr');
+    expect(t('loop.dueIn', { hours: 5 })).toBe('Rappel dû dans 5 h');
+    expect(() => t('loop.dueIn')).toThrow(/needs a value for \{\{hours\}\}/);
+  });
+});
