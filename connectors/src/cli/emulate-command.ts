@@ -4,6 +4,7 @@ import type { CliIo } from './cli-io.ts';
 
 /** Each stand-in, loaded lazily. */
 const EMULATORS: Readonly<Record<string, () => Promise<StartEmulator>>> = {
+  zendesk: async () => (await import('../../../sandbox/zendesk/index.ts')).startZendeskEmulator,
   salesforce: async () => (await import('../../../sandbox/salesforce/index.ts')).startSalesforceEmulator,
 };
 

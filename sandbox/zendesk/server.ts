@@ -1,0 +1,679 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { EmulatorOptions, RunningEmulator } from '../emulator.ts';
+import { HttpError, unauthenticated, forbidden } from './errors.ts';
+import { Router, parseJsonBody, readBody, type RouteContext } from './http.ts';
+import { registerRoutes } from './routes.ts';
+import { loadStore, seedStore } from './seed.ts';
+import { Serializer } from './serialize.ts';
+import { apiVia, type TicketChange, type TicketUpdateResult, ZendeskStore } from './store.ts';
+import { deliverWebhook, renderPlaceholders, triggerMatches, type WebhookDelivery } from './triggers.ts';
+import type {
+  JobStatusRecord,
+  JsonObject,
+  SatisfactionRatingRecord,
+  SatisfactionScore,
+  TicketRecord,
+  UserRecord,
+} from './types.ts';
+
+export interface ZendeskEmulatorOptions extends EmulatorOptions {
+  /** Requests per minute per account (Enterprise: 700). */
+  readonly rateLimitPerMinute?: number;
+  /** Clock in epoch milliseconds (rate-limit windows, timestamps, seeded dates). */
+  readonly clock?: () => number;
+  /** How long a bulk job stays queued before it runs (ms). Default 50. */
+  readonly jobDelayMs?: number;
+  /** Waits between webhook retries (ms); its length is the number of retries. Default [1000, 3000, 9000]. */
+  readonly webhookRetryDelaysMs?: readonly number[];
+  /** Webhook request timeout (ms). Default 12000 (Zendesk's). */
+  readonly webhookTimeoutMs?: number;
+  /** Whether bulk user import is enabled on the account (else create_or_update_many answers 403). Default true. */
+  readonly bulkUserImport?: boolean;
+  /** Sizes of the generated data. */
+  readonly counts?: { readonly users?: number; readonly organizations?: number; readonly tickets?: number };
+}
+
+/** A fault to inject: the next `count` matching requests get it. */
+export type FaultSpec =
+  | {
+      kind: 'status';
+      status: 401 | 403 | 429 | 500 | 502 | 503 | 504;
+      count?: number;
+      retryAfter?: number;
+      path?: string;
+      method?: string;
+    }
+  | { kind: 'delay'; ms: number; count?: number; path?: string; method?: string }
+  | { kind: 'reset'; count?: number; path?: string; method?: string };
+
+export interface RequestLogEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  /** Route pattern, e.g. `GET /api/v2/tickets/{ticket_id}` (or the path when no route matched). */
+  readonly endpoint: string;
+  status: number;
+  readonly userId: number | null;
+  fault: FaultSpec['kind'] | null;
+  readonly body: unknown;
+}
+
+export interface ZendeskEmulator extends RunningEmulator {
+  readonly store: ZendeskStore;
+  /** Adds a fault rule (same as `POST /__faults`). */
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  requests(): readonly RequestLogEntry[];
+  /** Request counts per endpoint pattern, e.g. `{"PUT /api/v2/tickets/{ticket_id}": 3}`. */
+  requestCounts(): Readonly<Record<string, number>>;
+  clearRequests(): void;
+  webhookDeliveries(): readonly WebhookDelivery[];
+  /** Serialised views, as the API returns them. */
+  getTicket(id: number): JsonObject;
+  getUser(id: number): JsonObject;
+  getOrganization(id: number): JsonObject;
+  getJob(id: string): JsonObject;
+  findUserByExternalId(externalId: string): JsonObject | undefined;
+  /** An agent's ticket change (like the agent's UI): updates, audits, fires triggers → webhooks. */
+  applyTicketChange(
+    ticketId: number,
+    change: Record<string, unknown>,
+    options?: { authorId?: number },
+  ): Promise<TicketUpdateResult>;
+  /** The requester rates the ticket: fires triggers with `satisfaction_score` conditions. */
+  rateTicket(
+    ticketId: number,
+    score: SatisfactionScore,
+    comment?: string | null,
+  ): Promise<SatisfactionRatingRecord>;
+  /** Resolves when queued jobs and webhook deliveries in flight have finished. */
+  settle(): Promise<void>;
+}
+
+const RESERVED = new Set(['/__faults', '/__requests', '/__webhooks', '/__state']);
+
+class Emulator {
+  readonly store: ZendeskStore;
+  readonly router = new Router();
+  ser: Serializer = new Serializer('http://127.0.0.1');
+  base = 'http://127.0.0.1';
+  readonly faults: (FaultSpec & { remaining: number })[] = [];
+  readonly log: RequestLogEntry[] = [];
+  readonly counts = new Map<string, number>();
+  readonly deliveries: WebhookDelivery[] = [];
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private window = { minute: -1, used: 0 };
+  private seq = 0;
+  readonly limit: number;
+  readonly jobDelayMs: number;
+  readonly retryDelays: readonly number[];
+  readonly webhookTimeoutMs: number;
+  readonly bulkUserImport: boolean;
+  closed = false;
+
+  constructor(options: ZendeskEmulatorOptions) {
+    this.store = new ZendeskStore(options.clock ?? Date.now);
+    this.limit = options.rateLimitPerMinute ?? 700;
+    this.jobDelayMs = options.jobDelayMs ?? 50;
+    this.retryDelays = options.webhookRetryDelaysMs ?? [1000, 3000, 9000];
+    this.webhookTimeoutMs = options.webhookTimeoutMs ?? 12_000;
+    this.bulkUserImport = options.bulkUserImport ?? true;
+    registerRoutes(this.router, this);
+  }
+
+  admin(): UserRecord {
+    for (const user of this.store.users.values())
+      if (user.role === 'admin' && user.credentials?.apiToken !== undefined) return user;
+    throw new Error('The sandbox admin agent is missing');
+  }
+
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.set(timer, resolve);
+    });
+  }
+
+  /** Stops waiting: pending sleeps resolve now (jobs and retries then see `closed`). */
+  cancelTimers(): void {
+    for (const [timer, resolve] of this.timers) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.timers.clear();
+  }
+
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Queues a job: `queued` now, `working` then `completed` with per-record results after the delay. */
+  queueJob(jobType: string, total: number, work: () => JsonObject[]): JobStatusRecord {
+    const active = [...this.store.jobStatuses.values()].filter(
+      (j) => j.status === 'queued' || j.status === 'working',
+    ).length;
+    if (active >= 30)
+      throw new HttpError(
+        429,
+        {
+          error: 'TooManyJobs',
+          description: 'Number of allowed queued jobs (30) exceeded; wait for running jobs to finish',
+        },
+        { 'retry-after': '10' },
+      );
+    const job = this.store.createJob(jobType, total);
+    const run = async (): Promise<void> => {
+      await this.sleep(this.jobDelayMs);
+      if (this.closed) return;
+      job.status = 'working';
+      job.updated_at = this.store.nowIso();
+      await this.sleep(Math.ceil(this.jobDelayMs / 2));
+      if (this.closed) return;
+      try {
+        job.results = work();
+        job.progress = total;
+        job.status = 'completed';
+        job.message = `Completed at ${this.store.nowIso()}`;
+      } catch (error) {
+        job.status = 'failed';
+        job.message = error instanceof HttpError ? JSON.stringify(error.body) : (error as Error).message;
+      }
+      job.updated_at = this.store.nowIso();
+    };
+    void this.track(run());
+    return job;
+  }
+
+  /** Runs the trigger cycle on a ticket change and sends the webhooks of the triggers that fired. */
+  afterTicketChange(change: TicketChange, ratingChanged = false): void {
+    const fired = new Set<number>();
+    const notifications: { webhookId: string; body: string; triggerId: number }[] = [];
+    const triggers = [...this.store.triggers.values()]
+      .filter((t) => t.active)
+      .sort((a, b) => a.position - b.position || a.id - b.id);
+    let ticket: TicketRecord = this.store.ticket(change.ticket.id);
+    let restart = true;
+    let rounds = 0;
+    while (restart && rounds < 50) {
+      restart = false;
+      rounds += 1;
+      for (const trigger of triggers) {
+        if (fired.has(trigger.id)) continue;
+        if (!triggerMatches(this.store, trigger, { change, ratingChanged }, ticket)) continue;
+        fired.add(trigger.id);
+        this.store.appendAuditEvent(change.audit, {
+          type: 'Notification',
+          via: {
+            channel: 'rule',
+            source: { from: { id: trigger.id, title: trigger.title, deleted: false }, rel: 'trigger' },
+          },
+        });
+        const ticketChanges: Record<string, unknown> = {};
+        for (const action of trigger.actions) {
+          const value = action.value;
+          switch (action.field) {
+            case 'notification_webhook':
+              if (Array.isArray(value) && typeof value[0] === 'string')
+                notifications.push({
+                  webhookId: value[0],
+                  body: typeof value[1] === 'string' ? value[1] : '',
+                  triggerId: trigger.id,
+                });
+              break;
+            case 'status':
+            case 'priority':
+            case 'type':
+              ticketChanges[action.field] = value;
+              break;
+            case 'group_id':
+            case 'assignee_id':
+              ticketChanges[action.field] = value === null ? null : Number(value);
+              break;
+            case 'current_tags':
+              ticketChanges['additional_tags'] = value;
+              break;
+            case 'set_tags':
+              ticketChanges['tags'] = value;
+              break;
+            case 'remove_tags':
+              ticketChanges['remove_tags'] = value;
+              break;
+            default:
+              break;
+          }
+        }
+        if (Object.keys(ticketChanges).length > 0) {
+          try {
+            const before = structuredClone(ticket);
+            const result = this.store.updateTicket(ticket.id, ticketChanges, this.admin(), {
+              channel: 'rule',
+              source: { from: { id: trigger.id, title: trigger.title }, to: {}, rel: 'trigger' },
+            });
+            ticket = result.ticket;
+            if (
+              JSON.stringify(before) !==
+              JSON.stringify({
+                ...ticket,
+                updated_at: before.updated_at,
+                generated_timestamp: before.generated_timestamp,
+              })
+            )
+              restart = true;
+          } catch {
+            // a trigger action that Zendesk would reject is skipped, like Zendesk does
+          }
+        }
+        if (restart) break;
+      }
+    }
+    for (const note of notifications) {
+      const webhook = this.store.webhooks.get(note.webhookId);
+      if (webhook === undefined || webhook.status !== 'active') continue;
+      const body = renderPlaceholders(
+        this.store,
+        note.body,
+        ticket,
+        this.base,
+        webhook.request_format === 'json' ? 'json' : 'none',
+      );
+      this.send(webhook.id, body, note.triggerId, ticket.id);
+    }
+  }
+
+  send(webhookId: string, body: string, triggerId: number | null, ticketId: number | null): WebhookDelivery {
+    const webhook = this.store.webhook(webhookId);
+    this.seq += 1;
+    const delivery: WebhookDelivery = {
+      id: `inv-${this.seq}`,
+      webhookId,
+      triggerId,
+      ticketId,
+      method: webhook.http_method,
+      url: webhook.endpoint,
+      headers: {},
+      body,
+      attempts: [],
+      outcome: 'pending',
+    };
+    this.deliveries.push(delivery);
+    void this.track(
+      deliverWebhook(
+        webhook,
+        body,
+        delivery,
+        {
+          retryDelaysMs: this.retryDelays,
+          timeoutMs: this.webhookTimeoutMs,
+          sleep: (ms) => this.sleep(ms),
+          stopped: () => this.closed,
+        },
+        () => this.store.nowIso(),
+      ),
+    );
+    return delivery;
+  }
+
+  authenticate(req: IncomingMessage): UserRecord {
+    const header = req.headers.authorization ?? '';
+    const [scheme, token] = header.split(/\s+/, 2);
+    let user: UserRecord | undefined;
+    if (scheme?.toLowerCase() === 'basic' && token !== undefined) {
+      const decoded = Buffer.from(token, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const login = colon < 0 ? decoded : decoded.slice(0, colon);
+      const secret = colon < 0 ? '' : decoded.slice(colon + 1);
+      if (login.endsWith('/token')) {
+        const candidate = this.store.findUserByEmail(login.slice(0, -'/token'.length));
+        if (candidate?.credentials?.apiToken !== undefined && candidate.credentials.apiToken === secret)
+          user = candidate;
+      }
+    } else if (scheme?.toLowerCase() === 'bearer' && token !== undefined) {
+      for (const candidate of this.store.users.values())
+        if (candidate.credentials?.oauthToken === token) user = candidate;
+    }
+    if (user === undefined || !user.active || user.suspended) throw unauthenticated();
+    if (user.role === 'end-user') throw forbidden();
+    return user;
+  }
+
+  rateHeaders(path: string): Record<string, string> {
+    const remaining = Math.max(0, this.limit - this.window.used);
+    const headers: Record<string, string> = {
+      'x-rate-limit': String(this.limit),
+      'x-rate-limit-remaining': String(remaining),
+    };
+    if (path.startsWith('/api/v2/tickets')) {
+      const reset = 60 - Math.floor((this.store.clock() / 1000) % 60);
+      headers['ratelimit-limit'] = String(this.limit);
+      headers['ratelimit-remaining'] = String(remaining);
+      headers['ratelimit-reset'] = String(reset);
+    }
+    return headers;
+  }
+
+  consumeRate(): number | null {
+    const minute = Math.floor(this.store.clock() / 60_000);
+    if (minute !== this.window.minute) this.window = { minute, used: 0 };
+    if (this.window.used >= this.limit) return 60 - Math.floor((this.store.clock() / 1000) % 60);
+    this.window.used += 1;
+    return null;
+  }
+
+  takeFault(method: string, path: string): (FaultSpec & { remaining: number }) | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.path === undefined || path.includes(f.path)),
+    );
+    if (index < 0) return undefined;
+    const fault = this.faults[index];
+    if (fault === undefined) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  addFault(fault: FaultSpec): void {
+    const count = fault.count ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be a whole number from 1');
+    if (fault.kind === 'status' && ![401, 403, 429, 500, 502, 503, 504].includes(fault.status))
+      throw new Error('fault status must be one of 401, 403, 429, 500, 502, 503, 504');
+    if (fault.kind === 'delay' && !(fault.ms >= 0)) throw new Error('delay fault needs ms >= 0');
+    if (!['status', 'delay', 'reset'].includes(fault.kind))
+      throw new Error('fault kind must be status, delay or reset');
+    this.faults.push({ ...fault, remaining: count });
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.base);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawPath = url.pathname;
+    if (RESERVED.has(rawPath)) return this.control(req, res, method, rawPath);
+
+    const path = rawPath.replace(/\.json$/, '');
+    const matched = this.router.match(method, path);
+    const endpoint =
+      matched !== null && 'route' in matched ? `${method} ${matched.route.pattern}` : `${method} ${path}`;
+    let body: unknown;
+    const entry: RequestLogEntry = {
+      seq: this.log.length + 1,
+      at: this.store.nowIso(),
+      method,
+      path: rawPath,
+      query: url.search,
+      endpoint,
+      status: 0,
+      userId: null,
+      fault: null,
+      body: undefined,
+    };
+    this.log.push(entry);
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+    const send = (
+      status: number,
+      payload: JsonObject | undefined,
+      headers: Record<string, string> = {},
+    ): void => {
+      entry.status = status;
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      res.writeHead(status, {
+        ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        'x-zendesk-origin-server': 'boucle-sandbox',
+        'x-request-id': `req-${entry.seq}`,
+        ...headers,
+      });
+      res.end(text);
+    };
+
+    try {
+      const raw = await readBody(req);
+      const fault = this.takeFault(method, rawPath);
+      if (fault !== undefined) {
+        entry.fault = fault.kind;
+        if (fault.kind === 'reset') {
+          entry.status = -1;
+          req.socket.destroy();
+          return;
+        }
+        if (fault.kind === 'delay') await this.sleep(fault.ms);
+        if (fault.kind === 'status') {
+          const retryAfter = String(fault.retryAfter ?? (fault.status === 429 ? 1 : 0));
+          const bodies: Record<number, JsonObject> = {
+            401: { error: "Couldn't authenticate you" },
+            403: {
+              error: 'Forbidden',
+              description:
+                'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+            },
+            429: {
+              error: 'APIRateLimitExceeded',
+              description: 'Number of allowed API requests per minute exceeded',
+            },
+            503: {
+              error: 'ServiceUnavailable',
+              description: 'Zendesk is temporarily unavailable. Please try again later.',
+            },
+          };
+          send(
+            fault.status,
+            bodies[fault.status] ?? {
+              error: 'InternalError',
+              description: 'Something went wrong on our end',
+            },
+            {
+              ...this.rateHeaders(rawPath),
+              ...(fault.status === 429 || fault.status === 503 ? { 'retry-after': retryAfter } : {}),
+              ...(fault.status === 401 ? { 'www-authenticate': 'Basic realm="Web Password"' } : {}),
+            },
+          );
+          return;
+        }
+      }
+      if (matched === null) throw new HttpError(404, { error: 'InvalidEndpoint', description: 'Not found' });
+      const user = this.authenticate(req);
+      (entry as { userId: number | null }).userId = user.id;
+      const retryAfter = this.consumeRate();
+      if (retryAfter !== null)
+        throw new HttpError(
+          429,
+          {
+            error: 'APIRateLimitExceeded',
+            description: 'Number of allowed API requests per minute exceeded',
+          },
+          { 'retry-after': String(retryAfter) },
+        );
+      if (!('route' in matched))
+        throw new HttpError(
+          405,
+          { error: 'MethodNotAllowed', description: `Use ${matched.allowed.join(' or ')}` },
+          { allow: matched.allowed.join(', ') },
+        );
+      if (matched.route.access === 'admin' && user.role !== 'admin') throw forbidden();
+      body = parseJsonBody(raw);
+      (entry as { body: unknown }).body = body;
+      const ctx: RouteContext = {
+        method,
+        path,
+        params: matched.params,
+        query: url.searchParams,
+        body,
+        user,
+        base: this.base,
+        rawPath,
+      };
+      const result = await matched.route.handler(ctx);
+      send(result.status, result.body, { ...this.rateHeaders(rawPath), ...(result.headers ?? {}) });
+    } catch (error) {
+      if (error instanceof HttpError) {
+        send(error.status, error.body, {
+          ...(error.status === 401
+            ? { 'www-authenticate': 'Basic realm="Web Password"' }
+            : this.rateHeaders(rawPath)),
+          ...error.headers,
+        });
+      } else {
+        send(500, { error: 'InternalError', description: (error as Error).message });
+      }
+    }
+  }
+
+  private async control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+  ): Promise<void> {
+    const reply = (status: number, payload: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(payload));
+    };
+    try {
+      if (path === '/__faults') {
+        if (method === 'POST') {
+          const body = parseJsonBody(await readBody(req));
+          const list = Array.isArray(body) ? body : [body];
+          for (const fault of list) this.addFault(fault as FaultSpec);
+          return reply(201, { faults: this.faults });
+        }
+        if (method === 'DELETE') {
+          this.faults.length = 0;
+          return reply(200, { faults: [] });
+        }
+        return reply(200, { faults: this.faults });
+      }
+      if (path === '/__requests') {
+        if (method === 'DELETE') {
+          this.log.length = 0;
+          this.counts.clear();
+          return reply(200, { requests: [] });
+        }
+        return reply(200, { requests: this.log, counts: Object.fromEntries(this.counts) });
+      }
+      if (path === '/__webhooks') return reply(200, { deliveries: this.deliveries });
+      return reply(200, {
+        users: this.store.users.size,
+        organizations: this.store.organizations.size,
+        tickets: this.store.tickets.size,
+        credentials: 'see ZENDESK_SANDBOX_CREDENTIALS',
+      });
+    } catch (error) {
+      return reply(400, {
+        error: 'InvalidValue',
+        description: error instanceof HttpError ? error.body['description'] : (error as Error).message,
+      });
+    }
+  }
+}
+
+export type { Emulator };
+
+export async function startZendeskEmulator(options: ZendeskEmulatorOptions = {}): Promise<ZendeskEmulator> {
+  const emulator = new Emulator(options);
+  if (options.dataDir !== undefined) await loadStore(emulator.store, options.dataDir);
+  else seedStore(emulator.store, { seed: options.seed ?? 1, ...(options.counts ?? {}) });
+
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    void emulator.handle(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  emulator.base = `http://${host}:${address.port}`;
+  emulator.ser = new Serializer(emulator.base);
+  const { store, ser } = emulator;
+
+  return {
+    url: emulator.base,
+    store,
+    injectFault: (fault) => emulator.addFault(fault),
+    clearFaults: () => {
+      emulator.faults.length = 0;
+    },
+    requests: () => emulator.log,
+    requestCounts: () => Object.fromEntries(emulator.counts),
+    clearRequests: () => {
+      emulator.log.length = 0;
+      emulator.counts.clear();
+    },
+    webhookDeliveries: () => emulator.deliveries,
+    getTicket: (id) => ser.ticket(store.ticket(id)),
+    getUser: (id) => ser.user(store.user(id)),
+    getOrganization: (id) => ser.organization(store.organization(id)),
+    getJob: (id) => ser.jobStatus(store.job(id)),
+    findUserByExternalId: (externalId) => {
+      const user = store.findUserByExternalId(externalId);
+      return user === undefined ? undefined : ser.user(user);
+    },
+    applyTicketChange: (ticketId, change, opts) => {
+      const author = opts?.authorId === undefined ? emulator.admin() : store.user(opts.authorId);
+      const result = store.updateTicket(ticketId, change, author, apiVia());
+      emulator.afterTicketChange(result.change);
+      return Promise.resolve({ ...result, ticket: store.ticket(ticketId) });
+    },
+    rateTicket: (ticketId, score, comment = null) => {
+      const rating = store.rateTicket(ticketId, score, comment);
+      const ticket = store.ticket(ticketId);
+      const requester = store.user(ticket.requester_id);
+      const audit = {
+        id: store.nextId('audit', 900_000_000),
+        ticket_id: ticketId,
+        author_id: requester.id,
+        created_at: store.nowIso(),
+        via: { channel: 'web', source: { from: {}, to: {}, rel: null } },
+        metadata: {},
+        events: [
+          {
+            id: store.nextId('event', 800_000_000),
+            type: 'SatisfactionRating',
+            score,
+            assignee_id: ticket.assignee_id,
+            body: comment ?? '',
+          },
+        ],
+      };
+      store.audits.get(ticketId)?.push(audit);
+      emulator.afterTicketChange(
+        {
+          ticket,
+          previous: structuredClone(ticket),
+          audit,
+          comment: null,
+          updateType: 'Change',
+          actor: requester,
+          changedFields: new Set(['satisfaction_score']),
+        },
+        true,
+      );
+      return Promise.resolve(rating);
+    },
+    settle: () => emulator.settle(),
+    close: async () => {
+      emulator.closed = true;
+      emulator.cancelTimers();
+      await Promise.race([emulator.settle(), new Promise((resolve) => setTimeout(resolve, 500))]);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
