@@ -49,6 +49,7 @@ declare global {
   }
 }
 
+const MAX_AUTO_RETRIES = 2;
 const FRAME_HEADERS = { 'x-agent-frame': '1', accept: 'application/json' };
 
 class ApiError extends Error {
@@ -590,11 +591,25 @@ async function start(): Promise<void> {
       if (relative || options['cors'] === true) {
         const built = buildHttpRequest(options, location.origin);
         if (!built.ok) return failureArgs(400, built.message);
-        const response = await fetch(built.spec.url, {
-          method: built.spec.method,
-          headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
-          ...(built.spec.body === null ? {} : { body: built.spec.body }),
-        });
+        const send = (): Promise<Response> =>
+          fetch(built.spec.url, {
+            method: built.spec.method,
+            headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
+            ...(built.spec.body === null ? {} : { body: built.spec.body }),
+          });
+        let response = await send();
+        // Like ZAF: a 429 from the Zendesk API is retried after Retry-After unless autoRetry is false.
+        for (
+          let retry = 0;
+          relative && response.status === 429 && options['autoRetry'] !== false && retry < MAX_AUTO_RETRIES;
+          retry += 1
+        ) {
+          const seconds = Number(response.headers.get('retry-after'));
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(60, Number.isFinite(seconds) ? Math.max(seconds, 0) : 1) * 1000),
+          );
+          response = await send();
+        }
         return toResponseArgs(options, await toSpec(response));
       }
       const response = await fetch('/agent/zaf-proxy', {

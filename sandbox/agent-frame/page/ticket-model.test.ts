@@ -73,6 +73,10 @@ describe('TicketForm.get', () => {
     expect(form.get('ticket.customField:custom_field_200')).toEqual({ ok: true, value: 'callback' });
     expect(form.get('ticket.customField:custom_field_300')).toEqual({ ok: true, value: null });
     expect(form.get('currentUser.locale')).toEqual({ ok: true, value: 'fr' });
+    const fields = form.get('ticketFields');
+    expect(fields.ok && fields.value).toContainEqual(
+      expect.objectContaining({ name: 'custom_field_200', label: 'Boucle intervention', type: 'tagger' }),
+    );
     const requesterValue = form.get('ticket.requester');
     expect(requesterValue.ok && requesterValue.value).not.toHaveProperty('__customFields');
     const comments = form.get('ticket.comments');

@@ -170,9 +170,32 @@ export class TicketForm {
         comment,
       },
       comment,
+      ticketFields: this.#zafTicketFields(),
       currentUser: zafUser(s.currentUser),
       currentAccount: { subdomain: s.account.subdomain, planName: 'enterprise' },
     };
+  }
+
+  /** `ticketFields`: the form's fields as ZAF describes them (`name` is `custom_field_<id>` for custom ones). */
+  #zafTicketFields(): Record<string, unknown>[] {
+    const system = [
+      ['subject', 'Subject', 'subject'],
+      ['requester', 'Requester', 'requester'],
+      ['assignee', 'Assignee', 'assignee'],
+      ['tags', 'Tags', 'tags'],
+      ['type', 'Type', 'tickettype'],
+      ['priority', 'Priority', 'priority'],
+      ['status', 'Status', 'status'],
+    ].map(([name, label, type]) => ({ name, label, type, isRequired: name === 'subject', isVisible: true }));
+    const custom = this.customFieldDefinitions().map((f) => ({
+      name: `custom_field_${f.id}`,
+      label: f.title,
+      type: f.type,
+      isRequired: false,
+      isVisible: true,
+      optionValues: (f.custom_field_options ?? []).map((o) => ({ name: o.name, value: o.value })),
+    }));
+    return [...system, ...custom];
   }
 
   #hasCustomField(id: number): boolean {
