@@ -48,7 +48,15 @@ export class Router {
         return '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, handler, access });
+    // Literal paths (e.g. /organizations/update_many) win over parameterised ones (/organizations/{id}).
+    this.routes[names.length === 0 ? 'unshift' : 'push']({
+      method,
+      pattern,
+      regex: new RegExp(`^${source}$`),
+      names,
+      handler,
+      access,
+    });
   }
 
   match(
