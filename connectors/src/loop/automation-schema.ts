@@ -41,5 +41,13 @@ export const AUTOMATION_SCHEMA: FeatureSchema = {
         CREATE TABLE automation_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       `,
     },
+    {
+      version: 2,
+      description: "ticket state keeps the agent's priority and the tags of the last decision",
+      up: `
+        ALTER TABLE automation_tickets ADD COLUMN base_priority TEXT;
+        ALTER TABLE automation_tickets ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      `,
+    },
   ],
 };

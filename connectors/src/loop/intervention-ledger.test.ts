@@ -35,9 +35,17 @@ describe('InterventionLedger', () => {
     expect(ledger.record(entry('ev-1', 10, '2026-11-16T10:00:00Z')).id).toBe(first.id);
     expect(ledger.all()).toHaveLength(1);
     ledger.saveTicketState(
-      { ticketId: 10, fingerprint: 'f', bouclePriority: 'high', interventionId: first.id },
+      {
+        ticketId: 10,
+        fingerprint: 'f',
+        bouclePriority: 'high',
+        basePriority: null,
+        interventionId: first.id,
+        tags: ['boucle_callback'],
+      },
       new Date(),
     );
+    expect(ledger.ticketState(10)).toMatchObject({ bouclePriority: 'high', tags: ['boucle_callback'] });
     expect(ledger.dueBefore(new Date('2026-11-17T10:00:00Z')).map((e) => e.id)).toEqual([first.id]);
     ledger.recordOutcome(first.id, 'contacted', new Date('2026-11-16T15:00:00Z'));
     ledger.recordOutcome(first.id, 'resolved', new Date('2026-11-16T18:00:00Z'));

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { TicketPriority } from './loop-ports.ts';
 
 export const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -42,8 +43,13 @@ export interface NewLedgerEntry {
 export interface TicketState {
   readonly ticketId: number;
   readonly fingerprint: string | null;
-  readonly bouclePriority: string | null;
+  /** The priority Boucle last set (null: Boucle never set one). */
+  readonly bouclePriority: TicketPriority | null;
+  /** The priority the ticket had before Boucle changed it. */
+  readonly basePriority: TicketPriority | null;
   readonly interventionId: number | null;
+  /** The `boucle_` tags of the last decision applied. */
+  readonly tags: readonly string[];
 }
 
 interface EntryRow {
@@ -207,28 +213,41 @@ export class InterventionLedger {
   ticketState(ticketId: number): TicketState {
     const row = this.#db.prepare('SELECT * FROM automation_tickets WHERE ticket_id = ?').get(ticketId) as
       | {
-          ticket_id: number;
           fingerprint: string | null;
-          boucle_priority: string | null;
+          boucle_priority: TicketPriority | null;
+          base_priority: TicketPriority | null;
           intervention_id: number | null;
+          tags: string;
         }
       | undefined;
     return {
       ticketId,
       fingerprint: row?.fingerprint ?? null,
       bouclePriority: row?.boucle_priority ?? null,
+      basePriority: row?.base_priority ?? null,
       interventionId: row?.intervention_id ?? null,
+      tags: row === undefined ? [] : (JSON.parse(row.tags) as string[]),
     };
   }
 
   saveTicketState(state: TicketState, at: Date): void {
     this.#db
       .prepare(
-        `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, intervention_id, updated_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, base_priority, intervention_id, tags, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (ticket_id) DO UPDATE SET fingerprint = excluded.fingerprint, boucle_priority = excluded.boucle_priority,
-           intervention_id = excluded.intervention_id, updated_at = excluded.updated_at`,
+           base_priority = excluded.base_priority, intervention_id = excluded.intervention_id, tags = excluded.tags,
+           updated_at = excluded.updated_at`,
       )
-      .run(state.ticketId, state.fingerprint, state.bouclePriority, state.interventionId, at.getTime());
+      .run(
+        state.ticketId,
+        state.fingerprint,
+        state.bouclePriority,
+        state.basePriority,
+        state.interventionId,
+        JSON.stringify(state.tags),
+        at.getTime(),
+      );
   }
 
   getState(key: string): string | undefined {
