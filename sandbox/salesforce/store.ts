@@ -90,12 +90,31 @@ export class ObjectTable {
 
   /** Rebuilds the SystemModstamp index from the records (after bulk loads and purges). */
   reindex(): void {
-    const sorted = this.records.slice();
-    sorted.sort((a, b) => {
-      const d = (a.SystemModstamp as number) - (b.SystemModstamp as number);
-      if (d !== 0) return d;
-      return (a.Id as string) < (b.Id as string) ? -1 : 1;
-    });
+    const recs = this.records;
+    const n = recs.length;
+    let sorted: SfRecord[];
+    if (n < 4_194_304) {
+      // Native sort of (stamp << 22 | position) keys, then Id order within equal stamps.
+      const keys = new BigUint64Array(n);
+      for (let i = 0; i < n; i += 1) keys[i] = (BigInt(recs[i]!.SystemModstamp as number) << 22n) | BigInt(i);
+      keys.sort();
+      sorted = new Array<SfRecord>(n);
+      for (let i = 0; i < n; i += 1) sorted[i] = recs[Number(keys[i]! & 0x3fffffn)]!;
+      let runStart = 0;
+      for (let i = 1; i <= n; i += 1) {
+        if (i === n || sorted[i]!.SystemModstamp !== sorted[runStart]!.SystemModstamp) {
+          if (i - runStart > 1) {
+            const run = sorted.slice(runStart, i).sort(byId);
+            for (let j = 0; j < run.length; j += 1) sorted[runStart + j] = run[j]!;
+          }
+          runStart = i;
+        }
+      }
+    } else {
+      sorted = recs
+        .slice()
+        .sort((a, b) => (a.SystemModstamp as number) - (b.SystemModstamp as number) || byId(a, b));
+    }
     this.stampRecs = sorted;
     this.stamps = sorted.map((r) => r.SystemModstamp as number);
     this.deadEntries = 0;
@@ -634,6 +653,10 @@ function applyDerived(def: ObjectDef, rec: SfRecord): void {
     default:
       break;
   }
+}
+
+function byId(a: SfRecord, b: SfRecord): number {
+  return (a.Id as string) < (b.Id as string) ? -1 : (a.Id as string) > (b.Id as string) ? 1 : 0;
 }
 
 function stripField(values: Readonly<Record<string, unknown>>, field: string): Record<string, unknown> {
