@@ -263,6 +263,8 @@ describe('agent frame + probe app (real SDK, cross-origin)', () => {
     // The iframe never saw a secret: not in its DOM, not in any message exchanged.
     const log = JSON.stringify(await page.evaluate(() => window.__agentFrame!.log()));
     const appHtml = await app.content();
+    // The frame rewrote the CDN <script src> to its own bundle, so the app also runs in a plain browser.
+    expect(appHtml).toContain('<script src="/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"></script>');
     for (const text of [log, appHtml, JSON.stringify(results), await page.content()]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(URL_ONLY_SECRET);
