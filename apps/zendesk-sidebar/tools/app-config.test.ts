@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSettings, SETTINGS_PARAMETERS } from '../../../shared/src/settings/parse-settings.ts';
+import { parseSettings, SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
 import { buildManifestParameters, buildTranslations, withParameters } from './app-config.ts';
 import { REPO_ROOT } from './build-app.ts';
 import { buildRequirements } from './requirements.ts';

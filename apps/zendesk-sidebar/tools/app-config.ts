@@ -3,7 +3,7 @@
  * (one per setting, as `parseSettings` reads them) plus the connector token, and the `translations/` files.
  * `npm run app:config` writes them into the root manifest.json and translations/; a test checks they are current.
  */
-import { SETTINGS_PARAMETERS } from '../../../shared/src/settings/parse-settings.ts';
+import { SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
 import { PARAMETER_HELP, PARAMETER_LABELS } from './parameter-labels.ts';
 
 export interface ManifestParameter {

@@ -12,7 +12,7 @@ import {
   FEEDBACK_FIELD_KEYS,
   INTERVENTION_FIELD_KEYS,
   TICKET_FIELD_TITLES,
-} from '../../../shared/src/zendesk/data-model.ts';
+} from '../../../shared/src/index.ts';
 
 const CRM_TITLES: Record<keyof typeof CRM_FIELD_KEYS, string> = {
   valueTier: 'Boucle value tier',

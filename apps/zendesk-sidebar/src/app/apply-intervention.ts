@@ -1,8 +1,4 @@
-import {
-  BOUCLE_TAGS,
-  INTERVENTION_FIELD_KEYS,
-  isBoucleTag,
-} from '../../../../shared/src/zendesk/data-model.ts';
+import { BOUCLE_TAGS, INTERVENTION_FIELD_KEYS, isBoucleTag } from '../../../../shared/src/index.ts';
 import type { CustomObjectRecord, InterventionRecord } from '../requester/zendesk-records.ts';
 import { INTERVENTION_OBJECT, readInterventionRecord } from '../requester/zendesk-records.ts';
 import type { ZafClient } from '../zaf/zaf-client.ts';

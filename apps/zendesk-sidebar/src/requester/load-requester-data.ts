@@ -1,5 +1,5 @@
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
-import { FEEDBACK_FIELD_KEYS, INTERVENTION_FIELD_KEYS } from '../../../../shared/src/zendesk/data-model.ts';
+import { FEEDBACK_FIELD_KEYS, INTERVENTION_FIELD_KEYS } from '../../../../shared/src/index.ts';
 import {
   FEEDBACK_OBJECT,
   INTERVENTION_OBJECT,
@@ -84,8 +84,8 @@ export async function loadRequesterData(
   const feedback: FeedbackRecord[] = records(feedbackResult, readFeedbackRecord).sort((a, b) =>
     b.respondedAt.localeCompare(a.respondedAt),
   );
-  const interventions: InterventionRecord[] = records(interventionResult, readInterventionRecord).sort((a, b) =>
-    (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''),
+  const interventions: InterventionRecord[] = records(interventionResult, readInterventionRecord).sort(
+    (a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''),
   );
   return {
     user: {

@@ -3,7 +3,7 @@ import {
   CUSTOM_OBJECT_KEYS,
   FEEDBACK_FIELD_KEYS,
   INTERVENTION_FIELD_KEYS,
-} from '../../../../shared/src/zendesk/data-model.ts';
+} from '../../../../shared/src/index.ts';
 
 /** What the sidebar reads from Zendesk about a requester, already parsed from the API's JSON. */
 export interface RequesterData {
@@ -97,7 +97,8 @@ function str(value: unknown): string | null {
 
 function num(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return null;
 }
 

@@ -131,8 +131,15 @@ export class ZafUnavailableError extends Error {
   override readonly name = 'ZafUnavailableError';
 }
 
+declare global {
+  interface Window {
+    /** The SDK's UMD global, from the script tag in index.html. */
+    ZAFClient?: ZafSdkGlobal;
+  }
+}
+
 /** Initialise the SDK once. Throws when the page is not inside a Zendesk frame (no `origin`/`app_guid`). */
-export function initZafClient(sdk: ZafSdkGlobal | undefined): ZafClient {
+export function initZafClient(sdk: ZafSdkGlobal | undefined = window.ZAFClient): ZafClient {
   if (!sdk) {
     throw new ZafUnavailableError(
       'The Zendesk Apps framework SDK did not load (window.ZAFClient is missing).',

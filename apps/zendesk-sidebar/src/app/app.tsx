@@ -1,0 +1,91 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ThemeProvider, DEFAULT_THEME } from '@zendeskgarden/react-theming';
+import { I18nProvider } from '../ui/i18n-context.tsx';
+import type { ZafClient } from '../zaf/zaf-client.ts';
+import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
+import { bootSidebar, type BootInfo } from './boot.ts';
+import { createSidebarDecider } from './decide.ts';
+import { TicketSidebar } from './ticket-sidebar.tsx';
+
+export interface AppProps {
+  readonly client: ZafClient;
+  readonly now?: () => Date;
+  readonly api?: ZendeskApi;
+}
+
+const systemNow = () => new Date();
+
+/** Location table: the sidebar is the only location Boucle declares. */
+const LOCATIONS: Record<string, true> = { ticket_sidebar: true };
+
+export function App({ client, now = systemNow, api }: AppProps) {
+  const [boot, setBoot] = useState<BootInfo | { error: string } | null>(null);
+  const zendeskApi = useMemo(() => api ?? createZendeskApi(client), [api, client]);
+  useEffect(() => {
+    bootSidebar(client).then(setBoot, (error: unknown) =>
+      setBoot({ error: error instanceof Error ? error.message : String(error) }),
+    );
+  }, [client]);
+
+  if (boot === null) return null; // nothing until the host registered the app
+  if ('error' in boot) return <Shell client={client}>{boot.error}</Shell>;
+  if (!LOCATIONS[boot.context.location]) return null;
+  return (
+    <Shell client={client}>
+      <I18nProvider locale={boot.locale}>
+        <Sidebar client={client} api={zendeskApi} boot={boot} now={now} />
+      </I18nProvider>
+    </Shell>
+  );
+}
+
+function Sidebar({
+  client,
+  api,
+  boot,
+  now,
+}: {
+  client: ZafClient;
+  api: ZendeskApi;
+  boot: BootInfo;
+  now: () => Date;
+}) {
+  const decider = useMemo(() => createSidebarDecider(boot.settings, boot.locale), [boot]);
+  return (
+    <TicketSidebar
+      client={client}
+      api={api}
+      locale={boot.locale}
+      decide={decider.decide}
+      settingsProblems={decider.problems}
+      settingsFieldIds={decider.fieldIds}
+      now={now}
+    />
+  );
+}
+
+/** Theme, and the iframe height following the content (ZAF `resize`). */
+function Shell({ client, children }: { client: ZafClient; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    let last = 0;
+    const observer = new ResizeObserver(() => {
+      const height = Math.ceil(element.getBoundingClientRect().height) + 8;
+      if (height !== last) {
+        last = height;
+        void client.invoke({ name: 'resize', args: [{ width: '100%', height: `${height}px` }] });
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [client]);
+  return (
+    <ThemeProvider theme={DEFAULT_THEME}>
+      <div ref={ref} style={{ padding: '4px 2px' }}>
+        {children}
+      </div>
+    </ThemeProvider>
+  );
+}
