@@ -11,6 +11,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'Start a local stand-in for Salesforce, Zendesk or the Zendesk agent frame.',
     load: () => import('./emulate-command.ts'),
   },
+  sync: {
+    summary: 'Sync customer value from Salesforce into Zendesk organisation and user fields.',
+    load: () => import('./sync-command.ts'),
+  },
 };
 
 function usage(): string {

@@ -453,7 +453,14 @@ class SyncRun {
   async #drain(kind: ZendeskKind, flush: boolean): Promise<void> {
     if (this.#o.dryRun === true) return;
     const before = this.#stats.written;
-    await this.#outbox.drain(this.#d.zendesk, kind, flush, this.#stats, this.#now);
+    await this.#outbox.drain(
+      this.#d.zendesk,
+      kind,
+      flush,
+      this.#stats,
+      this.#now,
+      this.#d.settings.zendeskConcurrency,
+    );
     this.#written[kind] += this.#stats.written - before;
   }
 

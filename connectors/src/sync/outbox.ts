@@ -64,10 +64,9 @@ export class Outbox {
 
   /** Queues a write unless the same content was already written (or is already queued). Returns true if queued. */
   enqueue(kind: ZendeskKind, externalId: string, hash: string, payload: Record<string, unknown>): boolean {
-    const written = this.#sql('SELECT hash FROM sync_written WHERE kind = ? AND external_id = ?').get(
-      kind,
-      externalId,
-    ) as { hash: string } | undefined;
+    const written = this.#sql(
+      'SELECT hash, zendesk_id FROM sync_written WHERE kind = ? AND external_id = ?',
+    ).get(kind, externalId) as { hash: string; zendesk_id: number | null } | undefined;
     if (written?.hash === hash) {
       this.#sql('DELETE FROM sync_outbox WHERE kind = ? AND external_id = ? AND batch_id IS NULL').run(
         kind,
@@ -76,11 +75,16 @@ export class Outbox {
       return false;
     }
     if (hash === '' && written === undefined) return false; // clearing a record never written: nothing to do
+    // Organisations have no create_or_update_many: the Zendesk id (known once created) makes it an update.
+    const withId =
+      kind === 'organization' && typeof written?.zendesk_id === 'number'
+        ? { id: written.zendesk_id, ...payload }
+        : payload;
     const result = this.#sql(
       `INSERT INTO sync_outbox (kind, external_id, hash, payload) VALUES (?, ?, ?, ?)
          ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload
          WHERE sync_outbox.batch_id IS NULL AND sync_outbox.hash <> excluded.hash`,
-    ).run(kind, externalId, hash, JSON.stringify(payload));
+    ).run(kind, externalId, hash, JSON.stringify(withId));
     return Number(result.changes) > 0;
   }
 
@@ -100,17 +104,42 @@ export class Outbox {
     flush: boolean,
     stats: OutboxStats,
     now: () => number,
+    concurrency = 1,
   ): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    let failure: Error | undefined;
+    const start = (batchId: number, jobId: string | null): void => {
+      const task = this.#settle(sink, kind, batchId, jobId, stats, now).then(
+        () => {
+          inFlight.delete(task);
+        },
+        (error: unknown) => {
+          inFlight.delete(task);
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      );
+      inFlight.add(task);
+    };
+    const room = async (): Promise<void> => {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (failure !== undefined) {
+        await Promise.allSettled(inFlight);
+        throw failure;
+      }
+    };
+    // Batches left by an interrupted run first: wait for their jobs rather than sending again.
     for (const batch of this.#sql('SELECT id, job_id FROM sync_batch WHERE kind = ? ORDER BY id').all(
       kind,
     ) as { id: number; job_id: string | null }[]) {
-      await this.#settle(sink, kind, batch.id, batch.job_id, stats, now);
+      await room();
+      start(batch.id, batch.job_id);
     }
     for (;;) {
+      await room();
       const waiting = this.#sql(
         'SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ? AND batch_id IS NULL',
       ).get(kind) as { n: number };
-      if (waiting.n === 0 || (!flush && waiting.n < BULK_LIMIT)) return;
+      if (waiting.n === 0 || (!flush && waiting.n < BULK_LIMIT)) break;
       const batchId = this.#store.transaction(() => {
         const id = Number(
           this.#sql('INSERT INTO sync_batch (kind, created_at) VALUES (?, ?)').run(kind, now())
@@ -122,8 +151,10 @@ export class Outbox {
         ).run(id, kind);
         return id;
       });
-      await this.#settle(sink, kind, batchId, null, stats, now);
+      start(batchId, null);
     }
+    await Promise.allSettled(inFlight);
+    if (failure !== undefined) throw failure;
   }
 
   async #settle(

@@ -1,0 +1,183 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, environmentWithDotEnv, loadConfig, parsers } from '../config/config.ts';
+import { salesforceSection } from '../config/salesforce.ts';
+import { storeSection } from '../config/store.ts';
+import { SYNC_OBJECTS, syncSection, type SyncObject } from '../config/sync.ts';
+import { zendeskSection } from '../config/zendesk.ts';
+import { SalesforceClient } from '../salesforce/client.ts';
+import { SalesforceAuthError } from '../salesforce/errors.ts';
+import { openStore } from '../store/database.ts';
+import { SyncBudgetError, SyncMappingError, runSync } from '../sync/engine.ts';
+import { jsonProgress, terminalProgress, type ProgressSink } from '../sync/progress.ts';
+import { SYNC_SCHEMA } from '../sync/schema.ts';
+import { createZendeskSink } from '../sync/zendesk-sink.ts';
+import type { CliIo } from './cli-io.ts';
+
+const HELP = `Usage: boucle sync [--full] [--dry-run] [--objects Account,Contact,…] [--watch [--interval 10m]]
+
+Reads Accounts, Contacts, Opportunities and Orders from Salesforce, computes each customer's value profile and
+writes what changed into Zendesk organisation and user fields (external_id = Salesforce Id).
+
+  --full         read everything again through Bulk API 2.0 (otherwise only what changed since the last run)
+  --dry-run      read and compute, write nothing to Zendesk (pending writes go out on the next run)
+  --objects      only read these objects this run (${SYNC_OBJECTS.join(', ')})
+  --watch        run again every SYNC_INTERVAL (default 10m) until stopped
+  --interval     override SYNC_INTERVAL for --watch (e.g. 5m)
+  --env-file     read this file instead of ./.env
+
+Configuration: environment variables or .env (see .env.example and docs/sync.md).
+Exit codes: 0 done, 2 bad configuration or usage, 3 authentication refused, 4 API budget exhausted, 1 other failure.`;
+
+export const EXIT = { ok: 0, failure: 1, config: 2, auth: 3, budget: 4 } as const;
+
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        full: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        objects: { type: 'string' },
+        watch: { type: 'boolean' },
+        interval: { type: 'string' },
+        'env-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`boucle sync: ${(error as Error).message}\n\n${HELP}\n`);
+    return EXIT.config;
+  }
+  const { values } = parsed;
+  if (values.help === true) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  let objects: SyncObject[] | undefined;
+  if (values.objects !== undefined) {
+    const list = parsers.list(values.objects);
+    const bad = list.filter((o) => !(SYNC_OBJECTS as readonly string[]).includes(o));
+    if (bad.length > 0 || list.length === 0) {
+      io.stderr.write(
+        `boucle sync: --objects takes names among ${SYNC_OBJECTS.join(', ')} (got "${values.objects}").\n`,
+      );
+      return EXIT.config;
+    }
+    objects = list as SyncObject[];
+  }
+  let intervalOverride: number | undefined;
+  if (values.interval !== undefined) {
+    try {
+      intervalOverride = parsers.duration(values.interval);
+    } catch (error) {
+      io.stderr.write(`boucle sync: --interval ${(error as Error).message} (got "${values.interval}").\n`);
+      return EXIT.config;
+    }
+  }
+
+  let config;
+  try {
+    const env = environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env'));
+    config = loadConfig(
+      { salesforce: salesforceSection, zendesk: zendeskSection, sync: syncSection, store: storeSection },
+      env,
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`boucle sync: ${error.message}\nSee .env.example and docs/sync.md.\n`);
+      return EXIT.config;
+    }
+    io.stderr.write(`boucle sync: ${(error as Error).message}\n`);
+    return EXIT.config;
+  }
+
+  const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+  const progress: ProgressSink = tty ? terminalProgress(io.stdout) : jsonProgress(io.stdout);
+  const store = openStore(resolve(io.cwd, config.store.path), [SYNC_SCHEMA]);
+  const salesforce = new SalesforceClient({
+    settings: config.salesforce,
+    onRetry: (what, attempt, error) =>
+      progress.info('sync.retry', { side: 'salesforce', what, attempt, error: (error as Error).message }),
+  });
+  const zendesk = createZendeskSink(config.zendesk, (event, data) => progress.info(event, data));
+
+  const once = async (): Promise<number> => {
+    try {
+      const report = await runSync(
+        {
+          store,
+          salesforce,
+          zendesk,
+          settings: config.sync,
+          floor: config.salesforce.minRemainingRequests,
+          onProgress: (p) => progress.update(p),
+        },
+        {
+          ...(values.full === true ? { full: true } : {}),
+          ...(values['dry-run'] === true ? { dryRun: true } : {}),
+          ...(objects === undefined ? {} : { objects }),
+        },
+      );
+      progress.done(report);
+      return EXIT.ok;
+    } catch (error) {
+      return reportFailure(error, progress);
+    }
+  };
+
+  try {
+    if (values.watch !== true) return await once();
+    const interval = intervalOverride ?? config.sync.intervalMs;
+    let stop = false;
+    let wake: (() => void) | undefined;
+    const onSignal = (): void => {
+      stop = true;
+      wake?.();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      for (;;) {
+        const code = await once();
+        if (code === EXIT.config || code === EXIT.auth) return code;
+        if (stop) return code;
+        progress.info('sync.sleep', { nextRunAt: new Date(Date.now() + interval).toISOString() });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, interval).unref();
+        });
+        if (stop) return EXIT.ok;
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function reportFailure(error: unknown, progress: ProgressSink): number {
+  const message = (error as Error).message;
+  if (error instanceof SyncMappingError || error instanceof ConfigError) {
+    progress.error('configuration', message);
+    return EXIT.config;
+  }
+  if (error instanceof SalesforceAuthError) {
+    progress.error('authentication', message);
+    return EXIT.auth;
+  }
+  if (error instanceof SyncBudgetError) {
+    progress.error('budget', message);
+    return EXIT.budget;
+  }
+  if ((error as Error).name === 'ZendeskApiError' && /\b401\b|\b403\b/.test(message)) {
+    progress.error('authentication', `Zendesk refused the credentials: ${message}`);
+    return EXIT.auth;
+  }
+  progress.error('failure', message);
+  return EXIT.failure;
+}
