@@ -34,6 +34,9 @@ const round = (value: number, digits: number): number => {
   return Math.round(value * factor) / factor;
 };
 
+const roundOrNull = (value: number | null, digits: number): number | null =>
+  value === null ? null : round(value, digits);
+
 interface NpsHistory {
   readonly last: number | null;
   readonly category: NpsCategory | null;
@@ -172,8 +175,8 @@ export function createDecider(settings: Settings): Decider {
       'customer.marginRate': customer.marginRate ?? settings.valueAtRisk.defaultMarginRate,
       'customer.orders12m': customer.orders12m,
       'customer.openPipeline': customer.openPipeline,
-      'customer.tenureYears': tenureYears === null ? null : round(tenureYears, 2),
-      'customer.daysSinceLastOrder': daysSince(customer.lastOrderAt, nowMs),
+      'customer.tenureYears': roundOrNull(tenureYears, 2),
+      'customer.daysSinceLastOrder': roundOrNull(daysSince(customer.lastOrderAt, nowMs), 2),
       'customer.segment': customer.segment ?? null,
       'customer.region': customer.region ?? null,
       'customer.productLine': customer.productLine ?? null,
@@ -188,9 +191,8 @@ export function createDecider(settings: Settings): Decider {
       'feedback.npsCategory': scores.category,
       'feedback.lastCsatSatisfied': scores.lastCsatSatisfied,
       'history.repeatIncidents': repeatIncidents,
-      'history.daysSinceLastApology': daysSinceLastApology === null ? null : round(daysSinceLastApology, 2),
-      'history.daysSinceLastIntervention':
-        daysSinceLastIntervention === null ? null : round(daysSinceLastIntervention, 2),
+      'history.daysSinceLastApology': roundOrNull(daysSinceLastApology, 2),
+      'history.daysSinceLastIntervention': roundOrNull(daysSinceLastIntervention, 2),
       'risk.churn': churnRisk,
       'value.atRisk': valueAtRisk,
       'value.expectedLoss': expectedLoss,

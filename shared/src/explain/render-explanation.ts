@@ -20,6 +20,13 @@ export const LABELS = {
     callback: { en: 'a callback', fr: 'un rappel' },
     compensation: { en: 'a compensation', fr: 'une compensation' },
   },
+  /** "No <action>", for the guardrail that ruled it out. */
+  without: {
+    none: { en: 'No action', fr: 'Aucune action' },
+    apology: { en: 'No apology', fr: 'Pas d’excuses' },
+    callback: { en: 'No callback', fr: 'Pas de rappel' },
+    compensation: { en: 'No compensation', fr: 'Pas de compensation' },
+  },
   priority: {
     low: { en: 'low', fr: 'basse' },
     normal: { en: 'normal', fr: 'normale' },
@@ -78,6 +85,7 @@ export const LABELS = {
   },
 } as const satisfies {
   action: Record<Action, LocalizedText>;
+  without: Record<Action, LocalizedText>;
   priority: Record<Priority, LocalizedText>;
   effortClass: Record<EffortClass, LocalizedText>;
   effortSource: Record<EffortSource, LocalizedText>;
@@ -145,9 +153,7 @@ export function describeReason(reason: Reason, locale: Locale): string {
         ? `La règle « ${reason.rule} » interdit ${action(reason.action, locale)}.`
         : `Rule "${reason.rule}" forbids ${action(reason.action, locale)}.`;
     case 'guardrail':
-      return fr
-        ? `Pas ${action(reason.action, locale).replace(/^(une|un|des) /, 'de ')} : ${LABELS.guardrail[reason.guardrail][locale]}.`
-        : `No ${action(reason.action, locale).replace(/^(an|a) /, '')}: ${LABELS.guardrail[reason.guardrail][locale]}.`;
+      return `${LABELS.without[reason.action][locale]}${fr ? ' :' : ':'} ${LABELS.guardrail[reason.guardrail][locale]}.`;
     case 'effort':
       return fr
         ? `Effort (C:CER ${formatNumber(reason.ratio, locale)}, client ${formatNumber(reason.customer, locale)} / entreprise ${formatNumber(reason.company, locale)}, ${LABELS.effortSource[reason.source][locale]}) : ${LABELS.effortClass[reason.class][locale]}.`
