@@ -275,6 +275,16 @@ describe('agent frame + probe app (real SDK, cross-origin)', () => {
     expect(value('event.custom')).toEqual({ from: 'host' });
   });
 
+  it("sends the agent's own form edits to the app as change events", async () => {
+    await page.selectOption('select.af-submit-status', 'hold');
+    await app.waitForFunction(() =>
+      (window as unknown as { probeEvents: { event: string; data: unknown }[] }).probeEvents.some(
+        (e) => e.event === 'ticket.status.changed' && e.data === 'hold',
+      ),
+    );
+    expect(await page.evaluate(() => window.__agentFrame!.state()['form'])).toMatchObject({ status: 'hold' });
+  });
+
   it('renders the conversation as text, never as HTML', async () => {
     const { comments } = await zendeskApi<{ comments: { id: number; body: string }[] }>(
       `/api/v2/tickets/${ticketId}/comments.json`,
@@ -310,7 +320,7 @@ describe('agent frame + probe app (real SDK, cross-origin)', () => {
       };
     }>(`/api/v2/tickets/${ticketId}.json`);
     expect(ticket.priority).toBe('high');
-    expect(ticket.status).toBe('pending');
+    expect(ticket.status).toBe('hold');
     expect(ticket.tags).toContain('probe_a');
     expect(ticket.custom_fields).toContainEqual({ id: customFieldId, value: 'set by probe' });
     const { comments } = await zendeskApi<{ comments: { body: string; public: boolean }[] }>(
