@@ -282,6 +282,14 @@ describe('aggregates', () => {
     ]);
   });
 
+  it('a lookup = null filter does not use the parent index; non-groupable fields are refused', () => {
+    store.create('Contact', { LastName: 'Orphan' });
+    expect(executeRecords(q('SELECT Id FROM Contact WHERE AccountId = null'), store, false)).toHaveLength(1);
+    expect(errorOf('SELECT Amount, COUNT(Id) FROM Opportunity GROUP BY Amount').errors[0]!.message).toContain(
+      'can not be grouped',
+    );
+  });
+
   it('aggregates without GROUP BY give one row; ungrouped fields and SUM of text are refused', () => {
     expect(executeAggregate(q('SELECT SUM(Amount) total FROM Opportunity'), store, false)).toEqual([
       { total: 1349 },

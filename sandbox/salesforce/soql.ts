@@ -143,7 +143,11 @@ function compileParsed(
   const groupByRaw = q.groupBy === undefined ? [] : Array.isArray(q.groupBy) ? q.groupBy : [q.groupBy];
   const groupBy = groupByRaw.map((g) => {
     if ('fn' in g) throw unsupported(`GROUP BY ${g.fn.functionName ?? 'function'}`);
-    return resolve(g.field);
+    const path = resolve(g.field);
+    if (['currency', 'double', 'datetime'].includes(path.field.type)) {
+      throw malformedQuery(`field '${path.field.name}' can not be grouped in a query call`);
+    }
+    return path;
   });
   const isAggregate =
     groupBy.length > 0 ||
@@ -493,6 +497,7 @@ function collectHints(node: Node, hints: Hints): void {
   for (const c of conjuncts) {
     if (c.k === 'cond' && c.path !== null && c.path.hops.length === 0 && (c.op === '=' || c.op === 'IN')) {
       const ids = c.values.filter((v): v is string => typeof v === 'string');
+      if (ids.length !== c.values.length) continue; // "= null" cannot use an index
       if (c.path.field.type === 'id') hints.ids = ids;
       else if (c.path.field.type === 'reference' && hints.parent === null) {
         hints.parent = { field: c.path.field.name, ids };
