@@ -414,6 +414,7 @@ const _DATA_FILES = [
   'users',
   'tickets',
   'satisfaction_ratings',
+  'custom_object_records',
 ] as const;
 
 /**
@@ -492,6 +493,39 @@ export async function loadStore(store: ZendeskStore, dir: string): Promise<void>
               typeof comment['author_id'] === 'number' ? store.user(comment['author_id']) : adminUser;
             store.updateTicket(created.ticket.id, { comment }, author);
           }
+    }),
+  );
+  if (present.has('custom_objects.json')) {
+    const path = join(dir, 'custom_objects.json');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new Error(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+    const objects = isObject(parsed) ? parsed['objects'] : undefined;
+    const fields = isObject(parsed) ? parsed['object_fields'] : undefined;
+    if (
+      !Array.isArray(objects) ||
+      !objects.every(isObject) ||
+      !Array.isArray(fields) ||
+      !fields.every(isObject)
+    )
+      throw new Error(
+        `${path} must hold {"objects": [...], "object_fields": [...]} (requirements.json's custom_objects_v2).`,
+      );
+    objects.forEach((o, i) => wrap('custom_objects.json', i, () => store.createCustomObject(o, adminUser)));
+    fields.forEach((f, i) =>
+      wrap('custom_objects.json', i, () => {
+        const { object_key: objectKey, ...field } = f;
+        store.createCustomObjectField(String(objectKey), field);
+      }),
+    );
+  }
+  (await read('custom_object_records')).forEach((r, i) =>
+    wrap('custom_object_records.json', i, () => {
+      const { custom_object_key: objectKey, ...record } = r;
+      store.createCustomRecord(String(objectKey), record, adminUser);
     }),
   );
   (await read('satisfaction_ratings')).forEach((r, i) =>

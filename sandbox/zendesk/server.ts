@@ -34,18 +34,30 @@ export interface ZendeskEmulatorOptions extends EmulatorOptions {
   readonly counts?: { readonly users?: number; readonly organizations?: number; readonly tickets?: number };
 }
 
-/** A fault to inject: the next `count` matching requests get it. */
-export type FaultSpec =
-  | {
-      kind: 'status';
-      status: 401 | 403 | 429 | 500 | 502 | 503 | 504;
-      count?: number;
-      retryAfter?: number;
-      path?: string;
-      method?: string;
-    }
-  | { kind: 'delay'; ms: number; count?: number; path?: string; method?: string }
-  | { kind: 'reset'; count?: number; path?: string; method?: string };
+/**
+ * A fault to inject (same vocabulary as the Salesforce emulator's rules): the next `times` (alias `count`) matching
+ * requests, after letting `after` through, get it. `status` answers with Zendesk's error body for that status
+ * (default 503; `retryAfter` seconds adds `Retry-After`, default 1 for 429); `delay` serves the request after
+ * `delayMs` (alias `ms`); `reset` destroys the socket (ECONNRESET); `close` ends it without an answer.
+ */
+export interface FaultSpec {
+  readonly kind: 'status' | 'delay' | 'reset' | 'close';
+  readonly status?: number;
+  readonly times?: number;
+  readonly count?: number;
+  readonly after?: number;
+  readonly retryAfter?: number;
+  readonly delayMs?: number;
+  readonly ms?: number;
+  readonly path?: string;
+  readonly method?: string;
+}
+
+interface ActiveFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+  skip: number;
+}
 
 export interface RequestLogEntry {
   readonly seq: number;
@@ -100,7 +112,7 @@ class Emulator {
   readonly router = new Router();
   ser: Serializer = new Serializer('http://127.0.0.1');
   base = 'http://127.0.0.1';
-  readonly faults: (FaultSpec & { remaining: number })[] = [];
+  readonly faults: ActiveFault[] = [];
   readonly log: RequestLogEntry[] = [];
   readonly counts = new Map<string, number>();
   readonly deliveries: WebhookDelivery[] = [];
@@ -372,29 +384,49 @@ class Emulator {
     return null;
   }
 
-  takeFault(method: string, path: string): (FaultSpec & { remaining: number }) | undefined {
-    const index = this.faults.findIndex(
-      (f) =>
-        (f.method === undefined || f.method.toUpperCase() === method) &&
-        (f.path === undefined || path.includes(f.path)),
-    );
-    if (index < 0) return undefined;
-    const fault = this.faults[index];
-    if (fault === undefined) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
-    return fault;
+  takeFault(method: string, path: string): FaultSpec | undefined {
+    for (let index = 0; index < this.faults.length; index += 1) {
+      const fault = this.faults[index];
+      if (fault === undefined) continue;
+      const { spec } = fault;
+      if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
+      if (spec.path !== undefined && !path.includes(spec.path)) continue;
+      if (fault.skip > 0) {
+        fault.skip -= 1;
+        return undefined;
+      }
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.faults.splice(index, 1);
+      return spec;
+    }
+    return undefined;
   }
 
-  addFault(fault: FaultSpec): void {
-    const count = fault.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new Error('fault count must be a whole number from 1');
-    if (fault.kind === 'status' && ![401, 403, 429, 500, 502, 503, 504].includes(fault.status))
-      throw new Error('fault status must be one of 401, 403, 429, 500, 502, 503, 504');
-    if (fault.kind === 'delay' && !(fault.ms >= 0)) throw new Error('delay fault needs ms >= 0');
-    if (!['status', 'delay', 'reset'].includes(fault.kind))
-      throw new Error('fault kind must be status, delay or reset');
-    this.faults.push({ ...fault, remaining: count });
+  addFault(input: unknown): void {
+    if (typeof input !== 'object' || input === null) throw new Error('a fault is a JSON object');
+    const spec = input as FaultSpec;
+    if (!['status', 'delay', 'reset', 'close'].includes(spec.kind))
+      throw new Error('fault kind must be status, delay, reset or close');
+    const count = spec.times ?? spec.count ?? 1;
+    const after = spec.after ?? 0;
+    if (!Number.isInteger(count) || count < 1) throw new Error('fault times must be a whole number from 1');
+    if (!Number.isInteger(after) || after < 0) throw new Error('fault after must be a whole number from 0');
+    if (
+      spec.kind === 'status' &&
+      spec.status !== undefined &&
+      !(Number.isInteger(spec.status) && spec.status >= 400 && spec.status <= 599)
+    )
+      throw new Error('fault status must be an HTTP error status (400-599)');
+    const delay = spec.delayMs ?? spec.ms;
+    if (spec.kind === 'delay' && !(typeof delay === 'number' && delay >= 0))
+      throw new Error('delay fault needs delayMs >= 0');
+    if (spec.retryAfter !== undefined && !(typeof spec.retryAfter === 'number' && spec.retryAfter >= 0))
+      throw new Error('retryAfter must be a number of seconds');
+    this.faults.push({ spec, remaining: count, skip: after });
+  }
+
+  faultList(): FaultSpec[] {
+    return this.faults.map((f) => ({ ...f.spec, times: f.remaining, after: f.skip }));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -445,12 +477,18 @@ class Emulator {
         entry.fault = fault.kind;
         if (fault.kind === 'reset') {
           entry.status = -1;
-          req.socket.destroy();
+          req.socket.resetAndDestroy();
           return;
         }
-        if (fault.kind === 'delay') await this.sleep(fault.ms);
+        if (fault.kind === 'close') {
+          entry.status = -1;
+          req.socket.end();
+          return;
+        }
+        if (fault.kind === 'delay') await this.sleep(fault.delayMs ?? fault.ms ?? 0);
         if (fault.kind === 'status') {
-          const retryAfter = String(fault.retryAfter ?? (fault.status === 429 ? 1 : 0));
+          const status = fault.status ?? 503;
+          const retryAfter = fault.retryAfter ?? (status === 429 ? 1 : undefined);
           const bodies: Record<number, JsonObject> = {
             401: { error: "Couldn't authenticate you" },
             403: {
@@ -468,15 +506,15 @@ class Emulator {
             },
           };
           send(
-            fault.status,
-            bodies[fault.status] ?? {
+            status,
+            bodies[status] ?? {
               error: 'InternalError',
               description: 'Something went wrong on our end',
             },
             {
               ...this.rateHeaders(rawPath),
-              ...(fault.status === 429 || fault.status === 503 ? { 'retry-after': retryAfter } : {}),
-              ...(fault.status === 401 ? { 'www-authenticate': 'Basic realm="Web Password"' } : {}),
+              ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+              ...(status === 401 ? { 'www-authenticate': 'Basic realm="Web Password"' } : {}),
             },
           );
           return;
@@ -545,14 +583,14 @@ class Emulator {
         if (method === 'POST') {
           const body = parseJsonBody(await readBody(req));
           const list = Array.isArray(body) ? body : [body];
-          for (const fault of list) this.addFault(fault as FaultSpec);
-          return reply(201, { faults: this.faults });
+          for (const fault of list) this.addFault(fault);
+          return reply(201, { faults: this.faultList() });
         }
         if (method === 'DELETE') {
           this.faults.length = 0;
           return reply(200, { faults: [] });
         }
-        return reply(200, { faults: this.faults });
+        return reply(200, { faults: this.faultList() });
       }
       if (path === '/__requests') {
         if (method === 'DELETE') {
