@@ -109,8 +109,24 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     return fieldIds;
   };
 
+  // One decision at a time per ticket: a feedback event and a webhook about the same ticket may run together.
+  const ticketLocks = new Map<number, Promise<void>>();
+  const decideOnTicket = (ticketId: number, decisionKey: string, now: Date): Promise<void> => {
+    const previous = ticketLocks.get(ticketId) ?? Promise.resolve();
+    const run = previous.then(
+      () => decideOnTicketNow(ticketId, decisionKey, now),
+      () => decideOnTicketNow(ticketId, decisionKey, now),
+    );
+    const tail = run.catch(() => undefined);
+    ticketLocks.set(ticketId, tail);
+    void tail.then(() => {
+      if (ticketLocks.get(ticketId) === tail) ticketLocks.delete(ticketId);
+    });
+    return run;
+  };
+
   /** Decide on one ticket and act on the decision; `decisionKey` makes a replay find its own work. */
-  const decideOnTicket = async (ticketId: number, decisionKey: string, now: Date): Promise<void> => {
+  const decideOnTicketNow = async (ticketId: number, decisionKey: string, now: Date): Promise<void> => {
     const started = performance.now();
     const ticket = await zendesk.getTicket(ticketId);
     if (ticket === null) return; // deleted: nothing to act on

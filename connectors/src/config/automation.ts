@@ -1,0 +1,143 @@
+import { parseBusinessHours, type BusinessHours } from '../loop/business-hours.ts';
+import { parsers, type ConfigSection } from './config.ts';
+
+/** `boucle serve`: the closed-loop automation service (webhooks, survey endpoint, queue, follow-up). */
+export interface AutomationSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly webhookSecret: string;
+  readonly surveyToken: string;
+  readonly webhookToleranceSeconds: number;
+  readonly workers: number;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly businessHours: BusinessHours | null;
+  readonly reminderLeadMs: number;
+  readonly followUpGroupId: number | undefined;
+  readonly settingsFile: string | undefined;
+  readonly csatPullIntervalMs: number;
+  readonly deadlineScanIntervalMs: number;
+}
+
+const keys = {
+  BOUCLE_HOST: {
+    description: 'address `boucle serve` listens on',
+    default: '127.0.0.1',
+    parse: parsers.string,
+  },
+  BOUCLE_PORT: {
+    description: 'port `boucle serve` listens on (0: any free port)',
+    default: 8787,
+    parse: parsers.integer(0, 65535),
+  },
+  BOUCLE_WEBHOOK_SECRET: {
+    description:
+      'signing secret of the Zendesk webhook (Admin Center → Webhooks → the Boucle webhook → Reveal secret)',
+    required: true,
+    secret: true,
+    parse: (raw: string): string => {
+      if (raw.length < 16) throw new Error('must be the webhook signing secret (at least 16 characters)');
+      return raw;
+    },
+  },
+  BOUCLE_SURVEY_TOKEN: {
+    description: 'bearer token survey tools send to POST /feedback',
+    required: true,
+    secret: true,
+    parse: (raw: string): string => {
+      if (raw.length < 24)
+        throw new Error('must be at least 24 characters (generate one with `openssl rand -hex 24`)');
+      return raw;
+    },
+  },
+  BOUCLE_WEBHOOK_TOLERANCE: {
+    description: 'how far a webhook signature timestamp may be from now (replay window)',
+    default: 300_000,
+    example: '5m',
+    parse: parsers.duration,
+  },
+  BOUCLE_WORKERS: {
+    description: 'events processed at the same time',
+    default: 4,
+    parse: parsers.integer(1, 64),
+  },
+  BOUCLE_MAX_ATTEMPTS: {
+    description: 'attempts before an event goes to the dead-letter list',
+    default: 8,
+    parse: parsers.integer(1, 100),
+  },
+  BOUCLE_RETRY_BASE: {
+    description: 'first retry delay (doubles each attempt)',
+    default: 1000,
+    example: '1s',
+    parse: parsers.duration,
+  },
+  BOUCLE_RETRY_MAX: {
+    description: 'longest retry delay',
+    default: 300_000,
+    example: '5m',
+    parse: parsers.duration,
+  },
+  BOUCLE_BUSINESS_HOURS: {
+    description: 'working hours for callback deadlines; absent: the clock runs around the clock',
+    example: '"Mon-Fri 09:00-18:00 Europe/Paris"',
+    parse: parseBusinessHours,
+  },
+  BOUCLE_REMINDER_LEAD: {
+    description: 'how long before a callback deadline the reminder goes out',
+    default: 7_200_000,
+    example: '2h',
+    parse: parsers.duration,
+  },
+  BOUCLE_FOLLOW_UP_GROUP_ID: {
+    description: 'Zendesk group that gets follow-up tickets opened for a low score',
+    parse: parsers.integer(1, Number.MAX_SAFE_INTEGER),
+  },
+  BOUCLE_SETTINGS_FILE: {
+    description: 'JSON file with the decision settings (same keys as the app settings); absent: the defaults',
+    example: 'boucle-settings.json',
+    parse: parsers.string,
+  },
+  BOUCLE_CSAT_PULL_INTERVAL: {
+    description: 'how often Zendesk CSAT ratings are pulled (0: never)',
+    default: 300_000,
+    example: '5m',
+    parse: parsers.duration,
+  },
+  BOUCLE_DEADLINE_SCAN_INTERVAL: {
+    description: 'how often callback deadlines are checked',
+    default: 60_000,
+    example: '1m',
+    parse: parsers.duration,
+  },
+} as const;
+
+export const automationSection: ConfigSection<typeof keys, AutomationSettings> = {
+  name: 'automation',
+  keys,
+  build: (v) => {
+    if (v.BOUCLE_RETRY_BASE > v.BOUCLE_RETRY_MAX) {
+      return { problems: [['BOUCLE_RETRY_BASE', 'must not be longer than BOUCLE_RETRY_MAX']] };
+    }
+    return {
+      value: {
+        host: v.BOUCLE_HOST,
+        port: v.BOUCLE_PORT,
+        webhookSecret: v.BOUCLE_WEBHOOK_SECRET,
+        surveyToken: v.BOUCLE_SURVEY_TOKEN,
+        webhookToleranceSeconds: v.BOUCLE_WEBHOOK_TOLERANCE / 1000,
+        workers: v.BOUCLE_WORKERS,
+        maxAttempts: v.BOUCLE_MAX_ATTEMPTS,
+        retryBaseMs: v.BOUCLE_RETRY_BASE,
+        retryMaxMs: v.BOUCLE_RETRY_MAX,
+        businessHours: v.BOUCLE_BUSINESS_HOURS ?? null,
+        reminderLeadMs: v.BOUCLE_REMINDER_LEAD,
+        followUpGroupId: v.BOUCLE_FOLLOW_UP_GROUP_ID,
+        settingsFile: v.BOUCLE_SETTINGS_FILE,
+        csatPullIntervalMs: v.BOUCLE_CSAT_PULL_INTERVAL,
+        deadlineScanIntervalMs: v.BOUCLE_DEADLINE_SCAN_INTERVAL,
+      },
+    };
+  },
+};

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
+import type { AutomationSettings } from '../config/automation.ts';
+import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
+import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
+import { createClosedLoop } from '../loop/closed-loop.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import type { LoopZendesk } from '../loop/loop-ports.ts';
+import { DurableQueue } from '../queue/durable-queue.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
+import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { createAutomationServer } from './create-automation-server.ts';
+import { ServiceMetrics } from './service-metrics.ts';
+
+export interface AutomationServiceOptions {
+  readonly settings: AutomationSettings;
+  readonly databasePath: string;
+  readonly zendesk: LoopZendesk;
+  readonly decider: Decider;
+  /** One line per notable event (start, dead letters); the CLI writes them to stderr. */
+  readonly log?: (line: string) => void;
+  /** Poll interval of idle workers (ms). */
+  readonly pollMs?: number;
+}
+
+export interface RunningAutomationService {
+  readonly url: string;
+  readonly store: Store;
+  readonly queue: DurableQueue;
+  readonly ledger: InterventionLedger;
+  readonly metrics: ServiceMetrics;
+  readonly workers: QueueWorkers;
+  close(): Promise<void>;
+}
+
+/** Opens the database the queue and the loop share, with the queue's durability (fsync on every commit). */
+export function openAutomationStore(path: string): Store {
+  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA]);
+  store.db.exec('PRAGMA synchronous = FULL');
+  return store;
+}
+
+/** Reads the decision settings file (or the defaults) and compiles the decision once. */
+export function loadDecider(settingsFile: string | undefined): Decider {
+  let raw: unknown = undefined;
+  if (settingsFile !== undefined) {
+    try {
+      raw = JSON.parse(readFileSync(settingsFile, 'utf8')) as unknown;
+    } catch (error) {
+      throw new Error(`BOUCLE_SETTINGS_FILE ${settingsFile}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const parsed = parseSettings(raw);
+  if (!parsed.success) {
+    const lines = parsed.issues.map((issue) => `  ${issue.path || '(settings)'}: ${issue.message.en}`);
+    throw new Error(`Bad decision settings in ${settingsFile ?? '(defaults)'}:\n${lines.join('\n')}`);
+  }
+  return createDecider(parsed.data);
+}
+
+/** `boucle serve`: the queue, its workers, the closed loop, the HTTP face and the follow-up timers. */
+export async function startAutomationService(
+  options: AutomationServiceOptions,
+): Promise<RunningAutomationService> {
+  const { settings } = options;
+  const log = options.log ?? (() => undefined);
+  const store = openAutomationStore(options.databasePath);
+  const queue = new DurableQueue(store.db, {
+    retry: {
+      maxAttempts: settings.maxAttempts,
+      baseDelayMs: settings.retryBaseMs,
+      maxDelayMs: settings.retryMaxMs,
+    },
+  });
+  const released = queue.releaseAllLeases();
+  if (released > 0) log(`released ${released} event(s) left in progress by a previous run`);
+  const ledger = new InterventionLedger(store.db);
+  const metrics = new ServiceMetrics();
+  const loop = createClosedLoop({
+    zendesk: options.zendesk,
+    ledger,
+    decider: options.decider,
+    locale: options.decider.settings.locale,
+    businessHours: settings.businessHours,
+    reminderLeadMs: settings.reminderLeadMs,
+    ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
+    observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
+  });
+  const workers = startQueueWorkers({
+    queue,
+    handle: (event) => loop.handle(event),
+    concurrency: settings.workers,
+    pollMs: options.pollMs ?? 250,
+    events: {
+      processed: (event) => metrics.increment('events_processed_total', { kind: event.kind }),
+      retried: (event) => metrics.increment('events_retried_total', { kind: event.kind }),
+      deadLettered: (event, error) => {
+        metrics.increment('events_dead_lettered_total', { kind: event.kind });
+        log(
+          `event ${event.id} (${event.kind}) dead-lettered: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    },
+  });
+  const server = createAutomationServer({
+    queue,
+    metrics,
+    webhookSecret: settings.webhookSecret,
+    surveyToken: settings.surveyToken,
+    parseSurveyBody,
+    toleranceSeconds: settings.webhookToleranceSeconds,
+    onAccepted: () => workers.wake(),
+    health: () => ({ workers: settings.workers }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, task: () => Promise<number>) => {
+    if (ms <= 0) return;
+    let running = false;
+    const tick = () => {
+      if (running) return;
+      running = true;
+      task()
+        .then((queued) => {
+          if (queued > 0) workers.wake();
+        })
+        .catch((error: unknown) =>
+          log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => (running = false));
+    };
+    timers.push(setInterval(tick, ms));
+  };
+  every(settings.deadlineScanIntervalMs, 'deadline scan', () => loop.scheduleReminders(queue, new Date()));
+  every(settings.csatPullIntervalMs, 'CSAT pull', () => loop.pullSatisfactionRatings(queue, new Date()));
+
+  return {
+    url,
+    store,
+    queue,
+    ledger,
+    metrics,
+    workers,
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.drainWrites();
+      await workers.stop();
+      store.close();
+    },
+  };
+}
