@@ -33,8 +33,8 @@ describe('App (ticket sidebar)', () => {
     expect(screen.getByTestId('effort-class').textContent).toBe('Customer worked harder');
     expect(client.requests.map((r) => r.url)).toEqual([
       '/api/v2/users/501.json?include=organizations',
-      '/api/v2/custom_objects/boucle_feedback/records/search?sort=-created_at&page[size]=100',
-      '/api/v2/custom_objects/boucle_intervention/records/search?sort=-created_at&page[size]=100',
+      '/api/v2/custom_objects/boucle_feedback/records/search?sort=-updated_at&page[size]=100',
+      '/api/v2/custom_objects/boucle_intervention/records/search?sort=-updated_at&page[size]=100',
     ]);
   });
 

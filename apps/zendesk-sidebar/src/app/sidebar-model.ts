@@ -13,6 +13,8 @@ export interface TicketFacts {
   readonly status: string;
   readonly createdAt: string | null;
   readonly channel: string | null;
+  /** The ticket's organisation (a fallback when the user read did not sideload it). */
+  readonly organization: { readonly id: number; readonly name: string } | null;
   readonly requester: { readonly id: number; readonly name: string; readonly locale: string | null } | null;
   readonly comments: readonly {
     readonly text: string;

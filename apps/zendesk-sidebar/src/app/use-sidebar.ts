@@ -64,7 +64,11 @@ export function useSidebar(deps: SidebarDeps) {
           return;
         }
         if (options.reload) cache.invalidate(requesterId);
-        const data = await cache.get(requesterId);
+        const loaded = await cache.get(requesterId);
+        const data =
+          loaded.organization === null && ticket.organization !== null
+            ? { ...loaded, organization: ticket.organization }
+            : loaded;
         if (run !== generation.current) return;
         const decision = decide ? decide({ ticket, data, now: now(), locale }) : null;
         setState({ kind: 'ready', ticket, data, decision });

@@ -37,11 +37,11 @@ export function requesterRequests(userId: number) {
   return {
     user: `/api/v2/users/${userId}.json?include=organizations`,
     feedback: {
-      url: `/api/v2/custom_objects/${FEEDBACK_OBJECT}/records/search?sort=-created_at&page[size]=100`,
+      url: `/api/v2/custom_objects/${FEEDBACK_OBJECT}/records/search?sort=-updated_at&page[size]=100`,
       body: byUser(FEEDBACK_FIELD_KEYS.userId),
     },
     interventions: {
-      url: `/api/v2/custom_objects/${INTERVENTION_OBJECT}/records/search?sort=-created_at&page[size]=100`,
+      url: `/api/v2/custom_objects/${INTERVENTION_OBJECT}/records/search?sort=-updated_at&page[size]=100`,
       body: byUser(INTERVENTION_FIELD_KEYS.userId),
     },
   };

@@ -11,6 +11,7 @@ const PATHS = [
   'ticket.createdAt',
   'ticket.via',
   'ticket.requester',
+  'ticket.organization',
   'ticket.comments',
   'currentUser.locale',
   'ticketFields',
@@ -58,6 +59,9 @@ export async function readTicketFacts(client: ZafClient): Promise<TicketRead> {
       status: values['ticket.status'] ?? 'open',
       createdAt: values['ticket.createdAt'] ?? null,
       channel: values['ticket.via']?.channel ?? null,
+      organization: values['ticket.organization']
+        ? { id: values['ticket.organization'].id, name: values['ticket.organization'].name }
+        : null,
       requester: requester
         ? { id: requester.id, name: requester.name, locale: requester.locale ?? null }
         : null,

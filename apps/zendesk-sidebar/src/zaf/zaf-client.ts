@@ -14,6 +14,7 @@ export interface ZafGetPaths {
   'ticket.updatedAt': string;
   'ticket.via': { channel: string } | null;
   'ticket.requester': ZafUser | null;
+  'ticket.organization': { id: number; name: string } | null;
   'ticket.comments': ZafComment[];
   'currentUser.locale': string;
   ticketFields: ZafTicketField[];
