@@ -7,9 +7,17 @@ interface CommandEntry {
 
 /** Every sub-command of `boucle`, loaded lazily so one command's dependencies never slow another. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  decide: {
+    summary: 'Decide on incidents: JSON lines in, one decision (action, priority, tags, explanation) per line out.',
+    load: () => import('./decide-command.ts'),
+  },
   emulate: {
     summary: 'Start a local stand-in for Salesforce, Zendesk or the Zendesk agent frame.',
     load: () => import('./emulate-command.ts'),
+  },
+  generate: {
+    summary: 'Generate the seeded demo dataset for both emulators (--report: realised figures vs targets).',
+    load: () => import('./generate-command.ts'),
   },
   sync: {
     summary: 'Sync customer value from Salesforce into Zendesk organisation and user fields.',
