@@ -15,7 +15,7 @@ import {
 import { type ClockOptions, type EmulatorClock, createClock } from './clock.ts';
 import { loadDataDir } from './data-files.ts';
 import { FaultQueue, type FaultRule } from './faults.ts';
-import { type DatasetOptions, type GeneratedCounts, generateDataset } from './generate.ts';
+import { type DatasetOptions, type GeneratedCounts, generateDataset, seededRandom } from './generate.ts';
 import type { SfRecord } from './schema.ts';
 import { SalesforceHttp, type RequestLogEntry } from './server.ts';
 import { RecordStore, type WriteOptions } from './store.ts';
@@ -82,6 +82,11 @@ export interface SalesforceEmulator extends RunningEmulator {
   remove(objectName: string, id: string): void;
   /** A system-only change: bumps SystemModstamp alone. */
   touch(id: string): SfRecord;
+  /**
+   * Updates `count` distinct live records of an object picked by `seed` (a realistic field change each, e.g.
+   * AnnualRevenue, Phone, StageName/Amount, Status), bumping their SystemModstamp. Returns the ids changed.
+   */
+  mutateRandom(objectName: string, count: number, seed: number): string[];
   /** A record by id (15 or 18 characters), deleted ones included. */
   get(id: string): SfRecord | undefined;
   advanceClock(ms: number): void;
@@ -159,6 +164,7 @@ export async function startSalesforce(options: SalesforceEmulatorOptions = {}): 
     remove: (objectName, id) => store.delete(objectName, id),
     touch: (id) => store.touch(id),
     get: (id) => store.get(id),
+    mutateRandom: (objectName, count, seed) => mutateRandom(store, objectName, count, seed),
     advanceClock: (ms) => clock.advance(ms),
     injectFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
@@ -175,6 +181,45 @@ export async function startSalesforce(options: SalesforceEmulatorOptions = {}): 
     issueRefreshToken: () => auth.issueRefreshToken(),
     issueAccessToken: () => auth.issueSession('test').accessToken,
   };
+}
+
+function mutateRandom(store: RecordStore, objectName: string, count: number, seed: number): string[] {
+  const live = store.table(objectName).records.filter((r) => r.IsDeleted !== true);
+  if (count > live.length) throw new Error(`mutateRandom: only ${live.length} live ${objectName} records`);
+  const rand = seededRandom(seed);
+  const picked = new Set<number>();
+  while (picked.size < count) picked.add(Math.floor(rand() * live.length));
+  const ids: string[] = [];
+  for (const i of picked) {
+    const rec = live[i]!;
+    const id = rec.Id as string;
+    switch (objectName) {
+      case 'Account':
+        store.update(objectName, id, {
+          AnnualRevenue: Math.round((Number(rec.AnnualRevenue ?? 1e6) * (0.9 + rand() * 0.3)) / 1000) * 1000,
+        });
+        break;
+      case 'Contact':
+        store.update(objectName, id, { Phone: `+33 1 ${String(Math.floor(rand() * 1e8)).padStart(8, '0')}` });
+        break;
+      case 'Opportunity':
+        store.update(
+          objectName,
+          id,
+          rand() < 0.5
+            ? { StageName: rand() < 0.7 ? 'Closed Won' : 'Closed Lost' }
+            : { Amount: Math.round(rand() * 200_000) },
+        );
+        break;
+      case 'Order':
+        store.update(objectName, id, { Status: rec.Status === 'Draft' ? 'Activated' : 'Draft' });
+        break;
+      default:
+        store.touch(id);
+    }
+    ids.push(id);
+  }
+  return ids;
 }
 
 /** `boucle emulate salesforce`: seeded data (or --data DIR) on the given port. */

@@ -119,6 +119,17 @@ describe('HTTP surface', () => {
   });
 });
 
+describe('programmatic API', () => {
+  it('mutateRandom changes distinct records deterministically and bumps their SystemModstamp', () => {
+    const stampBefore = emu.clock.now();
+    emu.advanceClock(1000);
+    const ids = emu.mutateRandom('Opportunity', 5, 11);
+    expect(new Set(ids).size).toBe(5);
+    for (const id of ids) expect(emu.get(id)!.SystemModstamp).toBeGreaterThan(stampBefore);
+    expect(() => emu.mutateRandom('Account', 1_000_000, 1)).toThrow(/only \d+ live Account records/);
+  });
+});
+
 describe('control API', () => {
   it('validates, lists and clears faults', async () => {
     const bad = await fetch(`${emu.url}/__faults`, {
