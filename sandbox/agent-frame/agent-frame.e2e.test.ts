@@ -11,8 +11,9 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../zendesk/index.ts';
 import type { ZendeskEmulator } from '../zendesk/index.ts';
-import { startAgentFrame, ZAF_SDK_CDN_URL } from './index.ts';
+import { startAgentFrame } from './index.ts';
 import type { RunningAgentFrame } from './index.ts';
+import { openTicket, routeZafSdk } from './testing.ts';
 
 const SECRET = 'probe-secret-7d2f9a';
 const URL_ONLY_SECRET = 'url-only-secret-51c3';
@@ -112,18 +113,10 @@ beforeAll(async () => {
   });
   context = await browser.newContext();
   // Nothing leaves the machine: the CDN URL (if an app still asks for it) is served from the frame's bundle.
-  await context.route(ZAF_SDK_CDN_URL, async (route) => {
-    const response = await fetch(frame.sdkUrl);
-    await route.fulfill({ status: 200, contentType: 'text/javascript', body: await response.text() });
-  });
+  await routeZafSdk(context, frame);
   page = await context.newPage();
-  await page.goto(frame.ticketUrl(ticketId));
-  await page.waitForFunction(() => window.__agentFrame?.state()['registered'] === true);
+  app = await openTicket(page, frame, ticketId);
   await page.evaluate(() => window.__agentFrame!.emit('probe.ping', { from: 'host' }));
-  const handle = await page.waitForSelector('iframe.af-app-frame');
-  const content = await handle.contentFrame();
-  if (content === null) throw new Error('The app iframe has no frame.');
-  app = content;
   await app.waitForSelector('body[data-done="true"]', { timeout: 30_000 });
   results = JSON.parse((await app.textContent('#results')) ?? '{}') as Record<string, Check>;
 });
