@@ -50,9 +50,8 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
     await sidebar.getByRole('button', { name: 'Details' }).click();
     expect(await sidebar.getByTestId('recommendation-details').innerText()).toMatch(/expected value/i);
     // Every client.request the app sent, from the host's message log.
-    const log = await page.evaluate<{
-      message: { key?: string; message?: { url?: string } }>('window.__agentFrame.log()');
-    }[];
+    type LogEntry = { message: { key?: string; message?: { url?: string } } };
+    const log = await page.evaluate<LogEntry[]>('window.__agentFrame.log()');
     const appRequests = log
       .filter((entry) => /^request:\d+$/.test(entry.message.key ?? ''))
       .map((entry) => entry.message.message?.url ?? '');
@@ -76,9 +75,8 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
     const sidebar = app(page);
     await sidebar.getByTestId('apply').click();
     await sidebar.getByTestId('apply-done').waitFor();
-    const state = await page.evaluate<{
-      form: { tags: string[]; priority: string; commentText: string }>('window.__agentFrame.state()');
-    };
+    type FormState = { form: { tags: string[]; priority: string; commentText: string } };
+    const state = await page.evaluate<FormState>('window.__agentFrame.state()');
     const priority = (await sidebar.getByTestId('recommendation-priority').innerText()).toLowerCase();
     expect(state.form.priority).toBe(priority);
     expect(state.form.tags.some((t) => /^boucle_(apology|callback|compensation)$/.test(t))).toBe(true);
