@@ -156,10 +156,12 @@ async function loadSnapshot(ticketId: number, config: FrameConfig, me: ZdUser): 
 async function start(): Promise<void> {
   const root = document.getElementById('agent-frame-root');
   if (root === null) throw new Error('The agent page has no #agent-frame-root.');
-  const config = await api<FrameConfig>('/agent/frame.json');
-  const meRaw = await optional(api<{ user: ZdUser }>('/api/v2/users/me.json'));
+  const [config, meRaw, list] = await Promise.all([
+    api<FrameConfig>('/agent/frame.json'),
+    optional(api<{ user: ZdUser }>('/api/v2/users/me.json')),
+    api<{ tickets: ZdTicket[] }>('/api/v2/tickets.json?per_page=50'),
+  ]);
   const me: ZdUser = { ...(meRaw?.user ?? { id: 0, name: 'Agent', role: 'agent' }), locale: config.locale };
-  const list = await api<{ tickets: ZdTicket[] }>('/api/v2/tickets.json?per_page=50');
   const match = /^\/agent\/tickets\/(\d+)$/.exec(location.pathname);
   if (match === null) {
     const first = list.tickets[0];
