@@ -7,8 +7,21 @@ interface CommandEntry {
 
 /** Every sub-command of `boucle`, loaded lazily so one command's dependencies never slow another. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  import: {
+    summary: 'Queue the survey answers of a CSV export (NPS, CSAT, CES, company effort) for boucle serve.',
+    load: () => import('./import-command.ts'),
+  },
+  dlq: {
+    summary: 'List the dead-letter events of the automation queue, or queue them again.',
+    load: () => import('./dlq-command.ts'),
+  },
+  report: {
+    summary: 'Loop closure, time to first contact and recovery per week (boucle report loop).',
+    load: () => import('./report-command.ts'),
+  },
   decide: {
-    summary: 'Decide on incidents: JSON lines in, one decision (action, priority, tags, explanation) per line out.',
+    summary:
+      'Decide on incidents: JSON lines in, one decision (action, priority, tags, explanation) per line out.',
     load: () => import('./decide-command.ts'),
   },
   emulate: {

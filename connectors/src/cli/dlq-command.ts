@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DurableQueue } from '../queue/durable-queue.ts';
+import { openAutomationStore } from '../serve/start-automation-service.ts';
+import { loadStoreConfig } from './automation-config.ts';
+import type { CliIo } from './cli-io.ts';
+
+const HELP = `Usage: boucle dlq list [--json] [--env-file FILE]
+       boucle dlq retry (ID... | --all) [--env-file FILE]
+
+The dead-letter list: events that failed every attempt (or could never succeed). \`retry\` puts them back in the
+queue with fresh attempts; a running \`boucle serve\` picks them up.`;
+
+export function run(args: readonly string[], io: CliIo): Promise<number> {
+  return Promise.resolve(runSync(args, io));
+}
+
+function runSync(args: readonly string[], io: CliIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        'env-file': { type: 'string' },
+        all: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`boucle dlq: ${(error as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const [action, ...rest] = positionals;
+  const ids = rest.map(Number);
+  if (action !== 'list' && action !== 'retry') {
+    io.stderr.write(`boucle dlq: say list or retry.\n\n${HELP}\n`);
+    return 2;
+  }
+  if (action === 'retry' && (values.all === true) === rest.length > 0) {
+    io.stderr.write('boucle dlq retry: give event ids or --all (not both).\n');
+    return 2;
+  }
+  if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
+    io.stderr.write(`boucle dlq retry: event ids are whole numbers (got ${rest.join(' ')}).\n`);
+    return 2;
+  }
+  const config = loadStoreConfig('dlq', io, values['env-file']);
+  if (config === null) return 2;
+  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  try {
+    const queue = new DurableQueue(store.db);
+    if (action === 'list') {
+      const dead = queue.listDead(1000);
+      if (values.json === true) {
+        for (const event of dead) io.stdout.write(`${JSON.stringify(event)}\n`);
+      } else if (dead.length === 0) io.stdout.write('The dead-letter list is empty.\n');
+      else {
+        for (const event of dead) {
+          io.stdout.write(
+            `${event.id}\t${event.kind}\t${event.acceptedAt.toISOString()}\t${event.attempts} attempt(s)\t${event.lastError ?? ''}\n`,
+          );
+        }
+      }
+      return 0;
+    }
+    const retried = queue.retryDead(values.all === true ? undefined : ids);
+    io.stdout.write(`${retried} event(s) queued again.\n`);
+    return retried === 0 && values.all !== true ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}

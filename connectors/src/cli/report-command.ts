@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { computeLoopReport, formatLoopReport } from '../loop/compute-loop-report.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import { openAutomationStore } from '../serve/start-automation-service.ts';
+import { loadStoreConfig } from './automation-config.ts';
+import type { CliIo } from './cli-io.ts';
+
+const HELP = `Usage: boucle report loop [--weeks N] [--json] [--env-file FILE]
+
+Per week of decision: interventions decided, loops closed, closure rate, median hours to first contact,
+share of first contacts within the callback deadline, and recovery rate from follow-up surveys.`;
+
+export function run(args: readonly string[], io: CliIo): Promise<number> {
+  return Promise.resolve(runSync(args, io));
+}
+
+function runSync(args: readonly string[], io: CliIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        'env-file': { type: 'string' },
+        weeks: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`boucle report: ${(error as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals[0] !== 'loop' || positionals.length > 1) {
+    io.stderr.write(`boucle report: the only report is "loop".\n\n${HELP}\n`);
+    return 2;
+  }
+  const weeks = values.weeks === undefined ? 12 : Number(values.weeks);
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 520) {
+    io.stderr.write(`boucle report: --weeks takes a whole number from 1 to 520 (got "${values.weeks}").\n`);
+    return 2;
+  }
+  const config = loadStoreConfig('report', io, values['env-file']);
+  if (config === null) return 2;
+  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  try {
+    const report = computeLoopReport(new InterventionLedger(store.db).all()).slice(-weeks);
+    io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatLoopReport(report));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
