@@ -12,6 +12,7 @@ import { SyncBudgetError, SyncMappingError, runSync } from '../sync/engine.ts';
 import { jsonProgress, terminalProgress, type ProgressSink } from '../sync/progress.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
 import { createZendeskSink } from '../sync/zendesk-sink.ts';
+import { ZendeskApiError } from '../zendesk/index.ts';
 import type { CliIo } from './cli-io.ts';
 
 const HELP = `Usage: boucle sync [--full] [--dry-run] [--objects Account,Contact,…] [--watch [--interval 10m]]
@@ -174,7 +175,7 @@ function reportFailure(error: unknown, progress: ProgressSink): number {
     progress.error('budget', message);
     return EXIT.budget;
   }
-  if ((error as Error).name === 'ZendeskApiError' && /\b401\b|\b403\b/.test(message)) {
+  if (error instanceof ZendeskApiError && (error.code === 'AUTH_FAILED' || error.code === 'FORBIDDEN')) {
     progress.error('authentication', `Zendesk refused the credentials: ${message}`);
     return EXIT.auth;
   }

@@ -25,6 +25,10 @@ export interface SalesforceSettings {
   readonly auth: SalesforceAuth;
   /** Stop when the org's remaining daily API requests fall to this number. */
   readonly minRemainingRequests: { readonly kind: 'count' | 'percent'; readonly value: number };
+  /** Per-request timeout (ms); a slower answer is aborted and retried. */
+  readonly requestTimeoutMs: number;
+  /** Interval between Bulk API 2.0 job status polls (ms). */
+  readonly bulkPollIntervalMs: number;
 }
 
 export const MIN_API_VERSION = 62;
@@ -112,6 +116,18 @@ const keys = {
       return { kind: 'count', value: parsers.integer(0, 1_000_000_000)(raw) };
     },
   },
+  SALESFORCE_REQUEST_TIMEOUT: {
+    description: 'abort and retry a Salesforce request that takes longer than this',
+    default: 120_000,
+    example: '2m',
+    parse: parsers.duration,
+  },
+  SALESFORCE_BULK_POLL_INTERVAL: {
+    description: 'interval between Bulk API 2.0 job status polls',
+    default: 1000,
+    example: '1s',
+    parse: parsers.duration,
+  },
 } as const;
 
 export const salesforceSection: ConfigSection<typeof keys, SalesforceSettings> = {
@@ -159,6 +175,8 @@ export const salesforceSection: ConfigSection<typeof keys, SalesforceSettings> =
         apiVersion: v.SALESFORCE_API_VERSION,
         auth,
         minRemainingRequests: v.SALESFORCE_MIN_REMAINING_REQUESTS,
+        requestTimeoutMs: v.SALESFORCE_REQUEST_TIMEOUT,
+        bulkPollIntervalMs: v.SALESFORCE_BULK_POLL_INTERVAL,
       },
     };
   },

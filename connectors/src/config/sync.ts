@@ -35,6 +35,8 @@ export interface SyncSettings {
   /** Rows per REST query page in incremental runs. */
   readonly restPageSize: number;
   readonly recentTransactions: number;
+  /** Zendesk bulk jobs in flight at once (Zendesk allows 30 queued per account). */
+  readonly zendeskConcurrency: number;
   readonly currency: string;
 }
 
@@ -125,6 +127,11 @@ const keys = {
     default: 10,
     parse: parsers.integer(0, 10),
   },
+  SYNC_ZENDESK_CONCURRENCY: {
+    description: 'Zendesk bulk jobs in flight at once (Zendesk queues at most 30 per account)',
+    default: 4,
+    parse: parsers.integer(1, 20),
+  },
   SYNC_CURRENCY: {
     description: 'ISO currency code of the amounts',
     default: 'EUR',
@@ -161,6 +168,7 @@ export const syncSection: ConfigSection<typeof keys, SyncSettings> = {
         bulkPageSize: v.SYNC_BULK_PAGE_SIZE,
         restPageSize: v.SYNC_REST_PAGE_SIZE,
         recentTransactions: v.SYNC_RECENT_TRANSACTIONS,
+        zendeskConcurrency: v.SYNC_ZENDESK_CONCURRENCY,
         currency: v.SYNC_CURRENCY,
       },
     };

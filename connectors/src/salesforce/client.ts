@@ -72,13 +72,13 @@ export class SalesforceClient {
 
   constructor(options: SalesforceClientOptions) {
     this.#options = {
-      requestTimeoutMs: 120_000,
       maxRetries: 5,
       backoffMs: 500,
-      bulkPollIntervalMs: 1000,
       bulkPollTimeoutMs: 3_600_000,
       maxRefreshesPerMinute: 5,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      requestTimeoutMs: options.settings.requestTimeoutMs,
+      bulkPollIntervalMs: options.settings.bulkPollIntervalMs,
       ...options,
     };
     // jsforce reads its request defaults globally; this replaces them (keeping its proxy behaviour).

@@ -68,8 +68,10 @@ export interface SyncDeps {
   readonly onProgress?: (progress: SyncProgress) => void;
   /** How long REQUEST_LIMIT_EXCEEDED pauses the org (default 1 h). */
   readonly pauseMs?: number;
-  /** Dead letters are retried on later runs until they failed this many times (default 3). */
+  /** Dead letters are retried on later runs until they failed this many times (default 3)… */
   readonly deadLetterAttempts?: number;
+  /** …and not before this long after their last failure (default 1 h). */
+  readonly deadLetterRetryMs?: number;
 }
 
 export interface SyncRunOptions {
@@ -200,7 +202,10 @@ class SyncRun {
 
       if (!this.#o.dryRun) {
         this.#emit('resume');
-        this.#outbox.requeueDeadLetters(this.#d.deadLetterAttempts ?? 3);
+        this.#outbox.requeueDeadLetters(
+          this.#d.deadLetterAttempts ?? 3,
+          this.#now() - (this.#d.deadLetterRetryMs ?? 3_600_000),
+        );
         await this.#drain('organization', true);
         await this.#drain('user', true);
       }
@@ -502,10 +507,17 @@ class SyncRun {
               )
               .run(id, JSON.stringify(profile), this.#now());
             const fields = crmFields(profile);
-            const hash = payloadHash({ name: profile.name, fields });
+            // Zendesk organisation names are unique: accounts sharing a name get their Salesforce Id appended.
+            const shared = this.#db
+              .prepare('SELECT COUNT(*) AS n FROM sync_account WHERE name = ?')
+              .get(profile.name) as {
+              n: number;
+            };
+            const name = shared.n > 1 ? `${profile.name} (${id})` : profile.name;
+            const hash = payloadHash({ name, fields });
             this.#outbox.enqueue('organization', id, hash, {
               external_id: id,
-              name: profile.name,
+              name,
               organization_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
             });
           }

@@ -17,6 +17,14 @@ export interface ZendeskSink {
   submit(kind: ZendeskKind, records: readonly Record<string, unknown>[]): Promise<string>;
   /** Waits for the job and returns per-record results; `undefined` when Zendesk no longer knows the job. */
   results(jobId: string, count: number): Promise<readonly ZendeskItemResult[] | undefined>;
+  /**
+   * Which of these records Zendesk already holds exactly (positions → Zendesk id). Used only for a batch an
+   * interrupted run may have sent without recording its job id, so it is not written twice.
+   */
+  applied(
+    kind: ZendeskKind,
+    records: readonly Record<string, unknown>[],
+  ): Promise<ReadonlyMap<number, number>>;
   /** Zendesk calls made so far, and the last rate-limit headers seen. */
   readonly calls: number;
   readonly budget: { readonly limit: number; readonly remaining: number } | undefined;
@@ -108,8 +116,8 @@ export class Outbox {
   ): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let failure: Error | undefined;
-    const start = (batchId: number, jobId: string | null): void => {
-      const task = this.#settle(sink, kind, batchId, jobId, stats, now).then(
+    const start = (batchId: number, jobId: string | null, recovered = false): void => {
+      const task = this.#settle(sink, kind, batchId, jobId, stats, now, recovered).then(
         () => {
           inFlight.delete(task);
         },
@@ -132,7 +140,7 @@ export class Outbox {
       kind,
     ) as { id: number; job_id: string | null }[]) {
       await room();
-      start(batch.id, batch.job_id);
+      start(batch.id, batch.job_id, true);
     }
     for (;;) {
       await room();
@@ -164,10 +172,31 @@ export class Outbox {
     knownJobId: string | null,
     stats: OutboxStats,
     now: () => number,
+    recovered = false,
   ): Promise<void> {
-    const rows = this.#sql(
+    const select = this.#sql(
       'SELECT seq, external_id, hash, payload FROM sync_outbox WHERE batch_id = ? ORDER BY seq',
-    ).all(batchId) as unknown as OutboxRow[];
+    );
+    let rows = select.all(batchId) as unknown as OutboxRow[];
+    if (recovered && knownJobId === null && rows.length > 0) {
+      // The interrupted run may have sent this batch before it could record the job id: skip what Zendesk holds.
+      const applied = await sink.applied(
+        kind,
+        rows.map((row) => JSON.parse(row.payload) as Record<string, unknown>),
+      );
+      if (applied.size > 0) {
+        this.#store.transaction(() => {
+          rows.forEach((row, index) => {
+            const id = applied.get(index);
+            if (id === undefined) return;
+            this.#recordSuccess(kind, row, id, now());
+            this.#sql('DELETE FROM sync_outbox WHERE seq = ?').run(row.seq);
+            stats.written++;
+          });
+        });
+        rows = select.all(batchId) as unknown as OutboxRow[];
+      }
+    }
     if (rows.length === 0) {
       this.#sql('DELETE FROM sync_batch WHERE id = ?').run(batchId);
       return;
@@ -195,21 +224,7 @@ export class Outbox {
       rows.forEach((row, index) => {
         const result = byIndex.get(index);
         if (result?.success === true) {
-          if (row.hash === '')
-            this.#sql('DELETE FROM sync_written WHERE kind = ? AND external_id = ?').run(
-              kind,
-              row.external_id,
-            );
-          else
-            this.#sql(
-              `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
-                   zendesk_id = COALESCE(excluded.zendesk_id, sync_written.zendesk_id), written_at = excluded.written_at`,
-            ).run(kind, row.external_id, row.hash, result.id ?? null, at);
-          this.#sql('DELETE FROM sync_dead_letter WHERE kind = ? AND external_id = ?').run(
-            kind,
-            row.external_id,
-          );
+          this.#recordSuccess(kind, row, result.id, at);
           stats.written++;
         } else {
           this.#sql(
@@ -233,12 +248,24 @@ export class Outbox {
     });
   }
 
-  /** Puts dead letters with fewer than `maxAttempts` attempts back in the outbox. */
-  requeueDeadLetters(maxAttempts: number): number {
+  #recordSuccess(kind: ZendeskKind, row: OutboxRow, zendeskId: number | undefined, at: number): void {
+    if (row.hash === '')
+      this.#sql('DELETE FROM sync_written WHERE kind = ? AND external_id = ?').run(kind, row.external_id);
+    else
+      this.#sql(
+        `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
+           zendesk_id = COALESCE(excluded.zendesk_id, sync_written.zendesk_id), written_at = excluded.written_at`,
+      ).run(kind, row.external_id, row.hash, zendeskId ?? null, at);
+    this.#sql('DELETE FROM sync_dead_letter WHERE kind = ? AND external_id = ?').run(kind, row.external_id);
+  }
+
+  /** Puts dead letters with fewer than `maxAttempts` attempts, last tried before `before`, back in the outbox. */
+  requeueDeadLetters(maxAttempts: number, before: number): number {
     const result = this.#sql(
       `INSERT OR IGNORE INTO sync_outbox (kind, external_id, hash, payload)
-         SELECT kind, external_id, hash, payload FROM sync_dead_letter WHERE attempts < ?`,
-    ).run(maxAttempts);
+         SELECT kind, external_id, hash, payload FROM sync_dead_letter WHERE attempts < ? AND last_at < ?`,
+    ).run(maxAttempts, before);
     return Number(result.changes);
   }
 }

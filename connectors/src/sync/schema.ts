@@ -76,5 +76,10 @@ CREATE TABLE sync_run (
 );
 `,
     },
+    {
+      version: 2,
+      description: 'account names index (Zendesk organisation names must be unique)',
+      up: 'CREATE INDEX sync_account_name ON sync_account (name)',
+    },
   ],
 };

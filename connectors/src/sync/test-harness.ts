@@ -21,7 +21,8 @@ import { SalesforceClient, type SalesforceClientOptions } from '../salesforce/cl
 import { openStore, type Store } from '../store/database.ts';
 import { runSync, type SyncReport, type SyncRunOptions } from './engine.ts';
 import { SYNC_SCHEMA } from './schema.ts';
-import { httpBulkApi, sinkOver } from './zendesk-sink.ts';
+import { ZendeskClient } from '../zendesk/index.ts';
+import { sinkOver } from './zendesk-sink.ts';
 
 export interface Harness {
   readonly sf: SalesforceEmulator;
@@ -44,6 +45,7 @@ export async function startHarness(
   dataset: { accounts: number; perAccount: number },
   sfOptions: Partial<SalesforceEmulatorOptions> = {},
   env: Record<string, string> = {},
+  zendeskJobDelayMs = 1,
 ): Promise<Harness> {
   const sf = await startSalesforce({
     seed: 5,
@@ -57,7 +59,7 @@ export async function startHarness(
     ...sfOptions,
   });
   const zd = await startZendeskEmulator({
-    jobDelayMs: 1,
+    jobDelayMs: zendeskJobDelayMs,
     rateLimitPerMinute: 100_000,
     counts: { users: 0, organizations: 0, tickets: 0 },
   });
@@ -77,6 +79,7 @@ export async function startHarness(
     SYNC_BULK_PAGE_SIZE: '100',
     SYNC_REST_PAGE_SIZE: '200',
     SYNC_BATCH_SIZE: '7',
+    SALESFORCE_BULK_POLL_INTERVAL: '20ms',
     ...env,
   };
   const settings = loadConfig({ sync: syncSection }, fullEnv).sync;
@@ -90,6 +93,8 @@ export async function startHarness(
       clientSecret: SALESFORCE_SANDBOX_CREDENTIALS.clientSecret,
     },
     minRemainingRequests: { kind: 'percent', value: 1 },
+    requestTimeoutMs: 10_000,
+    bulkPollIntervalMs: 5,
   };
   const zendeskSettings: ZendeskSettings = {
     url: zd.url,
@@ -119,7 +124,15 @@ export async function startHarness(
               backoffMs: 5,
               ...client,
             }),
-            zendesk: sinkOver(httpBulkApi(zendeskSettings, { pollIntervalMs: 2, backoffMs: 5 })),
+            zendesk: sinkOver(
+              new ZendeskClient({
+                baseUrl: zendeskSettings.url,
+                auth: { kind: 'apiToken', email: zendeskSettings.email, token: zendeskSettings.apiToken },
+                backoffMs: 5,
+                maxBackoffMs: 50,
+              }),
+              { pollIntervalMs: 2, maxPollIntervalMs: 20 },
+            ),
             settings,
             floor: salesforceSettings.minRemainingRequests,
             pauseMs: 60_000,
