@@ -54,3 +54,62 @@ export function toId18(text: string): string | null {
   if (text.length === 18 && text.slice(15).toUpperCase() !== id18.slice(15)) return null;
   return id18;
 }
+
+function base62Digit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 90) return code - 55;
+  if (code >= 97 && code <= 122) return code - 61;
+  return -1;
+}
+
+/**
+ * Id → record, without a hash map for the ids the emulator issues itself: makeId() ids carry their sequence
+ * number, so they index a dense array per key prefix. Other ids (from data files) go to a Map.
+ */
+export class IdIndex<T extends Readonly<Record<string, unknown>>> {
+  private readonly dense = new Map<string, (T | undefined)[]>();
+  private readonly other = new Map<string, T>();
+
+  private slot(id: string): { list: (T | undefined)[]; seq: number } | null {
+    if (id.length !== 18 || id.charCodeAt(5) !== 48) return null;
+    let seq = 0;
+    for (let i = 6; i < 15; i += 1) {
+      const d = base62Digit(id.charCodeAt(i));
+      if (d < 0) return null;
+      seq = seq * 62 + d;
+    }
+    const prefix = id.slice(0, 5);
+    let list = this.dense.get(prefix);
+    if (list === undefined) {
+      list = [];
+      this.dense.set(prefix, list);
+    }
+    return seq <= list.length + 1_000_000 ? { list, seq } : null;
+  }
+
+  get(id: string): T | undefined {
+    const s = this.slot(id);
+    if (s !== null) {
+      const rec = s.list[s.seq];
+      if (rec !== undefined && rec.Id === id) return rec;
+    }
+    return this.other.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: string, rec: T): void {
+    const s = this.slot(id);
+    const current = s === null ? undefined : s.list[s.seq];
+    if (s !== null && (current === undefined || current.Id === id)) s.list[s.seq] = rec;
+    else this.other.set(id, rec);
+  }
+
+  delete(id: string): void {
+    const s = this.slot(id);
+    if (s !== null && s.list[s.seq]?.Id === id) s.list[s.seq] = undefined;
+    else this.other.delete(id);
+  }
+}

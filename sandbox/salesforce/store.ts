@@ -5,7 +5,7 @@
  */
 import { type EmulatorClock, DAY_MS } from './clock.ts';
 import { SalesforceError, notFound } from './errors.ts';
-import { makeId, toId18 } from './ids.ts';
+import { IdIndex, makeId, toId18 } from './ids.ts';
 import {
   type FieldDef,
   type FieldValue,
@@ -136,7 +136,7 @@ const SYSTEM_ONLY = new Set(['Id', 'IsDeleted', 'CreatedDate', 'LastModifiedDate
 export class RecordStore {
   readonly clock: EmulatorClock;
   readonly tables = new Map<string, ObjectTable>();
-  readonly byId = new Map<string, SfRecord>();
+  readonly byId = new IdIndex<SfRecord>();
   private lastStamp = 0;
   /** While set, writes are recorded so that an all-or-none batch can be rolled back. */
   private journal: JournalEntry[] | null = null;
