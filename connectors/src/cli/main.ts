@@ -15,6 +15,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'List the dead-letter events of the automation queue, or queue them again.',
     load: () => import('./dlq-command.ts'),
   },
+  serve: {
+    summary:
+      'Run the closed-loop service: signed Zendesk webhooks, survey endpoint, durable queue, follow-up.',
+    load: () => import('./serve-command.ts'),
+  },
   report: {
     summary: 'Loop closure, time to first contact and recovery per week (boucle report loop).',
     load: () => import('./report-command.ts'),
@@ -31,6 +36,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   generate: {
     summary: 'Generate the seeded demo dataset for both emulators (--report: realised figures vs targets).',
     load: () => import('./generate-command.ts'),
+  },
+  simulate: {
+    summary: 'Replay the generated incidents under several policies; print a table and write docs/simulator.svg.',
+    load: () => import('./simulate-command.ts'),
   },
   sync: {
     summary: 'Sync customer value from Salesforce into Zendesk organisation and user fields.',

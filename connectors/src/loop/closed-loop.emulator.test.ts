@@ -1,0 +1,245 @@
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CRM_FIELD_KEYS,
+  CUSTOM_OBJECT_KEYS,
+  DEFAULT_SETTINGS,
+  createDecider,
+} from '../../../shared/src/index.ts';
+import {
+  startZendeskEmulator,
+  ZENDESK_SANDBOX_CREDENTIALS,
+  type ZendeskEmulator,
+} from '../../../sandbox/zendesk/index.ts';
+import type { AutomationSettings } from '../config/automation.ts';
+import { startAutomationService, type RunningAutomationService } from '../serve/start-automation-service.ts';
+import { ZendeskClient } from '../zendesk/index.ts';
+import { createLoopZendesk } from './create-loop-zendesk.ts';
+import { provisionAutomation } from './provision-automation.ts';
+
+const SURVEY_TOKEN = 'survey-token-for-tests-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(): Promise<{
+  emulator: ZendeskEmulator;
+  client: ZendeskClient;
+  service: RunningAutomationService;
+}> {
+  const emulator = await startZendeskEmulator({
+    seed: 7,
+    counts: { users: 6, organizations: 2, tickets: 4 },
+    webhookRetryDelaysMs: [20, 50],
+  });
+  cleanups.push(() => emulator.close());
+  const client = new ZendeskClient({
+    baseUrl: emulator.url,
+    auth: {
+      kind: 'apiToken',
+      email: ZENDESK_SANDBOX_CREDENTIALS.email,
+      token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+    },
+    backoffMs: 5,
+  });
+  const port = await freePort();
+  const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
+  const dir = mkdtempSync(join(tmpdir(), 'boucle-loop-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const settings: AutomationSettings = {
+    host: '127.0.0.1',
+    port,
+    webhookSecret: signingSecret,
+    surveyToken: SURVEY_TOKEN,
+    webhookToleranceSeconds: 300,
+    workers: 2,
+    maxAttempts: 3,
+    retryBaseMs: 10,
+    retryMaxMs: 50,
+    businessHours: null,
+    reminderLeadMs: 7_200_000,
+    followUpGroupId: undefined,
+    settingsFile: undefined,
+    csatPullIntervalMs: 0,
+    deadlineScanIntervalMs: 0,
+  };
+  const service = await startAutomationService({
+    settings,
+    databasePath: join(dir, 'boucle.sqlite'),
+    zendesk: createLoopZendesk(client),
+    decider: createDecider(DEFAULT_SETTINGS),
+    pollMs: 10,
+  });
+  cleanups.push(() => service.close());
+  return { emulator, client, service };
+}
+
+/** Until the emulator has delivered its webhooks and the service has processed everything, twice in a row. */
+async function settle(emulator: ZendeskEmulator, service: RunningAutomationService): Promise<void> {
+  let quiet = 0;
+  while (quiet < 2) {
+    await emulator.settle();
+    await service.workers.idle();
+    const depth = service.queue.depth();
+    quiet = depth === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
+describe('closed loop against the Zendesk emulator', () => {
+  it('turns a bad survey answer into a tagged, prioritised follow-up ticket with one note and a ledger record', async () => {
+    const { emulator, client, service } = await setUp();
+    const organization = await client.createOrUpdateOrganization({
+      name: 'Maison Dupont',
+      external_id: 'SF-001-DUPONT',
+      organization_fields: {
+        [CRM_FIELD_KEYS.valueTier]: 'platinum',
+        [CRM_FIELD_KEYS.revenue12m]: 240_000,
+        [CRM_FIELD_KEYS.lifetimeRevenue]: 900_000,
+        [CRM_FIELD_KEYS.marginRate]: 0.4,
+        [CRM_FIELD_KEYS.orders12m]: 30,
+        [CRM_FIELD_KEYS.crmSyncedAt]: '2026-11-20T08:00:00Z',
+      },
+    });
+    const customer = await client.createOrUpdateUser({
+      name: 'Marie Dupont',
+      email: 'marie@dupont.example',
+      role: 'end-user',
+      organization_id: organization.id,
+    });
+
+    const response = await fetch(`${service.url}/feedback`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SURVEY_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'survey-42',
+        kind: 'nps',
+        score: 1,
+        respondedAt: new Date(Date.now() - 60_000).toISOString(),
+        email: 'marie@dupont.example',
+        comment: "Troisième fois que j'appelle, toujours pas de solution, encore une attente interminable.",
+      }),
+    });
+    expect(response.status).toBe(202);
+    await settle(emulator, service);
+
+    // The feedback record, linked to the user.
+    const feedback = await client.getCustomObjectRecord(
+      CUSTOM_OBJECT_KEYS.feedback,
+      (await first(
+        client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback, {
+          externalIds: ['survey_api:survey-42'],
+        }),
+      ))!.id,
+    );
+    expect(feedback.custom_object_fields).toMatchObject({
+      kind: 'nps',
+      score: 1,
+      user: String(customer.id),
+      source: 'survey_api',
+    });
+
+    // No open ticket: a follow-up ticket was opened for the customer, and the decision applied to it.
+    const entries = service.ledger.all();
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry!.action).not.toBe('none');
+    const ticket = await client.getTicket(entry!.ticketId);
+    expect(ticket.requester_id).toBe(customer.id);
+    expect(ticket.tags).toEqual(expect.arrayContaining(['boucle_follow_up', `boucle_${entry!.action}`]));
+    expect(ticket.tags.filter((tag) => !tag.startsWith('boucle_'))).toEqual([]);
+    expect(ticket.priority).toBe(entry!.priority);
+    const fieldIds = new Map((await client.listTicketFields()).map((field) => [field.title, field.id]));
+    const fieldValue = (title: string) =>
+      ticket.custom_fields.find((field) => field.id === fieldIds.get(title))?.value;
+    expect(fieldValue('Boucle intervention')).toBe(`boucle_${entry!.action}`);
+    if (entry!.dueAt !== null)
+      expect(fieldValue('Boucle callback due (UTC)')).toBe(entry!.dueAt.toISOString());
+
+    // One internal note with the explanation (plus the follow-up ticket's opening note), none public.
+    const comments = await collect(client.listComments(ticket.id));
+    const notes = comments.filter((comment) => comment.body.startsWith('Boucle — '));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.public).toBe(false);
+    expect(notes[0]!.body).toContain(entry!.summary);
+    expect(comments.every((comment) => !comment.public)).toBe(true);
+
+    // The ledger record in Zendesk.
+    const records = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention));
+    expect(records).toHaveLength(1);
+    expect(records[0]!.custom_object_fields).toMatchObject({
+      ticket_id: String(ticket.id),
+      action: entry!.action,
+      status: 'applied',
+    });
+
+    // Boucle's own update came back as a signed webhook; it changed nothing.
+    expect(emulator.webhookDeliveries().length).toBeGreaterThanOrEqual(2);
+    expect(
+      service.metrics.value('events_processed_total', { kind: 'zendesk.ticket.updated' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect((await collect(client.listComments(ticket.id))).length).toBe(comments.length);
+
+    // The same answer again is a duplicate; nothing new happens.
+    const again = await fetch(`${service.url}/feedback`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SURVEY_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'survey-42',
+        kind: 'nps',
+        score: 1,
+        respondedAt: '2026-11-20T10:00:00Z',
+        email: 'marie@dupont.example',
+      }),
+    });
+    expect(again.status).toBe(200);
+  });
+
+  it('never lowers a priority an agent set by hand, and notes only decision changes', async () => {
+    const { emulator, client, service } = await setUp();
+    const tickets = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention));
+    expect(tickets).toHaveLength(0);
+    const seeded = [...emulator.store.tickets.values()].find((ticket) =>
+      ['new', 'open'].includes(ticket.status),
+    )!;
+    await emulator.applyTicketChange(seeded.id, { priority: 'urgent' });
+    await settle(emulator, service);
+    const after = await client.getTicket(seeded.id);
+    expect(after.priority).toBe('urgent');
+    const notes = (await collect(client.listComments(seeded.id))).filter((comment) =>
+      comment.body.startsWith('Boucle — '),
+    );
+    expect(notes).toHaveLength(1);
+    await emulator.applyTicketChange(seeded.id, { comment: { body: 'Any news?', public: true } });
+    await settle(emulator, service);
+    const notesAfter = (await collect(client.listComments(seeded.id))).filter((comment) =>
+      comment.body.startsWith('Boucle — '),
+    );
+    expect(notesAfter.length).toBeLessThanOrEqual(2);
+    expect(service.ledger.forTicket(seeded.id)).toHaveLength(notesAfter.length);
+  });
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
+  for await (const item of items) return item;
+  return undefined;
+}
