@@ -6,6 +6,7 @@ import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
 import { createSidebarDecider } from './decide.ts';
 import { TicketSidebar } from './ticket-sidebar.tsx';
+import { createSidebarCache, type RequesterCache } from './use-sidebar.ts';
 
 export interface AppProps {
   readonly client: ZafClient;
@@ -21,11 +22,13 @@ const LOCATIONS: Record<string, true> = { ticket_sidebar: true };
 export function App({ client, now = systemNow, api }: AppProps) {
   const [boot, setBoot] = useState<BootInfo | { error: string } | null>(null);
   const zendeskApi = useMemo(() => api ?? createZendeskApi(client), [api, client]);
+  const cache = useMemo(() => createSidebarCache(zendeskApi), [zendeskApi]);
   useEffect(() => {
-    bootSidebar(client).then(setBoot, (error: unknown) =>
-      setBoot({ error: error instanceof Error ? error.message : String(error) }),
+    bootSidebar(client, (requesterId) => void cache.get(requesterId).catch(() => undefined)).then(
+      setBoot,
+      (error: unknown) => setBoot({ error: error instanceof Error ? error.message : String(error) }),
     );
-  }, [client]);
+  }, [client, cache]);
 
   if (boot === null) return null; // nothing until the host registered the app
   if ('error' in boot) return <Shell client={client}>{boot.error}</Shell>;
@@ -33,7 +36,7 @@ export function App({ client, now = systemNow, api }: AppProps) {
   return (
     <Shell client={client}>
       <I18nProvider locale={boot.locale}>
-        <Sidebar client={client} api={zendeskApi} boot={boot} now={now} />
+        <Sidebar client={client} api={zendeskApi} cache={cache} boot={boot} now={now} />
       </I18nProvider>
     </Shell>
   );
@@ -42,11 +45,13 @@ export function App({ client, now = systemNow, api }: AppProps) {
 function Sidebar({
   client,
   api,
+  cache,
   boot,
   now,
 }: {
   client: ZafClient;
   api: ZendeskApi;
+  cache: RequesterCache;
   boot: BootInfo;
   now: () => Date;
 }) {
@@ -55,6 +60,7 @@ function Sidebar({
     <TicketSidebar
       client={client}
       api={api}
+      cache={cache}
       locale={boot.locale}
       decide={decider.decide}
       settingsProblems={decider.problems}

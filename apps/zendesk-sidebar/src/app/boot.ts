@@ -15,8 +15,21 @@ export interface BootInfo {
  * Readiness: `client.context()` resolves once the host registered the app (from cache when it already did, so
  * there is no race with a late `app.registered` listener). Then the installation settings and the agent locale.
  */
-export async function bootSidebar(client: ZafClient): Promise<BootInfo> {
+export async function bootSidebar(
+  client: ZafClient,
+  warm?: (requesterId: number) => void,
+): Promise<BootInfo> {
   const context = await client.context();
+  // Start the requester's reads now, while the settings are read and the first render happens.
+  if (warm) {
+    void client.get(['ticket.requester']).then(
+      ({ values }) => {
+        const id = values['ticket.requester']?.id;
+        if (id) warm(id);
+      },
+      () => undefined,
+    );
+  }
   const [metadata, localeRead] = await Promise.all([client.metadata(), client.get(['currentUser.locale'])]);
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(metadata.settings ?? {})) {

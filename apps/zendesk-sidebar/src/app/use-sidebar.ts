@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SidebarLocale } from '../i18n/i18n.ts';
 import { createRequesterCache, loadRequesterData } from '../requester/load-requester-data.ts';
 import type { InterventionRecord, RequesterData } from '../requester/zendesk-records.ts';
@@ -30,8 +30,16 @@ export type SidebarState =
       readonly decision: DecisionOutcome | null;
     };
 
+export type RequesterCache = ReturnType<typeof createRequesterCache>;
+
+/** One cache per app instance; `bootSidebar` warms it while the app starts. */
+export function createSidebarCache(api: ZendeskApi): RequesterCache {
+  return createRequesterCache((id) => loadRequesterData(api, id));
+}
+
 export interface SidebarDeps {
   readonly client: ZafClient;
+  readonly cache: RequesterCache;
   readonly api: ZendeskApi;
   readonly locale: SidebarLocale;
   /** Null when the settings are invalid: then no decision is made, the rest is shown. */
@@ -48,8 +56,7 @@ const REFRESH_EVENTS: readonly ZafEvent[] = [
 ];
 
 export function useSidebar(deps: SidebarDeps) {
-  const { client, api, decide, locale, now } = deps;
-  const cache = useMemo(() => createRequesterCache((id) => loadRequesterData(api, id)), [api]);
+  const { client, cache, decide, locale, now } = deps;
   const [state, setState] = useState<SidebarState>({ kind: 'loading' });
   const generation = useRef(0);
 

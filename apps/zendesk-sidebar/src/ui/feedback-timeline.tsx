@@ -72,6 +72,9 @@ export function FeedbackTimeline({ feedback }: { feedback: readonly FeedbackReco
   );
 }
 
+const OUTCOMES: readonly string[] = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'];
+type Outcome = 'contacted' | 'resolved' | 'compensated' | 'recovered' | 'lost';
+
 export function PastIncidents({
   interventions,
   currentTicketId,
@@ -97,7 +100,9 @@ export function PastIncidents({
                     action: t(`recommendation.action.${i.action}`),
                     status: t(`status.${i.status}`),
                   })}
-                  {i.outcome ? ` · ${i.outcome}` : ''}
+                  {i.outcome
+                    ? ` · ${OUTCOMES.includes(i.outcome) ? t(`outcome.${i.outcome as Outcome}`) : i.outcome}`
+                    : ''}
                 </span>
                 {i.decidedAt ? <Muted as="span">{formatDate(locale, i.decidedAt)}</Muted> : null}
               </Row>
