@@ -575,20 +575,17 @@ export function registerRoutes(router: Router, emu: Emulator): void {
       if (!Number.isInteger(start) || start < 0)
         throw badRequest('The cursor is invalid', 'InvalidPaginationParameter');
       const page = all.slice(start, start + limit);
-      const next =
-        start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64url') : null;
-      const prev = start > 0 ? Buffer.from(String(Math.max(0, start - limit))).toString('base64url') : null;
-      const body: JsonObject = { audits: page.map((a) => ser().audit(a)) };
-      if (next !== null)
-        Object.assign(body, {
-          after_cursor: next,
-          after_url: `${ctx.base}/api/v2/ticket_audits.json?cursor=${next}&limit=${limit}`,
-        });
-      if (prev !== null)
-        Object.assign(body, {
-          before_cursor: prev,
-          before_url: `${ctx.base}/api/v2/ticket_audits.json?cursor=${prev}&limit=${limit}`,
-        });
+      // Both cursors are always present (the document types them as strings): past the end, `after` reads an
+      // empty page; on the first page, `before` reads the first page again.
+      const next = Buffer.from(String(Math.min(all.length, start + limit))).toString('base64url');
+      const prev = Buffer.from(String(Math.max(0, start - limit))).toString('base64url');
+      const body: JsonObject = {
+        audits: page.map((a) => ser().audit(a)),
+        after_cursor: next,
+        after_url: `${ctx.base}/api/v2/ticket_audits.json?cursor=${next}&limit=${limit}`,
+        before_cursor: prev,
+        before_url: `${ctx.base}/api/v2/ticket_audits.json?cursor=${prev}&limit=${limit}`,
+      };
       return ok(body);
     },
     'admin',
