@@ -96,10 +96,12 @@ export class AuthService {
   check(token: string): Session | null {
     const session = this.sessions.get(token);
     if (session === undefined) return null;
-    if (session.expiresAt <= this.options.clock.now()) {
+    const now = this.options.clock.now();
+    if (session.expiresAt <= now) {
       this.sessions.delete(token);
       return null;
     }
+    session.expiresAt = now + this.options.sessionTtlMs; // the timeout counts from the last use
     return session;
   }
 

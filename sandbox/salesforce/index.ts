@@ -45,7 +45,7 @@ export interface SalesforceEmulatorOptions extends EmulatorOptions {
   readonly bulkPageSize?: number;
   /** Status polls a Bulk 2.0 query job answers InProgress before JobComplete (default 1). */
   readonly bulkPollsUntilComplete?: number;
-  /** Access token lifetime (default 2 hours of emulator time). */
+  /** Session timeout: a token expires after this much emulator time without use (default 2 hours). */
   readonly sessionTtlMs?: number;
   /** Query locator idle lifetime (default 15 minutes of emulator time). */
   readonly locatorTtlMs?: number;

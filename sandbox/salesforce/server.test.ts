@@ -65,6 +65,17 @@ describe('HTTP surface', () => {
     expect(used(b)).toBe(used(a) + 1);
   });
 
+  it('a session times out after two hours without use, not two hours after issue', async () => {
+    const token = { Authorization: `Bearer ${emu.issueAccessToken()}` };
+    for (let i = 0; i < 3; i += 1) {
+      emu.advanceClock(3_600_000);
+      expect((await fetch(api('/limits'), { headers: token })).status).toBe(200);
+    }
+    emu.advanceClock(2 * 3_600_000);
+    expect((await fetch(api('/limits'), { headers: token })).status).toBe(401);
+    auth = { Authorization: `Bearer ${emu.issueAccessToken()}` };
+  });
+
   it('token endpoint errors: bad client, bad grant type, unknown refresh token', async () => {
     const token = (params: Record<string, string>): Promise<Response> =>
       fetch(`${emu.url}/services/oauth2/token`, {
