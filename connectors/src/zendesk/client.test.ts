@@ -236,6 +236,25 @@ describe('ZendeskClient: jobs, pagination, tickets, custom objects', () => {
   });
 });
 
+describe('ZendeskClient: CSAT', () => {
+  it('lists ratings from a start time and reads one rating', async () => {
+    const zd = client();
+    const ratings = [];
+    for await (const rating of zd.listSatisfactionRatings({ startTime: 0 })) ratings.push(rating);
+    const expected = [...emu.store.satisfactionRatings.values()].filter((r) => r.score !== 'unoffered');
+    expect(ratings.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    const first = ratings[0];
+    if (first === undefined) throw new Error('the seed has no rating');
+    expect(await zd.getSatisfactionRating(first.id)).toMatchObject({
+      id: first.id,
+      ticket_id: first.ticket_id,
+    });
+    const bad = [];
+    for await (const rating of zd.listSatisfactionRatings({ score: 'bad' })) bad.push(rating.score);
+    expect(bad.every((s) => s === 'bad')).toBe(true);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('12', 0)).toBe(12);

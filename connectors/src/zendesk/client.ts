@@ -800,6 +800,20 @@ export class ZendeskClient {
     });
   }
 
+  /** One rating. The OpenAPI document wraps it in an array; Zendesk's docs examples use an object: both are read. */
+  async getSatisfactionRating(id: number): Promise<SatisfactionRating> {
+    const body = await this.request<{ satisfaction_rating: SatisfactionRating | SatisfactionRating[] }>(
+      'GET',
+      `/api/v2/satisfaction_ratings/${id}.json`,
+    );
+    const rating = Array.isArray(body.satisfaction_rating)
+      ? body.satisfaction_rating[0]
+      : body.satisfaction_rating;
+    if (rating === undefined)
+      throw unexpected('GET', `/api/v2/satisfaction_ratings/${id}`, 'empty satisfaction_rating');
+    return rating;
+  }
+
   /** Incremental ticket export (cursor based): pages until `end_of_stream`; resume later from `afterCursor`. */
   incrementalTickets(
     from: { readonly startTime: number } | { readonly cursor: string },
