@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
+import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
+import { provisionAutomation } from '../loop/provision-automation.ts';
+import { ZendeskClient } from '../zendesk/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SURVEY_TOKEN = 'kill-test-survey-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+function startService(
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done, fail) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line !== undefined)
+        done({ child, url: line.trim(), stderr: () => stderr });
+    });
+    child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe('boucle serve, killed with SIGKILL during a burst and restarted', () => {
+  it('applies every accepted event exactly once in effect', async () => {
+    const emulator = await startZendeskEmulator({
+      seed: 11,
+      counts: { users: 12, organizations: 3, tickets: 12 },
+      webhookRetryDelaysMs: [300, 600, 1200, 2400, 4800],
+    });
+    cleanups.push(() => emulator.close());
+    const client = new ZendeskClient({
+      baseUrl: emulator.url,
+      auth: {
+        kind: 'apiToken',
+        email: ZENDESK_SANDBOX_CREDENTIALS.email,
+        token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      },
+      backoffMs: 5,
+    });
+    const port = await freePort();
+    const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-kill-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'),
+      ZENDESK_URL: emulator.url,
+      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      ZENDESK_REQUESTS_PER_MINUTE: '100000',
+      BOUCLE_WEBHOOK_SECRET: signingSecret,
+      BOUCLE_SURVEY_TOKEN: SURVEY_TOKEN,
+      BOUCLE_PORT: String(port),
+      BOUCLE_WORKERS: '4',
+      BOUCLE_RETRY_BASE: '50ms',
+      BOUCLE_RETRY_MAX: '500ms',
+      BOUCLE_CSAT_PULL_INTERVAL: '0',
+    };
+
+    // Valuable customers with open tickets, so that decisions act.
+    const open = [...emulator.store.tickets.values()]
+      .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
+      .slice(0, 6);
+    for (const ticket of open) {
+      await client.updateUser(ticket.requester_id, {
+        user_fields: {
+          [CRM_FIELD_KEYS.valueTier]: 'gold',
+          [CRM_FIELD_KEYS.revenue12m]: 80_000,
+          [CRM_FIELD_KEYS.marginRate]: 0.35,
+        },
+      });
+    }
+    expect(open.length).toBeGreaterThanOrEqual(4);
+
+    const first = await startService(env);
+    cleanups.push(() => first.child.kill('SIGKILL'));
+    const answers = Array.from({ length: 60 }, (_, index) => {
+      const ticket = open[index % open.length]!;
+      return {
+        id: `burst-${index}`,
+        kind: index % 3 === 0 ? 'csat' : 'nps',
+        ...(index % 3 === 0 ? { scale: '1-5', score: 1 + (index % 2) } : { score: index % 7 }),
+        respondedAt: new Date(Date.now() - 3_600_000 + index * 1000).toISOString(),
+        ticketId: ticket.id,
+        comment: index % 4 === 0 ? 'Toujours pas de réponse, troisième fois que je relance.' : 'Pas content.',
+      };
+    });
+    const post = (url: string, answer: unknown) =>
+      fetch(`${url}/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SURVEY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(answer),
+      });
+    const results = await Promise.all(
+      answers.map((answer) => post(first.url, answer).then((response) => response.status)),
+    );
+    const accepted = answers.filter((_, index) => results[index] === 202).map((answer) => answer.id);
+    expect(accepted).toHaveLength(60);
+
+    // Kill while the workers are acting on Zendesk.
+    await new Promise((done) => setTimeout(done, 400));
+    first.child.kill('SIGKILL');
+    await new Promise((done) => first.child.once('exit', done));
+
+    // The kill caught the service mid-way: some events were applied, others were still queued or in progress.
+    const atKill = new DatabaseSync(join(dir, 'boucle.sqlite'));
+    const unfinished = (
+      atKill
+        .prepare("SELECT COUNT(*) AS n FROM queue_events WHERE status != 'done' AND kind = 'feedback.answer'")
+        .get() as { n: number }
+    ).n;
+    atKill.close();
+    expect(unfinished).toBeGreaterThan(0);
+    expect(unfinished).toBeLessThan(60);
+
+    const second = await startService(env);
+    cleanups.push(() => second.child.kill('SIGKILL'));
+    expect(second.url).toBe(first.url);
+    // Redelivering the whole burst after the restart is recognised, not applied again.
+    const redelivered = await Promise.all(
+      answers.map((answer) => post(second.url, answer).then((response) => response.status)),
+    );
+    expect(redelivered.every((status) => status === 200)).toBe(true);
+
+    // Wait until the queue is empty, the emulator has delivered its webhooks, and it stays so.
+    let quiet = 0;
+    for (let round = 0; round < 400 && quiet < 3; round += 1) {
+      await emulator.settle();
+      const health = (await (await fetch(`${second.url}/healthz`)).json()) as { queueDepth: number };
+      quiet = health.queueDepth === 0 ? quiet + 1 : 0;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(quiet).toBe(3);
+    second.child.kill('SIGTERM');
+    await new Promise((done) => second.child.once('exit', done));
+
+    const db = new DatabaseSync(join(dir, 'boucle.sqlite'));
+    const statuses = db.prepare('SELECT status, COUNT(*) AS n FROM queue_events GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
+    expect(statuses.filter((row) => row.status !== 'done')).toEqual([]);
+    const feedbackKeys = db
+      .prepare("SELECT idempotency_key FROM queue_events WHERE kind = 'feedback.answer'")
+      .all() as { idempotency_key: string }[];
+    expect(feedbackKeys.map((row) => row.idempotency_key).sort()).toEqual(
+      accepted.map((id) => `feedback:survey_api:${id}`).sort(),
+    );
+    const ledger = db.prepare('SELECT ticket_id, decision_key FROM automation_interventions').all() as {
+      ticket_id: number;
+      decision_key: string;
+    }[];
+    db.close();
+
+    // Every answer is one feedback record.
+    const feedbackRecords = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
+    expect(feedbackRecords.map((record) => record.external_id).sort()).toEqual(
+      accepted.map((id) => `survey_api:${id}`).sort(),
+    );
+
+    // Per ticket: one note per decision, one Zendesk ledger record per decision, no note twice.
+    const interventionRecords = await collect(
+      client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
+    );
+    expect(interventionRecords).toHaveLength(ledger.length);
+    for (const ticket of open) {
+      const decisions = ledger.filter((row) => row.ticket_id === ticket.id);
+      expect(decisions.length).toBeGreaterThanOrEqual(1);
+      const notes = (await collect(client.listComments(ticket.id))).filter((comment) =>
+        comment.body.startsWith('Boucle — '),
+      );
+      expect(notes.every((note) => !note.public)).toBe(true);
+      const markers = notes.map((note) => /\[boucle:[0-9a-f]{16}\]/.exec(note.body)?.[0]);
+      expect(new Set(markers).size).toBe(markers.length);
+      expect(notes).toHaveLength(decisions.length);
+      expect(
+        interventionRecords.filter(
+          (record) => record.custom_object_fields['ticket_id'] === String(ticket.id),
+        ),
+      ).toHaveLength(decisions.length);
+      const current = await client.getTicket(ticket.id);
+      expect(
+        current.tags.filter((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag)),
+      ).toHaveLength(1);
+    }
+  });
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
