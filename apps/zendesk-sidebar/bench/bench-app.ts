@@ -7,6 +7,7 @@
  *   - HTTP requests the app sends per ticket opened (client.request calls seen by the host).
  * Targets: ≤ 150 KB gzip, ≤ 500 ms, ≤ 3 requests.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { buildApp } from '../tools/build-app.ts';
@@ -86,6 +87,11 @@ try {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 console.log('Boucle sidebar — start-up budget (Chromium, agent frame, Zendesk emulator)');
+console.log(
+  `  machine: ${availableParallelism()} CPUs, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (timings scale with contention)`,
+);
 for (const [path, size] of appJs) console.log(`  app JS    ${path}: ${kb(size)} gzip`);
 for (const [path, size] of sdkJs) console.log(`  ZAF SDK   ${path}: ${kb(size)} gzip (CDN in production)`);
 console.log(
