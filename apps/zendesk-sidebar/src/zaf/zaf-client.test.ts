@@ -72,7 +72,14 @@ describe('the ZAF adapter', () => {
     const failed = await wrapZafClient(
       raw({
         request: () =>
-          Promise.reject({ status: 429, responseText: 'slow down', getResponseHeader: () => '9' }),
+          Promise.reject(
+            // The SDK rejects with a jqXHR-like object; an Error carrying the same fields stands in for it.
+            Object.assign(new Error('rate limited'), {
+              status: 429,
+              responseText: 'slow down',
+              getResponseHeader: () => '9',
+            }),
+          ),
       }),
     ).request({ url: '/api/v2/x' });
     expect(failed).toEqual({ status: 429, responseText: 'slow down', headers: { 'retry-after': '9' } });
