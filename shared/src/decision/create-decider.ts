@@ -1,5 +1,5 @@
 import { computeValueAtRisk, computeValueTier } from '../customer/compute-value-tier.ts';
-import { MS_PER_DAY, MS_PER_HOUR } from '../domain/time.ts';
+import { MS_PER_DAY, MS_PER_HOUR, formatIsoUtc, parseIsoMs } from '../domain/time.ts';
 import type { Action, NpsCategory } from '../domain/vocabulary.ts';
 import { assessEffort } from '../effort/assess-effort.ts';
 import { compileLexicon } from '../effort/effort-lexicon.ts';
@@ -10,13 +10,14 @@ import {
   isAllowed,
   listCandidates,
 } from '../policy/recommend-intervention.ts';
-import type { Candidate } from '../policy/recommend-intervention.ts';
+import type { Candidate, Guardrail } from '../policy/recommend-intervention.ts';
 import { RISK_FACTORS, computeChurnRisk } from '../risk/churn-model.ts';
+import type { RiskFactor } from '../risk/churn-model.ts';
 import { compileRules } from '../rules/compile-rules.ts';
-import type { CompiledRules, RuleTrace } from '../rules/compile-rules.ts';
+import type { CompiledRules, RuleTrace, RulesOutcome } from '../rules/compile-rules.ts';
 import type { Facts } from '../rules/fact-catalogue.ts';
 import type { Settings } from '../settings/settings-schema.ts';
-import type { Decision, Explanation, Reason } from './decision.ts';
+import type { Decision, DecisionFigures, Explanation, Reason } from './decision.ts';
 import type { DecisionInput } from './decision-input-schema.ts';
 
 export interface Decider {
@@ -53,7 +54,7 @@ function readScoreHistory(feedback: DecisionInput['feedback'], nowMs: number, fa
   let lastCsatSatisfied: boolean | null = null;
   for (const response of feedback) {
     if (response.kind !== 'nps' && response.kind !== 'csat') continue;
-    const at = Date.parse(response.respondedAt);
+    const at = parseIsoMs(response.respondedAt);
     if (at > nowMs) continue;
     if (response.kind === 'csat') {
       if (at >= csatAt) {
@@ -80,24 +81,83 @@ function readScoreHistory(feedback: DecisionInput['feedback'], nowMs: number, fa
 
 function yearsBetween(fromIso: string | undefined, nowMs: number): number | null {
   if (fromIso === undefined) return null;
-  return Math.max(0, (nowMs - Date.parse(fromIso)) / (365.25 * MS_PER_DAY));
+  return Math.max(0, (nowMs - parseIsoMs(fromIso)) / (365.25 * MS_PER_DAY));
 }
 
 function daysSince(fromIso: string | undefined, nowMs: number): number | null {
   if (fromIso === undefined) return null;
-  return Math.max(0, (nowMs - Date.parse(fromIso)) / MS_PER_DAY);
+  return Math.max(0, (nowMs - parseIsoMs(fromIso)) / MS_PER_DAY);
 }
 
-/** Biggest risk factors raising the risk (beyond the baseline), at most two. */
-function riskDrivers(points: Readonly<Record<(typeof RISK_FACTORS)[number], number>>): Reason[] {
-  const drivers: Reason[] = [];
+/** The (at most two) factors that raise the risk most, beyond the baseline. */
+function pushRiskDrivers(points: Readonly<Record<RiskFactor, number>>, reasons: Reason[]): void {
+  let first: RiskFactor | null = null;
+  let second: RiskFactor | null = null;
   for (const factor of RISK_FACTORS) {
     const value = points[factor];
-    if (factor !== 'baseline' && value > 0)
-      drivers.push({ code: 'risk_driver', factor, points: round(value, 4) });
+    if (factor === 'baseline' || value <= 0) continue;
+    if (first === null || value > points[first]) {
+      second = first;
+      first = factor;
+    } else if (second === null || value > points[second]) {
+      second = factor;
+    }
   }
-  drivers.sort((a, b) => (b as { points: number }).points - (a as { points: number }).points);
-  return drivers.slice(0, 2);
+  if (first !== null) reasons.push({ code: 'risk_driver', factor: first, points: round(points[first], 4) });
+  if (second !== null)
+    reasons.push({ code: 'risk_driver', factor: second, points: round(points[second], 4) });
+}
+
+/**
+ * The explanation, with the rule traces built on first read (or when serialised to JSON), not on every decision:
+ * a trace re-evaluates every condition without short-circuit, which the decision itself does not need.
+ */
+class LazyExplanation implements Explanation {
+  readonly reasons: readonly Reason[];
+  readonly facts: Facts;
+  readonly riskPoints: Readonly<Record<RiskFactor, number>>;
+  readonly candidates: readonly Candidate[];
+  readonly figures: DecisionFigures;
+  readonly effortPhrases: readonly string[];
+  readonly #rules: CompiledRules;
+  readonly #outcome: RulesOutcome;
+  #traces: readonly RuleTrace[] | undefined;
+
+  constructor(
+    reasons: readonly Reason[],
+    facts: Facts,
+    riskPoints: Readonly<Record<RiskFactor, number>>,
+    candidates: readonly Candidate[],
+    figures: DecisionFigures,
+    effortPhrases: readonly string[],
+    rules: CompiledRules,
+    outcome: RulesOutcome,
+  ) {
+    this.reasons = reasons;
+    this.facts = facts;
+    this.riskPoints = riskPoints;
+    this.candidates = candidates;
+    this.figures = figures;
+    this.effortPhrases = effortPhrases;
+    this.#rules = rules;
+    this.#outcome = outcome;
+  }
+
+  get rules(): readonly RuleTrace[] {
+    return (this.#traces ??= this.#rules.trace(this.facts, this.#outcome));
+  }
+
+  toJSON(): Explanation {
+    return {
+      reasons: this.reasons,
+      facts: this.facts,
+      riskPoints: this.riskPoints,
+      candidates: this.candidates,
+      rules: this.rules,
+      figures: this.figures,
+      effortPhrases: this.effortPhrases,
+    };
+  }
 }
 
 /**
@@ -112,8 +172,8 @@ export function createDecider(settings: Settings): Decider {
 
   const decide = (input: DecisionInput, now: string | number): Decision => {
     const nowMs =
-      input.now === undefined ? (typeof now === 'number' ? now : Date.parse(now)) : Date.parse(input.now);
-    const decidedAt = new Date(nowMs).toISOString();
+      input.now === undefined ? (typeof now === 'number' ? now : Date.parse(now)) : parseIsoMs(input.now);
+    const decidedAt = formatIsoUtc(nowMs);
     const { incident, customer, history } = input;
 
     const tier =
@@ -125,13 +185,13 @@ export function createDecider(settings: Settings): Decider {
     const windowStart = nowMs - settings.history.repeatWindowDays * MS_PER_DAY;
     let repeatIncidents = 0;
     for (const past of history.pastIncidents) {
-      const at = Date.parse(past.at);
+      const at = parseIsoMs(past.at);
       if (at >= windowStart && at < nowMs) repeatIncidents += 1;
     }
     let lastApologyAt = Number.NEGATIVE_INFINITY;
     let lastInterventionAt = Number.NEGATIVE_INFINITY;
     for (const past of history.pastInterventions) {
-      const at = Date.parse(past.at);
+      const at = parseIsoMs(past.at);
       if (at > nowMs || past.action === 'none') continue;
       if (at > lastInterventionAt) lastInterventionAt = at;
       if (past.action === 'apology' && at > lastApologyAt) lastApologyAt = at;
@@ -271,11 +331,13 @@ export function createDecider(settings: Settings): Decider {
     const action: Action = final.action;
 
     // Why the stronger actions were not taken.
-    const seen = new Set<string>();
+    // Each reason once: compensation tiers share their rule and most of their guardrails.
+    let seenForbidden: Action | null = null;
+    const seenGuardrails: Guardrail[] = [];
     for (const candidate of candidates) {
       if (candidate.action === 'none' || isAllowed(candidate)) continue;
-      if (candidate.forbiddenBy !== -1 && !seen.has(`rule:${candidate.action}`)) {
-        seen.add(`rule:${candidate.action}`);
+      if (candidate.forbiddenBy !== -1 && seenForbidden !== candidate.action) {
+        seenForbidden = candidate.action;
         reasons.push({
           code: 'rule_forbade',
           rule: ruleNames[candidate.forbiddenBy]!,
@@ -283,8 +345,8 @@ export function createDecider(settings: Settings): Decider {
         });
       }
       for (const guardrail of candidate.blockedBy) {
-        if (seen.has(guardrail)) continue;
-        seen.add(guardrail);
+        if (seenGuardrails.includes(guardrail)) continue;
+        seenGuardrails.push(guardrail);
         reasons.push({ code: 'guardrail', action: candidate.action, guardrail });
       }
     }
@@ -297,7 +359,7 @@ export function createDecider(settings: Settings): Decider {
       company: effort.company,
     });
     reasons.push({ code: 'value', tier, valueAtRisk, churnRisk, expectedLoss });
-    reasons.push(...riskDrivers(risk.points));
+    pushRiskDrivers(risk.points, reasons);
 
     let priority = computePriority(expectedLoss, action, incident.severity, settings.priority);
     if (outcome.priority !== null) {
@@ -331,23 +393,18 @@ export function createDecider(settings: Settings): Decider {
           hours,
         });
       }
-      callbackDueAt = new Date(nowMs + hours * MS_PER_HOUR).toISOString();
+      callbackDueAt = formatIsoUtc(nowMs + hours * MS_PER_HOUR);
     }
 
     const churnRiskWithAction = round(final.churnRisk, 4);
     const expectedValue = round(final.expectedValue, 2);
     const cost = round(final.cost, 2);
-    let ruleTraces: readonly RuleTrace[] | undefined;
-    const explanation: Explanation = {
+    const explanation = new LazyExplanation(
       reasons,
       facts,
-      riskPoints: risk.points,
+      risk.points,
       candidates,
-      // Built on first read (e.g. when the decision is serialised), not on every decision.
-      get rules() {
-        return (ruleTraces ??= rules.trace(facts, outcome));
-      },
-      figures: {
+      {
         valueAtRisk,
         expectedLoss,
         churnRiskWithoutAction: churnRisk,
@@ -355,8 +412,10 @@ export function createDecider(settings: Settings): Decider {
         cost,
         expectedValue,
       },
-      effortPhrases: effort.phrases,
-    };
+      effort.phrases,
+      rules,
+      outcome,
+    );
 
     return {
       id: input.id,

@@ -1,4 +1,5 @@
 import type { EffortClass, EffortSource } from '../domain/vocabulary.ts';
+import { parseIsoMs } from '../domain/time.ts';
 import type { FeedbackResponse } from '../feedback/feedback-schema.ts';
 import type { Incident, TicketSignals } from '../incident/incident-schema.ts';
 import { computeEffortRatio, toCustomerEffort } from '../metrics/feedback-metrics.ts';
@@ -85,12 +86,12 @@ export function assessEffort(
   let measuredCompany: number | undefined;
   let customerAt = Number.NEGATIVE_INFINITY;
   let companyAt = Number.NEGATIVE_INFINITY;
-  const texts: string[] = [...incident.comments];
+  let texts: readonly string[] = incident.comments;
   for (const response of feedback) {
     if (response.ticketId !== incident.ticketId) continue;
-    if (response.comment !== undefined) texts.push(response.comment);
+    if (response.comment !== undefined) texts = [...texts, response.comment];
     if (response.kind !== 'ces' && response.kind !== 'company_effort') continue;
-    const at = Date.parse(response.respondedAt);
+    const at = parseIsoMs(response.respondedAt);
     if (response.kind === 'ces' && at >= customerAt) {
       measuredCustomer = toCustomerEffort(response);
       customerAt = at;

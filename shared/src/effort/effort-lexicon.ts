@@ -50,39 +50,78 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Each unaccented letter with the accented forms French and English texts use. */
+const ACCENTS: Readonly<Record<string, string>> = {
+  a: 'aàâäáã',
+  c: 'cç',
+  e: 'eéèêë',
+  i: 'iîïíì',
+  o: 'oôöóò',
+  u: 'uùûüú',
+  y: 'yÿý',
+  n: 'nñ',
+  "'": "'’",
+};
+
+/** A phrase as a pattern that ignores case (flag `i`) and accents: "problème" → probl[eéèêë]m[eéèêë]. */
+function toAccentInsensitivePattern(normalized: string): string {
+  let pattern = '';
+  for (const char of normalized) {
+    const variants = ACCENTS[char];
+    pattern += variants === undefined ? escapeRegExp(char) : `[${variants}]`;
+  }
+  return pattern;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 const NO_MATCH: LexiconMatch = { phrases: [], weight: 0 };
 
 /**
  * Compiles the lexicon (built-in plus the admin's additions; an addition with the same phrase replaces the
- * built-in weight) into one regular expression. Each phrase counts once per incident, however often it appears.
+ * built-in weight) into one regular expression that ignores case and accents, so the customer's text is scanned
+ * once, as written. Each phrase counts once per incident, however often it appears.
  */
 export function compileLexicon(additions: readonly LexiconEntry[]): CompiledLexicon {
-  const weights = new Map<string, { readonly phrase: string; readonly weight: number }>();
-  for (const entry of [...BUILT_IN_EFFORT_LEXICON, ...additions]) {
-    weights.set(normalizeText(entry.phrase), { phrase: entry.phrase, weight: entry.weight });
-  }
-  // Longest first, so that "appelé à nouveau" wins over a shorter phrase it contains.
-  const keys = [...weights.keys()].sort((a, b) => b.length - a.length);
+  const byKey = new Map<string, LexiconEntry>();
+  for (const entry of [...BUILT_IN_EFFORT_LEXICON, ...additions])
+    byKey.set(normalizeText(entry.phrase), entry);
+  const entries = [...byKey.entries()];
+  // Longest first inside the alternation, so that "appelé à nouveau" wins over a shorter phrase it contains.
+  const byLength = entries
+    .map((entry, index) => ({ key: entry[0], index }))
+    .sort((a, b) => b.key.length - a.key.length);
+  const groupToEntry = byLength.map(({ index }) => index);
+  const alternation = byLength.map(({ key }) => `(${toAccentInsensitivePattern(key)})`).join('|');
   // Whole words, plurals allowed ("attentes", "problems"), so that "again" does not match "against".
-  const pattern = new RegExp(`(?<![a-z0-9])(${keys.map(escapeRegExp).join('|')})(?:e?s)?(?![a-z0-9])`, 'g');
-  const order = new Map([...weights.keys()].map((key, index) => [key, index]));
+  // The start of a word is checked after the match (WORD_CHAR), which keeps the engine's fast scan for the
+  // first letters of the phrases.
+  const source = `(?:${alternation})(?:e?s)?(?![\\p{L}\\p{N}])`;
+  const phrases = entries.map(([, entry]) => entry.phrase);
+  const weights = entries.map(([, entry]) => entry.weight);
+  const count = entries.length;
+  const pattern = new RegExp(source, 'giu');
   return {
     match(texts) {
-      if (texts.length === 0) return NO_MATCH;
-      const found = new Set<string>();
+      let found: boolean[] | undefined;
       for (const text of texts) {
-        for (const match of normalizeText(text).matchAll(pattern)) found.add(match[1]!);
+        pattern.lastIndex = 0;
+        for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+          if (match.index > 0 && WORD_CHAR.test(text[match.index - 1]!)) continue;
+          let group = 1;
+          while (match[group] === undefined) group += 1;
+          (found ??= new Array<boolean>(count).fill(false))[groupToEntry[group - 1]!] = true;
+        }
       }
-      if (found.size === 0) return NO_MATCH;
-      const keysFound = [...found].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+      if (found === undefined) return NO_MATCH;
+      const matched: string[] = [];
       let weight = 0;
-      const phrases: string[] = [];
-      for (const key of keysFound) {
-        const entry = weights.get(key)!;
-        phrases.push(entry.phrase);
-        weight += entry.weight;
+      for (let index = 0; index < count; index += 1) {
+        if (!found[index]) continue;
+        matched.push(phrases[index]!);
+        weight += weights[index]!;
       }
-      return { phrases, weight };
+      return { phrases: matched, weight };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { EffortClass, NpsCategory } from '../domain/vocabulary.ts';
+import { parseIsoMs } from '../domain/time.ts';
 import type { CesResponse, CsatResponse, FeedbackResponse } from '../feedback/feedback-schema.ts';
 
 /** promoter 9–10, passive 7–8, detractor 0–6. */
@@ -152,7 +153,7 @@ export function aggregateFeedback(
   const cesByInteraction = new Map<string, number>();
   const companyByInteraction = new Map<string, number>();
   for (const response of responses) {
-    const at = Date.parse(response.respondedAt);
+    const at = parseIsoMs(response.respondedAt);
     if (at < window.fromMs || at >= window.toMs) continue;
     const interaction = response.interactionId ?? response.ticketId;
     switch (response.kind) {

@@ -15,6 +15,9 @@ export const GUARDRAILS = [
 ] as const;
 export type Guardrail = (typeof GUARDRAILS)[number];
 
+const NOTHING_BLOCKS: readonly Guardrail[] = [];
+const APOLOGY_COOLDOWN: readonly Guardrail[] = ['apology_cooldown'];
+
 export interface Candidate {
   readonly action: Action;
   readonly compensationTier: string | null;
@@ -97,8 +100,8 @@ export function listCandidates(
   };
   const apologyBlocked: readonly Guardrail[] =
     facts.daysSinceLastApology !== null && facts.daysSinceLastApology < guardrails.apologyCooldownDays
-      ? ['apology_cooldown']
-      : [];
+      ? APOLOGY_COOLDOWN
+      : NOTHING_BLOCKS;
   const eligibility = assessCompensationEligibility(facts, guardrails);
   const compensationBlocked: Guardrail[] = [];
   if (!eligibility.atFault) compensationBlocked.push('compensation_not_at_fault');
@@ -106,9 +109,9 @@ export function listCandidates(
     compensationBlocked.push('compensation_not_warranted');
   }
   const candidates = [
-    make('none', null, 0, 0, 0, [], forbiddenBy[0]!),
+    make('none', null, 0, 0, 0, NOTHING_BLOCKS, forbiddenBy[0]!),
     make('apology', null, effects.apology, 0, costs.apologyMinutes, apologyBlocked, forbiddenBy[1]!),
-    make('callback', null, effects.callback, 0, costs.callbackMinutes, [], forbiddenBy[2]!),
+    make('callback', null, effects.callback, 0, costs.callbackMinutes, NOTHING_BLOCKS, forbiddenBy[2]!),
   ];
   const compensationMinutes = costs.callbackMinutes + costs.compensationMinutes;
   const spendCap = guardrails.maxSpendShareOfValueAtRisk * value;

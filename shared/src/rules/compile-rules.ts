@@ -48,8 +48,6 @@ export interface RulesOutcome {
   readonly callbackWindowHours: { readonly value: number; readonly rule: number } | null;
   /** Rules that fired, by index. */
   readonly fired: readonly number[];
-  /** Outcome of every fact comparison, by leaf index (for the trace). */
-  readonly leafResults: Uint8Array;
 }
 
 export interface CompiledRules {
@@ -60,52 +58,47 @@ export interface CompiledRules {
   readonly trace: (facts: Facts, outcome: RulesOutcome) => readonly RuleTrace[];
 }
 
-type Evaluator = (facts: Facts, leafResults: Uint8Array) => boolean;
-type Tracer = (facts: Facts, leafResults: Uint8Array) => ConditionTrace;
+type Evaluator = (facts: Facts) => boolean;
+type Tracer = (facts: Facts) => ConditionTrace;
 
 interface CompiledCondition {
+  /** Short-circuits: the hot path. */
   readonly evaluate: Evaluator;
+  /** Evaluates every condition again, without short-circuit, to show each outcome: for explanations only. */
   readonly trace: Tracer;
 }
 
-function compileCondition(condition: Condition, nextLeaf: () => number): CompiledCondition {
+function compileCondition(condition: Condition): CompiledCondition {
   if ('all' in condition || 'any' in condition) {
     const isAll = 'all' in condition;
-    const children = (isAll ? condition.all : condition.any).map((child) =>
-      compileCondition(child, nextLeaf),
-    );
+    const children = (isAll ? condition.all : condition.any).map(compileCondition);
     const evaluators = children.map((child) => child.evaluate);
     const count = evaluators.length;
-    // Every child is evaluated (no short-circuit) so that the explanation can show every outcome.
     const evaluate: Evaluator = isAll
-      ? (facts, results) => {
-          let result = true;
-          for (let index = 0; index < count; index += 1)
-            if (!evaluators[index]!(facts, results)) result = false;
-          return result;
+      ? (facts) => {
+          for (let index = 0; index < count; index += 1) if (!evaluators[index]!(facts)) return false;
+          return true;
         }
-      : (facts, results) => {
-          let result = false;
-          for (let index = 0; index < count; index += 1)
-            if (evaluators[index]!(facts, results)) result = true;
-          return result;
+      : (facts) => {
+          for (let index = 0; index < count; index += 1) if (evaluators[index]!(facts)) return true;
+          return false;
         };
     return {
       evaluate,
-      trace: (facts, results) => {
-        const conditions = children.map((child) => child.trace(facts, results));
+      trace: (facts) => {
+        const conditions = children.map((child) => child.trace(facts));
         const result = isAll ? conditions.every((c) => c.result) : conditions.some((c) => c.result);
         return { kind: isAll ? 'all' : 'any', result, conditions };
       },
     };
   }
   if ('not' in condition) {
-    const child = compileCondition(condition.not, nextLeaf);
+    const child = compileCondition(condition.not);
     const inner = child.evaluate;
     return {
-      evaluate: (facts, results) => !inner(facts, results),
-      trace: (facts, results) => {
-        const traced = child.trace(facts, results);
+      evaluate: (facts) => !inner(facts),
+      trace: (facts) => {
+        const traced = child.trace(facts);
         return { kind: 'not', result: !traced.result, conditions: [traced] };
       },
     };
@@ -115,21 +108,19 @@ function compileCondition(condition: Condition, nextLeaf: () => number): Compile
   const operator = condition.operator as OperatorName;
   const test = OPERATORS[operator].test;
   const value = condition.value;
-  const leaf = nextLeaf();
+  const evaluate: Evaluator = (facts) => {
+    const seen = facts[fact];
+    return seen !== null && test(seen, value);
+  };
   return {
-    evaluate: (facts, results) => {
-      const seen = facts[fact];
-      const result = seen !== null && test(seen, value);
-      results[leaf] = result ? 1 : 0;
-      return result;
-    },
-    trace: (facts, results) => ({
+    evaluate,
+    trace: (facts) => ({
       kind: 'fact',
       fact,
       operator,
       value,
       factValue: facts[fact],
-      result: results[leaf] === 1,
+      result: evaluate(facts),
     }),
   };
 }
@@ -141,7 +132,8 @@ const ACTION_INDEX = { none: 0, apology: 1, callback: 2, compensation: 3 } as co
 
 /**
  * Compiles validated rules once into plain closures: evaluation reads the facts and compares, with no parsing,
- * lookup or interpretation per call.
+ * lookup or interpretation per call, and stops at the first failing condition. The trace (every condition's
+ * outcome and the value it saw) is computed on demand from the same facts, for explanations.
  */
 export function compileRules(rules: readonly Rule[]): CompiledRules {
   const ordered = rules
@@ -149,16 +141,12 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     .filter(({ rule }) => rule.enabled)
     .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
     .map(({ rule }) => rule);
-  let leaves = 0;
-  const nextLeaf = () => leaves++;
-  const compiled = ordered.map((rule) => compileCondition(rule.conditions, nextLeaf));
+  const compiled = ordered.map((rule) => compileCondition(rule.conditions));
   const evaluators = compiled.map((condition) => condition.evaluate);
   const params = ordered.map((rule) => rule.event.params);
-  const leafCount = leaves;
   const ruleCount = ordered.length;
 
   const evaluate = (facts: Facts): RulesOutcome => {
-    const leafResults = new Uint8Array(leafCount);
     const fired: number[] = [];
     const forbiddenBy = [-1, -1, -1, -1];
     let forced: RulesOutcome['forced'] = null;
@@ -167,7 +155,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     let priority: RulesOutcome['priority'] = null;
     let callbackWindowHours: RulesOutcome['callbackWindowHours'] = null;
     for (let rule = 0; rule < ruleCount; rule += 1) {
-      if (!evaluators[rule]!(facts, leafResults)) continue;
+      if (!evaluators[rule]!(facts)) continue;
       fired.push(rule);
       const event = params[rule]!;
       if (event.forbid !== undefined) {
@@ -200,7 +188,6 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
       priority,
       callbackWindowHours,
       fired,
-      leafResults,
     };
   };
 
@@ -209,7 +196,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
       name: rule.name,
       priority: rule.priority,
       fired: outcome.fired.includes(index),
-      conditions: compiled[index]!.trace(facts, outcome.leafResults),
+      conditions: compiled[index]!.trace(facts),
       event: rule.event,
     }));
 
