@@ -41,6 +41,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'Replay the generated incidents under several policies; print a table and write docs/simulator.svg.',
     load: () => import('./simulate-command.ts'),
   },
+  start: {
+    summary: 'Start everything locally (emulators, dataset, sync, serve, sidebar in the agent page) or against real accounts.',
+    load: () => import('./start-command.ts'),
+  },
   sync: {
     summary: 'Sync customer value from Salesforce into Zendesk organisation and user fields.',
     load: () => import('./sync-command.ts'),

@@ -1,0 +1,286 @@
+/**
+ * `boucle start`: everything on localhost in one process. Sandbox mode: the Salesforce and Zendesk emulators
+ * loaded with the generated dataset, a first sync, the automation service with the emulator's signed webhooks
+ * pointing at it, the built sidebar in the agent frame, and a survey page. Real mode (real URLs and credentials in
+ * .env): a first sync and the automation service against the real Salesforce org and Zendesk account.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
+import { generateWorld } from '../../../sandbox/dataset/generate-world.ts';
+import { writeDataset } from '../../../sandbox/dataset/write-data.ts';
+import type { CliIo } from '../cli/cli-io.ts';
+import { environmentWithDotEnv } from '../config/config.ts';
+import type { AutomationSettings } from '../config/automation.ts';
+import { createLoopZendesk } from '../loop/create-loop-zendesk.ts';
+import { provisionAutomation } from '../loop/provision-automation.ts';
+import { loadDecider, startAutomationService } from '../serve/start-automation-service.ts';
+import { ZendeskClient } from '../zendesk/index.ts';
+import { startSurveyPage } from './survey-page.ts';
+
+export type StartMode = 'sandbox' | 'real';
+
+/** The keys that switch `boucle start` to real mode when all are set to non-local values. */
+export const REAL_MODE_KEYS = [
+  'SALESFORCE_LOGIN_URL',
+  'ZENDESK_URL',
+  'ZENDESK_EMAIL',
+  'ZENDESK_API_TOKEN',
+] as const;
+
+const isLocal = (url: string): boolean => {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return true;
+  }
+};
+
+/** Real mode when .env (or the environment) names a non-local Salesforce and Zendesk with credentials. */
+export function detectMode(env: Readonly<Record<string, string | undefined>>): StartMode {
+  const sf = env['SALESFORCE_LOGIN_URL'];
+  const zd = env['ZENDESK_URL'];
+  const token = env['ZENDESK_API_TOKEN'];
+  const email = env['ZENDESK_EMAIL'];
+  if (sf === undefined || zd === undefined || token === undefined || email === undefined) return 'sandbox';
+  if (token === '' || token === 'replace-me') return 'sandbox';
+  return isLocal(sf) || isLocal(zd) ? 'sandbox' : 'real';
+}
+
+export interface StartOptions {
+  readonly io: CliIo;
+  /** State folder (default <cwd>/data). */
+  readonly dataDir?: string;
+  /** Accounts of the generated dataset when it does not exist yet (default 1,000). */
+  readonly accounts?: number;
+  /** Port of the agent page (default 0: ephemeral). */
+  readonly port?: number;
+}
+
+export interface RunningBoucle {
+  readonly mode: StartMode;
+  /** The URL to open (sandbox: a ticket in the agent page; real: the service's health check). */
+  readonly url: string;
+  readonly agentUrl: string | null;
+  readonly surveyUrl: string | null;
+  readonly serviceUrl: string;
+  /** A critical-incident ticket of the dataset to start from (sandbox). */
+  readonly ticketId: number | null;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+function automationSettings(port: number, webhookSecret: string, surveyToken: string): AutomationSettings {
+  return {
+    host: '127.0.0.1',
+    port,
+    webhookSecret,
+    surveyToken,
+    webhookToleranceSeconds: 300,
+    workers: 2,
+    maxAttempts: 5,
+    retryBaseMs: 500,
+    retryMaxMs: 30_000,
+    businessHours: null,
+    reminderLeadMs: 7_200_000,
+    followUpGroupId: undefined,
+    settingsFile: undefined,
+    csatPullIntervalMs: 0,
+    deadlineScanIntervalMs: 60_000,
+  };
+}
+
+async function runSyncOnce(
+  io: CliIo,
+  env: Record<string, string | undefined>,
+  log: Writable,
+): Promise<number> {
+  const { run } = await import('../cli/sync-command.ts');
+  const out = new PassThrough();
+  out.pipe(log, { end: false });
+  return run(['--env-file', join(io.cwd, '.env')], { ...io, env, stdout: out, stderr: out });
+}
+
+/** Starts everything; the caller prints and waits for Ctrl-C, then calls close(). */
+export async function startBoucle(options: StartOptions): Promise<RunningBoucle> {
+  const { io } = options;
+  const env = environmentWithDotEnv(io.env, join(io.cwd, '.env'));
+  const mode = detectMode(env);
+  const dataDir = options.dataDir ?? resolve(io.cwd, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(dataDir, 'start.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const say = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.splice(0).reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        log.write(`close: ${(error as Error).message}\n`);
+      }
+    }
+    await new Promise<void>((done) => log.end(done));
+  };
+
+  try {
+    if (mode === 'real') {
+      say(
+        `Boucle — REAL mode: Salesforce ${env['SALESFORCE_LOGIN_URL']}, Zendesk ${env['ZENDESK_URL']} (from .env). Logs: ${logFile}`,
+      );
+      say('First sync from Salesforce to Zendesk…');
+      const code = await runSyncOnce(io, env, log);
+      if (code !== 0) throw new Error(`the first sync failed (exit ${code}); details in ${logFile}`);
+      const { loadServeConfig } = await import('../cli/automation-config.ts');
+      const config = loadServeConfig({ ...io, env }, join(io.cwd, '.env'));
+      if (config === null) throw new Error('the automation service configuration is incomplete (see above)');
+      const client = new ZendeskClient({
+        baseUrl: config.zendesk.url,
+        auth: { kind: 'apiToken', email: config.zendesk.email, token: config.zendesk.apiToken },
+        requestsPerMinute: config.zendesk.requestsPerMinute,
+      });
+      const service = await startAutomationService({
+        settings: config.automation,
+        databasePath: resolve(io.cwd, config.store.path),
+        zendesk: createLoopZendesk(client),
+        decider: loadDecider(
+          config.automation.settingsFile === undefined
+            ? undefined
+            : resolve(io.cwd, config.automation.settingsFile),
+        ),
+        log: (line) => log.write(`serve: ${line}\n`),
+      });
+      closers.push(() => service.close());
+      return {
+        mode,
+        url: `${service.url}/healthz`,
+        agentUrl: null,
+        surveyUrl: null,
+        serviceUrl: service.url,
+        ticketId: null,
+        close,
+      };
+    }
+
+    say(
+      `Boucle — local SANDBOX mode: Salesforce and Zendesk emulators on 127.0.0.1, state in ${dataDir}. Logs: ${logFile}`,
+    );
+    const datasetDir = join(dataDir, 'dataset');
+    if (!existsSync(join(datasetDir, 'zendesk', 'tickets.json'))) {
+      say('Generating the dataset (seed 42)…');
+      writeDataset(generateWorld({ seed: 42, accounts: options.accounts ?? 1000 }), datasetDir);
+    }
+    const [
+      { startSalesforce, SALESFORCE_SANDBOX_CREDENTIALS },
+      { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS },
+    ] = await Promise.all([
+      import('../../../sandbox/salesforce/index.ts'),
+      import('../../../sandbox/zendesk/index.ts'),
+    ]);
+    say('Starting the emulators and loading the dataset…');
+    const salesforce = await startSalesforce({ dataDir: join(datasetDir, 'salesforce'), port: 0 });
+    closers.push(() => salesforce.close());
+    const zendesk = await startZendeskEmulator({ dataDir: join(datasetDir, 'zendesk'), port: 0 });
+    closers.push(() => zendesk.close());
+
+    const sandboxEnv: Record<string, string | undefined> = {
+      BOUCLE_DB_PATH: join(dataDir, 'boucle.sqlite'),
+      SALESFORCE_LOGIN_URL: salesforce.url,
+      SALESFORCE_AUTH: 'client_credentials',
+      SALESFORCE_CLIENT_ID: SALESFORCE_SANDBOX_CREDENTIALS.clientId,
+      SALESFORCE_CLIENT_SECRET: SALESFORCE_SANDBOX_CREDENTIALS.clientSecret,
+      SALESFORCE_API_VERSION: '62.0',
+      ZENDESK_URL: zendesk.url,
+      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      PATH: io.env['PATH'],
+    };
+    say('First sync from Salesforce to Zendesk…');
+    // The sandbox ignores .env: every key it needs is set here.
+    const { run: runSync } = await import('../cli/sync-command.ts');
+    const syncOut = new PassThrough();
+    syncOut.pipe(log, { end: false });
+    const syncCode = await runSync(['--env-file', join(dataDir, 'no-dotenv-in-sandbox')], {
+      ...io,
+      env: sandboxEnv,
+      stdout: syncOut,
+      stderr: syncOut,
+    });
+    if (syncCode !== 0) throw new Error(`the first sync failed (exit ${syncCode}); details in ${logFile}`);
+
+    const client = new ZendeskClient({
+      baseUrl: zendesk.url,
+      auth: {
+        kind: 'apiToken',
+        email: ZENDESK_SANDBOX_CREDENTIALS.email,
+        token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      },
+    });
+    const servicePort = await freePort();
+    const serviceUrl = `http://127.0.0.1:${servicePort}`;
+    const { signingSecret } = await provisionAutomation(client, serviceUrl);
+    const surveyToken = randomBytes(24).toString('hex');
+    const service = await startAutomationService({
+      settings: automationSettings(servicePort, signingSecret, surveyToken),
+      databasePath: join(dataDir, 'boucle.sqlite'),
+      zendesk: createLoopZendesk(client),
+      decider: loadDecider(undefined),
+      log: (line) => log.write(`serve: ${line}\n`),
+    });
+    closers.push(() => service.close());
+
+    const appRoot = join(dataDir, 'app');
+    let appDir = join(appRoot, 'zendesk-sidebar');
+    if (!existsSync(join(appDir, 'manifest.json'))) {
+      say('Building the sidebar app (first run only)…');
+      const { buildApp } = await import('../../../apps/zendesk-sidebar/tools/build-app.ts');
+      appDir = (await buildApp({ outDir: appRoot, quiet: true })).packageDir;
+    }
+    const { startAgentFrame } = await import('../../../sandbox/agent-frame/index.ts');
+    const frame = await startAgentFrame({
+      zendesk: { url: zendesk.url, ...ZENDESK_SANDBOX_CREDENTIALS },
+      appDir,
+      settings: { connector_url: serviceUrl, connector_token: surveyToken },
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
+    closers.push(() => frame.close());
+
+    const tickets = [...zendesk.store.tickets.values()];
+    const incident =
+      tickets.find((t) => t.tags.includes('critical_incident') && t.status === 'open') ??
+      tickets.find((t) => t.tags.includes('critical_incident')) ??
+      tickets[0];
+    const ticketId = incident?.id ?? 1;
+    const survey = await startSurveyPage({
+      serviceUrl,
+      surveyToken,
+      agentUrl: frame.url,
+      defaultTicketId: ticketId,
+    });
+    closers.push(() => survey.close());
+    return {
+      mode,
+      url: `${frame.url}/agent/tickets/${ticketId}`,
+      agentUrl: frame.url,
+      surveyUrl: `${survey.url}/?ticket=${ticketId}`,
+      serviceUrl,
+      ticketId,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
