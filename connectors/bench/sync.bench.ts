@@ -92,7 +92,7 @@ async function runSync(emulators: Emulators, dbPath: string, args: string[] = []
         ZENDESK_URL: String(emulators.ready.zendeskUrl),
         ZENDESK_EMAIL: ZD.email,
         ZENDESK_API_TOKEN: ZD.apiToken,
-        ZENDESK_REQUESTS_PER_MINUTE: '1000000',
+        ZENDESK_REQUESTS_PER_MINUTE: '100000',
         SYNC_ZENDESK_CONCURRENCY: '8',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,7 +114,7 @@ async function runSync(emulators: Emulators, dbPath: string, args: string[] = []
     if (!text.includes('ExperimentalWarning') && !text.includes('--trace-warnings')) errors += text;
   });
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) process.stderr.write(`sync exited ${code}:\n${errors}\n`);
+  if (code !== 0) throw new Error(`sync exited ${code}:\n${errors}`);
   const rss = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number };
   return { code, wallMs: Date.now() - started, maxRssMb: Math.round(rss.maxRssKb / 1024), report };
 }

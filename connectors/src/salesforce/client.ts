@@ -88,6 +88,8 @@ export class SalesforceClient {
       ...(httpProxy === undefined ? {} : { httpProxy }),
       timeout: this.#options.requestTimeoutMs,
       followRedirect: true,
+      // jsforce's own retry (idempotent methods, 420/429/5xx, resets) stays short: ours wraps it for every call.
+      retry: { maxRetries: 2, minTimeout: this.#options.backoffMs },
     });
   }
 

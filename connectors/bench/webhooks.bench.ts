@@ -1,0 +1,271 @@
+// npm run bench:webhooks — accept rate and latency of signed webhooks on loopback, then processing throughput
+// against the Zendesk emulator. Prints figures; asserts nothing is lost.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SETTINGS, createDecider } from '../../shared/src/index.ts';
+import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../sandbox/zendesk/index.ts';
+import { parseSurveyBody } from '../src/feedback/parse-survey-body.ts';
+import { createLoopZendesk } from '../src/loop/create-loop-zendesk.ts';
+import { provisionAutomation } from '../src/loop/provision-automation.ts';
+import { DurableQueue } from '../src/queue/durable-queue.ts';
+import { createAutomationServer } from '../src/serve/create-automation-server.ts';
+import { ServiceMetrics } from '../src/serve/service-metrics.ts';
+import { openAutomationStore, startAutomationService } from '../src/serve/start-automation-service.ts';
+import { signZendeskWebhook } from '../src/serve/verify-zendesk-signature.ts';
+import { ZendeskClient } from '../src/zendesk/index.ts';
+
+const SECRET = 'bench-webhook-secret-0123456789';
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 6000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PROCESS_EVENTS = Number(process.env.BENCH_PROCESS_EVENTS ?? 300);
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+interface Prepared {
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+function prepare(count: number, offset: number, ticketIds: readonly number[], prefix: string): Prepared[] {
+  return Array.from({ length: count }, (_, index) => {
+    const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const body = JSON.stringify({
+      event: 'ticket.updated',
+      ticket_id: String(ticketIds[index % ticketIds.length]),
+      n: offset + index,
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-zendesk-webhook-invocation-id': `${prefix}-${offset + index}`,
+        'x-zendesk-webhook-signature-timestamp': timestamp,
+        'x-zendesk-webhook-signature': signZendeskWebhook(SECRET, timestamp, body),
+      },
+    };
+  });
+}
+
+/** Sends every request with `concurrency` keep-alive connections; returns each latency (ms) and the statuses. */
+async function fire(url: string, requests: readonly Prepared[], concurrency: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const target = new URL(`${url}/webhooks/zendesk`);
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const item = requests[next++]!;
+      const started = performance.now();
+      const status = await new Promise<number>((done, fail) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: item.headers,
+            agent,
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => done(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', fail);
+        req.end(item.body);
+      });
+      latencies.push(performance.now() - started);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies: latencies.sort((a, b) => a - b), statuses, seconds };
+}
+
+/** The accepting side, in its own process (as in production): prints its URL, then the stored count on SIGTERM. */
+async function serveForBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'boucle-bench-'));
+  const store = openAutomationStore(
+    join(dir, 'boucle.sqlite'),
+    process.argv[3] === 'normal' ? 'normal' : 'full',
+  );
+  const queue = new DurableQueue(store.db);
+  const server = createAutomationServer({
+    queue,
+    metrics: new ServiceMetrics(),
+    webhookSecret: SECRET,
+    surveyToken: 'unused-survey-token-0123456789',
+    parseSurveyBody,
+    toleranceSeconds: 300,
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  process.once('SIGTERM', () => {
+    void queue.drainWrites().then(() => {
+      const stored = (
+        store.db
+          .prepare(
+            "SELECT COUNT(*) AS n FROM queue_events WHERE idempotency_key NOT LIKE 'webhook:invocation:warm-%'",
+          )
+          .get() as { n: number }
+      ).n;
+      process.stdout.write(`${stored}\n`);
+      server.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  });
+}
+
+async function benchAccept(sync: 'full' | 'normal'): Promise<void> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'accept-server', sync], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  while (!out.includes('\n')) await new Promise((done) => setTimeout(done, 10));
+  const url = out.split('\n')[0]!;
+  await fire(url, prepare(500, 0, [1, 2, 3], 'warm'), CONCURRENCY);
+  const requests = prepare(
+    TOTAL,
+    0,
+    Array.from({ length: 200 }, (_, i) => i + 1),
+    'bench',
+  );
+  const { latencies, statuses, seconds } = await fire(url, requests, CONCURRENCY);
+  child.kill('SIGTERM');
+  await new Promise((done) => child.once('exit', done));
+  const stored = Number(out.split('\n')[1]);
+  const accepted = statuses.get(202) ?? 0;
+  console.log(
+    `accept (loopback, service in its own process, SQLite WAL synchronous=FULL with group commit, ${CONCURRENCY} keep-alive connections)`,
+  );
+  console.log(`  events sent          ${TOTAL}`);
+  console.log(
+    `  accepted (202)       ${accepted}   stored ${stored}   lost ${accepted - stored}   other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 202)))}`,
+  );
+  console.log(
+    `  sustained            ${(accepted / seconds).toFixed(0)} accepted events/s over ${seconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  accept latency       p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)!.toFixed(2)} ms`,
+  );
+  if (accepted !== TOTAL || stored !== accepted) {
+    console.log('  FAILED: events were lost or refused');
+    process.exitCode = 1;
+  }
+}
+
+async function benchProcessing(): Promise<void> {
+  const emulator = await startZendeskEmulator({
+    seed: 3,
+    rateLimitPerMinute: 1_000_000,
+    counts: { users: 40, organizations: 8, tickets: 60 },
+  });
+  const client = new ZendeskClient({
+    baseUrl: emulator.url,
+    auth: {
+      kind: 'apiToken',
+      email: ZENDESK_SANDBOX_CREDENTIALS.email,
+      token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+    },
+  });
+  const probe = createNetServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((done) => probe.close(() => done()));
+  const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
+  const dir = mkdtempSync(join(tmpdir(), 'boucle-bench-'));
+  const service = await startAutomationService({
+    settings: {
+      host: '127.0.0.1',
+      port,
+      webhookSecret: signingSecret,
+      surveyToken: 'bench-survey-token-0123456789abcdef',
+      webhookToleranceSeconds: 300,
+      workers: 4,
+      maxAttempts: 8,
+      retryBaseMs: 100,
+      retryMaxMs: 2000,
+      businessHours: null,
+      reminderLeadMs: 7_200_000,
+      followUpGroupId: undefined,
+      settingsFile: undefined,
+      csatPullIntervalMs: 0,
+      deadlineScanIntervalMs: 0,
+      queueSync: 'full',
+    },
+    databasePath: join(dir, 'boucle.sqlite'),
+    zendesk: createLoopZendesk(client),
+    decider: createDecider(DEFAULT_SETTINGS),
+    pollMs: 5,
+  });
+  const open = [...emulator.store.tickets.values()]
+    .filter((t) => ['new', 'open', 'pending', 'hold'].includes(t.status))
+    .map((t) => t.id);
+  const requests = Array.from({ length: PROCESS_EVENTS }, (_, index) => {
+    const timestamp = new Date().toISOString();
+    const body = JSON.stringify({
+      event: 'ticket.updated',
+      ticket_id: String(open[index % open.length]),
+      n: index,
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-zendesk-webhook-invocation-id': `process-${index}`,
+        'x-zendesk-webhook-signature-timestamp': timestamp,
+        'x-zendesk-webhook-signature': signZendeskWebhook(signingSecret, timestamp, body),
+      },
+    };
+  });
+  const started = performance.now();
+  await fire(service.url, requests, 8);
+  for (;;) {
+    await emulator.settle();
+    await service.workers.idle();
+    if (service.queue.depth() === 0) {
+      await new Promise((done) => setTimeout(done, 50));
+      await emulator.settle();
+      if (service.queue.depth() === 0) break;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const counts = service.queue.countByStatus();
+  const processed = counts.done;
+  console.log(
+    `processing against the Zendesk emulator (4 workers, emulator rate limit lifted; Zendesk plans allow 200–2500 requests/min)`,
+  );
+  console.log(
+    `  webhook events sent  ${PROCESS_EVENTS} over ${open.length} open tickets (+ ${processed - PROCESS_EVENTS} echoes of Boucle's own updates)`,
+  );
+  console.log(
+    `  processed            ${processed} events in ${seconds.toFixed(2)} s = ${(processed / seconds).toFixed(1)} events/s   dead ${counts.dead}   decisions applied ${service.ledger.all().length}`,
+  );
+  console.log(`  Zendesk requests     ${client.calls} (${(client.calls / processed).toFixed(1)} per event)`);
+  await service.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[2] === 'accept-server') {
+  await serveForBench();
+} else {
+  await benchAccept('full');
+  await benchAccept('normal');
+  await benchProcessing();
+}
