@@ -12,7 +12,7 @@ afterEach(async () => {
 
 const dataset = { accounts: 5, perAccount: 2 };
 
-async function expectComplete(harness: Harness): Promise<void> {
+function expectComplete(harness: Harness): void {
   const state = harness.openState();
   const accounts = (state.db.prepare('SELECT COUNT(*) AS n FROM sync_account').get() as { n: number }).n;
   const written = (
@@ -33,7 +33,7 @@ describe('sync under injected faults', () => {
     h = await startHarness(dataset);
     h.sf.injectFault({ kind: 'invalidSession', path: '/jobs/query', times: 1, after: 1 });
     await h.sync();
-    await expectComplete(h);
+    expectComplete(h);
     expect(h.sf.callCounts()['oauth.token']).toBe(2);
   });
 
@@ -45,7 +45,7 @@ describe('sync under injected faults', () => {
     h.zd.injectFault({ kind: 'status', status: 503, path: '/job_statuses/', times: 2 });
     const started = Date.now();
     await h.sync();
-    await expectComplete(h);
+    expectComplete(h);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // the Retry-After second was waited for
     const faulted = h.sf.requests().filter((r) => r.fault !== null).length;
     expect(faulted).toBe(4);
