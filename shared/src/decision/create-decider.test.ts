@@ -11,6 +11,7 @@ import {
 } from '../domain/vocabulary.ts';
 import { DEFAULT_SETTINGS, parseSettings } from '../settings/parse-settings.ts';
 import type { Settings } from '../settings/settings-schema.ts';
+import { rulesSchema } from '../rules/rule-schema.ts';
 import type { RuleInput } from '../rules/rule-schema.ts';
 import { createDecider } from './create-decider.ts';
 import { decisionInputSchema } from './decision-input-schema.ts';
@@ -398,17 +399,17 @@ describe('createDecider: admin rules win over the model', () => {
   });
 
   it('picks the best allowed tier when a forced tier is unknown, and can force an apology', () => {
-    const unknownTier = createDecider(
-      settingsWith({
-        rules: [
-          {
-            name: 'gift',
-            conditions: { all: [{ fact: 'incident.contacts', operator: 'greaterThan', value: 0 }] },
-            event: { params: { force: 'compensation', compensationTier: 'gold_bar' } },
-          },
-        ],
-      }),
-    ).decide(line(), NOW);
+    // parseSettings refuses an unknown tier; settings built in code may still carry one.
+    const unknownTier = createDecider({
+      ...DEFAULT_SETTINGS,
+      rules: rulesSchema.parse([
+        {
+          name: 'gift',
+          conditions: { all: [{ fact: 'incident.contacts', operator: 'greaterThan', value: 0 }] },
+          event: { params: { force: 'compensation', compensationTier: 'gold_bar' } },
+        },
+      ]),
+    }).decide(line(), NOW);
     expect([unknownTier.action, unknownTier.compensationTier]).toEqual(['compensation', 'goodwill_medium']);
     const apology = ruled.decide(line({}, { type: 'other' }), NOW);
     expect([apology.action, apology.callbackDueAt, apology.decidedBy]).toEqual(['apology', null, 'rule']);

@@ -137,6 +137,23 @@ describe('parseSettings', () => {
       'compensationTiers[0]',
       'as a callback',
     ],
+    [
+      {
+        rules:
+          '[{"name":"r","conditions":{"all":[{"fact":"risk.churn","operator":"greaterThan","value":0.5}]},"event":{"params":{"force":"compensation","compensationTier":"gold_bar"}}}]',
+      },
+      'rules[0].event.params.compensationTier',
+      'No compensation tier is named "gold_bar": use one of goodwill_small, goodwill_medium, goodwill_large.',
+    ],
+    [
+      {
+        compensation_tiers: '[]',
+        rules:
+          '[{"name":"r","conditions":{"all":[{"fact":"risk.churn","operator":"greaterThan","value":0.5}]},"event":{"params":{"compensationTier":"x","forbid":["none"]}}}]',
+      },
+      'rules[0].event.params.compensationTier',
+      'use one of (none defined)',
+    ],
   ])('checks consistency across settings (%#)', (raw, path, text) => {
     const issue = issuesOf(raw).find((candidate) => candidate.path === path);
     expect(issue?.message.en).toContain(text);

@@ -233,6 +233,16 @@ export const settingsSchema = z
       }
       previous = tier;
     });
+    settings.rules.forEach((rule, index) => {
+      const tier = rule.event.params.compensationTier;
+      if (tier !== undefined && !ids.has(tier)) {
+        bilingual(
+          ['rules', index, 'event', 'params', 'compensationTier'],
+          `No compensation tier is named "${tier}": use one of ${[...ids].join(', ') || '(none defined)'}.`,
+          `Aucun palier de compensation ne s'appelle « ${tier} » : utilisez l'un de ${[...ids].join(', ') || '(aucun défini)'}.`,
+        );
+      }
+    });
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
