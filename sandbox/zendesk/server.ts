@@ -463,6 +463,7 @@ class Emulator {
       const text = payload === undefined ? '' : JSON.stringify(payload);
       res.writeHead(status, {
         ...(payload === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        'content-length': String(Buffer.byteLength(text)),
         'x-zendesk-origin-server': 'boucle-sandbox',
         'x-request-id': `req-${entry.seq}`,
         ...headers,

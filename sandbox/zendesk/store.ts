@@ -132,6 +132,11 @@ export class ZendeskStore {
   readonly webhooks = new Map<string, WebhookRecord>();
   readonly triggers = new Map<number, TriggerRecord>();
   private readonly counters = new Map<string, number>();
+  /** Case-insensitive unique keys → record id (a stale entry is never trusted: checked on read). */
+  private readonly userEmails = new Map<string, number>();
+  private readonly userExternalIds = new Map<string, number>();
+  private readonly orgExternalIds = new Map<string, number>();
+  private readonly orgNames = new Map<string, number>();
   private recordSequence = 0;
 
   constructor(clock: Clock) {
@@ -162,15 +167,17 @@ export class ZendeskStore {
   }
 
   findUserByEmail(email: string): UserRecord | undefined {
-    const wanted = email.toLowerCase();
-    for (const user of this.users.values()) if (user.email?.toLowerCase() === wanted) return user;
-    return undefined;
+    return lookup(this.users, this.userEmails, email, (u) => u.email);
   }
 
   findUserByExternalId(externalId: string): UserRecord | undefined {
-    const wanted = externalId.toLowerCase();
-    for (const user of this.users.values()) if (user.external_id?.toLowerCase() === wanted) return user;
-    return undefined;
+    return lookup(this.users, this.userExternalIds, externalId, (u) => u.external_id);
+  }
+
+  private putUser(user: UserRecord, previous: UserRecord | undefined): void {
+    this.users.set(user.id, user);
+    reindex(this.userEmails, user.id, previous?.email ?? null, user.email);
+    reindex(this.userExternalIds, user.id, previous?.external_id ?? null, user.external_id);
   }
 
   createUser(input: Record<string, unknown>): UserRecord {
@@ -205,7 +212,7 @@ export class ZendeskStore {
       last_login_at: null,
     };
     this.applyUserInput(user, input, true);
-    this.users.set(user.id, user);
+    this.putUser(user, undefined);
     return user;
   }
 
@@ -214,7 +221,7 @@ export class ZendeskStore {
     const draft: UserRecord = structuredClone(user);
     this.applyUserInput(draft, input, false);
     draft.updated_at = this.nowIso();
-    this.users.set(id, draft);
+    this.putUser(draft, user);
     return draft;
   }
 
@@ -318,15 +325,17 @@ export class ZendeskStore {
   }
 
   findOrganizationByExternalId(externalId: string): OrganizationRecord | undefined {
-    const wanted = externalId.toLowerCase();
-    for (const org of this.organizations.values()) if (org.external_id?.toLowerCase() === wanted) return org;
-    return undefined;
+    return lookup(this.organizations, this.orgExternalIds, externalId, (o) => o.external_id);
   }
 
   findOrganizationByName(name: string): OrganizationRecord | undefined {
-    const wanted = name.toLowerCase();
-    for (const org of this.organizations.values()) if (org.name.toLowerCase() === wanted) return org;
-    return undefined;
+    return lookup(this.organizations, this.orgNames, name, (o) => o.name);
+  }
+
+  private putOrganization(org: OrganizationRecord, previous: OrganizationRecord | undefined): void {
+    this.organizations.set(org.id, org);
+    reindex(this.orgExternalIds, org.id, previous?.external_id ?? null, org.external_id);
+    reindex(this.orgNames, org.id, previous?.name ?? null, org.name);
   }
 
   createOrganization(input: Record<string, unknown>): OrganizationRecord {
@@ -349,15 +358,16 @@ export class ZendeskStore {
       updated_at: str(input['updated_at']) ?? now,
     };
     this.applyOrganizationInput(org, input, true);
-    this.organizations.set(org.id, org);
+    this.putOrganization(org, undefined);
     return org;
   }
 
   updateOrganization(id: number, input: Record<string, unknown>): OrganizationRecord {
-    const draft = structuredClone(this.organization(id));
+    const previous = this.organization(id);
+    const draft = structuredClone(previous);
     this.applyOrganizationInput(draft, input, false);
     draft.updated_at = this.nowIso();
-    this.organizations.set(id, draft);
+    this.putOrganization(draft, previous);
     return draft;
   }
 
@@ -1327,6 +1337,25 @@ export class ZendeskStore {
     if (job === undefined) throw notFound();
     return job;
   }
+}
+
+function reindex(index: Map<string, number>, id: number, before: string | null, after: string | null): void {
+  if (before !== null && index.get(before.toLowerCase()) === id) index.delete(before.toLowerCase());
+  if (after !== null) index.set(after.toLowerCase(), id);
+}
+
+/** Indexed lookup. Unique keys change through the store's methods only (they keep the index right). */
+function lookup<T extends { id: number }>(
+  records: ReadonlyMap<number, T>,
+  index: Map<string, number>,
+  key: string,
+  read: (record: T) => string | null,
+): T | undefined {
+  const wanted = key.toLowerCase();
+  const id = index.get(wanted);
+  const hit = id === undefined ? undefined : records.get(id);
+  if (hit !== undefined && read(hit)?.toLowerCase() === wanted) return hit;
+  return undefined;
 }
 
 /** Hex ids derived from a counter, so that the same run gives the same ids. */
