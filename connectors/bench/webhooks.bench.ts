@@ -150,7 +150,7 @@ async function benchAccept(sync: 'full' | 'normal'): Promise<void> {
   const stored = Number(out.split('\n')[1]);
   const accepted = statuses.get(202) ?? 0;
   console.log(
-    `accept (loopback, service in its own process, SQLite WAL synchronous=FULL with group commit, ${CONCURRENCY} keep-alive connections)`,
+    `accept, BOUCLE_QUEUE_SYNC=${sync} (loopback, service in its own process, SQLite WAL, group commit, ${CONCURRENCY} keep-alive connections, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
   );
   console.log(`  events sent          ${TOTAL}`);
   console.log(

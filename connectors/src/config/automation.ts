@@ -18,6 +18,8 @@ export interface AutomationSettings {
   readonly settingsFile: string | undefined;
   readonly csatPullIntervalMs: number;
   readonly deadlineScanIntervalMs: number;
+  /** `full`: fsync at every commit (survives power loss). `normal`: survives a killed process, not an OS crash. */
+  readonly queueSync: 'full' | 'normal';
 }
 
 const keys = {
@@ -111,6 +113,12 @@ const keys = {
     example: '1m',
     parse: parsers.duration,
   },
+  BOUCLE_QUEUE_SYNC: {
+    description:
+      'durability of an accepted event before its 2xx: full (fsync every commit, survives power loss) or normal (survives a killed process; an OS crash may lose the last commits)',
+    default: 'full',
+    parse: parsers.oneOf(['full', 'normal'] as const),
+  },
 } as const;
 
 export const automationSection: ConfigSection<typeof keys, AutomationSettings> = {
@@ -137,6 +145,7 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
         settingsFile: v.BOUCLE_SETTINGS_FILE,
         csatPullIntervalMs: v.BOUCLE_CSAT_PULL_INTERVAL,
         deadlineScanIntervalMs: v.BOUCLE_DEADLINE_SCAN_INTERVAL,
+        queueSync: v.BOUCLE_QUEUE_SYNC,
       },
     };
   },

@@ -75,6 +75,7 @@ async function setUp(): Promise<{
     settingsFile: undefined,
     csatPullIntervalMs: 0,
     deadlineScanIntervalMs: 0,
+    queueSync: 'full',
   };
   const service = await startAutomationService({
     settings,

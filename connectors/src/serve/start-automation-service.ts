@@ -35,10 +35,10 @@ export interface RunningAutomationService {
   close(): Promise<void>;
 }
 
-/** Opens the database the queue and the loop share, with the queue's durability (fsync on every commit). */
-export function openAutomationStore(path: string): Store {
+/** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
+export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
   const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA]);
-  store.db.exec('PRAGMA synchronous = FULL');
+  store.db.exec(sync === 'full' ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   return store;
 }
 
@@ -66,7 +66,7 @@ export async function startAutomationService(
 ): Promise<RunningAutomationService> {
   const { settings } = options;
   const log = options.log ?? (() => undefined);
-  const store = openAutomationStore(options.databasePath);
+  const store = openAutomationStore(options.databasePath, settings.queueSync);
   const queue = new DurableQueue(store.db, {
     retry: {
       maxAttempts: settings.maxAttempts,
