@@ -70,7 +70,7 @@ export class IdIndex<T extends Readonly<Record<string, unknown>>> {
   private readonly dense = new Map<string, (T | undefined)[]>();
   private readonly other = new Map<string, T>();
 
-  private slot(id: string): { list: (T | undefined)[]; seq: number } | null {
+  private slot(id: string, create = false): { list: (T | undefined)[]; seq: number } | null {
     if (id.length !== 18 || id.charCodeAt(5) !== 48) return null;
     let seq = 0;
     for (let i = 6; i < 15; i += 1) {
@@ -81,6 +81,7 @@ export class IdIndex<T extends Readonly<Record<string, unknown>>> {
     const prefix = id.slice(0, 5);
     let list = this.dense.get(prefix);
     if (list === undefined) {
+      if (!create) return null;
       list = [];
       this.dense.set(prefix, list);
     }
@@ -101,7 +102,7 @@ export class IdIndex<T extends Readonly<Record<string, unknown>>> {
   }
 
   set(id: string, rec: T): void {
-    const s = this.slot(id);
+    const s = this.slot(id, true);
     const current = s === null ? undefined : s.list[s.seq];
     if (s !== null && (current === undefined || current.Id === id)) s.list[s.seq] = rec;
     else this.other.set(id, rec);
