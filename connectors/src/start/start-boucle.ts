@@ -97,6 +97,7 @@ function automationSettings(port: number, webhookSecret: string, surveyToken: st
     settingsFile: undefined,
     csatPullIntervalMs: 0,
     deadlineScanIntervalMs: 60_000,
+    queueSync: 'full',
   };
 }
 
@@ -212,7 +213,8 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     const { run: runSync } = await import('../cli/sync-command.ts');
     const syncOut = new PassThrough();
     syncOut.pipe(log, { end: false });
-    const syncCode = await runSync(['--env-file', join(dataDir, 'no-dotenv-in-sandbox')], {
+    // --full: the emulators start again from the dataset on every run, so the sync must rewrite everything.
+    const syncCode = await runSync(['--full', '--env-file', join(dataDir, 'no-dotenv-in-sandbox')], {
       ...io,
       env: sandboxEnv,
       stdout: syncOut,
@@ -242,7 +244,7 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     closers.push(() => service.close());
 
     const appRoot = join(dataDir, 'app');
-    let appDir = join(appRoot, 'zendesk-sidebar');
+    let appDir = appRoot;
     if (!existsSync(join(appDir, 'manifest.json'))) {
       say('Building the sidebar app (first run only)…');
       const { buildApp } = await import('../../../apps/zendesk-sidebar/tools/build-app.ts');

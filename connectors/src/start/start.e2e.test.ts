@@ -1,0 +1,119 @@
+/**
+ * The one command, end to end: `boucle start` as a child process on a fresh data folder (dataset generated,
+ * sidebar built), then real Chromium on the printed URL: the sidebar's recommendation, Apply changing the
+ * ticket, a detractor answer from the survey page, and the loop's reaction (a follow-up ticket).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'boucle-start-e2e-'));
+let child: ChildProcess;
+let output = '';
+let browser: Browser;
+
+function waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`no ${String(pattern)} within ${ms} ms; output:\n${output}`)),
+      ms,
+    );
+    const check = (): void => {
+      const match = output.match(pattern);
+      if (match !== null) {
+        clearTimeout(timer);
+        done(match);
+      } else if (child.exitCode !== null) {
+        clearTimeout(timer);
+        fail(new Error(`boucle start exited with ${child.exitCode}; output:\n${output}`));
+      } else setTimeout(check, 100);
+    };
+    check();
+  });
+}
+
+beforeAll(async () => {
+  child = spawn(process.execPath, ['bin/boucle.mjs', 'start', '--data', dataDir, '--accounts', '120'], {
+    cwd: ROOT,
+    env: { ...process.env, ZENDESK_URL: undefined, SALESFORCE_LOGIN_URL: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(/Ctrl-C to stop/, 240_000);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 260_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('boucle start', () => {
+  it('says its mode first, serves the sidebar, applies, and reacts to a detractor answer', async () => {
+    expect(output.split('\n')[0]).toMatch(/^Boucle — local SANDBOX mode/);
+    const open = output.match(/Open: (http:\/\/localhost:\d+)\/agent\/tickets\/(\d+)/);
+    const survey = output.match(/Survey page[^:]*: (http:\/\/127\.0\.0\.1:\d+\/\?ticket=\d+)/);
+    expect(open).not.toBeNull();
+    expect(survey).not.toBeNull();
+    const agentOrigin = open![1]!;
+    const ticketId = open![2]!;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${agentOrigin}/agent/tickets/${ticketId}`);
+    const handle = await page.waitForSelector('iframe.af-app-frame', { timeout: 30_000 });
+    const app = (await handle.contentFrame())!;
+    await app.getByTestId('apply').waitFor({ timeout: 30_000 });
+    type FormState = { form: { tags: string[]; priority: string } };
+    const before = await page.evaluate<FormState>('window.__agentFrame.state()');
+    expect(before.form.tags.some((t) => t.startsWith('boucle_'))).toBe(false);
+    const recommended = (await app.getByTestId('recommendation-priority').innerText()).toLowerCase();
+    await app.getByTestId('apply').click();
+    await app.getByTestId('apply-done').waitFor({ timeout: 20_000 });
+    const after = await page.evaluate<FormState>('window.__agentFrame.state()');
+    expect(after.form.tags.some((t) => /^boucle_(apology|callback|compensation)$/.test(t))).toBe(true);
+    expect(after.form.priority).toBe(recommended);
+
+    const surveyPage = await browser.newPage();
+    await surveyPage.goto(survey![1]!);
+    await surveyPage.getByRole('button', { name: 'Send the answer' }).click();
+    expect(await surveyPage.getByTestId('survey-result').innerText()).toBe('Answer sent');
+
+    // The loop reacts: a follow-up ticket for the detractor, tagged by Boucle.
+    const api = (path: string) =>
+      fetch(`${agentOrigin}${path}`, { headers: { 'x-agent-frame': '1' } }).then(
+        (r) => r.json() as Promise<{ results?: { id: number; tags: string[]; subject: string }[] }>,
+      );
+    let followUps: { id: number; tags: string[]; subject: string }[] = [];
+    for (let i = 0; i < 100 && followUps.length === 0; i += 1) {
+      followUps = (await api('/api/v2/search.json?query=tags:boucle_follow_up')).results ?? [];
+      if (followUps.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(followUps.length).toBeGreaterThan(0);
+    expect(followUps[0]!.subject).toMatch(/NPS 2/);
+    expect(followUps[0]!.tags.some((t) => /^boucle_(none|apology|callback|compensation)$/.test(t))).toBe(
+      true,
+    );
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+    expect(code).toBe(0);
+    expect(output).toContain('Stopped. State kept in the data folder.');
+  }, 120_000);
+});
