@@ -9,6 +9,7 @@ export {
 } from './seed.ts';
 export type { ZendeskEmulator, ZendeskEmulatorOptions, FaultSpec, RequestLogEntry } from './server.ts';
 export type { WebhookDelivery } from './triggers.ts';
+export type { InstalledRequirements } from './requirements.ts';
 export { signWebhook } from './triggers.ts';
 export type { ZendeskStore } from './store.ts';
 

@@ -4,6 +4,7 @@ import type { EmulatorOptions, RunningEmulator } from '../emulator.ts';
 import { HttpError, unauthenticated, forbidden } from './errors.ts';
 import { Router, parseJsonBody, readBody, type RouteContext } from './http.ts';
 import { registerRoutes } from './routes.ts';
+import { installRequirements, type InstalledRequirements } from './requirements.ts';
 import { loadStore, seedStore } from './seed.ts';
 import { Serializer } from './serialize.ts';
 import { apiVia, type TicketChange, type TicketUpdateResult, ZendeskStore } from './store.ts';
@@ -101,6 +102,14 @@ export interface ZendeskEmulator extends RunningEmulator {
     score: SatisfactionScore,
     comment?: string | null,
   ): Promise<SatisfactionRatingRecord>;
+  /**
+   * Installs an app's requirements.json like Zendesk at app installation (fields, custom objects, webhooks with
+   * `{{setting.x}}` replaced, triggers pointing at the created webhooks). Returns identifier → created id.
+   */
+  installRequirements(
+    requirements: unknown,
+    settings?: Readonly<Record<string, string>>,
+  ): InstalledRequirements;
   /** Resolves when queued jobs and webhook deliveries in flight have finished. */
   settle(): Promise<void>;
 }
@@ -706,6 +715,8 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions = {})
       );
       return Promise.resolve(rating);
     },
+    installRequirements: (requirements, settings = {}) =>
+      installRequirements(store, requirements, settings, emulator.admin()),
     settle: () => emulator.settle(),
     close: async () => {
       emulator.closed = true;
