@@ -17,6 +17,7 @@ import {
 import type { AutomationSettings } from '../config/automation.ts';
 import { startAutomationService, type RunningAutomationService } from '../serve/start-automation-service.ts';
 import { ZendeskClient } from '../zendesk/index.ts';
+import { computeLoopReport } from './compute-loop-report.ts';
 import { createLoopZendesk } from './create-loop-zendesk.ts';
 import { provisionAutomation } from './provision-automation.ts';
 
@@ -35,7 +36,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(): Promise<{
+async function setUp(overrides: Partial<AutomationSettings> = {}): Promise<{
   emulator: ZendeskEmulator;
   client: ZendeskClient;
   service: RunningAutomationService;
@@ -76,6 +77,7 @@ async function setUp(): Promise<{
     csatPullIntervalMs: 0,
     deadlineScanIntervalMs: 0,
     queueSync: 'full',
+    ...overrides,
   };
   const service = await startAutomationService({
     settings,
@@ -207,6 +209,114 @@ describe('closed loop against the Zendesk emulator', () => {
       }),
     });
     expect(again.status).toBe(200);
+  });
+
+  it('reminds before the callback deadline, records the outcome and the recovery, and reports the week', async () => {
+    const { emulator, client, service } = await setUp({
+      reminderLeadMs: 30 * 86_400_000,
+      deadlineScanIntervalMs: 40,
+    });
+    const organization = await client.createOrUpdateOrganization({
+      name: 'Grand Hôtel Martin',
+      external_id: 'SF-001-MARTIN',
+      organization_fields: {
+        [CRM_FIELD_KEYS.valueTier]: 'platinum',
+        [CRM_FIELD_KEYS.revenue12m]: 400_000,
+        [CRM_FIELD_KEYS.lifetimeRevenue]: 2_000_000,
+        [CRM_FIELD_KEYS.marginRate]: 0.5,
+        [CRM_FIELD_KEYS.crmSyncedAt]: '2026-11-20T08:00:00Z',
+      },
+    });
+    const customer = await client.createOrUpdateUser({
+      name: 'Paul Martin',
+      email: 'paul@martin.example',
+      role: 'end-user',
+      organization_id: organization.id,
+    });
+    const post = (answer: Record<string, unknown>) =>
+      fetch(`${service.url}/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SURVEY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'paul@martin.example', ...answer }),
+      });
+    const earlier = Date.now() - 86_400_000;
+    expect(
+      (
+        await post({
+          id: 'ces-1',
+          kind: 'ces',
+          score: 7,
+          respondedAt: new Date(earlier).toISOString(),
+          interactionId: 'i1',
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await post({
+          id: 'ke-1',
+          kind: 'company_effort',
+          score: 1,
+          respondedAt: new Date(earlier).toISOString(),
+          interactionId: 'i1',
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await post({
+          id: 'nps-1',
+          kind: 'nps',
+          score: 0,
+          respondedAt: new Date(earlier + 60_000).toISOString(),
+          comment: "Troisième fois que j'appelle, toujours pas de solution, encore une panne.",
+        })
+      ).status,
+    ).toBe(202);
+    await settle(emulator, service);
+    const entry = service.ledger.all().at(-1)!;
+    expect(['callback', 'compensation']).toContain(entry.action);
+    expect(entry.dueAt).not.toBeNull();
+
+    // The reminder: tag, note, priority raised; once.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settle(emulator, service);
+    const reminded = await client.getTicket(entry.ticketId);
+    expect(reminded.tags).toContain('boucle_callback_due_soon');
+    const reminders = (await collect(client.listComments(entry.ticketId))).filter((comment) =>
+      comment.body.startsWith('Boucle — reminder'),
+    );
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.public).toBe(false);
+    expect(service.ledger.byId(entry.id)!.remindedAt).not.toBeNull();
+
+    // The agent closes the loop; the customer answers the follow-up survey.
+    await emulator.applyTicketChange(entry.ticketId, { additional_tags: ['boucle_outcome_contacted'] });
+    await settle(emulator, service);
+    expect(service.ledger.byId(entry.id)).toMatchObject({ outcome: 'contacted', status: 'contacted' });
+    expect(
+      (
+        await post({
+          id: 'nps-2',
+          kind: 'nps',
+          score: 9,
+          respondedAt: new Date(Date.now() + 1000).toISOString(),
+          ticketId: entry.ticketId,
+        })
+      ).status,
+    ).toBe(202);
+    await settle(emulator, service);
+    expect(service.ledger.byId(entry.id)).toMatchObject({ recovered: true, status: 'closed' });
+    expect(customer.id).toBe(service.ledger.byId(entry.id)!.userId);
+    const [week] = computeLoopReport(service.ledger.all());
+    expect(week).toMatchObject({
+      interventions: 1,
+      closed: 1,
+      closureRate: 1,
+      withinDeadlineRate: 1,
+      recoveryRate: 1,
+      recoveryAnswers: 1,
+    });
   });
 
   it('never lowers a priority an agent set by hand, and notes only decision changes', async () => {

@@ -183,20 +183,23 @@ export class InterventionLedger {
       .run(at.getTime(), id);
   }
 
-  /** The agent closed the loop (or a survey told us): first contact is kept, the latest outcome wins. */
+  /** The agent closed the loop (or a survey told us): the first contact is kept and an outcome never goes back. */
   recordOutcome(id: number, outcome: Outcome, at: Date): void {
     const recovered = outcome === 'recovered' ? 1 : outcome === 'lost' ? 0 : null;
     this.#db
       .prepare(
         `UPDATE automation_interventions SET
            first_contact_at = CASE WHEN ? IN ('contacted', 'resolved', 'compensated') THEN COALESCE(first_contact_at, ?) ELSE first_contact_at END,
-           outcome = CASE WHEN ? IN ('recovered', 'lost') AND outcome IS NOT NULL AND outcome NOT IN ('recovered', 'lost') THEN outcome ELSE ? END,
+           outcome = CASE
+             WHEN ? IN ('recovered', 'lost') THEN COALESCE(outcome, ?)
+             WHEN outcome IS NULL OR outcome = 'contacted' THEN ?
+             ELSE outcome END,
            outcome_at = COALESCE(outcome_at, ?),
            recovered = COALESCE(?, recovered),
-           status = CASE WHEN ? IN ('resolved', 'compensated', 'recovered', 'lost') THEN 'closed' ELSE 'contacted' END
+           status = CASE WHEN status = 'closed' OR ? IN ('resolved', 'compensated', 'recovered', 'lost') THEN 'closed' ELSE 'contacted' END
          WHERE id = ?`,
       )
-      .run(outcome, at.getTime(), outcome, outcome, at.getTime(), recovered, outcome, id);
+      .run(outcome, at.getTime(), outcome, outcome, outcome, at.getTime(), recovered, outcome, id);
   }
 
   /** Open callbacks (no first contact yet) whose deadline falls before `before`. */
