@@ -39,7 +39,8 @@ export default defineConfig({
         test: {
           name: 'sidebar',
           environment: 'jsdom',
-          testTimeout: 20_000,
+          // First renders of Garden components inject many styles, which jsdom parses slowly on a loaded machine.
+          testTimeout: 60_000,
           include: ['apps/zendesk-sidebar/**/*.test.{ts,tsx}'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           setupFiles: [

@@ -118,7 +118,7 @@ export function RecommendationCard({
             <Hint>{t('apply.overrideReasonHint')}</Hint>
             <Textarea
               value={reason}
-              minRows={2}
+              rows={2}
               onChange={(e) => {
                 setReason(e.target.value);
                 setReasonMissing(false);
