@@ -103,6 +103,9 @@ async function runSync(emulators: Emulators, dbPath: string, args: string[] = []
         ZENDESK_API_TOKEN: ZD.apiToken,
         ZENDESK_REQUESTS_PER_MINUTE: '100000',
         SYNC_ZENDESK_CONCURRENCY: '8',
+        ...(process.env.SYNC_BULK_PAGE_SIZE === undefined
+          ? {}
+          : { SYNC_BULK_PAGE_SIZE: process.env.SYNC_BULK_PAGE_SIZE }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
