@@ -11,11 +11,14 @@ const money = z.number().min(0).max(1e12);
 export const customerValueProfileSchema = z.strictObject({
   customerId: z.string().min(1),
   /** When absent, Boucle computes it from 12-month revenue and the tier thresholds in settings. */
-  tier: z.enum(VALUE_TIERS).optional(),
+  tier: z
+    .enum(VALUE_TIERS)
+    .optional()
+    .describe('Computed from revenue12m and the tier thresholds when absent.'),
   lifetimeRevenue: money.default(0),
   revenue12m: money.default(0),
   /** Gross margin rate, 0…1. When absent, `valueAtRisk.defaultMarginRate` from settings applies. */
-  marginRate: z.number().min(0).max(1).optional(),
+  marginRate: z.number().min(0).max(1).optional().describe('Gross margin rate 0…1; default from settings.'),
   orders12m: z.number().int().min(0).default(0),
   lastOrderAt: dateOrTimestampSchema.optional(),
   openPipeline: money.default(0),

@@ -26,13 +26,25 @@ export const customerHistorySchema = z.strictObject({
  * `decide()`. `now` makes the decision reproducible; without it the caller passes the time.
  */
 export const decisionInputSchema = z.strictObject({
-  id: z.string().min(1),
-  now: timestampSchema.optional(),
-  incident: incidentSchema,
-  customer: customerValueProfileSchema,
-  feedback: z.array(feedbackResponseSchema).max(1000).default([]),
-  history: customerHistorySchema.prefault({}),
-  ticketSignals: ticketSignalsSchema.optional(),
+  id: z.string().min(1).describe('Your identifier for this line; echoed in the decision.'),
+  now: timestampSchema
+    .optional()
+    .describe('Decision time (ISO 8601). Without it: --now, else the incident’s openedAt. Never the clock.'),
+  incident: incidentSchema.describe('The critical incident to decide on.'),
+  customer: customerValueProfileSchema.describe('The customer’s value profile from the CRM.'),
+  feedback: z
+    .array(feedbackResponseSchema)
+    .max(1000)
+    .default([])
+    .describe(
+      'Survey answers of this customer (NPS, CSAT, CES, company effort); ticketId links them to the incident.',
+    ),
+  history: customerHistorySchema
+    .prefault({})
+    .describe('Earlier incidents and interventions of this customer.'),
+  ticketSignals: ticketSignalsSchema
+    .optional()
+    .describe('What the company did on the ticket, for the estimate of the company’s effort.'),
 });
 
 export type PastIncident = z.infer<typeof pastIncidentSchema>;

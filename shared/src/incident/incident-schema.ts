@@ -10,22 +10,26 @@ export const incidentSchema = z.strictObject({
   type: z.enum(INCIDENT_TYPES),
   severity: z.enum(SEVERITIES),
   /** True when the failure is the company's (not the customer's, not a third party's). */
-  companyAtFault: z.boolean(),
+  companyAtFault: z.boolean().describe('The failure is the company’s (needed for any compensation).'),
   /** How many times the same problem happened to this customer before this incident. */
-  recurrence: count.default(0),
+  recurrence: count.default(0).describe('Earlier occurrences of the same problem for this customer.'),
   /** Contacts by the customer about this issue (this one included). */
-  contacts: count.min(1).default(1),
+  contacts: count.min(1).default(1).describe('Contacts by the customer about this issue, this one included.'),
   reopens: count.default(0),
   /** Transfers between groups or agents. */
   transfers: count.default(0),
   /** Times the customer had to switch channel (e.g. email, then phone). */
   channelSwitches: count.default(0),
   /** Hours the customer spent waiting for a reply, summed over the ticket. */
-  waitingHours: z.number().min(0).max(100_000).default(0),
+  waitingHours: z.number().min(0).max(100_000).default(0).describe('Hours the customer waited for replies.'),
   channel: z.enum(CHANNELS),
   openedAt: timestampSchema,
   /** The customer's own words: ticket comments and survey comments. */
-  comments: z.array(z.string().max(20_000)).max(500).default([]),
+  comments: z
+    .array(z.string().max(20_000))
+    .max(500)
+    .default([])
+    .describe('The customer’s own words; scanned for effort phrases (en/fr).'),
   /** The customer's monetary loss, when known (a wrong bill, a lost parcel). */
   monetaryLoss: z.number().min(0).max(1e12).optional(),
 });
