@@ -98,6 +98,31 @@ describe('ZendeskClient: retries', () => {
     expect(zd.budget).toEqual({ limit: 700, remaining: 699 });
   });
 
+  it('waits for ratelimit-reset when Zendesk says the budget is spent, instead of earning a 429', async () => {
+    await emu.close();
+    let clock = Date.UTC(2026, 10, 22, 12, 0, 40);
+    emu = await startZendeskEmulator({
+      seed: 5,
+      rateLimitPerMinute: 2,
+      clock: () => clock,
+      counts: { users: 4, organizations: 1, tickets: 3 },
+    });
+    const zd = client({
+      now: () => clock,
+      sleep: (ms) => {
+        waits.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    });
+    await zd.getTicket(1001);
+    await zd.getTicket(1001);
+    expect(zd.budget).toEqual({ limit: 2, remaining: 0 });
+    await zd.getTicket(1002);
+    expect(waits).toEqual([20_000]);
+    expect(emu.requests().map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
   it('gives up with RATE_LIMITED when Retry-After is longer than allowed', async () => {
     emu.injectFault({ kind: 'status', status: 429, retryAfter: 600 });
     const error = await failure(client({ maxRetryAfterSeconds: 60 }).getTicket(1001));

@@ -97,6 +97,7 @@ export class ZendeskClient {
   readonly #window: number[] = [];
   #calls = 0;
   #budget: RateBudget | undefined;
+  #resetAt: number | undefined;
 
   constructor(options: ZendeskClientOptions) {
     let parsed: URL;
@@ -242,6 +243,15 @@ export class ZendeskClient {
   }
 
   async #throttle(): Promise<void> {
+    // Zendesk said the budget is spent and when it resets (`ratelimit-reset`): wait instead of earning a 429.
+    if (this.#budget !== undefined && this.#budget.remaining <= 0 && this.#resetAt !== undefined) {
+      const waitMs = this.#resetAt - this.#now();
+      this.#resetAt = undefined;
+      if (waitMs > 0 && waitMs <= this.#maxRetryAfter * 1000) {
+        this.#onEvent?.({ type: 'throttle', waitMs });
+        await this.#sleep(waitMs);
+      }
+    }
     if (this.#perMinute === undefined) return;
     for (;;) {
       const now = this.#now();
@@ -261,6 +271,8 @@ export class ZendeskClient {
     const remaining = Number(headers.get('x-rate-limit-remaining') ?? headers.get('ratelimit-remaining'));
     if (headers.has('x-rate-limit-remaining') || headers.has('ratelimit-remaining'))
       if (Number.isFinite(limit) && Number.isFinite(remaining)) this.#budget = { limit, remaining };
+    const reset = headers.get('ratelimit-reset');
+    this.#resetAt = reset !== null && /^\d+$/.test(reset) ? this.#now() + Number(reset) * 1000 : undefined;
   }
 
   /** Every item of a cursor-paginated list (`page[size]`, `meta.has_more`, `links.next`). */
