@@ -114,6 +114,9 @@ export interface ZendeskEmulator extends RunningEmulator {
   settle(): Promise<void>;
 }
 
+/** Request log and webhook deliveries kept in memory (oldest dropped first). */
+const MAX_LOG = 10_000;
+
 const RESERVED = new Set(['/__faults', '/__requests', '/__webhooks', '/__state']);
 
 class Emulator {
@@ -129,6 +132,7 @@ class Emulator {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private window = { minute: -1, used: 0 };
   private seq = 0;
+  private requestSeq = 0;
   readonly limit: number;
   readonly jobDelayMs: number;
   readonly retryDelays: readonly number[];
@@ -330,6 +334,7 @@ class Emulator {
       outcome: 'pending',
     };
     this.deliveries.push(delivery);
+    if (this.deliveries.length > MAX_LOG) this.deliveries.splice(0, this.deliveries.length - MAX_LOG);
     void this.track(
       deliverWebhook(
         webhook,
@@ -450,7 +455,7 @@ class Emulator {
       matched !== null && 'route' in matched ? `${method} ${matched.route.pattern}` : `${method} ${path}`;
     let body: unknown;
     const entry: RequestLogEntry = {
-      seq: this.log.length + 1,
+      seq: (this.requestSeq += 1),
       at: this.store.nowIso(),
       method,
       path: rawPath,
@@ -462,6 +467,8 @@ class Emulator {
       body: undefined,
     };
     this.log.push(entry);
+    // A long-running sandbox keeps the latest requests only (counts keep growing).
+    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
     this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
     const send = (
       status: number,
