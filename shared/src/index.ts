@@ -140,6 +140,8 @@ export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
 
 // The decision
 export { createDecider } from './decision/create-decider.ts';
+export { REASON_CODES, decisionSchema } from './decision/decision-schema.ts';
+export type { DecisionData } from './decision/decision-schema.ts';
 export type { Decider } from './decision/create-decider.ts';
 export type {
   Decision,
