@@ -3,7 +3,7 @@ import type { ReasonCode } from './decision.ts';
 import { parseSettings } from '../settings/parse-settings.ts';
 import { createDecider } from './create-decider.ts';
 import { decisionInputSchema } from './decision-input-schema.ts';
-import type { REASON_CODES} from './decision-schema.ts';
+import type { REASON_CODES } from './decision-schema.ts';
 import { decisionSchema } from './decision-schema.ts';
 
 describe('decisionSchema', () => {
