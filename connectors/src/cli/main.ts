@@ -38,11 +38,13 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./generate-command.ts'),
   },
   simulate: {
-    summary: 'Replay the generated incidents under several policies; print a table and write docs/simulator.svg.',
+    summary:
+      'Replay the generated incidents under several policies; print a table and write docs/simulator.svg.',
     load: () => import('./simulate-command.ts'),
   },
   start: {
-    summary: 'Start everything locally (emulators, dataset, sync, serve, sidebar in the agent page) or against real accounts.',
+    summary:
+      'Start everything locally (emulators, dataset, sync, serve, sidebar in the agent page) or against real accounts.',
     load: () => import('./start-command.ts'),
   },
   sync: {

@@ -10,7 +10,7 @@ export const MAX_ANSWERS_PER_REQUEST = 100;
 export const parseSurveyBody: ParseSurveyBody = (body) => {
   const list: unknown[] | undefined =
     typeof body === 'object' && body !== null && !Array.isArray(body) && 'answers' in body
-      ? Array.isArray((body).answers)
+      ? Array.isArray(body.answers)
         ? (body as { answers: unknown[] }).answers
         : undefined
       : [body];

@@ -96,13 +96,23 @@ async function settle(emulator: ZendeskEmulator, service: RunningAutomationServi
   while (quiet < 2) {
     await emulator.settle();
     await service.workers.idle();
-    const depth = service.queue.depth();
-    quiet = depth === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    quiet = service.queue.depth() === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 40));
   }
 }
 
-describe('closed loop against the Zendesk emulator', () => {
+/** Polls `check` (after settling) until it holds: webhook deliveries are asynchronous. */
+async function waitFor(
+  emulator: ZendeskEmulator,
+  service: RunningAutomationService,
+  check: () => boolean,
+): Promise<void> {
+  for (let round = 0; round < 100 && !check(); round += 1) {
+    await settle(emulator, service);
+  }
+}
+
+describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => {
   it('turns a bad survey answer into a tagged, prioritised follow-up ticket with one note and a ledger record', async () => {
     const { emulator, client, service } = await setUp();
     const organization = await client.createOrUpdateOrganization({
@@ -279,7 +289,7 @@ describe('closed loop against the Zendesk emulator', () => {
     expect(entry.dueAt).not.toBeNull();
 
     // The reminder: tag, note, priority raised; once.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(emulator, service, () => service.ledger.byId(entry.id)?.remindedAt !== null);
     await settle(emulator, service);
     const reminded = await client.getTicket(entry.ticketId);
     expect(reminded.tags).toContain('boucle_callback_due_soon');
@@ -292,7 +302,7 @@ describe('closed loop against the Zendesk emulator', () => {
 
     // The agent closes the loop; the customer answers the follow-up survey.
     await emulator.applyTicketChange(entry.ticketId, { additional_tags: ['boucle_outcome_contacted'] });
-    await settle(emulator, service);
+    await waitFor(emulator, service, () => service.ledger.byId(entry.id)?.outcome !== null);
     expect(service.ledger.byId(entry.id)).toMatchObject({ outcome: 'contacted', status: 'contacted' });
     expect(
       (

@@ -5,7 +5,6 @@ import {
   CUSTOM_OBJECT_KEYS,
   FEEDBACK_FIELD_KEYS,
   INTERVENTION_FIELD_KEYS,
-  PRIORITY_RANK,
   TICKET_FIELD_TITLES,
   categorizeNps,
   decisionInputSchema,
@@ -24,7 +23,8 @@ import { PermanentEventError } from '../queue/queue-workers.ts';
 import type { WebhookEventPayload } from '../serve/to-webhook-event.ts';
 import { addBusinessHours, type BusinessHours } from './business-hours.ts';
 import type { InterventionLedger, LedgerEntry, Outcome } from './intervention-ledger.ts';
-import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges, TicketPriority } from './loop-ports.ts';
+import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges } from './loop-ports.ts';
+import { priorityChange, raisePriority } from './plan-priority.ts';
 import { toDecisionInput, toFeedbackResponse } from './to-decision-input.ts';
 
 export const REMINDER_EVENT_KIND = 'loop.reminder';
@@ -39,7 +39,6 @@ export const OUTCOME_TAGS: Readonly<Record<string, Outcome>> = {
 const ACTION_TAGS = (['none', 'apology', 'callback', 'compensation'] as const).map((action) =>
   BOUCLE_TAGS.action(action),
 );
-const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 const OPEN_STATUSES = new Set(['new', 'open', 'pending', 'hold']);
 
 export interface ClosedLoopOptions {
@@ -483,23 +482,6 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       return queued;
     },
   };
-}
-
-function priorityChange(
-  current: TicketPriority | null,
-  wanted: TicketPriority,
-  boucleSetIt: boolean,
-): { priority?: TicketPriority } {
-  if (current === wanted) return {};
-  if (current === null || PRIORITY_RANK[wanted] > PRIORITY_RANK[current]) return { priority: wanted };
-  // Lower only a priority Boucle set itself: never one an agent chose by hand.
-  return boucleSetIt ? { priority: wanted } : {};
-}
-
-function raisePriority(current: TicketPriority | null): TicketPriority | null {
-  const index = current === null ? 1 : PRIORITIES.indexOf(current);
-  const next = PRIORITIES[Math.min(PRIORITIES.length - 1, Math.max(index + 1, 2))]!;
-  return current !== null && PRIORITY_RANK[next] <= PRIORITY_RANK[current] ? null : next;
 }
 
 function renderNote(

@@ -17,15 +17,17 @@ function makeQueue(start = new Date('2026-11-22T10:00:00Z')) {
 describe('DurableQueue', () => {
   it('accepts an event once and recognises its duplicate and its replayed signature', async () => {
     const { queue } = makeQueue();
-    const [first, again, replay] = await Promise.all([
+    const [first, again, replay, sameBodyOtherInvocation] = await Promise.all([
       queue.enqueue({ idempotencyKey: 'a', kind: 'k', payload: { n: 1 }, signature: 'sig-1' }),
       queue.enqueue({ idempotencyKey: 'a', kind: 'k', payload: { n: 1 }, signature: 'sig-2' }),
+      queue.enqueue({ idempotencyKey: 'a', kind: 'k', payload: { n: 1 }, signature: 'sig-1' }),
       queue.enqueue({ idempotencyKey: 'b', kind: 'k', payload: { n: 1 }, signature: 'sig-1' }),
     ]);
     expect(first).toEqual({ outcome: 'accepted', id: 1 });
     expect(again).toEqual({ outcome: 'duplicate', id: 1 });
     expect(replay).toEqual({ outcome: 'replay' });
-    expect(queue.depth()).toBe(1);
+    expect(sameBodyOtherInvocation).toEqual({ outcome: 'accepted', id: 2 });
+    expect(queue.depth()).toBe(2);
   });
 
   it('never hands out two events of one group at once, and keeps their order', async () => {

@@ -9,7 +9,10 @@ export interface NewQueueEvent {
   /** Events of one group (e.g. one ticket) are never processed at the same time. */
   readonly groupKey?: string | null;
   readonly payload: unknown;
-  /** A webhook's signature: the same signature twice is a replayed request. */
+  /**
+   * A webhook's signature. The same signature with the same idempotency key is a replayed request (refused);
+   * with another key it is a distinct invocation that happens to carry the same body in the same second.
+   */
   readonly signature?: string | null;
 }
 
@@ -109,7 +112,7 @@ export class DurableQueue {
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
     );
     this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
-    this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ?');
+    this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ? AND idempotency_key = ?');
     this.#claim = db.prepare(
       `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
        WHERE id IN (
@@ -171,7 +174,9 @@ export class DurableQueue {
 
   #insertOne(event: NewQueueEvent, now: number): EnqueueOutcome {
     const signature = event.signature ?? null;
-    if (signature !== null && this.#bySignature.get(signature) !== undefined) return { outcome: 'replay' };
+    if (signature !== null && this.#bySignature.get(signature, event.idempotencyKey) !== undefined) {
+      return { outcome: 'replay' };
+    }
     const inserted = this.#insert.get(
       event.idempotencyKey,
       event.kind,

@@ -28,5 +28,14 @@ export const QUEUE_SCHEMA: FeatureSchema = {
         CREATE UNIQUE INDEX IF NOT EXISTS queue_events_signature ON queue_events (signature) WHERE signature IS NOT NULL;
       `,
     },
+    {
+      version: 2,
+      description:
+        'a signature may repeat across invocations (same body in the same second): index, not unique',
+      up: `
+        DROP INDEX IF EXISTS queue_events_signature;
+        CREATE INDEX IF NOT EXISTS queue_events_signature ON queue_events (signature) WHERE signature IS NOT NULL;
+      `,
+    },
   ],
 };
