@@ -2,13 +2,18 @@
  * Contract tests: real responses of the running emulator, validated status by status against Zendesk's OpenAPI
  * documents in ../shared/contracts/zendesk-openapi/ (objects the extracts leave undefined: contract/object-schemas.ts).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_OBJECT_KEYS } from '../../shared/src/zendesk/data-model.ts';
 import { OpenApiContracts, loadOpenApi } from './contract/openapi.ts';
 import { ZENDESK_SANDBOX_CREDENTIALS as C, startZendeskEmulator, type ZendeskEmulator } from './index.ts';
 
-const CONTRACTS_DIR = fileURLToPath(new URL('../../../shared/contracts/zendesk-openapi/', import.meta.url));
+/** The team's read-only shared/ folder sits beside the repository; BOUCLE_SHARED_DIR points elsewhere. */
+const SHARED_DIR =
+  process.env.BOUCLE_SHARED_DIR ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+const CONTRACTS_DIR = join(SHARED_DIR, 'contracts', 'zendesk-openapi');
 const basic = `Basic ${Buffer.from(`${C.email}/token:${C.apiToken}`).toString('base64')}`;
 
 let emu: ZendeskEmulator;
@@ -17,6 +22,12 @@ let contracts: OpenApiContracts;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
+  if (!existsSync(CONTRACTS_DIR)) {
+    throw new Error(
+      `Zendesk's OpenAPI documents were not found in ${CONTRACTS_DIR}: put the team's shared/ folder beside ` +
+        'the repository, or set BOUCLE_SHARED_DIR to it.',
+    );
+  }
   contracts = new OpenApiContracts(await loadOpenApi(CONTRACTS_DIR));
   emu = await startZendeskEmulator({
     seed: 9,
@@ -41,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emu.close();
+  await emu?.close();
 });
 
 interface Case {
