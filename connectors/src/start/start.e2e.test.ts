@@ -1,10 +1,12 @@
 /**
- * The one command, end to end: `boucle start` as a child process on a fresh data folder (dataset generated,
- * sidebar built), then real Chromium on the printed URL: the sidebar's recommendation, Apply changing the
- * ticket, a detractor answer from the survey page, and the loop's reaction (a follow-up ticket).
+ * The one command, end to end: `npm start` in a clean checkout (the files git tracks or would track, nothing it
+ * ignores: no data/, no built app, no caches; node_modules linked in place of `npm install`), so the dataset is
+ * generated and the sidebar built from scratch; then real Chromium on the printed URL: the sidebar's
+ * recommendation, Apply changing the ticket, a detractor answer from the survey page, and the loop's reaction
+ * (a follow-up ticket).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -22,7 +24,23 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const dataDir = mkdtempSync(join(tmpdir(), 'boucle-start-e2e-'));
+const workDir = mkdtempSync(join(tmpdir(), 'boucle-start-e2e-'));
+const checkout = join(workDir, 'boucle');
+
+/** Copies the working tree as a clone would have it, uncommitted edits included, ignored files left out. */
+function makeCleanCheckout(): void {
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((file) => file !== '');
+  for (const file of files) {
+    mkdirSync(join(checkout, file, '..'), { recursive: true });
+    cpSync(join(ROOT, file), join(checkout, file), { force: false, errorOnExist: false });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+}
 let child: ChildProcess;
 let output = '';
 let browser: Browser;
@@ -48,10 +66,13 @@ function waitFor(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['bin/boucle.mjs', 'start', '--data', dataDir, '--accounts', '120'], {
-    cwd: ROOT,
+  makeCleanCheckout();
+  // The README's run command; its own process group, so that Ctrl-C reaches npm and Boucle as in a terminal.
+  child = spawn('npm', ['start', '--', '--accounts', '120'], {
+    cwd: checkout,
     env: { ...process.env, ZENDESK_URL: undefined, SALESFORCE_LOGIN_URL: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -61,13 +82,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  if (child?.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL'); // whatever a failed run left behind
+    } catch {
+      // the group has already ended
+    }
+  }
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 describe('boucle start', () => {
   it('says its mode first, serves the sidebar, applies, and reacts to a detractor answer', async () => {
-    expect(output.split('\n')[0]).toMatch(/^Boucle — local SANDBOX mode/);
+    // npm's own lines (`> boucle@… start`, `npm warn …`) come first; Boucle's first line says the mode.
+    const firstLine = output
+      .split('\n')
+      .find((line) => line.trim() !== '' && !line.startsWith('> ') && !line.startsWith('npm '));
+    expect(firstLine).toMatch(/^Boucle — local SANDBOX mode/);
+    expect(output).toContain(join(checkout, 'data'));
     const open = output.match(/Open: (http:\/\/localhost:\d+)\/agent\/tickets\/(\d+)/);
     const survey = output.match(/Survey page[^:]*: (http:\/\/127\.0\.0\.1:\d+\/\?ticket=\d+)/);
     expect(open).not.toBeNull();
@@ -111,9 +143,24 @@ describe('boucle start', () => {
     const followUp = followUps.find(decided);
     expect(followUp?.subject).toMatch(/NPS 2/);
 
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
-    expect(code).toBe(0);
+    // Ctrl-C, as a terminal sends it: to npm and Boucle alike. npm ends by the signal; Boucle says it stopped
+    // cleanly, and nothing of the group is left running.
+    const group = child.pid!;
+    process.kill(-group, 'SIGINT');
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once('exit', (c, s) => done([c, s])),
+    );
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
     expect(output).toContain('Stopped. State kept in the data folder.');
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i += 1) {
+      try {
+        process.kill(-group, 0);
+        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
   }, 120_000);
 });
