@@ -3,6 +3,7 @@
  * tickets and survey comments are made of, in English and French.
  */
 import type { IncidentType } from '../../shared/src/index.ts';
+export { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
 
 export const SECTORS = ['telecom', 'retail', 'banking', 'hotels', 'utilities', 'insurance'] as const;
 export type Sector = (typeof SECTORS)[number];
@@ -238,73 +239,6 @@ export const SURVEY_COMMENTS: Readonly<
   },
 };
 
-export const FIRST_NAMES = [
-  'Camille',
-  'Lucas',
-  'Emma',
-  'Noah',
-  'Léa',
-  'Hugo',
-  'Sofia',
-  'Liam',
-  'Chloé',
-  'Mateo',
-  'Hannah',
-  'Jonas',
-  'Aisha',
-  'Kenji',
-  'Olivia',
-  'Marco',
-  'Ingrid',
-  'Tomás',
-  'Priya',
-  'Yusuf',
-  'Elena',
-  'Finn',
-  'Mei',
-  'Pierre',
-  'Grace',
-  'Diego',
-  'Amara',
-  'Lars',
-  'Zoë',
-  'Rafael',
-  'Manon',
-  'Théo',
-  'Inès',
-  'Louis',
-] as const;
-export const LAST_NAMES = [
-  'Martin',
-  'Müller',
-  'Smith',
-  'García',
-  'Rossi',
-  'de Vries',
-  'Johnson',
-  'Tremblay',
-  'Silva',
-  'Tanaka',
-  'Brown',
-  'Dubois',
-  'Schneider',
-  'López',
-  'Bianchi',
-  'Janssen',
-  'Andersson',
-  'Murphy',
-  'Costa',
-  'Lefebvre',
-  'Fischer',
-  'Fernández',
-  'Peeters',
-  'Nilsson',
-  "O'Brien",
-  'Santos',
-  'Moreau',
-  'Girard',
-  'Fontaine',
-] as const;
 export const NAME_STEMS = [
   'Alder',
   'Basalt',

@@ -9,6 +9,7 @@ import {
   OBJECTS,
 } from './schema.ts';
 import type { RecordStore } from './store.ts';
+import { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
 
 export interface DatasetOptions {
   /** Number of accounts (default 200). */
@@ -127,70 +128,6 @@ const DIAL: Readonly<Record<string, string>> = {
   Ireland: '+353',
   Portugal: '+351',
 };
-const FIRST_NAMES = [
-  'Camille',
-  'Lucas',
-  'Emma',
-  'Noah',
-  'Léa',
-  'Hugo',
-  'Sofia',
-  'Liam',
-  'Chloé',
-  'Mateo',
-  'Hannah',
-  'Jonas',
-  'Aisha',
-  'Kenji',
-  'Olivia',
-  'Marco',
-  'Ingrid',
-  'Tomás',
-  'Priya',
-  'Yusuf',
-  'Elena',
-  'Finn',
-  'Mei',
-  'Pierre',
-  'Grace',
-  'Diego',
-  'Amara',
-  'Lars',
-  'Zoë',
-  'Rafael',
-];
-const LAST_NAMES = [
-  'Martin',
-  'Müller',
-  'Smith',
-  'García',
-  'Rossi',
-  'de Vries',
-  'Johnson',
-  'Tremblay',
-  'Silva',
-  'Tanaka',
-  'Brown',
-  'Dubois',
-  'Schneider',
-  'López',
-  'Bianchi',
-  'Janssen',
-  'Andersson',
-  'Murphy',
-  'Costa',
-  'Nakamura',
-  'Wilson',
-  'Lefebvre',
-  'Fischer',
-  'Fernández',
-  'Romano',
-  'Peeters',
-  'Nilsson',
-  "O'Brien",
-  'Santos',
-  'Sato',
-];
 const OPPORTUNITY_KINDS = ['Renewal', 'Upsell', 'New Business', 'Expansion', 'Add-on Licences', 'Services'];
 
 function pick<T>(rand: () => number, list: readonly T[]): T {

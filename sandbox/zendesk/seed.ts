@@ -4,6 +4,7 @@ import { CRM_FIELD_KEYS, CRM_FIELD_TYPES, type CrmFieldName } from '../../shared
 import { createRandom, salesforceId, type Random } from './random.ts';
 import { isObject, webVia, type ZendeskStore } from './store.ts';
 import type { JsonValue, SatisfactionScore, TicketPriority, TicketStatus, UserRecord } from './types.ts';
+import { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
 
 /** The seeded admin agent: the identity behind the sandbox credentials. */
 export const ZENDESK_SANDBOX_CREDENTIALS = {
@@ -21,50 +22,6 @@ export const ZENDESK_SANDBOX_AGENT = {
   apiToken: 'sandbox-agent-token-8c3d1e',
 } as const;
 
-const FIRST_NAMES = [
-  'Camille',
-  'Louis',
-  'Emma',
-  'Hugo',
-  'Chloé',
-  'Nathan',
-  'Léa',
-  'Jules',
-  'Olivia',
-  'James',
-  'Sophie',
-  'Thomas',
-  'Amelia',
-  'Lucas',
-  'Inès',
-  'Noah',
-  'Alice',
-  'Gabriel',
-  'Zoé',
-  'Ethan',
-];
-const LAST_NAMES = [
-  'Martin',
-  'Bernard',
-  'Dubois',
-  'Thomas',
-  'Robert',
-  'Petit',
-  'Durand',
-  'Leroy',
-  'Smith',
-  'Johnson',
-  'Moreau',
-  'Fournier',
-  'Girard',
-  'Brown',
-  'Lambert',
-  'Fontaine',
-  'Rousseau',
-  'Taylor',
-  'Garnier',
-  'Chevalier',
-];
 const COMPANY_STEMS = [
   'Atelier',
   'Maison',
