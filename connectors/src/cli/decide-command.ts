@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
   createDecider,
@@ -14,6 +13,7 @@ import {
 } from '../../../shared/src/index.ts';
 import type { Locale } from '../../../shared/src/index.ts';
 import type { CliIo } from './cli-io.ts';
+import { readCommandLine } from './read-command-line.ts';
 
 const HELP = `Usage: boucle decide [FILE] [--settings FILE] [--now ISO] [--text en|fr]
        boucle decide --schema
@@ -42,28 +42,20 @@ function describeIssues(error: z.ZodError): { path: string; message: string }[] 
 }
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        settings: { type: 'string' },
-        now: { type: 'string' },
-        text: { type: 'string' },
-        schema: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`boucle decide: ${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const read = readCommandLine(
+    'decide',
+    args,
+    {
+      settings: { type: 'string' },
+      now: { type: 'string' },
+      text: { type: 'string' },
+      schema: { type: 'boolean' },
+    },
+    HELP,
+    io,
+  );
+  if (read.line === undefined) return read.exitCode;
+  const { values, positionals } = read.line;
   if (values.schema === true) {
     const schema = z.toJSONSchema(decisionInputSchema, { io: 'input', unrepresentable: 'any' });
     io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);

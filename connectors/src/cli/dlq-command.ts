@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DurableQueue } from '../queue/durable-queue.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
+import { readCommandLine } from './read-command-line.ts';
 
 const HELP = `Usage: boucle dlq list [--json] [--env-file FILE]
        boucle dlq retry (ID... | --all) [--env-file FILE]
@@ -16,27 +16,15 @@ export function run(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 function runSync(args: readonly string[], io: CliIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        'env-file': { type: 'string' },
-        all: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`boucle dlq: ${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const read = readCommandLine(
+    'dlq',
+    args,
+    { 'env-file': { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    HELP,
+    io,
+  );
+  if (read.line === undefined) return read.exitCode;
+  const { values, positionals } = read.line;
   const [action, ...rest] = positionals;
   const ids = rest.map(Number);
   if (action !== 'list' && action !== 'retry') {

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { StartEmulator } from '../../../sandbox/emulator.ts';
 import type { CliIo } from './cli-io.ts';
+import { readCommandLine } from './read-command-line.ts';
 
 /** Each stand-in, loaded lazily. */
 const EMULATORS: Readonly<Record<string, () => Promise<StartEmulator>>> = {
@@ -13,28 +13,20 @@ const HELP = `Usage: boucle emulate <${Object.keys(EMULATORS).join('|') || 'name
 Starts a local stand-in and prints its base URL on the first line of stdout. Ctrl-C stops it.`;
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        seed: { type: 'string' },
-        data: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`boucle emulate: ${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const read = readCommandLine(
+    'emulate',
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      data: { type: 'string' },
+    },
+    HELP,
+    io,
+  );
+  if (read.line === undefined) return read.exitCode;
+  const { values, positionals } = read.line;
   const name = positionals[0];
   const load = name === undefined ? undefined : EMULATORS[name];
   if (load === undefined) {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { computeLoopReport, formatLoopReport } from '../loop/compute-loop-report.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
+import { readCommandLine } from './read-command-line.ts';
 
 const HELP = `Usage: boucle report loop [--weeks N] [--json] [--env-file FILE]
 
@@ -16,27 +16,19 @@ export function run(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 function runSync(args: readonly string[], io: CliIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        'env-file': { type: 'string' },
-        weeks: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`boucle report: ${(error as Error).message}\n\n${HELP}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    io.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const read = readCommandLine(
+    'report',
+    args,
+    {
+      'env-file': { type: 'string' },
+      weeks: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    HELP,
+    io,
+  );
+  if (read.line === undefined) return read.exitCode;
+  const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
     io.stderr.write(`boucle report: the only report is "loop".\n\n${HELP}\n`);
     return 2;
