@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ThemeProvider, DEFAULT_THEME } from '@zendeskgarden/react-theming';
 import { I18nProvider } from '../ui/i18n-context.tsx';
+import type { TicketRead } from '../zaf/read-ticket-facts.ts';
 import type { ZafClient } from '../zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
+import type { EarlyStart } from './start.ts';
 import { createSidebarDecider } from './decide.ts';
 import { TicketSidebar } from './ticket-sidebar.tsx';
 import { createSidebarCache, type RequesterCache } from './use-sidebar.ts';
@@ -12,6 +14,8 @@ export interface AppProps {
   readonly client: ZafClient;
   readonly now?: () => Date;
   readonly api?: ZendeskApi;
+  /** Started by `main.tsx` before this module loaded: its boot, API and warmed cache are used as they are. */
+  readonly early?: EarlyStart;
 }
 
 const systemNow = () => new Date();
@@ -19,16 +23,17 @@ const systemNow = () => new Date();
 /** Location table: the sidebar is the only location Boucle declares. */
 const LOCATIONS: Record<string, true> = { ticket_sidebar: true };
 
-export function App({ client, now = systemNow, api }: AppProps) {
+export function App({ client, now = systemNow, api, early }: AppProps) {
   const [boot, setBoot] = useState<BootInfo | { error: string } | null>(null);
-  const zendeskApi = useMemo(() => api ?? createZendeskApi(client), [api, client]);
-  const cache = useMemo(() => createSidebarCache(zendeskApi), [zendeskApi]);
+  const zendeskApi = useMemo(() => early?.api ?? api ?? createZendeskApi(client), [early, api, client]);
+  const cache = useMemo(() => early?.cache ?? createSidebarCache(zendeskApi), [early, zendeskApi]);
   useEffect(() => {
-    bootSidebar(client, (requesterId) => void cache.get(requesterId).catch(() => undefined)).then(
-      setBoot,
-      (error: unknown) => setBoot({ error: error instanceof Error ? error.message : String(error) }),
+    const booting =
+      early?.boot ?? bootSidebar(client, (requesterId) => void cache.get(requesterId).catch(() => undefined));
+    booting.then(setBoot, (error: unknown) =>
+      setBoot({ error: error instanceof Error ? error.message : String(error) }),
     );
-  }, [client, cache]);
+  }, [early, client, cache]);
 
   if (boot === null) return null; // nothing until the host registered the app
   if ('error' in boot) return <Shell client={client}>{boot.error}</Shell>;
@@ -36,7 +41,14 @@ export function App({ client, now = systemNow, api }: AppProps) {
   return (
     <Shell client={client}>
       <I18nProvider locale={boot.locale}>
-        <Sidebar client={client} api={zendeskApi} cache={cache} boot={boot} now={now} />
+        <Sidebar
+          client={client}
+          api={zendeskApi}
+          cache={cache}
+          boot={boot}
+          now={now}
+          firstRead={early?.ticket}
+        />
       </I18nProvider>
     </Shell>
   );
@@ -48,12 +60,14 @@ function Sidebar({
   cache,
   boot,
   now,
+  firstRead,
 }: {
   client: ZafClient;
   api: ZendeskApi;
   cache: RequesterCache;
   boot: BootInfo;
   now: () => Date;
+  firstRead: Promise<TicketRead> | undefined;
 }) {
   const decider = useMemo(() => createSidebarDecider(boot.settings, boot.locale), [boot]);
   return (
@@ -66,6 +80,7 @@ function Sidebar({
       settingsProblems={decider.problems}
       settingsFieldIds={decider.fieldIds}
       now={now}
+      firstRead={firstRead}
     />
   );
 }

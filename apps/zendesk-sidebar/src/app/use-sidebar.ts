@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SidebarLocale } from '../i18n/i18n.ts';
 import { createRequesterCache, loadRequesterData } from '../requester/load-requester-data.ts';
 import type { InterventionRecord, RequesterData } from '../requester/zendesk-records.ts';
-import { readTicketFacts } from '../zaf/read-ticket-facts.ts';
+import { readTicketFacts, type TicketRead } from '../zaf/read-ticket-facts.ts';
 import type { ZafClient, ZafEvent } from '../zaf/zaf-client.ts';
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
 import type { RecommendationView, SettingsProblem, TicketFacts } from './sidebar-model.ts';
@@ -46,6 +46,8 @@ export interface SidebarDeps {
   readonly decide: SidebarDecider | null;
   readonly settingsProblems: readonly SettingsProblem[];
   readonly now: () => Date;
+  /** The ticket's facts, read early (while the UI code loaded): used by the first refresh instead of a new read. */
+  readonly firstRead?: Promise<TicketRead> | undefined;
 }
 
 const REFRESH_EVENTS: readonly ZafEvent[] = [
@@ -59,12 +61,15 @@ export function useSidebar(deps: SidebarDeps) {
   const { client, cache, decide, locale, now } = deps;
   const [state, setState] = useState<SidebarState>({ kind: 'loading' });
   const generation = useRef(0);
+  const pendingRead = useRef(deps.firstRead);
 
   const refresh = useCallback(
     async (options: { reload?: boolean } = {}) => {
       const run = ++generation.current;
       try {
-        const { ticket } = await readTicketFacts(client);
+        const early = options.reload ? undefined : pendingRead.current;
+        pendingRead.current = undefined;
+        const { ticket } = await (early ?? readTicketFacts(client));
         const requesterId = ticket.requester?.id;
         if (!requesterId) {
           if (run === generation.current) setState({ kind: 'no-requester' });

@@ -1,5 +1,5 @@
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
-import { FEEDBACK_FIELD_KEYS, INTERVENTION_FIELD_KEYS } from '../../../../shared/src/index.ts';
+import { FEEDBACK_FIELD_KEYS, INTERVENTION_FIELD_KEYS } from '../../../../shared/src/zendesk/data-model.ts';
 import {
   FEEDBACK_OBJECT,
   INTERVENTION_OBJECT,

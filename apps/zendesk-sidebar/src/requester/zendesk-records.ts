@@ -3,7 +3,7 @@ import {
   CUSTOM_OBJECT_KEYS,
   FEEDBACK_FIELD_KEYS,
   INTERVENTION_FIELD_KEYS,
-} from '../../../../shared/src/index.ts';
+} from '../../../../shared/src/zendesk/data-model.ts';
 
 /** What the sidebar reads from Zendesk about a requester, already parsed from the API's JSON. */
 export interface RequesterData {

@@ -1,4 +1,4 @@
-import { TICKET_FIELD_TITLES } from '../../../../shared/src/index.ts';
+import { TICKET_FIELD_TITLES } from '../../../../shared/src/zendesk/data-model.ts';
 import type { TicketFacts } from '../app/sidebar-model.ts';
 import type { ZafClient, ZafGetPath } from './zaf-client.ts';
 
