@@ -3,7 +3,7 @@
  * tickets and survey comments are made of, in English and French.
  */
 import type { IncidentType } from '../../shared/src/index.ts';
-export { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
+export { FIRST_NAMES, LAST_NAMES, NAME_STEMS } from '../generated-names.ts';
 
 export const SECTORS = ['telecom', 'retail', 'banking', 'hotels', 'utilities', 'insurance'] as const;
 export type Sector = (typeof SECTORS)[number];
@@ -239,40 +239,6 @@ export const SURVEY_COMMENTS: Readonly<
   },
 };
 
-export const NAME_STEMS = [
-  'Alder',
-  'Basalt',
-  'Cobalt',
-  'Delta',
-  'Ember',
-  'Fjord',
-  'Granite',
-  'Harbor',
-  'Iris',
-  'Juniper',
-  'Kestrel',
-  'Lumen',
-  'Meridian',
-  'Nimbus',
-  'Orchid',
-  'Pioneer',
-  'Quarry',
-  'Riviera',
-  'Summit',
-  'Tundra',
-  'Vertex',
-  'Willow',
-  'Yarrow',
-  'Zephyr',
-  'Aurora',
-  'Beacon',
-  'Cedar',
-  'Dune',
-  'Falcon',
-  'Atelier',
-  'Maison',
-  'Quai',
-] as const;
 /** Countries with the language their customers write in. */
 export const COUNTRIES: readonly {
   readonly name: string;

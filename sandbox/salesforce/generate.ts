@@ -9,7 +9,7 @@ import {
   OBJECTS,
 } from './schema.ts';
 import type { RecordStore } from './store.ts';
-import { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
+import { FIRST_NAMES, LAST_NAMES, NAME_STEMS } from '../generated-names.ts';
 
 export interface DatasetOptions {
   /** Number of accounts (default 200). */
@@ -43,40 +43,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const NAME_STEMS = [
-  'Alder',
-  'Basalt',
-  'Cobalt',
-  'Delta',
-  'Ember',
-  'Fjord',
-  'Granite',
-  'Harbor',
-  'Iris',
-  'Juniper',
-  'Kestrel',
-  'Lumen',
-  'Meridian',
-  'Nimbus',
-  'Orchid',
-  'Pioneer',
-  'Quarry',
-  'Riviera',
-  'Summit',
-  'Tundra',
-  'Umber',
-  'Vertex',
-  'Willow',
-  'Xenith',
-  'Yarrow',
-  'Zephyr',
-  'Aurora',
-  'Beacon',
-  'Cedar',
-  'Dune',
-  'Estuary',
-  'Falcon',
-];
 const INDUSTRY_WORDS: Readonly<Record<string, readonly string[]>> = {
   Telecommunications: ['Telecom', 'Mobile', 'Networks', 'Fibre'],
   Retail: ['Retail', 'Stores', 'Market', 'Outfitters'],

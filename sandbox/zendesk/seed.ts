@@ -4,7 +4,7 @@ import { CRM_FIELD_KEYS, CRM_FIELD_TYPES, type CrmFieldName } from '../../shared
 import { createRandom, salesforceId, type Random } from './random.ts';
 import { isObject, webVia, type ZendeskStore } from './store.ts';
 import type { JsonValue, SatisfactionScore, TicketPriority, TicketStatus, UserRecord } from './types.ts';
-import { FIRST_NAMES, LAST_NAMES } from '../people-names.ts';
+import { FIRST_NAMES, LAST_NAMES } from '../generated-names.ts';
 
 /** The seeded admin agent: the identity behind the sandbox credentials. */
 export const ZENDESK_SANDBOX_CREDENTIALS = {

@@ -5,6 +5,7 @@ import { generateWorld } from '../../../sandbox/dataset/generate-world.ts';
 import { computeReport, formatReport } from '../../../sandbox/dataset/report.ts';
 import { writeDataset } from '../../../sandbox/dataset/write-data.ts';
 import type { CliIo } from './cli-io.ts';
+import { wholeNumber } from './read-command-line.ts';
 
 const HELP = `Usage: boucle generate [--seed N] [--accounts N] [--out DIR] [--report] [--no-write]
 
@@ -20,14 +21,6 @@ organisations, users, tickets, survey answers, CSAT ratings; incidents) and writ
   --report       print each realised figure beside its target (DOMAIN.md §3)
   --no-write     do not write files (with --report: the report only)
 `;
-
-function wholeNumber(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`--${name} must be a whole number ≥ ${min} (got "${text}")`);
-  return value;
-}
 
 function generate(args: readonly string[], io: CliIo): number {
   let values;

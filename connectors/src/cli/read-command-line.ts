@@ -44,3 +44,12 @@ export function readCommandLine<const TOptions extends ParseArgsOptionsConfig>(
   }
   return { line };
 }
+
+/** The value of a whole-number option, or `fallback` when it is absent; throws a message naming the option. */
+export function wholeNumber(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be a whole number ≥ ${min} (got "${text}")`);
+  return value;
+}

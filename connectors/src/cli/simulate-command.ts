@@ -6,6 +6,7 @@ import { generateWorld } from '../../../sandbox/dataset/generate-world.ts';
 import { formatTable, renderChart } from '../simulate/render.ts';
 import { simulatePolicies } from '../simulate/simulate.ts';
 import type { CliIo } from './cli-io.ts';
+import { wholeNumber } from './read-command-line.ts';
 
 const HELP = `Usage: boucle simulate [--seed N] [--accounts N] [--runs N] [--outcome-seed N] [--capacity MIN] [--chart FILE] [--json]
 
@@ -21,14 +22,6 @@ reactions are played by the outcome model (docs/simulator.md), not by Boucle's o
   --chart FILE      where to write the SVG chart (default docs/simulator.svg; "-" for none)
   --json            print the results as JSON instead of the table
 `;
-
-function wholeNumber(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`--${name} must be a whole number ≥ ${min} (got "${text}")`);
-  return value;
-}
 
 function simulate(args: readonly string[], io: CliIo): number {
   let values;

@@ -1,4 +1,4 @@
-/** Given names and surnames of the generated customers, shared by every generator of the sandbox. */
+/** Names of the generated customers and companies, shared by every generator of the sandbox. */
 export const FIRST_NAMES: readonly string[] = [
   'Camille',
   'Lucas',
@@ -92,4 +92,43 @@ export const LAST_NAMES: readonly string[] = [
   'Taylor',
   'Garnier',
   'Chevalier',
+];
+
+/** Stems of generated company names ("Cobalt Telecom", "Summit Bank"). */
+export const NAME_STEMS: readonly string[] = [
+  'Alder',
+  'Basalt',
+  'Cobalt',
+  'Delta',
+  'Ember',
+  'Fjord',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Lumen',
+  'Meridian',
+  'Nimbus',
+  'Orchid',
+  'Pioneer',
+  'Quarry',
+  'Riviera',
+  'Summit',
+  'Tundra',
+  'Vertex',
+  'Willow',
+  'Yarrow',
+  'Zephyr',
+  'Aurora',
+  'Beacon',
+  'Cedar',
+  'Dune',
+  'Falcon',
+  'Atelier',
+  'Maison',
+  'Quai',
+  'Umber',
+  'Xenith',
+  'Estuary',
 ];
