@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { ConfigError, environmentWithDotEnv, loadConfig, parsers } from '../config/config.ts';
 import { salesforceSection } from '../config/salesforce.ts';
 import { storeSection } from '../config/store.ts';
-import { SYNC_OBJECTS, syncSection, type SyncObject } from '../config/sync.ts';
+import { SYNC_OBJECTS, syncSection, type SyncObject, type SyncSettings } from '../config/sync.ts';
 import { zendeskSection } from '../config/zendesk.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceAuthError } from '../salesforce/errors.ts';
@@ -32,7 +33,36 @@ Exit codes: 0 done, 2 bad configuration or usage, 3 authentication refused, 4 AP
 
 export const EXIT = { ok: 0, failure: 1, config: 2, auth: 3, budget: 4 } as const;
 
+/** Stops a `--watch` loop after the current run (SIGINT / SIGTERM, forwarded to the sync's thread). */
+export interface StopSignal {
+  onStop(listener: () => void): () => void;
+}
+
+/**
+ * `boucle sync`: usage and configuration are checked here; the sync itself runs in a worker thread whose heap is
+ * capped at SYNC_HEAP_MB, so its memory stays bounded (and an overrun is a clear error, not a crash).
+ */
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const prepared = prepare(args, io);
+  if (typeof prepared === 'number') return prepared;
+  return runInWorker(args, io, prepared.config.sync, prepared.watch);
+}
+
+interface Prepared {
+  readonly values: { full?: boolean; 'dry-run'?: boolean; watch?: boolean };
+  readonly objects: SyncObject[] | undefined;
+  readonly intervalOverride: number | undefined;
+  readonly watch: boolean;
+  readonly config: ReturnType<typeof loadSyncConfig>;
+}
+
+const loadSyncConfig = (env: Readonly<Record<string, string | undefined>>) =>
+  loadConfig(
+    { salesforce: salesforceSection, zendesk: zendeskSection, sync: syncSection, store: storeSection },
+    env,
+  );
+
+function prepare(args: readonly string[], io: CliIo): Prepared | number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -81,11 +111,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
 
   let config;
   try {
-    const env = environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env'));
-    config = loadConfig(
-      { salesforce: salesforceSection, zendesk: zendeskSection, sync: syncSection, store: storeSection },
-      env,
-    );
+    config = loadSyncConfig(environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env')));
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`boucle sync: ${error.message}\nSee .env.example and docs/sync.md.\n`);
@@ -94,7 +120,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`boucle sync: ${(error as Error).message}\n`);
     return EXIT.config;
   }
+  return { values, objects, intervalOverride, watch: values.watch === true, config };
+}
 
+/** Runs the sync in this thread (the worker's side of `run`). */
+export async function runHere(args: readonly string[], io: CliIo, stopSignal: StopSignal): Promise<number> {
+  const prepared = prepare(args, io);
+  if (typeof prepared === 'number') return prepared;
+  const { values, objects, intervalOverride, config } = prepared;
   const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const progress: ProgressSink = tty ? terminalProgress(io.stdout) : jsonProgress(io.stdout);
   const store = openStore(resolve(io.cwd, config.store.path), [SYNC_SCHEMA]);
@@ -134,32 +167,97 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     const interval = intervalOverride ?? config.sync.intervalMs;
     let stop = false;
     let wake: (() => void) | undefined;
-    const onSignal = (): void => {
+    const stopListening = stopSignal.onStop(() => {
       stop = true;
       wake?.();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    });
     try {
       for (;;) {
         const code = await once();
         if (code === EXIT.config || code === EXIT.auth) return code;
         if (stop) return code;
         progress.info('sync.sleep', { nextRunAt: new Date(Date.now() + interval).toISOString() });
+        // A referenced timer: it is what keeps the process alive between runs; a stop clears it.
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, interval).unref();
+          const timer = setTimeout(resolve, interval);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         if (stop) return EXIT.ok;
       }
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stopListening();
     }
   } finally {
     store.close();
   }
 }
+
+/** The worker thread: output relayed to `io`, SIGINT / SIGTERM relayed in (with --watch), heap capped. */
+async function runInWorker(
+  args: readonly string[],
+  io: CliIo,
+  settings: SyncSettings,
+  watch: boolean,
+): Promise<number> {
+  const out = io.stdout as { isTTY?: boolean };
+  const worker = new Worker(new URL('./sync-worker.ts', import.meta.url), {
+    workerData: {
+      args: [...args],
+      env: { ...io.env },
+      cwd: io.cwd,
+      tty: out.isTTY === true,
+    } satisfies SyncWorkerData,
+    resourceLimits: {
+      maxOldGenerationSizeMb: settings.heapMb,
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+    },
+    stdout: true,
+    stderr: true,
+  });
+  let code: number = EXIT.failure;
+  worker.on('message', (message: SyncWorkerMessage) => {
+    if ('exit' in message) code = message.exit;
+    else (message.stream === 'stdout' ? io.stdout : io.stderr).write(message.chunk);
+  });
+  worker.stdout.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+  worker.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+  const stop = (): void => worker.postMessage('stop');
+  if (watch) {
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
+  try {
+    return await new Promise<number>((resolve) => {
+      worker.once('error', (error: Error & { code?: string }) => {
+        io.stderr.write(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `boucle sync: the sync needed more than SYNC_HEAP_MB=${settings.heapMb} MB of heap. What was done is saved and the next run resumes; raise SYNC_HEAP_MB or lower SYNC_BULK_PAGE_SIZE (now ${settings.bulkPageSize}) or SYNC_BATCH_SIZE (now ${settings.batchSize}).\n`
+            : `boucle sync: ${error.stack ?? error.message}\n`,
+        );
+        code = EXIT.failure;
+      });
+      worker.once('exit', () => resolve(code));
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/** Young generation of the sync's thread: small, so short-lived rows are collected before they pile up. */
+const YOUNG_GENERATION_MB = 12;
+
+export interface SyncWorkerData {
+  readonly args: string[];
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  readonly tty: boolean;
+}
+
+export type SyncWorkerMessage = { exit: number } | { stream: 'stdout' | 'stderr'; chunk: string };
 
 function reportFailure(error: unknown, progress: ProgressSink): number {
   const message = (error as Error).message;

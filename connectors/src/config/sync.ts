@@ -38,6 +38,8 @@ export interface SyncSettings {
   /** Zendesk bulk jobs in flight at once (Zendesk allows 30 queued per account). */
   readonly zendeskConcurrency: number;
   readonly currency: string;
+  /** V8 heap (old generation) of the thread that runs the sync, in MB: it fails with a clear error above it. */
+  readonly heapMb: number;
 }
 
 const fieldName = (raw: string): string => {
@@ -132,6 +134,12 @@ const keys = {
     default: 4,
     parse: parsers.integer(1, 20),
   },
+  SYNC_HEAP_MB: {
+    description:
+      'heap of the sync thread in MB; the sync streams, so this bounds its memory (raise it with SYNC_BULK_PAGE_SIZE)',
+    default: 160,
+    parse: parsers.integer(64, 16_384),
+  },
   SYNC_CURRENCY: {
     description: 'ISO currency code of the amounts',
     default: 'EUR',
@@ -170,6 +178,7 @@ export const syncSection: ConfigSection<typeof keys, SyncSettings> = {
         recentTransactions: v.SYNC_RECENT_TRANSACTIONS,
         zendeskConcurrency: v.SYNC_ZENDESK_CONCURRENCY,
         currency: v.SYNC_CURRENCY,
+        heapMb: v.SYNC_HEAP_MB,
       },
     };
   },

@@ -537,40 +537,57 @@ class SyncRun {
     this.#emit('users');
     this.#accountsDone = 0;
     let cursor = this.#kv('pass_cursor') ?? '';
+    // Each account's profile and organisation id are read and turned into field values once per batch; its
+    // contacts share them (and their serialisation, see payloadHash).
+    const accountsOf = this.#db.prepare(
+      `SELECT d.account_id, p.profile, w.zendesk_id
+       FROM (SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?) d
+       LEFT JOIN sync_profile p ON p.account_id = d.account_id
+       LEFT JOIN sync_written w ON w.kind = 'organization' AND w.external_id = d.account_id`,
+    );
     const contactsOf = this.#db.prepare(
-      `SELECT c.id, c.account_id, c.name, c.email, p.profile, w.zendesk_id
-       FROM sync_contact c LEFT JOIN sync_profile p ON p.account_id = c.account_id
-       LEFT JOIN sync_written w ON w.kind = 'organization' AND w.external_id = c.account_id
+      `SELECT c.id, c.account_id, c.name, c.email FROM sync_contact c
        WHERE c.account_id IN (SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?)`,
     );
     for (;;) {
-      const ids = (next.all(cursor, settings.batchSize) as { account_id: string }[]).map((r) => r.account_id);
-      if (ids.length === 0) break;
+      const accounts = accountsOf.all(cursor, settings.batchSize) as {
+        account_id: string;
+        profile: string | null;
+        zendesk_id: number | null;
+      }[];
+      if (accounts.length === 0) break;
+      const byAccount = new Map(
+        accounts.map((a) => [
+          a.account_id,
+          {
+            fields: crmFields(a.profile === null ? undefined : (JSON.parse(a.profile) as AccountProfile)),
+            zendeskId: a.zendesk_id,
+          },
+        ]),
+      );
       const contacts = contactsOf.all(cursor, settings.batchSize) as {
         id: string;
         account_id: string;
         name: string;
         email: string | null;
-        profile: string | null;
-        zendesk_id: number | null;
       }[];
       store.transaction(() => {
         for (const c of contacts) {
-          const profile = c.profile === null ? undefined : (JSON.parse(c.profile) as AccountProfile);
-          const fields = crmFields(profile);
+          const account = byAccount.get(c.account_id);
+          const fields = account?.fields ?? crmFields(undefined);
           const base: Record<string, unknown> = { external_id: c.id, name: c.name };
           if (c.email !== null) base.email = c.email;
-          if (c.zendesk_id !== null) base.organization_id = c.zendesk_id;
+          if (typeof account?.zendeskId === 'number') base.organization_id = account.zendeskId;
           const hash = payloadHash({ ...base, fields });
           this.#outbox.enqueue('user', c.id, hash, {
             ...base,
             user_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
           });
         }
-        cursor = ids.at(-1) ?? cursor;
+        cursor = accounts.at(-1)?.account_id ?? cursor;
         this.#setKv('pass_cursor', cursor);
       });
-      this.#accountsDone += ids.length;
+      this.#accountsDone += accounts.length;
       this.#emit('users');
       await this.#drain('user', false);
     }

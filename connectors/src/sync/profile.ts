@@ -178,16 +178,29 @@ export function emptyCrmFields(): ZendeskFieldValues {
   return out;
 }
 
-/** Stable hash of a payload (keys sorted), so equal payloads give equal hashes across runs. */
+/**
+ * Stable hash of a payload (keys sorted), so equal payloads give equal hashes across runs. Payloads must not be
+ * mutated once hashed: an object's serialisation is remembered, so the field values an account's contacts share
+ * are serialised once.
+ */
 export function payloadHash(payload: unknown): string {
   return createHash('sha256').update(stableJson(payload)).digest('base64url').slice(0, 32);
 }
 
+const serialised = new WeakMap<object, string>();
+
 function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  const known = serialised.get(value);
+  if (known !== undefined) return known;
+  let out: string;
+  if (Array.isArray(value)) out = `[${value.map(stableJson).join(',')}]`;
+  else {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    out = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  serialised.set(value, out);
+  return out;
 }

@@ -81,5 +81,10 @@ CREATE TABLE sync_run (
       description: 'account names index (Zendesk organisation names must be unique)',
       up: 'CREATE INDEX sync_account_name ON sync_account (name)',
     },
+    {
+      version: 3,
+      description: 'outbox rows by batch (settling a batch must not scan the whole outbox)',
+      up: 'CREATE INDEX sync_outbox_batch ON sync_outbox (batch_id) WHERE batch_id IS NOT NULL',
+    },
   ],
 };
