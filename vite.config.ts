@@ -1,5 +1,45 @@
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Lists the sidebar's dynamically imported UI chunk (and the chunks it imports) as `modulepreload` links in the
+ * page, so the browser fetches and compiles it while the small entry does the handshake; the entry evaluates it
+ * once the ticket's reads are in flight (apps/zendesk-sidebar/src/main.tsx).
+ */
+function preloadDynamicChunks(): Plugin {
+  return {
+    name: 'boucle:preload-dynamic-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const bundle = context.bundle ?? {};
+        const files = new Set<string>();
+        const add = (file: string): void => {
+          const chunk = bundle[file];
+          if (chunk?.type !== 'chunk' || files.has(file)) return;
+          files.add(file);
+          chunk.imports.forEach(add);
+        };
+        for (const [file, chunk] of Object.entries(bundle))
+          if (chunk.type === 'chunk' && chunk.isDynamicEntry) add(file);
+        const entryImports = new Set(
+          Object.values(bundle).flatMap((c) =>
+            c.type === 'chunk' && c.isEntry ? [c.fileName, ...c.imports] : [],
+          ),
+        );
+        return [...files]
+          .filter((file) => !entryImports.has(file))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
 
 /** Where `npm run build:app` puts the Zendesk app package (manifest.json, assets/, translations/). */
 export const SIDEBAR_PACKAGE_DIR = 'dist/zendesk-sidebar';
@@ -9,7 +49,7 @@ export const SIDEBAR_PACKAGE_DIR = 'dist/zendesk-sidebar';
 export default defineConfig({
   ...(process.env.VITEST ? {} : { root: 'apps/zendesk-sidebar' }),
   base: './',
-  plugins: process.env.VITEST ? [] : [react()],
+  plugins: process.env.VITEST ? [] : [react(), preloadDynamicChunks()],
   build: {
     outDir: `../../${SIDEBAR_PACKAGE_DIR}/assets`,
     emptyOutDir: true,

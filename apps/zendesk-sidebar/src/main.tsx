@@ -1,18 +1,20 @@
 import { startSidebar } from './app/start.ts';
 import { initZafClient } from './zaf/zaf-client.ts';
-import { renderSidebar } from './render.tsx';
 
-// The only module with global side effects: initialise the SDK once, start the handshake, the settings and the
-// ticket's reads before React renders anything, then render.
+// The page's entry, kept small: initialise the SDK once and start the handshake, the settings and the ticket's
+// reads; then load the UI code (React, Garden, the decision core: preloaded by the page) while the reads are in
+// flight. The page's static skeleton shows until the first render.
 const container = document.getElementById('root');
 const showError = (error: unknown) => {
   if (container) container.textContent = error instanceof Error ? error.message : String(error);
 };
 if (container) {
   try {
-    const client = initZafClient();
-    const early = startSidebar(client);
-    renderSidebar(container, client, early);
+    const early = startSidebar(initZafClient());
+    void early.requested
+      .then(() => import('./ui-entry.tsx'))
+      .then(({ showSidebar }) => showSidebar(container, early))
+      .catch(showError);
   } catch (error) {
     showError(error);
   }

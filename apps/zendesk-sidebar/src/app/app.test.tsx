@@ -4,6 +4,8 @@ import { FakeZafClient, json } from '../testing/fake-zaf-client.ts';
 import { NOW, ticketValues, zendeskRoutes } from '../testing/fixtures.ts';
 import { createZendeskApi } from '../zaf/zendesk-api.ts';
 import { App } from './app.tsx';
+import { firstViewWithin, prepareFirstView } from './first-view.ts';
+import { startSidebar } from './start.ts';
 
 function setup(
   options: {
@@ -36,6 +38,39 @@ describe('App (ticket sidebar)', () => {
       '/api/v2/custom_objects/boucle_feedback/records/search?sort=-updated_at&page[size]=100',
       '/api/v2/custom_objects/boucle_intervention/records/search?sort=-updated_at&page[size]=100',
     ]);
+  });
+
+  it('renders the prepared first view at once: no loading state, no request beyond the three reads', async () => {
+    const client = new FakeZafClient(ticketValues(), {});
+    client.routes.push(...zendeskRoutes());
+    const early = startSidebar(client);
+    const view = await firstViewWithin(
+      prepareFirstView(early, () => NOW),
+      5_000,
+    );
+    expect(view?.state.kind).toBe('ready');
+    expect(client.requests).toHaveLength(3);
+    render(<App client={client} early={early} firstView={view} now={() => NOW} />);
+    // Synchronously there, in the first commit: the decision was made before React rendered.
+    expect(screen.getByTestId('sidebar-ready')).toBeTruthy();
+    expect(screen.queryByTestId('loading')).toBeNull();
+    expect(screen.getByTestId('recommendation-action').textContent).not.toBe('');
+    act(() => client.emit('ticket.tags.changed', ['delivery']));
+    await waitFor(() => expect(client.requests).toHaveLength(3));
+    act(() => client.emit('ticket.submit.done'));
+    await waitFor(() => expect(client.requests).toHaveLength(6));
+  });
+
+  it('falls back to its own loading state when the first view is not ready in time', async () => {
+    const client = new FakeZafClient(ticketValues(), {});
+    client.routes.push(...zendeskRoutes());
+    const early = startSidebar(client);
+    expect(await firstViewWithin(new Promise(() => undefined), 20)).toBeUndefined();
+    expect(await firstViewWithin(Promise.reject(new Error('boom')), 5_000)).toBeUndefined();
+    await early.requested;
+    render(<App client={client} early={early} firstView={undefined} now={() => NOW} />);
+    expect(await screen.findByTestId('sidebar-ready')).toBeTruthy();
+    expect(client.requests).toHaveLength(3);
   });
 
   it('renders a comment containing HTML and script as inert text', async () => {

@@ -5,6 +5,7 @@ import type { TicketRead } from '../zaf/read-ticket-facts.ts';
 import type { ZafClient } from '../zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
+import type { FirstView } from './first-view.ts';
 import type { EarlyStart } from './start.ts';
 import { createSidebarDecider } from './decide.ts';
 import { TicketSidebar } from './ticket-sidebar.tsx';
@@ -16,6 +17,8 @@ export interface AppProps {
   readonly api?: ZendeskApi;
   /** Started by `main.tsx` before this module loaded: its boot, API and warmed cache are used as they are. */
   readonly early?: EarlyStart;
+  /** The first view, when `main.tsx` had it ready before rendering: the first render is the final one. */
+  readonly firstView?: FirstView | undefined;
 }
 
 const systemNow = () => new Date();
@@ -23,17 +26,18 @@ const systemNow = () => new Date();
 /** Location table: the sidebar is the only location Boucle declares. */
 const LOCATIONS: Record<string, true> = { ticket_sidebar: true };
 
-export function App({ client, now = systemNow, api, early }: AppProps) {
-  const [boot, setBoot] = useState<BootInfo | { error: string } | null>(null);
+export function App({ client, now = systemNow, api, early, firstView }: AppProps) {
+  const [boot, setBoot] = useState<BootInfo | { error: string } | null>(firstView?.boot ?? null);
   const zendeskApi = useMemo(() => early?.api ?? api ?? createZendeskApi(client), [early, api, client]);
   const cache = useMemo(() => early?.cache ?? createSidebarCache(zendeskApi), [early, zendeskApi]);
   useEffect(() => {
+    if (firstView) return;
     const booting =
       early?.boot ?? bootSidebar(client, (requesterId) => void cache.get(requesterId).catch(() => undefined));
     booting.then(setBoot, (error: unknown) =>
       setBoot({ error: error instanceof Error ? error.message : String(error) }),
     );
-  }, [early, client, cache]);
+  }, [early, client, cache, firstView]);
 
   if (boot === null) return null; // nothing until the host registered the app
   if ('error' in boot) return <Shell client={client}>{boot.error}</Shell>;
@@ -48,6 +52,7 @@ export function App({ client, now = systemNow, api, early }: AppProps) {
           boot={boot}
           now={now}
           firstRead={early?.ticket}
+          firstView={firstView?.boot === boot ? firstView : undefined}
         />
       </I18nProvider>
     </Shell>
@@ -61,6 +66,7 @@ function Sidebar({
   boot,
   now,
   firstRead,
+  firstView,
 }: {
   client: ZafClient;
   api: ZendeskApi;
@@ -68,8 +74,12 @@ function Sidebar({
   boot: BootInfo;
   now: () => Date;
   firstRead: Promise<TicketRead> | undefined;
+  firstView: FirstView | undefined;
 }) {
-  const decider = useMemo(() => createSidebarDecider(boot.settings, boot.locale), [boot]);
+  const decider = useMemo(
+    () => firstView?.decider ?? createSidebarDecider(boot.settings, boot.locale),
+    [boot, firstView],
+  );
   return (
     <TicketSidebar
       client={client}
@@ -80,7 +90,8 @@ function Sidebar({
       settingsProblems={decider.problems}
       settingsFieldIds={decider.fieldIds}
       now={now}
-      firstRead={firstRead}
+      firstRead={firstView ? undefined : firstRead}
+      initialState={firstView?.state}
     />
   );
 }

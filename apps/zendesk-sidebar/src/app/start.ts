@@ -4,22 +4,40 @@ import type { ZafClient } from '../zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
 
-/** What the page starts before React and the UI code are even loaded: the handshake, settings and requests. */
+/**
+ * What the page starts before the UI code (React, Garden, the decision core) is even evaluated: the handshake,
+ * the settings and the ticket's three reads. Nothing here imports the UI or `shared/`'s schemas.
+ */
 export interface EarlyStart {
+  readonly client: ZafClient;
   readonly api: ZendeskApi;
   readonly cache: ReturnType<typeof createRequesterCache>;
   readonly boot: Promise<BootInfo>;
   /** The ticket's facts, for the sidebar's first refresh. */
   readonly ticket: Promise<TicketRead>;
+  /**
+   * Settles once the requester's reads are on their way (or the start failed, or `requestedWithinMs` passed): the
+   * moment to evaluate the UI code, whose long task would otherwise hold up the handshake's messages.
+   */
+  readonly requested: Promise<void>;
 }
 
-export function startSidebar(client: ZafClient): EarlyStart {
+export function startSidebar(client: ZafClient, requestedWithinMs = 300): EarlyStart {
   const api = createZendeskApi(client);
   const cache = createRequesterCache((id) => loadRequesterData(api, id));
-  const boot = bootSidebar(client, (requesterId) => void cache.get(requesterId).catch(() => undefined));
+  let markRequested: () => void = () => undefined;
+  const requested = new Promise<void>((resolve) => {
+    markRequested = resolve;
+    setTimeout(resolve, requestedWithinMs);
+  });
+  const boot = bootSidebar(client, (requesterId) => {
+    void cache.get(requesterId).catch(() => undefined);
+    markRequested();
+  });
   const ticket = client.context().then(() => readTicketFacts(client));
   // Handled where they are awaited (App, the first refresh); this keeps an early failure from being unhandled.
   boot.catch(() => undefined);
   ticket.catch(() => undefined);
-  return { api, cache, boot, ticket };
+  void boot.then(markRequested, markRequested);
+  return { client, api, cache, boot, ticket, requested };
 }

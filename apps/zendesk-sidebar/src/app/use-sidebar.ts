@@ -48,6 +48,29 @@ export interface SidebarDeps {
   readonly now: () => Date;
   /** The ticket's facts, read early (while the UI code loaded): used by the first refresh instead of a new read. */
   readonly firstRead?: Promise<TicketRead> | undefined;
+  /** The first state, prepared before React rendered (see start.ts): shown at once, no first refresh. */
+  readonly initialState?: SidebarState | undefined;
+}
+
+/** Reads the ticket (or uses a read already under way), the requester's data (cached), and decides. */
+export async function readSidebarState(
+  deps: Pick<SidebarDeps, 'client' | 'cache' | 'decide' | 'locale' | 'now'>,
+  read: Promise<TicketRead> | undefined,
+  reload = false,
+  current: () => boolean = () => true,
+): Promise<SidebarState | undefined> {
+  const { ticket } = await (read ?? readTicketFacts(deps.client));
+  const requesterId = ticket.requester?.id;
+  if (!requesterId) return { kind: 'no-requester' };
+  if (reload) deps.cache.invalidate(requesterId);
+  const loaded = await deps.cache.get(requesterId);
+  const data =
+    loaded.organization === null && ticket.organization !== null
+      ? { ...loaded, organization: ticket.organization }
+      : loaded;
+  if (!current()) return undefined;
+  const decision = deps.decide ? deps.decide({ ticket, data, now: deps.now(), locale: deps.locale }) : null;
+  return { kind: 'ready', ticket, data, decision };
 }
 
 const REFRESH_EVENTS: readonly ZafEvent[] = [
@@ -59,9 +82,10 @@ const REFRESH_EVENTS: readonly ZafEvent[] = [
 
 export function useSidebar(deps: SidebarDeps) {
   const { client, cache, decide, locale, now } = deps;
-  const [state, setState] = useState<SidebarState>({ kind: 'loading' });
+  const [state, setState] = useState<SidebarState>(deps.initialState ?? { kind: 'loading' });
   const generation = useRef(0);
   const pendingRead = useRef(deps.firstRead);
+  const prepared = useRef(deps.initialState !== undefined);
 
   const refresh = useCallback(
     async (options: { reload?: boolean } = {}) => {
@@ -69,21 +93,13 @@ export function useSidebar(deps: SidebarDeps) {
       try {
         const early = options.reload ? undefined : pendingRead.current;
         pendingRead.current = undefined;
-        const { ticket } = await (early ?? readTicketFacts(client));
-        const requesterId = ticket.requester?.id;
-        if (!requesterId) {
-          if (run === generation.current) setState({ kind: 'no-requester' });
-          return;
-        }
-        if (options.reload) cache.invalidate(requesterId);
-        const loaded = await cache.get(requesterId);
-        const data =
-          loaded.organization === null && ticket.organization !== null
-            ? { ...loaded, organization: ticket.organization }
-            : loaded;
-        if (run !== generation.current) return;
-        const decision = decide ? decide({ ticket, data, now: now(), locale }) : null;
-        setState({ kind: 'ready', ticket, data, decision });
+        const next = await readSidebarState(
+          { client, cache, decide, locale, now },
+          early,
+          options.reload === true,
+          () => run === generation.current,
+        );
+        if (next !== undefined && run === generation.current) setState(next);
       } catch (error) {
         if (run === generation.current) {
           setState({ kind: 'error', detail: error instanceof Error ? error.message : String(error) });
@@ -94,7 +110,8 @@ export function useSidebar(deps: SidebarDeps) {
   );
 
   useEffect(() => {
-    void refresh();
+    if (prepared.current) prepared.current = false;
+    else void refresh();
     const offs = REFRESH_EVENTS.map((event) =>
       client.on(event, () => void refresh({ reload: event === 'ticket.submit.done' })),
     );

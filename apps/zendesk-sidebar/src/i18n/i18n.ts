@@ -24,34 +24,54 @@ export function createTranslator(locale: SidebarLocale): Translate {
     });
 }
 
+/** Intl formatters cost far more to build than to use: one per locale and options, built on first use. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let existing = formatters.get(key) as T | undefined;
+  if (existing === undefined) {
+    existing = build();
+    formatters.set(key, existing);
+  }
+  return existing;
+}
+const intlLocale = (locale: SidebarLocale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+
 export function formatMoney(locale: SidebarLocale, amount: number, currency = 'EUR'): string {
-  return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    style: 'currency',
-    currency,
-    maximumFractionDigits: 0,
-  }).format(amount);
+  return formatter(
+    `money:${locale}:${currency}`,
+    () =>
+      new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency, maximumFractionDigits: 0 }),
+  ).format(amount);
 }
 
 export function formatDate(locale: SidebarLocale, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return formatter(
+    `date:${locale}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale(locale), {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
+  ).format(date);
 }
 
 export function formatDateTime(locale: SidebarLocale, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-    timeZoneName: 'short',
-  }).format(date);
+  return formatter(
+    `datetime:${locale}`,
+    () =>
+      new Intl.DateTimeFormat(intlLocale(locale), {
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+        timeZoneName: 'short',
+      }),
+  ).format(date);
 }

@@ -2,21 +2,20 @@ import { styled } from 'styled-components';
 import { Tag } from '@zendeskgarden/react-tags';
 import type { EffortView } from '../app/sidebar-model.ts';
 import { useI18n } from './i18n-context.tsx';
-import { getColor } from './layout.tsx';
-import { Muted, PlainList, Row, Section, SectionTitle } from './layout.tsx';
+import { getColor, Muted, PlainList, Row, Section, SectionTitle, theme } from './layout.tsx';
 
 const CLASS_HUE = { customer_harder: 'red', balanced: 'grey', company_harder: 'green' } as const;
 
 const Track = styled.div`
   position: relative;
   height: 8px;
-  margin: ${(p) => p.theme.space.xs} 0;
+  margin: ${theme.space.xs} 0;
   border-radius: 4px;
   background: linear-gradient(
     to right,
-    ${(p) => getColor({ theme: p.theme, hue: 'green', shade: 500 })},
-    ${(p) => getColor({ theme: p.theme, hue: 'grey', shade: 300 })} 50%,
-    ${(p) => getColor({ theme: p.theme, hue: 'red', shade: 600 })}
+    ${getColor({ theme, hue: 'green', shade: 500 })},
+    ${getColor({ theme, hue: 'grey', shade: 300 })} 50%,
+    ${getColor({ theme, hue: 'red', shade: 600 })}
   );
 `;
 
@@ -27,7 +26,7 @@ const Marker = styled.div<{ $at: number; $dashed: boolean }>`
   width: 4px;
   height: 16px;
   border-radius: 2px;
-  background: ${(p) => getColor({ theme: p.theme, variable: 'foreground.default' })};
+  background: ${getColor({ theme, variable: 'foreground.default' })};
   outline: ${(p) => (p.$dashed ? '1px dashed white' : 'none')};
 `;
 

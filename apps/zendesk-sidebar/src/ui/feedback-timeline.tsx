@@ -3,15 +3,14 @@ import { Tag } from '@zendeskgarden/react-tags';
 import type { FeedbackRecord, InterventionRecord } from '../requester/zendesk-records.ts';
 import { formatDate } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';
-import { getColor } from './layout.tsx';
-import { Muted, PlainList, Row, Section, SectionTitle } from './layout.tsx';
+import { getColor, Muted, PlainList, Row, Section, SectionTitle, theme } from './layout.tsx';
 
 const Comment = styled.q`
   display: block;
   margin-top: 2px;
   white-space: pre-wrap;
   overflow-wrap: anywhere;
-  color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.default' })};
+  color: ${getColor({ theme, variable: 'foreground.default' })};
   quotes: '“' '”';
 `;
 

@@ -1,5 +1,5 @@
 import { styled } from 'styled-components';
-import { getColor as gardenGetColor } from '@zendeskgarden/react-theming';
+import { DEFAULT_THEME, getColor as gardenGetColor } from '@zendeskgarden/react-theming';
 import type { DefaultTheme } from 'styled-components';
 
 /** Garden's `getColor`, typed without its lodash memoize wrapper (whose types are not installed). */
@@ -10,16 +10,22 @@ export const getColor = gardenGetColor as unknown as (options: {
   shade?: number;
 }) => string;
 
+/**
+ * The sidebar always renders with Garden's default theme (app.tsx), so its own styles read it here once: static
+ * styles are generated once per component by styled-components, not once per element.
+ */
+export const theme: DefaultTheme = DEFAULT_THEME;
+
 export const Stack = styled.div`
   display: flex;
   flex-direction: column;
-  gap: ${(p) => p.theme.space.sm};
-  padding: ${(p) => p.theme.space.xs} 0;
+  gap: ${theme.space.sm};
+  padding: ${theme.space.xs} 0;
 `;
 
 export const Section = styled.section`
-  border-top: ${(p) => p.theme.borders.sm} ${(p) => getColor({ theme: p.theme, variable: 'border.subtle' })};
-  padding-top: ${(p) => p.theme.space.sm};
+  border-top: ${theme.borders.sm} ${getColor({ theme, variable: 'border.subtle' })};
+  padding-top: ${theme.space.sm};
   &:first-child {
     border-top: none;
     padding-top: 0;
@@ -27,22 +33,22 @@ export const Section = styled.section`
 `;
 
 export const SectionTitle = styled.h2`
-  margin: 0 0 ${(p) => p.theme.space.xs};
-  font-size: ${(p) => p.theme.fontSizes.sm};
-  font-weight: ${(p) => p.theme.fontWeights.semibold};
+  margin: 0 0 ${theme.space.xs};
+  font-size: ${theme.fontSizes.sm};
+  font-weight: ${theme.fontWeights.semibold};
   text-transform: uppercase;
   letter-spacing: 0.04em;
-  color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.subtle' })};
+  color: ${getColor({ theme, variable: 'foreground.subtle' })};
 `;
 
 export const FactGrid = styled.dl`
   display: grid;
   grid-template-columns: auto 1fr;
-  gap: 2px ${(p) => p.theme.space.sm};
+  gap: 2px ${theme.space.sm};
   margin: 0;
-  font-size: ${(p) => p.theme.fontSizes.md};
+  font-size: ${theme.fontSizes.md};
   dt {
-    color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.subtle' })};
+    color: ${getColor({ theme, variable: 'foreground.subtle' })};
   }
   dd {
     margin: 0;
@@ -53,8 +59,8 @@ export const FactGrid = styled.dl`
 
 export const Muted = styled.p`
   margin: 0;
-  font-size: ${(p) => p.theme.fontSizes.sm};
-  color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.subtle' })};
+  font-size: ${theme.fontSizes.sm};
+  color: ${getColor({ theme, variable: 'foreground.subtle' })};
 `;
 
 export const PlainList = styled.ul`
@@ -63,14 +69,14 @@ export const PlainList = styled.ul`
   padding: 0;
   display: flex;
   flex-direction: column;
-  gap: ${(p) => p.theme.space.xs};
-  font-size: ${(p) => p.theme.fontSizes.sm};
+  gap: ${theme.space.xs};
+  font-size: ${theme.fontSizes.sm};
 `;
 
 export const Row = styled.div`
   display: flex;
   align-items: center;
   justify-content: space-between;
-  gap: ${(p) => p.theme.space.xs};
+  gap: ${theme.space.xs};
   flex-wrap: wrap;
 `;

@@ -7,20 +7,20 @@ import { Tag } from '@zendeskgarden/react-tags';
 import type { Action, RecommendationView } from '../app/sidebar-model.ts';
 import { formatDateTime, formatMoney } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';
-import { FactGrid, Muted, PlainList, Row, Section, SectionTitle } from './layout.tsx';
+import { FactGrid, Muted, PlainList, Row, Section, SectionTitle, theme } from './layout.tsx';
 
 const PRIORITY_HUE = { low: 'grey', normal: 'blue', high: 'orange', urgent: 'red' } as const;
 const ACTIONS: readonly Action[] = ['none', 'apology', 'callback', 'compensation'];
 
 const Headline = styled.p`
   margin: 0;
-  font-size: ${(p) => p.theme.fontSizes.md};
-  line-height: ${(p) => p.theme.lineHeights.md};
+  font-size: ${theme.fontSizes.md};
+  line-height: ${theme.lineHeights.md};
 `;
 
 const Buttons = styled.div`
   display: flex;
-  gap: ${(p) => p.theme.space.xs};
+  gap: ${theme.space.xs};
   flex-wrap: wrap;
 `;
 
