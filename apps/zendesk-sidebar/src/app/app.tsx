@@ -17,7 +17,7 @@ export interface AppProps {
   readonly api?: ZendeskApi;
   /** Started by `main.tsx` before this module loaded: its boot, API and warmed cache are used as they are. */
   readonly early?: EarlyStart;
-  /** The first view, when `main.tsx` had it ready before rendering: the first render is the final one. */
+  /** The first view, when `ui-entry.tsx` had it ready before rendering: the first render is the final one. */
   readonly firstView?: FirstView | undefined;
 }
 

@@ -48,7 +48,7 @@ export interface SidebarDeps {
   readonly now: () => Date;
   /** The ticket's facts, read early (while the UI code loaded): used by the first refresh instead of a new read. */
   readonly firstRead?: Promise<TicketRead> | undefined;
-  /** The first state, prepared before React rendered (see start.ts): shown at once, no first refresh. */
+  /** The first state, prepared before React rendered (first-view.ts): shown at once, no first refresh. */
   readonly initialState?: SidebarState | undefined;
 }
 
