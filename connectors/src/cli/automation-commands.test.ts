@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableQueue } from '../queue/durable-queue.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './capture-io.ts';
 import { runCli } from './main.ts';
 
 const dirs: string[] = [];
@@ -17,21 +16,9 @@ function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'boucle-cli-'));
   dirs.push(dir);
   const run = async (...argv: string[]) => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const io: CliIo = {
-      stdin: new PassThrough(),
-      stdout: out,
-      stderr: err,
-      env: { BOUCLE_DB_PATH: 'db/boucle.sqlite' },
-      cwd: dir,
-    };
+    const { io, stdout, stderr } = captureIo({ cwd: dir, env: { BOUCLE_DB_PATH: 'db/boucle.sqlite' } });
     const code = await runCli(argv, io);
-    return { code, stdout, stderr };
+    return { code, stdout: stdout(), stderr: stderr() };
   };
   return { dir, run, db: join(dir, 'db/boucle.sqlite') };
 }

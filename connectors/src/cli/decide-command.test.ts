@@ -1,23 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './capture-io.ts';
 import { runCli } from './main.ts';
-
-function captureIo(input = '', cwd = process.cwd()) {
-  const stdin = new PassThrough();
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  stdin.end(input);
-  const io: CliIo = { stdin, stdout: out, stderr: err, env: {}, cwd };
-  return { io, stdout: () => stdout, stderr: () => stderr };
-}
 
 const incident = (ticketId: string, extra: Record<string, unknown> = {}) => ({
   ticketId,
@@ -56,7 +42,7 @@ function records(text: string): Record<string, unknown>[] {
 
 describe('boucle decide', () => {
   it('decides every good line, and reports each bad one with its line number and the reason', async () => {
-    const { io, stdout, stderr } = captureIo(LINES);
+    const { io, stdout, stderr } = captureIo({ input: LINES });
     expect(await runCli(['decide'], io)).toBe(1);
     const decisions = records(stdout());
     expect(decisions.map((d) => [d.id, d.action, d.priority])).toEqual([
@@ -95,7 +81,7 @@ describe('boucle decide', () => {
     );
     const runs = await Promise.all(
       [0, 1].map(async () => {
-        const { io, stdout } = captureIo('', dir);
+        const { io, stdout } = captureIo({ cwd: dir });
         expect(
           await runCli(
             [
@@ -167,7 +153,7 @@ describe('boucle decide', () => {
       join(dir, 'settings.json'),
       JSON.stringify({ costs_callback_minutes: 'x', locale: 'de' }),
     );
-    const { io, stderr, stdout } = captureIo(LINES, dir);
+    const { io, stderr, stdout } = captureIo({ input: LINES, cwd: dir });
     expect(await runCli(['decide', '--settings', 'settings.json'], io)).toBe(2);
     expect(stderr()).toContain('- costs.callbackMinutes: "x" is not a number');
     expect(stderr()).toContain('- locale: Use one of: "en", "fr".');

@@ -1,21 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './capture-io.ts';
 import { runCli } from './main.ts';
-
-function captureIo(): { io: CliIo; stdout: () => string; stderr: () => string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return {
-    io: { stdin: new PassThrough(), stdout: out, stderr: err, env: {}, cwd: process.cwd() },
-    stdout: () => stdout,
-    stderr: () => stderr,
-  };
-}
 
 describe('boucle', () => {
   it('lists its commands on --help', async () => {

@@ -1,31 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './capture-io.ts';
 import { run } from './simulate-command.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'boucle-simulate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function captureIo(): { io: CliIo; stdout: () => string; stderr: () => string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return {
-    io: { stdin: new PassThrough(), stdout: out, stderr: err, env: {}, cwd: dir },
-    stdout: () => stdout,
-    stderr: () => stderr,
-  };
-}
-
 describe('boucle simulate', () => {
   it('prints the table and writes the chart', async () => {
-    const { io, stdout } = captureIo();
+    const { io, stdout } = captureIo({ cwd: dir });
     expect(await run(['--accounts', '80', '--runs', '5', '--chart', 'out/chart.svg'], io)).toBe(0);
     expect(stdout()).toMatch(/Boucle\s+\d+\/\d+\/\d+\/\d+/);
     expect(stdout()).toContain('Chart written to');
@@ -33,14 +18,14 @@ describe('boucle simulate', () => {
   });
 
   it('prints JSON on --json', async () => {
-    const { io, stdout } = captureIo();
+    const { io, stdout } = captureIo({ cwd: dir });
     expect(await run(['--accounts', '60', '--runs', '3', '--chart', '-', '--json'], io)).toBe(0);
     const parsed = JSON.parse(stdout()) as { results: unknown[] };
     expect(parsed.results).toHaveLength(6);
   });
 
   it('refuses a bad option value', async () => {
-    const { io, stderr } = captureIo();
+    const { io, stderr } = captureIo({ cwd: dir });
     expect(await run(['--runs', '0'], io)).toBe(2);
     expect(stderr()).toContain('--runs must be a whole number ≥ 1');
   });

@@ -45,14 +45,13 @@ export interface StopSignal {
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const prepared = prepare(args, io);
   if (typeof prepared === 'number') return prepared;
-  return runInWorker(args, io, prepared.config.sync, prepared.watch);
+  return runInWorker(args, io, prepared.config.sync, prepared.values.watch === true);
 }
 
 interface Prepared {
   readonly values: { full?: boolean; 'dry-run'?: boolean; watch?: boolean };
   readonly objects: SyncObject[] | undefined;
   readonly intervalOverride: number | undefined;
-  readonly watch: boolean;
   readonly config: ReturnType<typeof loadSyncConfig>;
 }
 
@@ -120,7 +119,7 @@ function prepare(args: readonly string[], io: CliIo): Prepared | number {
     io.stderr.write(`boucle sync: ${(error as Error).message}\n`);
     return EXIT.config;
   }
-  return { values, objects, intervalOverride, watch: values.watch === true, config };
+  return { values, objects, intervalOverride, config };
 }
 
 /** Runs the sync in this thread (the worker's side of `run`). */
