@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FakeZafClient, json } from '../testing/fake-zaf-client.ts';
 import { zendeskRoutes } from '../testing/fixtures.ts';
 import { createZendeskApi } from '../zaf/zendesk-api.ts';
-import { createRequesterCache, loadRequesterData, requesterRequests } from './load-requester-data.ts';
+import {
+  createRequesterCache,
+  loadRequesterData,
+  newestFirst,
+  requesterRequests,
+} from './load-requester-data.ts';
 
 describe('loadRequesterData', () => {
   it('reads the user, their feedback and interventions, parsed and sorted', async () => {
@@ -65,5 +70,18 @@ describe('createRequesterCache', () => {
     await cache.get(1);
     await cache.get(2);
     expect(loads).toEqual([1, 1, 2]);
+  });
+});
+
+describe('newestFirst', () => {
+  it('orders instants by time, whatever their offsets, and undated ones last', () => {
+    const dates = ['2026-11-20T09:00:00Z', null, '2026-11-20T10:30:00+02:00', 'not a date', '2026-11-21'];
+    expect([...dates].sort(newestFirst)).toEqual([
+      '2026-11-21',
+      '2026-11-20T09:00:00Z',
+      '2026-11-20T10:30:00+02:00',
+      null,
+      'not a date',
+    ]);
   });
 });
