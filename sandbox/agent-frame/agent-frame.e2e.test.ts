@@ -6,8 +6,8 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../zendesk/index.ts';
 import type { ZendeskEmulator } from '../zendesk/index.ts';
@@ -98,19 +98,7 @@ beforeAll(async () => {
     hookTimeoutMs: 5000,
   });
 
-  browser = await chromium.launch({
-    executablePath: process.env['BOUCLE_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext();
   // Nothing leaves the machine: the CDN URL (if an app still asks for it) is served from the frame's bundle.
   await routeZafSdk(context, frame);

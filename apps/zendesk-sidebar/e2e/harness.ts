@@ -15,16 +15,7 @@ import {
 import { buildApp } from '../tools/build-app.ts';
 import { buildRequirements } from '../tools/requirements.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { launchChromium } from '../../../sandbox/chromium.ts';
 
 /** Settings of a valid installation (the required ones; everything else keeps its default). */
 export const VALID_SETTINGS = {

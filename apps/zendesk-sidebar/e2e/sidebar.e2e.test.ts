@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ZAF_SDK_CDN_URL, type RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
 import {
-  CHROMIUM_ARGS,
+  launchChromium,
   startSidebarHarness,
   VALID_SETTINGS,
   zendeskFetch,
@@ -16,7 +16,7 @@ let english: RunningAgentFrame;
 beforeAll(async () => {
   harness = await startSidebarHarness();
   english = await harness.openFrame();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, startSidebarHarness } from '../../e2e/harness.ts';
+import { launchChromium, startSidebarHarness } from '../../e2e/harness.ts';
 import { buildApp, REPO_ROOT } from '../build-app.ts';
 
 // `npm run screenshots:app`: the sidebar in the agent frame, English and French, with and without survey data.
 const { packageDir } = await buildApp({ quiet: true });
 const harness = await startSidebarHarness({ appDir: packageDir });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   for (const locale of ['en', 'fr'] as const) {
     const frame = await harness.openFrame({ locale: locale === 'en' ? 'en-US' : 'fr' });
