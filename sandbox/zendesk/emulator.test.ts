@@ -87,6 +87,28 @@ describe('Zendesk emulator: seed and auth', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it("sideloads the user's organisation on users/{id} with include=organizations", async () => {
+    const e = await start();
+    const users = at((await call(e, '/api/v2/users.json?role=end-user')).json, 'users') as Row[];
+    const member = users.find((u) => typeof u['organization_id'] === 'number');
+    expect(member).toBeDefined();
+    const created = await call(e, '/api/v2/users.json', {
+      method: 'POST',
+      body: { user: { name: 'Sans Organisation', email: 'sans.org@example.com' } },
+    });
+    const loner = at(created.json, 'user') as Row;
+    const plain = (await call(e, `/api/v2/users/${String(member?.['id'])}.json`)).json as Row;
+    expect(Object.keys(plain)).toEqual(['user']);
+    const withOrg = (
+      await call(e, `/api/v2/users/${String(member?.['id'])}.json?include=roles,organizations`)
+    ).json as Row;
+    expect(at(withOrg, 'organizations.0.id')).toBe(member?.['organization_id']);
+    expect(at(withOrg, 'organizations.0.name')).toEqual(expect.any(String));
+    expect(at(withOrg, 'organizations.1')).toBeUndefined();
+    const none = (await call(e, `/api/v2/users/${String(loner['id'])}.json?include=organizations`)).json;
+    expect(at(none, 'organizations')).toEqual([]);
+  });
+
   it('answers 403 to a non-admin agent on admin endpoints', async () => {
     const e = await start();
     const agent = `Basic ${Buffer.from(`${ZENDESK_SANDBOX_AGENT.email}/token:${ZENDESK_SANDBOX_AGENT.apiToken}`).toString('base64')}`;

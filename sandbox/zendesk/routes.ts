@@ -158,9 +158,19 @@ export function registerRoutes(router: Router, emu: Emulator): void {
     } else throw badRequest('Pass query or external_id');
     return ok(paginate(ctx, users, 'users', (u) => ser().user(u), { cursor: false, offset: true }));
   });
-  router.add('GET', '/api/v2/users/{user_id}', (ctx) =>
-    ok({ user: ser().user(store.user(numericId(ctx.params['user_id']))) }),
-  );
+  router.add('GET', '/api/v2/users/{user_id}', (ctx) => {
+    const user = store.user(numericId(ctx.params['user_id']));
+    // Sideloads as Zendesk documents them for users (`include=organizations,…`); the others are not emulated
+    // and, as on Zendesk, an unknown name is ignored.
+    const include = new Set((ctx.query.get('include') ?? '').split(',').map((name) => name.trim()));
+    if (!include.has('organizations')) return ok({ user: ser().user(user) });
+    const orgId = user.organization_id;
+    const organizations =
+      typeof orgId === 'number' && store.organizations.has(orgId)
+        ? [ser().organization(store.organization(orgId))]
+        : [];
+    return ok({ user: ser().user(user), organizations });
+  });
   router.add('POST', '/api/v2/users', (ctx) =>
     ok({ user: ser().user(store.createUser(requireObject(ctx.body, 'user'))) }, 201),
   );
