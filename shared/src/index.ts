@@ -190,6 +190,19 @@ export {
   isBoucleTag,
 } from './zendesk/data-model.ts';
 export type { CrmFieldName } from './zendesk/data-model.ts';
+export {
+  channelOf,
+  decisionInputFromZendesk,
+  incidentTypeOf,
+  waitingHours,
+} from './zendesk/decision-input-from-zendesk.ts';
+export type {
+  FeedbackAnswer,
+  PastInterventionRecord,
+  ZendeskComment,
+  ZendeskParty,
+  ZendeskTicketFacts,
+} from './zendesk/decision-input-from-zendesk.ts';
 
 /** Every tag Boucle writes starts with this. */
 export const BOUCLE_TAG_PREFIX = 'boucle_';

@@ -13,12 +13,16 @@ export interface TicketFacts {
   readonly status: string;
   readonly createdAt: string | null;
   readonly channel: string | null;
+  /** Whether an agent owns the ticket; null when the host did not say. */
+  readonly assigned: boolean | null;
   /** The ticket's organisation (a fallback when the user read did not sideload it). */
   readonly organization: { readonly id: number; readonly name: string } | null;
   readonly requester: { readonly id: number; readonly name: string; readonly locale: string | null } | null;
   readonly comments: readonly {
     readonly text: string;
     readonly fromRequester: boolean;
+    /** False for an internal note. */
+    readonly public: boolean;
     readonly at: string | null;
   }[];
   /** `custom_field_<id>` of Boucle's ticket fields, found by title in `ticketFields`. */

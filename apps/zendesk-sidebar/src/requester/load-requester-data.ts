@@ -96,6 +96,8 @@ export async function loadRequesterData(
       organizationId: user.organization_id ?? null,
     },
     organization: organization ? { id: organization.id, name: organization.name ?? '' } : null,
+    userFields: user.user_fields ?? null,
+    organizationFields: organization?.organization_fields ?? null,
     crm: readCrmValues(user.user_fields, organization?.organization_fields, keys),
     feedback,
     interventions,

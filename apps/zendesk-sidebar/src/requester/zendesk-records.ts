@@ -9,6 +9,9 @@ import {
 export interface RequesterData {
   readonly user: RequesterUser;
   readonly organization: { readonly id: number; readonly name: string } | null;
+  /** The custom fields of the user and of their organisation, as Zendesk returned them (the decision reads them). */
+  readonly userFields: Readonly<Record<string, unknown>> | null;
+  readonly organizationFields: Readonly<Record<string, unknown>> | null;
   /** CRM values synced by the connector; null when nothing was synced yet (a new customer). */
   readonly crm: CrmValues | null;
   readonly feedback: readonly FeedbackRecord[];

@@ -13,6 +13,7 @@ const PATHS = [
   'ticket.requester',
   'ticket.organization',
   'ticket.comments',
+  'ticket.assignee',
   'currentUser.locale',
   'ticketFields',
 ] as const satisfies readonly ZafGetPath[];
@@ -47,6 +48,7 @@ export async function readTicketFacts(client: ZafClient): Promise<TicketRead> {
   const comments = (values['ticket.comments'] ?? []).map((c) => ({
     text: toPlainText(c.value ?? ''),
     fromRequester: requester !== null && c.author?.id === requester.id,
+    public: c.isPublic !== false,
     at: c.createdAt ?? null,
   }));
   return {
@@ -59,6 +61,7 @@ export async function readTicketFacts(client: ZafClient): Promise<TicketRead> {
       status: values['ticket.status'] ?? 'open',
       createdAt: values['ticket.createdAt'] ?? null,
       channel: values['ticket.via']?.channel ?? null,
+      assigned: values['ticket.assignee'] ? typeof values['ticket.assignee'].user?.id === 'number' : null,
       organization: values['ticket.organization']
         ? { id: values['ticket.organization'].id, name: values['ticket.organization'].name }
         : null,

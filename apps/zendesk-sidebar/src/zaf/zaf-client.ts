@@ -16,6 +16,7 @@ export interface ZafGetPaths {
   'ticket.requester': ZafUser | null;
   'ticket.organization': { id: number; name: string } | null;
   'ticket.comments': ZafComment[];
+  'ticket.assignee': { user?: ZafUser | null; group?: { id: number } | null } | null;
   'currentUser.locale': string;
   ticketFields: ZafTicketField[];
 }
@@ -34,6 +35,8 @@ export interface ZafComment {
   author?: { id?: number; role?: string } | null;
   via?: { channel?: string } | null;
   createdAt?: string;
+  /** False for an internal note. */
+  isPublic?: boolean;
   imageAttachments?: unknown[];
 }
 
