@@ -33,7 +33,7 @@ const DISABLED_FEATURES = [
   'PreloadTopChromeWebUI',
 ];
 
-export const CHROMIUM_ARGS: readonly string[] = [
+const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -46,7 +46,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 /** The Debian package's binary unless `BOUCLE_CHROMIUM` names another (`npm test` checks for it first, in scripts/ensure-chromium.mjs). */
-export const CHROMIUM_PATH = process.env['BOUCLE_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env['BOUCLE_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });

@@ -194,6 +194,8 @@ export {
   channelOf,
   decisionInputFromZendesk,
   incidentTypeOf,
+  numberOf,
+  textOf,
   waitingHours,
 } from './zendesk/decision-input-from-zendesk.ts';
 export type {

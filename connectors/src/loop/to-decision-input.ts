@@ -2,6 +2,8 @@ import {
   FEEDBACK_FIELD_KEYS,
   decisionInputFromZendesk,
   feedbackResponseSchema,
+  numberOf,
+  textOf,
   type DecisionInputData,
   type FeedbackResponse,
 } from '../../../shared/src/index.ts';
@@ -20,20 +22,6 @@ import type {
  * (tags, channels, CRM fields, waiting time) is `decisionInputFromZendesk`, the one the sidebar uses too, so both
  * decide the same on the same ticket.
  */
-
-function numberOf(value: unknown): number | undefined {
-  const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && value.trim() !== ''
-        ? Number(value)
-        : NaN;
-  return Number.isFinite(number) ? number : undefined;
-}
-
-function textOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /** A `boucle_feedback` record back to the shared answer shape; records that do not parse are skipped. */
 export function toFeedbackResponse(record: CustomObjectRecord): FeedbackResponse | null {

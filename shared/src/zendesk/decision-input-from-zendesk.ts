@@ -125,7 +125,8 @@ export function waitingHours(comments: readonly ZendeskComment[], nowMs: number)
   return Math.round((total / 3_600_000) * 10) / 10;
 }
 
-function numberOf(value: unknown): number | undefined {
+/** A Zendesk custom field's value as a number (Zendesk sends decimals as numbers or text), if it is one. */
+export function numberOf(value: unknown): number | undefined {
   const number =
     typeof value === 'number'
       ? value
@@ -135,7 +136,8 @@ function numberOf(value: unknown): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function textOf(value: unknown): string | undefined {
+/** A Zendesk custom field's value as trimmed text, if it has any. */
+export function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
