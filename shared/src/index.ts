@@ -33,6 +33,7 @@ export type {
   ValueTier,
 } from './domain/vocabulary.ts';
 export { dateOrTimestampSchema, timestampSchema } from './domain/time.ts';
+export { formatIssuePath, joinIssuePath } from './domain/issue-path.ts';
 
 // Schemas of what flows through Boucle
 export {

@@ -72,6 +72,33 @@ describe('boucle decide', () => {
     });
   });
 
+  it('reads records separated by \\n only: U+2028 inside a string and \\r between tokens are part of the record', async () => {
+    const withSeparators = JSON.stringify({
+      id: 'e',
+      incident: incident('4', { comments: ['Colis perdu.\u2028Deuxième appel.\u2029Merci'] }),
+      customer: { customerId: 'c4', revenue12m: 5_000 },
+    }).replace('"customer"', '\r"customer"');
+    const input = [withSeparators, '{"id":"f", oops', `${LINES.split('\n')[0]!}\r`].join('\n');
+    const { io, stdout, stderr } = captureIo({ input });
+    expect(await runCli(['decide'], io)).toBe(1);
+    expect(records(stdout()).map((d) => d.id)).toEqual(['e', 'a']);
+    const errors = records(stderr());
+    expect(errors).toEqual([expect.objectContaining({ line: 2, error: 'INVALID_JSON' })]);
+  });
+
+  it('names each input problem by its path, list positions in brackets', async () => {
+    const line = JSON.stringify({
+      id: 'g',
+      incident: incident('5'),
+      customer: { customerId: 'c5' },
+      feedback: [{ id: 'n1', kind: 'nps', score: 42, respondedAt: '2026-11-19T10:00:00Z' }],
+    });
+    const { io, stderr } = captureIo({ input: line });
+    expect(await runCli(['decide'], io)).toBe(1);
+    const [error] = records(stderr());
+    expect((error?.issues as { path: string }[]).map((issue) => issue.path)).toContain('feedback[0].score');
+  });
+
   it('gives the same output for the same input, and honours --now, --settings and --text', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'boucle-decide-'));
     await writeFile(join(dir, 'in.jsonl'), LINES.split('\n')[0]!);

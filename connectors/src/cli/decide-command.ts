@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import {
   createDecider,
   decisionInputSchema,
+  formatIssuePath,
   parseSettings,
   renderExplanation,
   timestampSchema,
@@ -14,11 +14,12 @@ import {
 import type { Locale } from '../../../shared/src/index.ts';
 import type { CliIo } from './cli-io.ts';
 import { readCommandLine } from './read-command-line.ts';
+import { readJsonLines } from './read-json-lines.ts';
 
 const HELP = `Usage: boucle decide [FILE] [--settings FILE] [--now ISO] [--text en|fr]
        boucle decide --schema
 
-Reads one incident per line (JSON lines, from FILE or stdin) and writes one decision per line on stdout.
+Reads one incident per line (JSON Lines: records end at \\n, from FILE or stdin) and writes one decision per line on stdout.
 A bad line gets an error record on stderr (its line number and what to fix); the other lines are still decided.
 
   --settings FILE  Boucle settings as JSON: nested, or the flat Zendesk app parameters (all optional)
@@ -33,10 +34,10 @@ async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await new Promise<void>((done) => stream.once('drain', done));
 }
 
-/** Issues as `path: message` pairs an operator can act on. */
+/** Issues as `path: message` pairs an operator can act on (paths as `feedback[0].score`). */
 function describeIssues(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(line)',
+    path: formatIssuePath(issue.path) || '(line)',
     message: issue.message,
   }));
 }
@@ -115,8 +116,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     rejected += 1;
     await write(io.stderr, `${JSON.stringify({ line: lineNumber, ...record })}\n`);
   };
-  for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNumber += 1;
+  for await (const { line: number, text } of readJsonLines(input)) {
+    lineNumber = number;
     if (text.trim() === '') continue;
     let json: unknown;
     try {

@@ -27,6 +27,21 @@ describe('parseCsv', () => {
     ]);
   });
 
+  it('counts line breaks inside quotes the way it ends records (CR, LF or CRLF), so later line numbers stay true', () => {
+    const text = 'kind,comment\rnps,"one\rtwo"\rnps,"a\r\nb"\rnps,x,extra\r';
+    const parsed = parseCsv(text);
+    expect(parsed.rows.map((row) => row.line)).toEqual([2, 4]);
+    expect(parsed.problems).toEqual([{ line: 6, message: 'has 3 cells, the header has 2 (separator ",").' }]);
+  });
+
+  it('keeps U+2028 inside a cell: it is not a line break in CSV', () => {
+    const parsed = parseCsv('kind,comment\nnps,a\u2028b\nces,c\n');
+    expect(parsed.rows).toEqual([
+      { line: 2, cells: { kind: 'nps', comment: 'a\u2028b' } },
+      { line: 3, cells: { kind: 'ces', comment: 'c' } },
+    ]);
+  });
+
   it('says when there is no header', () => {
     expect(parseCsv('').problems).toEqual([{ line: 1, message: 'The file has no header line.' }]);
   });

@@ -97,7 +97,8 @@ function splitRecords(text: string, separator: string): RawRecord[] {
           afterQuote = true;
         }
       } else {
-        if (char === '\n') line += 1;
+        // A line ends at LF, CRLF or a lone CR inside quotes too, as it does between records.
+        if (char === '\n' || (char === '\r' && text[index + 1] !== '\n')) line += 1;
         cell += char;
       }
       continue;

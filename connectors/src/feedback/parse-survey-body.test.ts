@@ -32,7 +32,10 @@ describe('parseSurveyBody', () => {
     });
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues.map((issue) => issue.path)).toEqual(['answers.0.score', 'answers.1.respondedAt']);
+      expect(result.issues.map((issue) => issue.path)).toEqual([
+        'answers[0].score',
+        'answers[1].respondedAt',
+      ]);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { ParseSurveyBody } from '../serve/create-automation-server.ts';
+import { joinIssuePath } from '../../../shared/src/index.ts';
 import { toFeedbackEvent } from './to-feedback-event.ts';
 
 export const MAX_ANSWERS_PER_REQUEST = 100;
@@ -35,7 +36,7 @@ export const parseSurveyBody: ParseSurveyBody = (body) => {
   const issues: { path: string; message: string }[] = [];
   const events = [];
   for (const [index, item] of list.entries()) {
-    const prefix = single ? '' : `answers.${index}.`;
+    const prefix = single ? '' : `answers[${index}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       issues.push({ path: prefix || '(body)', message: 'an answer is a JSON object.' });
       continue;
@@ -44,7 +45,7 @@ export const parseSurveyBody: ParseSurveyBody = (body) => {
     if (parsed.ok) events.push(parsed.event);
     else
       for (const issue of parsed.issues)
-        issues.push({ path: `${prefix}${issue.path}`, message: issue.message });
+        issues.push({ path: joinIssuePath(prefix, issue.path), message: issue.message });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, events };
 };

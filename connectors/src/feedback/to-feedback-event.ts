@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { feedbackResponseSchema, type FeedbackResponse } from '../../../shared/src/index.ts';
+import { feedbackResponseSchema, formatIssuePath, type FeedbackResponse } from '../../../shared/src/index.ts';
 import type { NewQueueEvent } from '../queue/durable-queue.ts';
 import { parseExportDate, parseLocaleNumber } from './parse-csv.ts';
 
@@ -145,7 +145,7 @@ export function toFeedbackEvent(
   if (!parsed.success) {
     const reported = new Set(issues.map((issue) => issue.path));
     for (const issue of parsed.error.issues) {
-      const path = issue.path.join('.') || '(answer)';
+      const path = formatIssuePath(issue.path) || '(answer)';
       if (!reported.has(path)) issues.push({ path, message: issue.message });
     }
   }

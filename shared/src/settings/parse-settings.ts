@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatIssuePath } from '../domain/issue-path.ts';
 import type { LocalizedText } from '../domain/vocabulary.ts';
 import { settingsSchema } from './settings-schema.ts';
 import type { Settings } from './settings-schema.ts';
@@ -107,7 +108,7 @@ function coerceParameter(
   const text = value.trim();
   if (text === '') return { set: false };
   const fail = (en: string, fr: string) => {
-    issues.push({ path: parameter.path.join('.'), parameter: parameter.name, message: { en, fr } });
+    issues.push({ path: formatIssuePath(parameter.path), parameter: parameter.name, message: { en, fr } });
     return { set: false };
   };
   switch (parameter.kind) {
@@ -157,14 +158,6 @@ const FRENCH: Readonly<Record<string, string>> = {
     'Un identifiant de palier n’utilise que minuscules, chiffres et « _ », par exemple « goodwill_small ».',
   'A field id is digits only.': 'Un identifiant de champ ne contient que des chiffres.',
 };
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    text += typeof key === 'number' ? `[${key}]` : `${text === '' ? '' : '.'}${String(key)}`;
-  }
-  return text;
-}
 
 function describeIssue(issue: z.core.$ZodIssue): LocalizedText {
   switch (issue.code) {
@@ -232,7 +225,7 @@ function toSettingsIssues(issue: z.core.$ZodIssue): SettingsIssue[] {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       return {
-        path: formatPath(path),
+        path: formatIssuePath(path),
         message: {
           en: `Unknown setting "${key}": remove it or check its spelling.`,
           fr: `Réglage inconnu « ${key} » : supprimez-le ou vérifiez son orthographe.`,
@@ -243,7 +236,7 @@ function toSettingsIssues(issue: z.core.$ZodIssue): SettingsIssue[] {
   const parameter = findParameter(issue.path);
   return [
     {
-      path: formatPath(issue.path),
+      path: formatIssuePath(issue.path),
       ...(parameter === undefined ? {} : { parameter }),
       message: describeIssue(issue),
     },

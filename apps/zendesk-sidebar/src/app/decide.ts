@@ -2,6 +2,7 @@ import {
   createDecider,
   decisionInputSchema,
   describeRuleTrace,
+  formatIssuePath,
   parseSettings,
   renderExplanation,
   type Decision,
@@ -99,7 +100,7 @@ export function createSidebarDecider(
     decide: ({ ticket, data, now }) => {
       const input = decisionInputSchema.safeParse(toDecisionInput(ticket, data, now));
       if (!input.success) {
-        const detail = input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        const detail = input.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`).join('; ');
         return { ok: false, reason: t('decision.invalidInput', { detail }) };
       }
       return {
