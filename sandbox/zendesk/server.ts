@@ -7,8 +7,15 @@ import { registerRoutes } from './routes.ts';
 import { installRequirements, type InstalledRequirements } from './requirements.ts';
 import { loadStore, seedStore } from './seed.ts';
 import { Serializer } from './serialize.ts';
-import { apiVia, type TicketChange, type TicketUpdateResult, ZendeskStore } from './store.ts';
-import { deliverWebhook, renderPlaceholders, triggerMatches, type WebhookDelivery } from './triggers.ts';
+import { apiVia, randomHex, type TicketChange, type TicketUpdateResult, ZendeskStore } from './store.ts';
+import { ticketEventDetail, ticketEvents } from './ticket-events.ts';
+import {
+  ZENDESK_ACCOUNT_ID,
+  deliverWebhook,
+  renderPlaceholders,
+  triggerMatches,
+  type WebhookDelivery,
+} from './triggers.ts';
 import type {
   JobStatusRecord,
   JsonObject,
@@ -316,6 +323,38 @@ class Emulator {
       );
       this.send(webhook.id, body, note.triggerId, ticket.id);
     }
+    this.sendTicketEvents(change, ticket);
+  }
+
+  /**
+   * Event webhooks: each active webhook subscribed to a ticket event type gets a POST of that event (the change
+   * as the triggers left it), signed like the trigger webhooks. One action's events share a sequence id.
+   */
+  private sendTicketEvents(change: TicketChange, ticket: TicketRecord): void {
+    const subscribed = [...this.store.webhooks.values()].filter(
+      (webhook) =>
+        webhook.status === 'active' &&
+        webhook.subscriptions.some((s) => s.startsWith('zen:event-type:ticket.')),
+    );
+    if (subscribed.length === 0) return;
+    const events = ticketEvents(change.previous, ticket, change.comment);
+    const sequence = randomHex(this.store, 32);
+    const detail = ticketEventDetail(ticket, change.actor.id);
+    events.forEach(({ type, event }, position) => {
+      const hex = randomHex(this.store, 32);
+      const body = JSON.stringify({
+        type,
+        account_id: ZENDESK_ACCOUNT_ID,
+        id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+        time: this.store.nowIso(),
+        zendesk_event_version: '2022-11-06',
+        subject: `zen:ticket:${ticket.id}`,
+        detail,
+        event: { ...event, meta: { sequence: { id: sequence, position: position + 1 } } },
+      });
+      for (const webhook of subscribed)
+        if (webhook.subscriptions.includes(type)) this.send(webhook.id, body, null, ticket.id);
+    });
   }
 
   send(webhookId: string, body: string, triggerId: number | null, ticketId: number | null): WebhookDelivery {

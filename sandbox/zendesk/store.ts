@@ -1245,6 +1245,15 @@ export class ZendeskStore {
       ? input['subscriptions'].filter((s): s is string => typeof s === 'string')
       : [];
     if (subscriptions.length === 0) add('subscriptions', 'Subscriptions: cannot be blank', 'BlankValue');
+    // Two connection methods, never both: triggers/automations, or event subscriptions (POST + JSON only).
+    const events = subscriptions.filter((s) => s.startsWith('zen:event-type:'));
+    if (events.length > 0 && subscriptions.includes('conditional_ticket_events'))
+      add('subscriptions', 'Subscriptions: conditional_ticket_events cannot be combined with event types');
+    if (events.length > 0 && (method !== 'POST' || format !== 'json'))
+      add(
+        'subscriptions',
+        'Subscriptions: event subscriptions require http_method POST and request_format json',
+      );
     const signing = isObject(input['signing_secret']) ? str(input['signing_secret']['secret']) : undefined;
     if (Object.keys(errors).length > 0) throw recordInvalid(errors);
     const now = this.nowIso();
@@ -1359,7 +1368,7 @@ function lookup<T extends { id: number }>(
 }
 
 /** Hex ids derived from a counter, so that the same run gives the same ids. */
-function randomHex(store: ZendeskStore, length: number): string {
+export function randomHex(store: ZendeskStore, length: number): string {
   const n = store.nextId('hex', 0);
   let out = '';
   for (let i = 0; out.length < length; i += 1) out += createHash('sha256').update(`${n}:${i}`).digest('hex');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startZendeskEmulator, type ZendeskEmulator } from './index.ts';
-import { renderPlaceholders } from './triggers.ts';
+import { renderPlaceholders, signWebhook } from './triggers.ts';
 
 let emu: ZendeskEmulator | undefined;
 let receiver: Server | undefined;
@@ -164,6 +164,73 @@ describe('triggers', () => {
     expect(res.status).toBe(201);
     await e.settle();
     expect(bodies).toEqual(['Colis perdu|New']);
+  });
+
+  it('sends ticket events to a webhook subscribed to them, signed, one event per change', async () => {
+    const endpoint = await listen();
+    emu = await startZendeskEmulator({ seed: 2, counts: { users: 8, organizations: 3, tickets: 6 } });
+    const admin = [...emu.store.users.values()].find((u) => u.role === 'admin');
+    if (admin === undefined) throw new Error('no admin');
+    const webhook = emu.store.createWebhook(
+      {
+        name: 'Boucle events',
+        status: 'active',
+        endpoint,
+        http_method: 'POST',
+        request_format: 'json',
+        subscriptions: ['zen:event-type:ticket.status_changed', 'zen:event-type:ticket.comment_added'],
+      },
+      admin,
+    );
+    const id = openTicket(emu);
+    const before = emu.store.ticket(id).status.toUpperCase();
+    await emu.applyTicketChange(id, { status: 'solved', comment: { body: 'Réglé, merci.' } });
+    await emu.applyTicketChange(id, { additional_tags: ['vip'] }); // tags_changed: not subscribed
+    await emu.settle();
+    const events = bodies.map((body) => JSON.parse(body) as Record<string, unknown>);
+    expect(events.map((event) => event.type)).toEqual([
+      'zen:event-type:ticket.status_changed',
+      'zen:event-type:ticket.comment_added',
+    ]);
+    expect(events[0]).toMatchObject({
+      account_id: 10_000_001,
+      subject: `zen:ticket:${id}`,
+      zendesk_event_version: '2022-11-06',
+      detail: { id: String(id), status: 'SOLVED' },
+      event: { current: 'SOLVED', previous: before, meta: { sequence: { position: 1 } } },
+    });
+    expect(events[1]).toMatchObject({ event: { comment: { body: 'Réglé, merci.', is_public: true } } });
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
+    const delivery = emu.webhookDeliveries().find((d) => d.body === bodies[0]);
+    expect(delivery?.headers['x-zendesk-webhook-signature']).toBe(
+      signWebhook(
+        webhook.signing_secret.secret,
+        delivery?.headers['x-zendesk-webhook-signature-timestamp'] ?? '',
+        bodies[0] ?? '',
+      ),
+    );
+  });
+
+  it('refuses event subscriptions mixed with trigger events, or on anything but POST + JSON', async () => {
+    emu = await startZendeskEmulator({ seed: 2, counts: { users: 8, organizations: 3, tickets: 1 } });
+    const admin = [...emu.store.users.values()].find((u) => u.role === 'admin');
+    if (admin === undefined) throw new Error('no admin');
+    const base = {
+      name: 'x',
+      status: 'active',
+      endpoint: 'http://127.0.0.1:1/hook',
+      http_method: 'POST',
+      request_format: 'json',
+    };
+    const create = (extra: Record<string, unknown>) => () =>
+      emu?.store.createWebhook({ ...base, ...extra }, admin);
+    expect(
+      create({ subscriptions: ['conditional_ticket_events', 'zen:event-type:ticket.created'] }),
+    ).toThrow();
+    expect(create({ http_method: 'PUT', subscriptions: ['zen:event-type:ticket.created'] })).toThrow();
+    expect(create({ subscriptions: ['zen:event-type:ticket.created'] })()).toMatchObject({
+      status: 'active',
+    });
   });
 
   it('retries a delivery that times out, then gives up and logs every attempt', async () => {

@@ -294,6 +294,9 @@ export function renderPlaceholders(
   });
 }
 
+/** The emulated account's id: the `X-Zendesk-Account-Id` header and event webhooks' `account_id`. */
+export const ZENDESK_ACCOUNT_ID = 10_000_001;
+
 /** Sends one webhook request with Zendesk's headers and signature, retrying on 5xx, 409, 429 and timeouts. */
 export async function deliverWebhook(
   webhook: WebhookRecord,
@@ -315,7 +318,7 @@ export async function deliverWebhook(
             ? 'application/xml'
             : 'application/x-www-form-urlencoded',
       'user-agent': 'Zendesk Webhook',
-      'x-zendesk-account-id': '10000001',
+      'x-zendesk-account-id': String(ZENDESK_ACCOUNT_ID),
       'x-zendesk-webhook-id': webhook.id,
       'x-zendesk-webhook-invocation-id': delivery.id,
       'x-zendesk-webhook-signature-timestamp': timestamp,

@@ -354,6 +354,42 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
   });
 });
 
+describe('event webhooks (Zendesk event subscriptions) against the emulator', { timeout: 30_000 }, () => {
+  it('acts on a ticket change delivered as a ticket event as it does on the trigger webhook', async () => {
+    const { emulator, service } = await setUp();
+    const triggerHook = [...emulator.store.webhooks.values()][0]!;
+    triggerHook.status = 'inactive';
+    const admin = [...emulator.store.users.values()].find((user) => user.role === 'admin')!;
+    const eventHook = emulator.store.createWebhook(
+      {
+        name: 'Boucle (ticket events)',
+        status: 'active',
+        endpoint: triggerHook.endpoint,
+        http_method: 'POST',
+        request_format: 'json',
+        subscriptions: ['zen:event-type:ticket.priority_changed', 'zen:event-type:ticket.comment_added'],
+        signing_secret: { algorithm: 'SHA256', secret: triggerHook.signing_secret.secret },
+      },
+      admin,
+    );
+    const seeded = [...emulator.store.tickets.values()].find((ticket) =>
+      ['new', 'open'].includes(ticket.status),
+    )!;
+    await emulator.applyTicketChange(seeded.id, {
+      priority: seeded.priority === 'urgent' ? 'high' : 'urgent',
+      comment: { body: 'Toujours rien reçu, troisième appel.', public: true },
+    });
+    await waitFor(emulator, service, () => service.ledger.forTicket(seeded.id).length > 0);
+    const deliveries = emulator.webhookDeliveries().filter((delivery) => delivery.webhookId === eventHook.id);
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((delivery) => delivery.outcome === 'delivered')).toBe(true);
+    expect(emulator.webhookDeliveries().some((delivery) => delivery.webhookId === triggerHook.id)).toBe(
+      false,
+    );
+    expect(service.ledger.forTicket(seeded.id)).toHaveLength(1);
+  });
+});
+
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);

@@ -155,6 +155,85 @@ describe('automation server: webhooks', () => {
     });
   });
 
+  describe('event webhooks (Zendesk event subscriptions), signed the same way', () => {
+    const ticketEvent = (type: string, id: string, change: unknown, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        type: `zen:event-type:${type}`,
+        account_id: 12514403,
+        id,
+        time: '2026-11-22T09:59:49Z',
+        zendesk_event_version: '2022-11-06',
+        subject: 'zen:ticket:35436',
+        detail: { id: '35436', status: 'SOLVED', via: { channel: 'web' } },
+        event: change,
+        ...extra,
+      });
+
+    it('queues a status change to solved as the solved event, keyed by the event id', async () => {
+      const { base, queue } = await startServer();
+      const solved = ticketEvent('ticket.status_changed', 'ev-1', { current: 'SOLVED', previous: 'OPEN' });
+      const first = await signedPost(base, solved);
+      expect(first.status).toBe(202);
+      expect(queue.get(1)).toMatchObject({
+        kind: 'zendesk.ticket.solved',
+        groupKey: 'ticket:35436',
+        payload: { ticketId: 35436 },
+      });
+      // Zendesk retries the same event (same id) with a new timestamp and signature.
+      const retry = await signedPost(base, solved, { timestamp: '2026-11-22T09:59:58Z' });
+      expect(retry.status).toBe(200);
+      expect(await retry.json()).toMatchObject({ status: 'duplicate' });
+      expect(queue.depth()).toBe(1);
+    });
+
+    it.each([
+      ['ticket.created', { current: { status: 'Open' } }, 'zendesk.ticket.created'],
+      ['ticket.status_changed', { current: 'PENDING', previous: 'OPEN' }, 'zendesk.ticket.updated'],
+      ['ticket.comment_added', { comment: { id: '1', is_public: true } }, 'zendesk.ticket.updated'],
+    ] as const)('maps %s (%j) to %s', async (type, change, kind) => {
+      const { base, queue } = await startServer();
+      expect((await signedPost(base, ticketEvent(type, `ev-${type}`, change))).status).toBe(202);
+      expect(queue.get(1)).toMatchObject({ kind, payload: { ticketId: 35436 } });
+    });
+
+    it('reads the ticket from the subject when the detail has no id', async () => {
+      const { base, queue } = await startServer();
+      const body = ticketEvent('ticket.priority_changed', 'ev-2', { current: 'HIGH' }, { detail: {} });
+      expect((await signedPost(base, body)).status).toBe(202);
+      expect(queue.get(1)).toMatchObject({ groupKey: 'ticket:35436' });
+    });
+
+    it('acknowledges events about users or organisations with 200 and queues nothing', async () => {
+      const { base, queue, metrics } = await startServer();
+      const body = JSON.stringify({
+        type: 'zen:event-type:user.active_changed',
+        id: 'ev-3',
+        subject: 'zen:user:6596848315901',
+        detail: { id: '6596848315901' },
+        event: { current: false, previous: true },
+      });
+      const response = await signedPost(base, body);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ignored' });
+      expect(queue.depth()).toBe(0);
+      expect(metrics.value('events_ignored_total')).toBe(1);
+    });
+
+    it('refuses a ticket event that names no ticket, and an unsigned one', async () => {
+      const { base, queue } = await startServer();
+      const body = ticketEvent('ticket.tags_changed', 'ev-4', {}, { subject: 'zen:ticket:', detail: {} });
+      const response = await signedPost(base, body);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'malformed_event' });
+      const unsigned = await fetch(`${base}/webhooks/zendesk`, {
+        method: 'POST',
+        body: ticketEvent('ticket.created', 'ev-5', {}),
+      });
+      expect(unsigned.status).toBe(401);
+      expect(queue.depth()).toBe(0);
+    });
+  });
+
   it('refuses a body over the limit', async () => {
     const { base } = await startServer();
     const response = await signedPost(base, JSON.stringify({ ticket_id: 1, pad: 'x'.repeat(1024 * 1024) }));

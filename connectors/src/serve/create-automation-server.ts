@@ -97,6 +97,10 @@ export function createAutomationServer(options: AutomationServerOptions): Server
       signature: signature!,
       signedAt: check.signedAt,
     });
+    if (!parsed.ok && parsed.ignored === true) {
+      options.metrics.increment('events_ignored_total');
+      return sendJson(response, 200, { status: 'ignored', message: parsed.message });
+    }
     if (!parsed.ok) throw new HttpProblem(400, 'malformed_event', parsed.message);
     const outcome = await options.queue.enqueue(parsed.event);
     if (outcome.outcome === 'replay') {

@@ -19,6 +19,8 @@ export const COUNTERS = {
   events_accepted_total: 'Events committed to the queue (webhooks, survey answers, imports, CSAT pulls).',
   events_duplicate_total: 'Events recognised as already queued (redeliveries), not queued again.',
   events_rejected_total: 'Requests refused (bad signature, stale, replayed, malformed, unauthorised).',
+  events_ignored_total:
+    'Signed event webhooks about something other than tickets, acknowledged and not queued.',
   events_processed_total: 'Events processed successfully.',
   events_retried_total: 'Processing attempts that failed and were scheduled again.',
   events_dead_lettered_total: 'Events moved to the dead-letter list.',

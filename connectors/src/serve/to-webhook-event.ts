@@ -20,7 +20,13 @@ export interface WebhookEventPayload {
 }
 
 export type WebhookParse =
-  { readonly ok: true; readonly event: NewQueueEvent } | { readonly ok: false; readonly message: string };
+  | { readonly ok: true; readonly event: NewQueueEvent }
+  /** A well-formed event Boucle has no use for (an event webhook about users, organisations…): answered 200. */
+  | { readonly ok: false; readonly ignored: true; readonly message: string }
+  | { readonly ok: false; readonly ignored?: false; readonly message: string };
+
+/** Zendesk's event webhooks name their event `zen:event-type:<domain>.<change>` in `type`. */
+const EVENT_TYPE_PREFIX = 'zen:event-type:';
 
 const KIND_BY_PATH: Readonly<Record<string, WebhookEventKind>> = {
   'tickets/created': 'zendesk.ticket.created',
@@ -61,6 +67,8 @@ export function toWebhookEvent(input: {
     return { ok: false, message: 'The webhook body must be a JSON object.' };
   }
   const record = body as Record<string, unknown>;
+  const eventType = textOf(record.type);
+  if (eventType?.startsWith(EVENT_TYPE_PREFIX) === true) return fromEventWebhook(record, eventType, input);
   const named = textOf(record.event) ?? textOf(record.type) ?? textOf(record.event_type);
   const kind =
     (named === undefined ? undefined : KIND_BY_NAME[named.toLowerCase()]) ??
@@ -105,19 +113,93 @@ export function toWebhookEvent(input: {
     .update(input.rawBody)
     .digest('hex')
     .slice(0, 40);
+  return queued(kind, payload, input, `webhook:body:${digest}`);
+}
+
+type WebhookInput = Parameters<typeof toWebhookEvent>[0];
+
+function queued(
+  kind: WebhookEventKind,
+  payload: WebhookEventPayload,
+  input: WebhookInput,
+  fallbackKey: string,
+): WebhookParse {
   return {
     ok: true,
     event: {
       idempotencyKey:
-        input.invocationId === undefined
-          ? `webhook:body:${digest}`
-          : `webhook:invocation:${input.invocationId}`,
+        input.invocationId === undefined ? fallbackKey : `webhook:invocation:${input.invocationId}`,
       kind,
-      groupKey: `ticket:${ticketId}`,
+      groupKey: `ticket:${payload.ticketId}`,
       payload,
       signature: input.signature,
     },
   };
+}
+
+/**
+ * An event webhook's body (`{"type":"zen:event-type:ticket.status_changed","id":"<event uuid>",
+ * "subject":"zen:ticket:35436","detail":{"id":"35436","status":"SOLVED",…},"event":{"current":…,"previous":…}}`).
+ * Ticket events become the same queue events as the trigger's: `ticket.created` → created, a status change to
+ * solved → solved, any other ticket change → updated (processing re-reads the ticket). The event's own id keys
+ * redeliveries when the invocation header is missing. Events about anything but tickets are acknowledged and
+ * ignored, so that Zendesk does not retry them.
+ */
+function fromEventWebhook(
+  record: Record<string, unknown>,
+  eventType: string,
+  input: WebhookInput,
+): WebhookParse {
+  const name = eventType.slice(EVENT_TYPE_PREFIX.length);
+  if (!name.startsWith('ticket.')) {
+    return {
+      ok: false,
+      ignored: true,
+      message: `Event "${eventType}" is not about a ticket; Boucle acts on ticket events only (ignored).`,
+    };
+  }
+  const detail =
+    typeof record.detail === 'object' && record.detail !== null
+      ? (record.detail as Record<string, unknown>)
+      : undefined;
+  const subject = textOf(record.subject);
+  const ticketId = idOf(detail?.id) ?? idOf(/^zen:ticket:(\d+)$/.exec(subject ?? '')?.[1]);
+  if (ticketId === undefined) {
+    return {
+      ok: false,
+      message: `Event "${eventType}" names no ticket: expected detail.id or a subject "zen:ticket:<id>".`,
+    };
+  }
+  const change =
+    typeof record.event === 'object' && record.event !== null
+      ? (record.event as Record<string, unknown>)
+      : {};
+  const kind: WebhookEventKind =
+    name === 'ticket.created'
+      ? 'zendesk.ticket.created'
+      : name === 'ticket.status_changed' && statusOf(change.current) === 'solved'
+        ? 'zendesk.ticket.solved'
+        : 'zendesk.ticket.updated';
+  const payload: WebhookEventPayload = {
+    ticketId,
+    signedAt: input.signedAt.toISOString(),
+    ...(input.invocationId === undefined ? {} : { invocationId: input.invocationId }),
+  };
+  const eventId = textOf(record.id);
+  const fallbackKey =
+    eventId === undefined
+      ? `webhook:body:${createHash('sha256').update(input.rawBody).digest('hex').slice(0, 40)}`
+      : `webhook:event:${eventId}`;
+  return queued(kind, payload, input, fallbackKey);
+}
+
+/** A status as event webhooks write it: `"SOLVED"`, `"Solved"` or `{"status":"SOLVED"}`. */
+function statusOf(value: unknown): string | undefined {
+  const text =
+    typeof value === 'object' && value !== null
+      ? textOf((value as Record<string, unknown>).status)
+      : textOf(value);
+  return text?.toLowerCase();
 }
 
 function textOf(value: unknown): string | undefined {
