@@ -314,7 +314,7 @@ export function createDecider(settings: Settings): Decider {
     if (late !== null) {
       reasons.push({
         code: 'feedback_after_solve',
-        kind: late.response.kind as 'nps' | 'csat',
+        kind: late.response.kind,
         score: late.response.score,
         respondedAt: formatIsoUtc(late.at),
       });

@@ -21,7 +21,7 @@ export const FOLLOW_UP_OF = {
   compensation: 'compensate',
 } as const satisfies Record<Action, FollowUpKind | null>;
 
-export function followUpKindOf(action: Action | string): FollowUpKind | null {
+export function followUpKindOf(action: string): FollowUpKind | null {
   return (FOLLOW_UP_OF as Record<string, FollowUpKind | null>)[action] ?? null;
 }
 
