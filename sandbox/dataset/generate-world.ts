@@ -734,7 +734,8 @@ function currentIncidents(
   let id = lastTicketId;
   for (const account of accounts) {
     const profile = SECTOR_PROFILES[account.sector];
-    if (!rng.chance(profile.incidentRate * 0.06)) continue;
+    // About 2% of accounts at the default size; at least about three in a small world.
+    if (!rng.chance(Math.max(profile.incidentRate * 0.06, 3 / accounts.length))) continue;
     id += 1;
     const lang = account.lang;
     const type = rng.weighted(profile.types as Record<IncidentType, number>);
