@@ -3,12 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CRM_FIELD_KEYS,
-  createDecider,
-  parseSettings,
-  type Decider,
-} from '../../../shared/src/index.ts';
+import { CRM_FIELD_KEYS, createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
 import {
   startZendeskEmulator,
   ZENDESK_SANDBOX_CREDENTIALS,
