@@ -190,6 +190,10 @@ describe('a compensation in the agent frame', () => {
         .evaluate((el) => getComputedStyle(el).backgroundColor),
     ).not.toBe('rgba(0, 0, 0, 0)');
     expect(await text(page, 'draft-hint')).toBe('Write the highlighted part before sending.');
+    // Its clock is a reply's, in the loop status too.
+    await app(page).getByTestId('apply').click();
+    await app(page).getByTestId('apply-done').waitFor();
+    expect(await text(page, 'loop-due')).toMatch(/^Reply due in \d+ h$/);
     await page.close();
   });
 });

@@ -79,7 +79,9 @@ export const decisionSchema = /* @__PURE__ */ (() => {
         windowHours: z.number().positive(),
         onFollowUpTicket: z.boolean(),
       })
-      .nullable(),
+      .nullable()
+      // Decisions written before follow-ups existed read as having none recorded.
+      .default(null),
     decidedBy: z.enum(['model', 'rule']),
     tier: z.enum(VALUE_TIERS),
     valueAtRisk: z.number().min(0),
