@@ -17,6 +17,7 @@ import {
 import { createRng, type Rng } from './random.ts';
 import {
   AGENT_REPLIES,
+  AGENT_REPLIES_BY_STAGE,
   CALM_FOLLOW_UPS,
   COUNTRIES,
   EFFORT_FOLLOW_UPS,
@@ -113,7 +114,8 @@ export interface TicketRecord {
   readonly subject: string;
   readonly type: 'incident' | 'question' | 'task';
   readonly priority: 'low' | 'normal' | 'high' | 'urgent';
-  readonly status: 'open' | 'pending' | 'solved';
+  /** Zendesk's statuses: see `finishTickets` for how each is reached. */
+  readonly status: 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
   readonly channel: Channel;
   readonly createdAt: number;
   readonly tags: readonly string[];
@@ -474,7 +476,7 @@ export function generateWorld(options: WorldOptions = {}): World {
           { author: 'customer', body: tpl.body, public: true, at: openedAt },
           {
             author: 'agent',
-            body: rngTickets.pick(AGENT_REPLIES[lang]),
+            body: rngTickets.pick(AGENT_REPLIES[lang]), // draws as before; finishTickets writes the reply
             public: true,
             at: openedAt + rngTickets.int(1, 20) * HOUR,
           },
@@ -667,6 +669,12 @@ export function generateWorld(options: WorldOptions = {}): World {
     }
   }
 
+  // Current incidents, statuses, times and replies: each from its own labelled stream, so the figures above stay.
+  const current = currentIncidents(root.fork('current-incidents'), accounts, contactsOf, now, ticketSeq);
+  const finished = finishTickets([...tickets, ...current], now, root);
+  tickets.length = 0;
+  tickets.push(...finished);
+
   // Calibrate the outcome model on these customers (expected values), then draw the historical churn.
   const byCustomer = new Map<string, OutcomeIncident[]>();
   for (const incident of incidents) {
@@ -705,6 +713,124 @@ export function generateWorld(options: WorldOptions = {}): World {
     incidents,
     truth: { incidents: incidentTruth, customers, outcome },
   };
+}
+
+/** Zendesk's default automation closes a ticket four days after it was solved. */
+const CLOSE_AFTER_SOLVED_MS = 4 * DAY;
+
+/**
+ * Incidents still in progress at "now" (opened in the last three days): a few per hundred accounts, with the
+ * incident's type and severity weights. They are not part of the churn calibration or the ground truth — their
+ * outcome lies ahead — but they give the sandbox live incident tickets to open.
+ */
+function currentIncidents(
+  rng: Rng,
+  accounts: readonly AccountRecord[],
+  contactsOf: ReadonlyMap<string, readonly ContactRecord[]>,
+  now: number,
+  lastTicketId: number,
+): TicketRecord[] {
+  const out: TicketRecord[] = [];
+  let id = lastTicketId;
+  for (const account of accounts) {
+    const profile = SECTOR_PROFILES[account.sector];
+    // About 2% of accounts at the default size; at least about three in a small world.
+    if (!rng.chance(Math.max(profile.incidentRate * 0.06, 3 / accounts.length))) continue;
+    id += 1;
+    const lang = account.lang;
+    const type = rng.weighted(profile.types as Record<IncidentType, number>);
+    const severity = rng.weighted(SEVERITY_WEIGHTS);
+    const harder = rng.chance(0.5);
+    const openedAt = now - rng.int(3, 72) * HOUR - rng.int(0, 59) * 60_000;
+    const text = INCIDENT_TEXT[type];
+    const comments: TicketComment[] = [
+      { author: 'customer', body: text.first[lang], public: true, at: openedAt },
+    ];
+    const exchanges = rng.int(0, 3);
+    let t = openedAt;
+    for (let k = 0; k < exchanges; k += 1) {
+      t += rng.int(1, 10) * HOUR;
+      if (t >= now) break;
+      comments.push({ author: 'agent', body: '', public: true, at: t });
+      if (rng.chance(0.6)) {
+        t += rng.int(1, 8) * HOUR;
+        if (t >= now) break;
+        const followUps = (harder ? EFFORT_FOLLOW_UPS : CALM_FOLLOW_UPS)[lang];
+        comments.push({ author: 'customer', body: rng.pick(followUps), public: true, at: t });
+      }
+    }
+    const last = comments.at(-1)!;
+    const status: TicketRecord['status'] =
+      comments.length === 1
+        ? 'new'
+        : last.author === 'customer'
+          ? 'open'
+          : rng.chance(0.2)
+            ? 'hold' // waiting on a carrier or a partner
+            : 'pending';
+    out.push({
+      id,
+      accountId: account.id,
+      contactId: rng.pick(contactsOf.get(account.id)!).id,
+      subject: text.subject[lang],
+      type: 'incident',
+      priority: PRIORITY_OF[severity],
+      status,
+      channel: rng.weighted({ email: 0.4, web: 0.25, phone: 0.2, chat: 0.15 }),
+      createdAt: openedAt,
+      tags: [`lang_${lang}`, `sector_${account.sector}`, type, 'critical_incident'],
+      agent: rng.int(0, AGENTS.length - 1),
+      comments,
+      incidentId: null,
+    });
+  }
+  return out;
+}
+
+/**
+ * The last touches, each from its own labelled stream: every comment gets its own minute (in order), agents'
+ * replies follow the conversation (acknowledgement, progress, resolution; never the same sentence twice in a
+ * ticket), and statuses are Zendesk's: a solved ticket closes four days after it was solved; a routine ticket
+ * not yet solved is new (no reply yet), open, pending (waiting for the customer) or on hold.
+ */
+function finishTickets(tickets: readonly TicketRecord[], now: number, root: Rng): TicketRecord[] {
+  const rngMinutes = root.fork('comment-minutes');
+  const rngReplies = root.fork('agent-replies');
+  const rngStatus = root.fork('ticket-status');
+  return tickets.map((ticket) => {
+    const lang: Lang = ticket.tags.includes('lang_fr') ? 'fr' : 'en';
+    let status = ticket.status;
+    // Replies that would fall after "now" have not happened yet (the opening message always has).
+    let comments = ticket.comments.filter((comment, index) => index === 0 || comment.at <= now);
+    if (status === 'open' && ticket.type !== 'incident') {
+      status = rngStatus.weighted({ new: 0.2, open: 0.3, pending: 0.4, hold: 0.1 });
+      if (status === 'new') comments = comments.filter((comment) => comment.author === 'customer');
+      // Pending waits for the customer: the agent wrote last.
+      if (status === 'pending' && comments.at(-1)?.author !== 'agent') status = 'open';
+    }
+    const used = new Set<string>();
+    const agentCount = comments.filter((comment) => comment.author === 'agent').length;
+    let agentIndex = 0;
+    let previous = Number.NEGATIVE_INFINITY;
+    const solved = status === 'solved';
+    comments = comments.map((comment, index) => {
+      const minute = index === 0 ? 0 : rngMinutes.int(1, 50) * 60_000;
+      const at = index === 0 ? comment.at : Math.min(now, Math.max(comment.at + minute, previous + 60_000));
+      previous = at;
+      if (comment.author !== 'agent') return { ...comment, at };
+      agentIndex += 1;
+      const stage =
+        agentIndex === agentCount && solved ? 'resolution' : agentIndex === 1 ? 'first' : 'progress';
+      const all = AGENT_REPLIES_BY_STAGE[lang][stage];
+      const fresh = all.filter((body) => !used.has(body));
+      const body = rngReplies.pick(fresh.length > 0 ? fresh : all);
+      used.add(body);
+      return { ...comment, body, at };
+    });
+    if (status === 'solved' && now - (comments.at(-1)?.at ?? ticket.createdAt) > CLOSE_AFTER_SOLVED_MS)
+      status = 'closed';
+    return { ...ticket, status, comments };
+  });
 }
 
 export function toOutcomeIncident(incident: IncidentRecord, truth: IncidentTruth): OutcomeIncident {

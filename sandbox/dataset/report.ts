@@ -41,6 +41,18 @@ export function computeReport(world: World): ReportRow[] {
   count('opportunities', 1, world.opportunities.length);
   count('orders', 1, world.orders.length);
   count('tickets', 5000, world.tickets.length);
+  const byStatus = (status: string) => world.tickets.filter((t) => t.status === status).length;
+  const statuses = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
+  rows.push({
+    figure: '  statuses (new / open / pending / hold / solved / closed)',
+    target: 'all six',
+    realised: statuses.map((status) => byStatus(status).toLocaleString('en-US')).join(' / '),
+    value: statuses.filter((status) => byStatus(status) > 0).length,
+  });
+  const live = world.tickets.filter(
+    (t) => t.tags.includes('critical_incident') && ['new', 'open', 'pending', 'hold'].includes(t.status),
+  ).length;
+  rows.push({ figure: '  live critical incidents', target: '≥ 1', realised: String(live), value: live });
   count('survey answers', 8000, world.answers.length);
   const commented = world.answers.filter((a) => a.comment !== null);
   const fr = commented.filter((a) => a.lang === 'fr').length;

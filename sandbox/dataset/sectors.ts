@@ -187,6 +187,63 @@ export const AGENT_REPLIES: Readonly<Record<Lang, readonly string[]>> = {
   ],
 };
 
+/**
+ * Agent replies by stage of the conversation, so that a ticket reads like one: an acknowledgement, then progress,
+ * then the resolution. The generator never uses the same sentence twice in one ticket.
+ */
+export const AGENT_REPLIES_BY_STAGE: Readonly<
+  Record<Lang, Readonly<Record<'first' | 'progress' | 'resolution', readonly string[]>>>
+> = {
+  en: {
+    first: [
+      'Thank you for your message, we are looking into it.',
+      'Thanks for reaching out. I am checking your account now and will come back to you today.',
+      'Sorry for the trouble. I have opened a case with the team in charge and will keep you posted.',
+      'Thank you, I have your reference. Let me look into what happened.',
+      'I understand, and I am sorry about this. I am on it.',
+    ],
+    progress: [
+      'I have escalated this to our specialist team.',
+      'Quick update: the team has found the cause and is working on a fix.',
+      'We are still waiting for our partner to confirm; I will write again as soon as I hear back.',
+      'I have checked with the warehouse: it is being handled as a priority.',
+      'Thank you for your patience. Could you send me a photo or a screenshot of the problem?',
+      'I have asked a colleague who knows this area well to take a look.',
+    ],
+    resolution: [
+      'This should now be fixed, could you confirm?',
+      'It is sorted: the correction will show on your account within 24 hours.',
+      'Good news: the replacement left our warehouse this morning.',
+      'The issue is resolved on our side. Let me know if anything still looks wrong.',
+      'I have applied the fix and closed the case; reply here if you need anything else.',
+    ],
+  },
+  fr: {
+    first: [
+      'Merci pour votre message, nous regardons cela.',
+      'Merci de nous avoir contactés. Je vérifie votre compte et reviens vers vous aujourd’hui.',
+      'Désolé pour ce désagrément. J’ai ouvert un dossier auprès de l’équipe concernée et vous tiens informé.',
+      'Merci, j’ai bien votre référence. Je regarde ce qui s’est passé.',
+      'Je comprends, et j’en suis désolé. Je m’en occupe.',
+    ],
+    progress: [
+      'J’ai transmis votre demande à l’équipe spécialisée.',
+      'Petit point : l’équipe a trouvé la cause et prépare une correction.',
+      'Nous attendons encore la confirmation de notre partenaire ; je vous écris dès que j’ai sa réponse.',
+      'J’ai vérifié auprès de l’entrepôt : votre demande est traitée en priorité.',
+      'Merci de votre patience. Pouvez-vous m’envoyer une photo ou une capture du problème ?',
+      'J’ai demandé à un collègue qui connaît bien ce sujet d’y jeter un œil.',
+    ],
+    resolution: [
+      'Cela devrait être réglé, pouvez-vous confirmer ?',
+      'C’est corrigé : la rectification apparaîtra sur votre compte sous 24 heures.',
+      'Bonne nouvelle : le remplacement est parti de notre entrepôt ce matin.',
+      'Le problème est résolu de notre côté. Dites-moi si quelque chose ne va toujours pas.',
+      'J’ai appliqué la correction et clos le dossier ; répondez ici si besoin.',
+    ],
+  },
+};
+
 export const ROUTINE_TICKETS: readonly Readonly<Record<Lang, { subject: string; body: string }>>[] = [
   {
     en: { subject: 'How do I update my address?', body: 'Where can I change my postal address?' },

@@ -123,11 +123,14 @@ export function zendeskFiles(world: World): Record<string, unknown> {
         assignee_id: agent,
         tags: t.tags,
         created_at: iso(t.createdAt),
-        comment: { body: first!.body, public: true, author_id: requester },
+        updated_at: iso(t.comments.at(-1)?.at ?? t.createdAt),
+        comment: { body: first!.body, public: true, author_id: requester, created_at: iso(first!.at) },
+        // As Zendesk's ticket import takes them: each comment with its own time.
         comments: rest.map((c) => ({
           body: c.body,
           public: c.public,
           author_id: c.author === 'agent' ? agent : requester,
+          created_at: iso(c.at),
         })),
       };
     }),

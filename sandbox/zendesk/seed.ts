@@ -301,6 +301,30 @@ export function seedStore(store: ZendeskStore, options: SeedOptions): void {
   }
 }
 
+/** Gives a loaded ticket's comments (and their audits) the times of the import, where they are valid. */
+function importCommentTimes(
+  store: ZendeskStore,
+  ticketId: number,
+  times: readonly unknown[],
+  updatedAt: unknown,
+): void {
+  const comments = store.comments.get(ticketId) ?? [];
+  const audits = store.audits.get(ticketId) ?? [];
+  const iso = (text: string) => new Date(Date.parse(text)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  comments.forEach((comment, index) => {
+    const at = times[index];
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return;
+    comment.created_at = iso(at);
+    const audit = audits.find((a) => a.id === comment.audit_id);
+    if (audit !== undefined) audit.created_at = comment.created_at;
+  });
+  const ticket = store.ticket(ticketId);
+  if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) {
+    ticket.updated_at = iso(updatedAt);
+    ticket.generated_timestamp = Math.floor(Date.parse(updatedAt) / 1000);
+  }
+}
+
 /** Spreads a seeded ticket's history over its lifetime instead of "now". */
 function backdate(store: ZendeskStore, ticketId: number, updatedAt: string): void {
   const ticket = store.ticket(ticketId);
@@ -441,15 +465,30 @@ export async function loadStore(store: ZendeskStore, dir: string): Promise<void>
   const adminUser = admin;
   (await read('tickets')).forEach((t, i) =>
     wrap('tickets.json', i, () => {
-      const { comments, ...ticket } = t as { comments?: unknown };
+      const { comments, ...ticket } = t;
+      // As Zendesk's ticket import: a comment's `created_at` is kept (else it is the load time).
+      const firstComment = ticket['comment'];
+      const times: unknown[] = [];
+      if (isObject(firstComment)) {
+        const { created_at: at, ...rest } = firstComment;
+        times.push(at);
+        ticket['comment'] = rest;
+      }
+      // A closed ticket takes no comment: it is loaded solved, then closed once its history is in.
+      const closed = ticket['status'] === 'closed';
+      if (closed) ticket['status'] = 'solved';
       const created = store.createTicket(ticket, adminUser);
       if (Array.isArray(comments))
         for (const comment of comments)
           if (isObject(comment)) {
             const author =
               typeof comment['author_id'] === 'number' ? store.user(comment['author_id']) : adminUser;
-            store.updateTicket(created.ticket.id, { comment }, author);
+            const { created_at: at, ...rest } = comment;
+            times.push(at);
+            store.updateTicket(created.ticket.id, { comment: rest }, author);
           }
+      importCommentTimes(store, created.ticket.id, times, ticket['updated_at']);
+      if (closed) store.ticket(created.ticket.id).status = 'closed';
     }),
   );
   if (present.has('custom_objects.json')) {

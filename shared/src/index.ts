@@ -17,6 +17,8 @@ export {
   PRIORITY_RANK,
   SEVERITIES,
   SEVERITY_RANK,
+  FOLLOW_UP_KINDS,
+  TICKET_STATUSES,
   VALUE_TIERS,
 } from './domain/vocabulary.ts';
 export type {
@@ -24,12 +26,14 @@ export type {
   Channel,
   EffortClass,
   EffortSource,
+  FollowUpKind,
   IncidentType,
   Locale,
   LocalizedText,
   NpsCategory,
   Priority,
   Severity,
+  TicketStatus,
   ValueTier,
 } from './domain/vocabulary.ts';
 export { dateOrTimestampSchema, timestampSchema } from './domain/time.ts';
@@ -137,6 +141,8 @@ export type {
   PolicyFacts,
 } from './policy/recommend-intervention.ts';
 export { planCallbacks } from './policy/plan-callbacks.ts';
+export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
+export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
 export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
 
 // The decision
@@ -153,14 +159,18 @@ export type {
   ReasonCode,
 } from './decision/decision.ts';
 export {
+  CURRENCY,
   LABELS,
+  compensationWording,
+  describeFollowUpTask,
   describeReason,
   describeRuleTrace,
   formatMoney,
+  glanceReasons,
   formatPercent,
   renderExplanation,
 } from './explain/render-explanation.ts';
-export type { RenderedExplanation } from './explain/render-explanation.ts';
+export type { ExplainOptions, RenderedExplanation } from './explain/render-explanation.ts';
 
 // Settings
 export {

@@ -145,7 +145,9 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
     await sidebar.getByTestId('recommendation').waitFor();
     expect(await sidebar.getByText('Intervention recommandée').count()).toBe(1);
     expect(await sidebar.getByTestId('apply').innerText()).toBe('Appliquer');
-    expect(await sidebar.getByTestId('recommendation-headline').innerText()).toMatch(/priorité/);
+    expect(await sidebar.getByTestId('recommendation-headline').innerText()).toMatch(
+      /^Client à forte valeur/,
+    );
     await page.close();
   });
 

@@ -218,13 +218,13 @@ export const PARAMETER_HELP: Readonly<Record<string, readonly [en: string, fr: s
     'Baisse relative du risque de départ : 0,3 multiplie le risque par 0,7.',
   ],
   compensation_tiers: [
-    'JSON list from the smallest to the largest: [{"id": "goodwill_small", "amount": 25, "reduction": 0.38}, …]',
-    'Liste JSON du plus petit au plus grand : [{"id": "goodwill_small", "amount": 25, "reduction": 0.38}, …]',
+    'JSON list from the smallest to the largest: [{"id": "goodwill_small", "amount": 25, "reduction": 0.38, "label": {"en": "a credit of {amount} on your next invoice", "fr": "un avoir de {amount} sur votre prochaine facture"}}, …]. The label is what the customer reads in the draft reply; {amount} becomes the amount in their language.',
+    'Liste JSON du plus petit au plus grand : [{"id": "goodwill_small", "amount": 25, "reduction": 0.38, "label": {"en": "a credit of {amount} on your next invoice", "fr": "un avoir de {amount} sur votre prochaine facture"}}, …]. Le libellé est ce que lit le client dans le brouillon de réponse ; {amount} devient le montant dans sa langue.',
   ],
   guardrails: ['Limits the policy always respects.', 'Limites que la politique respecte toujours.'],
   callback_window_hours: [
-    'Hours within which the customer must be called back, by value tier.',
-    'Heures dans lesquelles rappeler le client, par niveau de valeur.',
+    'Hours within which the customer must be contacted (the apology sent, the callback made, the compensation granted), by value tier.',
+    'Heures dans lesquelles contacter le client (excuses envoyées, rappel fait, compensation accordée), par niveau de valeur.',
   ],
   priority: [
     'Expected loss (value at risk × churn risk) from which a ticket gets each priority.',

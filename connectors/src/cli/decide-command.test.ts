@@ -134,9 +134,10 @@ describe('boucle decide', () => {
       decidedAt: '2026-11-21T00:00:00.000Z',
       callbackDueAt: '2026-11-21T06:00:00.000Z',
     });
-    expect((decision?.explanationText as { headline: string }).headline).toMatch(
-      /^Un rappel, priorité urgente — Un rappel a la meilleure valeur attendue/,
-    );
+    const text = decision?.explanationText as { headline: string; glance: string; details: string[] };
+    expect(text.headline).toBe(`Un rappel, priorité urgente — ${text.glance}`);
+    expect(text.glance).not.toMatch(/valeur attendue/);
+    expect(text.details[0]).toMatch(/^Un rappel a la meilleure valeur attendue/);
   });
 
   it('prints the JSON Schema of an input line', async () => {

@@ -139,7 +139,14 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     const decision = decider.decide(line.data, values.now ?? line.data.incident.openedAt);
     const output =
-      locale === undefined ? decision : { ...decision, explanationText: renderExplanation(decision, locale) };
+      locale === undefined
+        ? decision
+        : {
+            ...decision,
+            explanationText: renderExplanation(decision, locale, {
+              compensationTiers: decider.settings.compensationTiers,
+            }),
+          };
     await write(io.stdout, `${JSON.stringify(output)}\n`);
   }
   return rejected === 0 ? 0 : 1;

@@ -4,6 +4,8 @@ import {
   BOUCLE_TAGS,
   CUSTOM_OBJECT_KEYS,
   FEEDBACK_FIELD_KEYS,
+  FOLLOW_UP_TEXTS,
+  followUpKindOf,
   INTERVENTION_FIELD_KEYS,
   TICKET_FIELD_TITLES,
   categorizeNps,
@@ -172,7 +174,9 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
 
     const ids = await resolveFieldIds();
     const dueAt = callbackDue(decision, now);
-    const explanation = renderExplanation(decision, options.locale);
+    const explanation = renderExplanation(decision, options.locale, {
+      compensationTiers: decider.settings.compensationTiers,
+    });
     const entry = ledger.record({
       decisionKey: `${decisionKey}#${ticketId}`,
       ticketId,
@@ -220,7 +224,15 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         ...(ids.intervention === null
           ? []
           : [{ id: ids.intervention, value: BOUCLE_TAGS.action(decision.action) }]),
-        ...(ids.callbackDue === null ? [] : [{ id: ids.callbackDue, value: dueAt?.toISOString() ?? null }]),
+        // The "callback due" field holds the due time of a callback's or a compensation's follow-up.
+        ...(ids.callbackDue === null
+          ? []
+          : [
+              {
+                id: ids.callbackDue,
+                value: decision.callbackDueAt === null ? null : (dueAt?.toISOString() ?? null),
+              },
+            ]),
       ],
       ...(noteAlreadyPosted
         ? {}
@@ -242,12 +254,13 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     options.observeDecision?.((performance.now() - started) / 1000);
   };
 
+  /** The follow-up's due time (every recovery has one: shared/src/policy/follow-up.ts), in working hours if set. */
   const callbackDue = (decision: Decision, now: Date): Date | null => {
-    if (decision.callbackDueAt === null) return null;
-    const due = new Date(decision.callbackDueAt);
-    if (options.businessHours === null) return due;
-    const hours = (due.getTime() - Date.parse(decision.decidedAt)) / 3_600_000;
-    return addBusinessHours(now, hours, options.businessHours);
+    const followUp = decision.followUp;
+    if (followUp === null) return null;
+    if (options.businessHours === null) return new Date(followUp.dueAt);
+    const start = new Date(Math.min(now.getTime(), Date.parse(followUp.startsAt)));
+    return addBusinessHours(start, followUp.windowHours, options.businessHours);
   };
 
   const recordAgentOutcomes = (ticket: LoopTicket, interventionId: number | null, now: Date): void => {
@@ -491,33 +504,32 @@ function renderNote(
   locale: Locale,
   marker: string,
 ): string {
-  const fr = locale === 'fr';
   const lines = [
     `Boucle — ${explanation.headline}`,
     '',
     ...explanation.details.map((detail) => `• ${detail}`),
   ];
-  if (dueAt !== null)
-    lines.push(
-      '',
-      fr
-        ? `Rappel client avant le ${dueAt.toISOString()} (UTC).`
-        : `Call the customer back before ${dueAt.toISOString()} (UTC).`,
-    );
+  const kind = followUpKindOf(decision.action);
+  if (dueAt !== null && kind !== null)
+    lines.push('', FOLLOW_UP_TEXTS[kind].task[locale](`${dueAt.toISOString()} (UTC)`));
   const fired = explanation.rules.filter((line) => !line.startsWith(' '));
   if (decision.decidedBy === 'rule' && fired.length > 0) lines.push('', ...fired);
   lines.push('', marker);
   return lines.join('\n');
 }
 
+/** The reminder in the words of the intervention's own promise (shared/src/policy/follow-up.ts). */
 function reminderNote(entry: LedgerEntry, overdue: boolean, locale: Locale): string {
-  const due = entry.dueAt!.toISOString();
-  if (locale === 'fr') {
-    return overdue
-      ? `Boucle — rappel en retard : le client devait être rappelé avant le ${due} (UTC). ${entry.summary}`
-      : `Boucle — rappel : le client doit être rappelé avant le ${due} (UTC). ${entry.summary}`;
-  }
-  return overdue
-    ? `Boucle — callback overdue: the customer was to be called back before ${due} (UTC). ${entry.summary}`
-    : `Boucle — reminder: call the customer back before ${due} (UTC). ${entry.summary}`;
+  const due = `${entry.dueAt!.toISOString()} (UTC)`;
+  const kind = followUpKindOf(entry.action) ?? 'call';
+  const task = FOLLOW_UP_TEXTS[kind].task[locale](due);
+  const head =
+    locale === 'fr'
+      ? overdue
+        ? 'Boucle — en retard :'
+        : 'Boucle — rappel :'
+      : overdue
+        ? 'Boucle — overdue:'
+        : 'Boucle — reminder:';
+  return `${head} ${task} ${entry.summary}`;
 }

@@ -74,6 +74,7 @@ export function toDecisionInput(facts: TicketFacts, decisionId: string, now: Dat
       priority: facts.basePriority,
       channel: ticket.via?.channel ?? null,
       createdAt: ticket.created_at,
+      status: ticket.status,
       assigned: ticket.assignee_id !== null,
     },
     comments: facts.comments.map((comment) => ({

@@ -260,10 +260,14 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     closers.push(() => frame.close());
 
     const tickets = [...zendesk.store.tickets.values()];
-    const incident =
-      tickets.find((t) => t.tags.includes('critical_incident') && t.status === 'open') ??
-      tickets.find((t) => t.tags.includes('critical_incident')) ??
-      tickets[0];
+    // A live critical incident (new, open, pending, on hold), the most urgent first: the one an agent would open.
+    const rank = { urgent: 0, high: 1, normal: 2, low: 3 } as Record<string, number>;
+    const live = tickets
+      .filter(
+        (t) => t.tags.includes('critical_incident') && ['new', 'open', 'pending', 'hold'].includes(t.status),
+      )
+      .sort((a, b) => (rank[a.priority ?? 'low'] ?? 3) - (rank[b.priority ?? 'low'] ?? 3) || a.id - b.id);
+    const incident = live[0] ?? tickets.find((t) => t.tags.includes('critical_incident')) ?? tickets[0];
     const ticketId = incident?.id ?? 1;
     const survey = await startSurveyPage({
       serviceUrl,

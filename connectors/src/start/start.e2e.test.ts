@@ -118,21 +118,24 @@ describe('boucle start', () => {
     await surveyPage.getByRole('button', { name: 'Send the answer' }).click();
     expect(await surveyPage.getByTestId('survey-result').innerText()).toBe('Answer sent');
 
-    // The loop reacts: a follow-up ticket for the detractor, tagged by Boucle.
-    const api = (path: string) =>
+    // The loop reacts. The printed ticket is a live incident, so the detractor answer about it is decided on that
+    // ticket (a solved one would get a follow-up ticket): Boucle's action tag and its internal note appear on it.
+    const api = <T>(path: string) =>
       fetch(`${agentOrigin}${path}`, { headers: { 'x-agent-frame': '1' } }).then(
-        (r) => r.json() as Promise<{ results?: { id: number; tags: string[]; subject: string }[] }>,
+        (r) => r.json() as Promise<T>,
       );
-    // Poll until the follow-up exists and Boucle's decision has tagged it (the loop works asynchronously).
     const decided = (t: { tags: string[] }) =>
       t.tags.some((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag));
-    let followUps: { id: number; tags: string[]; subject: string }[] = [];
-    for (let i = 0; i < 150 && !followUps.some(decided); i += 1) {
-      followUps = (await api('/api/v2/search.json?query=tags:boucle_follow_up')).results ?? [];
-      if (!followUps.some(decided)) await new Promise((r) => setTimeout(r, 200));
+    let ticket: { tags: string[] } = { tags: [] };
+    for (let i = 0; i < 150 && !decided(ticket); i += 1) {
+      ticket = (await api<{ ticket: { tags: string[] } }>(`/api/v2/tickets/${ticketId}.json`)).ticket;
+      if (!decided(ticket)) await new Promise((r) => setTimeout(r, 200));
     }
-    const followUp = followUps.find(decided);
-    expect(followUp?.subject).toMatch(/NPS 2/);
+    expect(decided(ticket)).toBe(true);
+    const { comments } = await api<{ comments: { body: string; public: boolean }[] }>(
+      `/api/v2/tickets/${ticketId}/comments.json`,
+    );
+    expect(comments.some((c) => !c.public && c.body.startsWith('Boucle — '))).toBe(true);
 
     // Ctrl-C, as a terminal sends it: to npm and Boucle alike. npm ends by the signal; Boucle says it stopped
     // cleanly, and nothing of the group is left running.

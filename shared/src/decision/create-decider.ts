@@ -4,6 +4,7 @@ import type { Action, NpsCategory } from '../domain/vocabulary.ts';
 import { assessEffort } from '../effort/assess-effort.ts';
 import { compileLexicon } from '../effort/effort-lexicon.ts';
 import { categorizeNps, isCsatSatisfied } from '../metrics/feedback-metrics.ts';
+import { FOLLOW_UP_OF, type FollowUp } from '../policy/follow-up.ts';
 import {
   chooseBestCandidate,
   computePriority,
@@ -106,6 +107,26 @@ function pushRiskDrivers(points: Readonly<Record<RiskFactor, number>>, reasons: 
   if (first !== null) reasons.push({ code: 'risk_driver', factor: first, points: round(points[first], 4) });
   if (second !== null)
     reasons.push({ code: 'risk_driver', factor: second, points: round(points[second], 4) });
+}
+
+/**
+ * The latest NPS or CSAT answer about this ticket when the ticket is solved or closed and that answer is bad
+ * (a detractor, an unsatisfied CSAT): the loop reopens. A later good answer about the ticket closes it again.
+ */
+function lateBadAnswer(input: DecisionInput, nowMs: number) {
+  let latest: DecisionInput['feedback'][number] | null = null;
+  let latestAt = Number.NEGATIVE_INFINITY;
+  for (const response of input.feedback) {
+    if (response.kind !== 'nps' && response.kind !== 'csat') continue;
+    if (response.ticketId !== input.incident.ticketId) continue;
+    const at = parseIsoMs(response.respondedAt);
+    if (at > nowMs || at < latestAt) continue;
+    latest = response;
+    latestAt = at;
+  }
+  if (latest === null) return null;
+  const bad = latest.kind === 'nps' ? categorizeNps(latest.score) === 'detractor' : !isCsatSatisfied(latest);
+  return bad ? { response: latest, at: latestAt } : null;
 }
 
 /**
@@ -277,7 +298,28 @@ export function createDecider(settings: Settings): Decider {
     const reasons: Reason[] = [];
     let chosen: Candidate | null = null;
     let decidedBy: Decision['decidedBy'] = 'model';
-    const forced = outcome.forced;
+    // The ticket's status (docs/decision-model.md §6): live tickets are decided as below; a solved or closed one
+    // starts no new intervention, unless a bad answer about it came since — then the recovery is still due.
+    const status = incident.ticketStatus;
+    const solved = status === 'solved' || status === 'closed' ? status : null;
+    const late = solved === null ? null : lateBadAnswer(input, nowMs);
+    if (solved !== null && late === null) {
+      reasons.push({
+        code: 'ticket_solved',
+        status: solved,
+        modelAction: chooseBestCandidate(candidates)?.action ?? 'none',
+      });
+      chosen = candidates[0]!;
+    }
+    if (late !== null) {
+      reasons.push({
+        code: 'feedback_after_solve',
+        kind: late.response.kind,
+        score: late.response.score,
+        respondedAt: formatIsoUtc(late.at),
+      });
+    }
+    const forced = chosen === null ? outcome.forced : null;
     if (forced !== null) {
       const rule = ruleNames[forced.rule]!;
       const matching = candidates.filter(
@@ -382,8 +424,9 @@ export function createDecider(settings: Settings): Decider {
       ruleTagGroup.tags.push(tag);
     }
 
-    let callbackDueAt: string | null = null;
-    if (action === 'callback' || action === 'compensation') {
+    let followUp: FollowUp | null = null;
+    const followUpKind = FOLLOW_UP_OF[action];
+    if (followUpKind !== null) {
       let hours = settings.callbackWindowHours[tier];
       if (outcome.callbackWindowHours !== null) {
         hours = outcome.callbackWindowHours.value;
@@ -393,8 +436,17 @@ export function createDecider(settings: Settings): Decider {
           hours,
         });
       }
-      callbackDueAt = formatIsoUtc(nowMs + hours * MS_PER_HOUR);
+      const startsAt = late === null ? nowMs : late.at;
+      followUp = {
+        kind: followUpKind,
+        startsAt: formatIsoUtc(startsAt),
+        dueAt: formatIsoUtc(startsAt + hours * MS_PER_HOUR),
+        windowHours: hours,
+        onFollowUpTicket: late !== null,
+      };
     }
+    const callbackDueAt =
+      followUp !== null && (action === 'callback' || action === 'compensation') ? followUp.dueAt : null;
 
     const churnRiskWithAction = round(final.churnRisk, 4);
     const expectedValue = round(final.expectedValue, 2);
@@ -430,6 +482,7 @@ export function createDecider(settings: Settings): Decider {
       cost,
       agentMinutes: final.agentMinutes,
       callbackDueAt,
+      followUp,
       decidedBy,
       tier,
       valueAtRisk,

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ACTIONS, EFFORT_CLASSES, EFFORT_SOURCES, PRIORITIES, VALUE_TIERS } from '../domain/vocabulary.ts';
+import {
+  ACTIONS,
+  EFFORT_CLASSES,
+  EFFORT_SOURCES,
+  FOLLOW_UP_KINDS,
+  PRIORITIES,
+  VALUE_TIERS,
+} from '../domain/vocabulary.ts';
 import { timestampSchema } from '../domain/time.ts';
 import { GUARDRAILS } from '../policy/recommend-intervention.ts';
 import { RISK_FACTORS } from '../risk/churn-model.ts';
@@ -9,6 +16,8 @@ export const REASON_CODES = [
   'rule_forced',
   'rule_force_blocked',
   'rule_force_overruled',
+  'ticket_solved',
+  'feedback_after_solve',
   'best_expected_value',
   'no_action_pays',
   'nothing_allowed',
@@ -62,6 +71,17 @@ export const decisionSchema = /* @__PURE__ */ (() => {
     cost: z.number().min(0),
     agentMinutes: z.number().min(0),
     callbackDueAt: timestampSchema.nullable(),
+    followUp: z
+      .strictObject({
+        kind: z.enum(FOLLOW_UP_KINDS),
+        startsAt: timestampSchema,
+        dueAt: timestampSchema,
+        windowHours: z.number().positive(),
+        onFollowUpTicket: z.boolean(),
+      })
+      .nullable()
+      // Decisions written before follow-ups existed read as having none recorded.
+      .default(null),
     decidedBy: z.enum(['model', 'rule']),
     tier: z.enum(VALUE_TIERS),
     valueAtRisk: z.number().min(0),

@@ -1,4 +1,5 @@
 import type { Action, EffortClass, EffortSource, Priority, ValueTier } from '../domain/vocabulary.ts';
+import type { FollowUp } from '../policy/follow-up.ts';
 import type { Guardrail, Candidate } from '../policy/recommend-intervention.ts';
 import type { RiskFactor } from '../risk/churn-model.ts';
 import type { Facts } from '../rules/fact-catalogue.ts';
@@ -27,6 +28,19 @@ export type Reason =
       readonly action: Action;
       readonly compensationTier: string | null;
       readonly expectedValue: number;
+    }
+  | {
+      /** Solved or closed, no bad answer since: no new intervention; what the model would do on a live ticket. */
+      readonly code: 'ticket_solved';
+      readonly status: 'solved' | 'closed';
+      readonly modelAction: Action;
+    }
+  | {
+      /** A bad survey answer about the ticket after it was solved: the recovery is due, on the follow-up. */
+      readonly code: 'feedback_after_solve';
+      readonly kind: 'nps' | 'csat';
+      readonly score: number | string;
+      readonly respondedAt: string;
     }
   | { readonly code: 'no_action_pays' }
   | { readonly code: 'nothing_allowed' }
@@ -103,8 +117,13 @@ export interface Decision {
   readonly expectedValue: number;
   readonly cost: number;
   readonly agentMinutes: number;
-  /** When the customer must have been called back (callback and compensation), else null. */
+  /**
+   * The due time of a callback's or a compensation's follow-up (the "Boucle callback due" ticket field), else
+   * null. Kept for readers of the decision JSON: `followUp` says what is due and when, for every recovery.
+   */
   readonly callbackDueAt: string | null;
+  /** What the intervention promises and its clock (policy/follow-up.ts); null for "none". */
+  readonly followUp: FollowUp | null;
   /** `rule` when an admin rule forced the action. */
   readonly decidedBy: 'model' | 'rule';
   readonly tier: ValueTier;

@@ -11,6 +11,14 @@ export const ACTION_STRENGTH = {
   compensation: 3,
 } as const satisfies Record<Action, number>;
 
+/** Zendesk ticket statuses (`hold` is "on-hold"). new, open, pending and hold are live; solved and closed are not. */
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** How each intervention keeps in touch: the agent's reply (apology), a phone call, or a granted gesture. */
+export const FOLLOW_UP_KINDS = ['reply', 'call', 'compensate'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const satisfies Record<

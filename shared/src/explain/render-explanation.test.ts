@@ -39,8 +39,8 @@ const REASONS: [Reason, string, string][] = [
       compensationTier: 'goodwill_small',
       expectedValue: 1234.5,
     },
-    'A compensation (goodwill_small) has the best expected value: 1\u202f235.',
-    'Une compensation (goodwill_small) a la meilleure valeur attendue : 1\u202f235.',
+    'A compensation (goodwill_small) has the best expected value: €1,235.',
+    'Une compensation (goodwill_small) a la meilleure valeur attendue : 1\u202f235\u00a0€.',
   ],
   [
     { code: 'no_action_pays' },
@@ -81,8 +81,8 @@ const REASONS: [Reason, string, string][] = [
   ],
   [
     { code: 'value', tier: 'gold', valueAtRisk: 24_000, churnRisk: 0.3657, expectedLoss: 8776.8 },
-    'Gold customer: 24\u202f000 of margin at risk, churn risk 36.6%, expected loss 8\u202f777.',
-    'Client or : 24\u202f000 de marge en jeu, risque de départ 36,6\u202f%, perte attendue 8\u202f777.',
+    'Gold customer: €24,000 of margin at risk, churn risk 36.6%, expected loss €8,777.',
+    'Client or : 24\u202f000\u00a0€ de marge en jeu, risque de départ 36,6\u202f%, perte attendue 8\u202f777\u00a0€.',
   ],
   [
     { code: 'risk_driver', factor: 'effortClass', points: 1.7165 },
@@ -101,8 +101,8 @@ const REASONS: [Reason, string, string][] = [
   ],
   [
     { code: 'callback_window_by_rule', rule: 'R', hours: 4.5 },
-    'Rule "R" sets the callback window to 4.5 h.',
-    'La règle « R » fixe le délai de rappel à 4,5 h.',
+    'Rule "R" sets the first-contact window to 4.5 h.',
+    'La règle « R » fixe le délai de premier contact à 4,5 h.',
   ],
   [
     { code: 'rule_tags', rule: 'R', tags: ['boucle_vip', 'boucle_x'] },
@@ -120,12 +120,14 @@ describe('describeReason', () => {
 
 describe('formatting', () => {
   it.each([
-    [0, '0'],
-    [999.5, '1\u202f000'],
-    [1_234_567, '1\u202f234\u202f567'],
-    [-2500, '−2\u202f500'],
-  ])('money %d → %s', (value, text) => {
-    expect(formatMoney(value)).toBe(text);
+    [0, '€0', '0\u00a0€'],
+    [-0.2, '€0', '0\u00a0€'],
+    [999.5, '€1,000', '1\u202f000\u00a0€'],
+    [1_234_567, '€1,234,567', '1\u202f234\u202f567\u00a0€'],
+    [-2500, '-€2,500', '-2\u202f500\u00a0€'],
+  ])('money %d → %s / %s, one format for the explanation and the cards', (value, en, fr) => {
+    expect(formatMoney(value, 'en')).toBe(en);
+    expect(formatMoney(value, 'fr')).toBe(fr);
   });
   it('percent', () => {
     expect(formatPercent(0.0857, 'en')).toBe('8.6%');
@@ -175,9 +177,8 @@ describe('renderExplanation', () => {
 
   it('gives a headline for a glance, details and rule traces on demand, in English', () => {
     const text = renderExplanation(decision, 'en');
-    expect(text.headline).toBe(
-      'A callback, high priority — Rule "VIP" requires a callback: rules win over the model.',
-    );
+    expect(text.glance).toBe('Required by rule "VIP", high-value customer (gold), severe incident.');
+    expect(text.headline).toBe(`A callback, high priority — ${text.glance}`);
     expect(text.details[0]).toBe('Rule "VIP" requires a callback: rules win over the model.');
     expect(text.details.length).toBe(decision.explanation.reasons.length);
     expect(text.rules).toEqual([
@@ -192,9 +193,8 @@ describe('renderExplanation', () => {
 
   it('and in French', () => {
     const text = renderExplanation(decision, 'fr');
-    expect(text.headline).toBe(
-      'Un rappel, priorité haute — La règle « VIP » impose un rappel : les règles l’emportent sur le modèle.',
-    );
+    expect(text.glance).toBe('Imposé par la règle « VIP », client à forte valeur (or), incident grave.');
+    expect(text.headline).toBe(`Un rappel, priorité haute — ${text.glance}`);
     expect(text.rules[0]).toBe('Règle « VIP » (priorité 5) : déclenchée');
     expect(text.rules[5]).toBe('        ✗ feedback.lastNps lessThan 5 (valeur vue: inconnu)');
   });

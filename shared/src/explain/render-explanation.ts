@@ -1,5 +1,6 @@
 import type {
   Action,
+  FollowUpKind,
   EffortClass,
   EffortSource,
   Locale,
@@ -9,6 +10,8 @@ import type {
 } from '../domain/vocabulary.ts';
 import type { Decision, Reason } from '../decision/decision.ts';
 import type { Guardrail } from '../policy/recommend-intervention.ts';
+import { FOLLOW_UP_TEXTS } from '../policy/follow-up.ts';
+import type { CompensationTier } from '../settings/settings-schema.ts';
 import type { RiskFactor } from '../risk/churn-model.ts';
 import type { ConditionTrace, RuleTrace } from '../rules/compile-rules.ts';
 
@@ -94,11 +97,46 @@ export const LABELS = {
   tier: Record<ValueTier, LocalizedText>;
 };
 
-/** Money without decimals and with thin grouping, the same in both languages (no locale data needed). */
-export function formatMoney(value: number): string {
-  const sign = value < 0 ? '−' : '';
-  const digits = Math.round(Math.abs(value)).toString();
-  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+/** The currency of every amount Boucle shows (CRM revenue, costs, compensation amounts). */
+export const CURRENCY = 'EUR';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Money in one way everywhere — the explanation, the sidebar's cards, the draft reply: the locale's currency
+ * format without decimals ("€1,250" in English, "1 250 €" in French). Intl formats are built once per locale.
+ */
+export function formatMoney(value: number, locale: Locale, currency: string = CURRENCY): string {
+  const key = `${locale}:${currency}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 0,
+      minimumFractionDigits: 0,
+    });
+    moneyFormats.set(key, format);
+  }
+  // -0 would print as "-€0".
+  return format.format(Math.round(value) || 0);
+}
+
+/** What the customer reads for a compensation tier: its admin-defined label, the amount in their language. */
+export function compensationWording(
+  tier: Pick<CompensationTier, 'amount' | 'label'>,
+  locale: Locale,
+): string {
+  const amount = formatMoney(tier.amount, locale);
+  const label =
+    tier.label?.[locale] ??
+    (locale === 'fr' ? 'un geste commercial de {amount}' : 'a goodwill gesture of {amount}');
+  return label.replaceAll('{amount}', amount);
+}
+
+/** Options of the texts: the compensation tiers, so that a tier is named by its wording, not its id. */
+export interface ExplainOptions {
+  readonly compensationTiers?: readonly Pick<CompensationTier, 'id' | 'amount' | 'label'>[];
 }
 
 export function formatPercent(probability: number, locale: Locale): string {
@@ -111,14 +149,27 @@ function formatNumber(value: number, locale: Locale): string {
   return locale === 'fr' ? text.replace('.', ',') : text;
 }
 
-function action(value: Action, locale: Locale, tier: string | null = null): string {
+function action(
+  value: Action,
+  locale: Locale,
+  tier: string | null = null,
+  options: ExplainOptions = {},
+): string {
   const label = LABELS.action[value][locale];
-  return tier === null ? label : `${label} (${tier})`;
+  if (tier === null) return label;
+  const defined = options.compensationTiers?.find((candidate) => candidate.id === tier);
+  return `${label} (${defined === undefined ? tier : compensationWording(defined, locale)})`;
 }
 
+const STATUS_WORD = {
+  solved: { en: 'solved', fr: 'résolu' },
+  closed: { en: 'closed', fr: 'clos' },
+} as const;
+
 /** One reason as one sentence. */
-export function describeReason(reason: Reason, locale: Locale): string {
+export function describeReason(reason: Reason, locale: Locale, options: ExplainOptions = {}): string {
   const fr = locale === 'fr';
+  const money = (value: number) => formatMoney(value, locale);
   switch (reason.code) {
     case 'rule_forced':
       return fr
@@ -136,10 +187,18 @@ export function describeReason(reason: Reason, locale: Locale): string {
       return fr
         ? `La règle « ${reason.rule} » demande ${action(reason.action, locale)}, mais « ${reason.by} », plus prioritaire, l’interdit.`
         : `Rule "${reason.rule}" asks for ${action(reason.action, locale)}, but "${reason.by}", of higher priority, forbids it.`;
+    case 'ticket_solved':
+      return fr
+        ? `Le ticket est ${STATUS_WORD[reason.status].fr} et aucune mauvaise réponse n’est arrivée depuis : aucune nouvelle intervention (le modèle aurait proposé ${action(reason.modelAction, locale)} sur un ticket ouvert). Si le client répond mal à une enquête, la boucle se rouvre sur un ticket de suivi.`
+        : `The ticket is ${STATUS_WORD[reason.status].en} and no bad answer came since: no new intervention (on a live ticket the model would propose ${action(reason.modelAction, locale)}). If the customer answers a survey badly, the loop reopens on a follow-up ticket.`;
+    case 'feedback_after_solve':
+      return fr
+        ? `Le client a répondu ${reason.kind.toUpperCase()} ${String(reason.score)} après la résolution du ticket : la reprise de contact reste due, sur le ticket de suivi, et son délai court depuis cette réponse.`
+        : `The customer answered ${reason.kind.toUpperCase()} ${String(reason.score)} after the ticket was solved: the recovery is still due, on the follow-up ticket, and its clock runs from that answer.`;
     case 'best_expected_value':
       return fr
-        ? `${capitalize(action(reason.action, locale, reason.compensationTier))} a la meilleure valeur attendue : ${formatMoney(reason.expectedValue)}.`
-        : `${capitalize(action(reason.action, locale, reason.compensationTier))} has the best expected value: ${formatMoney(reason.expectedValue)}.`;
+        ? `${capitalize(action(reason.action, locale, reason.compensationTier, options))} a la meilleure valeur attendue : ${money(reason.expectedValue)}.`
+        : `${capitalize(action(reason.action, locale, reason.compensationTier, options))} has the best expected value: ${money(reason.expectedValue)}.`;
     case 'no_action_pays':
       return fr
         ? 'Aucune action ne rapporte plus qu’elle ne coûte : l’incident compte dans les tendances.'
@@ -160,8 +219,8 @@ export function describeReason(reason: Reason, locale: Locale): string {
         : `Effort (C:CER ${formatNumber(reason.ratio, locale)}, customer ${formatNumber(reason.customer, locale)} / company ${formatNumber(reason.company, locale)}, ${LABELS.effortSource[reason.source][locale]}): ${LABELS.effortClass[reason.class][locale]}.`;
     case 'value':
       return fr
-        ? `Client ${LABELS.tier[reason.tier][locale]} : ${formatMoney(reason.valueAtRisk)} de marge en jeu, risque de départ ${formatPercent(reason.churnRisk, locale)}, perte attendue ${formatMoney(reason.expectedLoss)}.`
-        : `${capitalize(LABELS.tier[reason.tier][locale])} customer: ${formatMoney(reason.valueAtRisk)} of margin at risk, churn risk ${formatPercent(reason.churnRisk, locale)}, expected loss ${formatMoney(reason.expectedLoss)}.`;
+        ? `Client ${LABELS.tier[reason.tier][locale]} : ${money(reason.valueAtRisk)} de marge en jeu, risque de départ ${formatPercent(reason.churnRisk, locale)}, perte attendue ${money(reason.expectedLoss)}.`
+        : `${capitalize(LABELS.tier[reason.tier][locale])} customer: ${money(reason.valueAtRisk)} of margin at risk, churn risk ${formatPercent(reason.churnRisk, locale)}, expected loss ${money(reason.expectedLoss)}.`;
     case 'risk_driver':
       return fr
         ? `Le risque augmente avec : ${LABELS.riskFactor[reason.factor][locale]} (+${formatNumber(reason.points, locale)} point${reason.points >= 2 ? 's' : ''} de log-cote).`
@@ -172,8 +231,8 @@ export function describeReason(reason: Reason, locale: Locale): string {
         : `Rule "${reason.rule}" sets the priority: ${LABELS.priority[reason.priority][locale]}.`;
     case 'callback_window_by_rule':
       return fr
-        ? `La règle « ${reason.rule} » fixe le délai de rappel à ${formatNumber(reason.hours, locale)} h.`
-        : `Rule "${reason.rule}" sets the callback window to ${formatNumber(reason.hours, locale)} h.`;
+        ? `La règle « ${reason.rule} » fixe le délai de premier contact à ${formatNumber(reason.hours, locale)} h.`
+        : `Rule "${reason.rule}" sets the first-contact window to ${formatNumber(reason.hours, locale)} h.`;
     case 'rule_tags':
       return fr
         ? `La règle « ${reason.rule} » ajoute les tags ${reason.tags.join(', ')}.`
@@ -186,8 +245,10 @@ function capitalize(text: string): string {
 }
 
 export interface RenderedExplanation {
-  /** One line for a glance: the recommendation and its main reason. */
+  /** One line for notes and the ledger: the recommendation, its priority, and the reasons of the glance line. */
   readonly headline: string;
+  /** The two or three reasons behind the recommendation, for a glance ("High-value customer (gold), …."). */
+  readonly glance: string;
   /** Every reason, one sentence each, headline's reason first. */
   readonly details: readonly string[];
   /** Each rule, fired or not, with each condition's outcome and the value seen. */
@@ -220,18 +281,118 @@ export function describeRuleTrace(rule: RuleTrace, locale: Locale): string[] {
   return [head, ...describeCondition(rule.conditions, locale, 1)];
 }
 
-/** The decision in words, for an agent: a headline to read at a glance, details on demand. */
-export function renderExplanation(decision: Decision, locale: Locale): RenderedExplanation {
+function ordinal(n: number, locale: Locale): string {
+  if (locale === 'fr') return n === 1 ? '1er' : `${n}e`;
+  const tens = n % 100;
+  const suffix =
+    tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
+
+/**
+ * The two or three facts that carry the decision, as short phrases for the glance line ("high-value customer
+ * (gold), 3rd contact on the same issue, company at fault"). Read from the decision's facts and reasons only, so
+ * the CLI, the note and the sidebar say the same thing; the figures stay in the details.
+ */
+export function glanceReasons(decision: Decision, locale: Locale): string[] {
   const fr = locale === 'fr';
-  const what = capitalize(action(decision.action, locale, decision.compensationTier));
+  const facts = decision.explanation.facts;
+  const reasons = decision.explanation.reasons;
+  const num = (name: keyof typeof facts): number => {
+    const value = facts[name];
+    return typeof value === 'number' ? value : 0;
+  };
+  const items: string[] = [];
+  const has = (code: Reason['code']) => reasons.find((reason) => reason.code === code);
+  const late = has('feedback_after_solve');
+  if (late?.code === 'feedback_after_solve') {
+    const score = `${late.kind.toUpperCase()} ${String(late.score)}`;
+    items.push(fr ? `${score} après la résolution du ticket` : `${score} after the ticket was solved`);
+  }
+  const solved = has('ticket_solved');
+  if (solved?.code === 'ticket_solved') {
+    items.push(
+      fr
+        ? `ticket ${STATUS_WORD[solved.status].fr} sans mauvaise réponse depuis`
+        : `ticket ${STATUS_WORD[solved.status].en} with no bad answer since`,
+    );
+  }
+  const forced = has('rule_forced');
+  if (forced?.code === 'rule_forced')
+    items.push(fr ? `imposé par la règle « ${forced.rule} »` : `required by rule "${forced.rule}"`);
+  const action = decision.action;
+  if (action === 'none' && has('no_action_pays') !== undefined) {
+    const value = formatMoney(decision.valueAtRisk, locale);
+    items.push(fr ? `peu de valeur en jeu (${value})` : `little value at risk (${value})`);
+  }
+  if (decision.tier === 'platinum' || decision.tier === 'gold') {
+    const tier = LABELS.tier[decision.tier][locale];
+    items.push(fr ? `client à forte valeur (${tier})` : `high-value customer (${tier})`);
+  }
+  const contacts = num('incident.contacts');
+  if (contacts >= 2) {
+    items.push(
+      fr
+        ? `${ordinal(contacts, locale)} contact pour le même problème`
+        : `${ordinal(contacts, locale)} contact on the same issue`,
+    );
+  }
+  if (Math.max(num('incident.recurrence'), num('history.repeatIncidents')) >= 1)
+    items.push(fr ? 'problème récurrent' : 'recurring problem');
+  if (action === 'compensation' && facts['incident.companyAtFault'] === true)
+    items.push(fr ? 'entreprise en faute' : 'company at fault');
+  if (facts['effort.class'] === 'customer_harder') items.push(LABELS.effortClass.customer_harder[locale]);
+  const waiting = num('incident.waitingHours');
+  if (waiting >= 24) {
+    const hours = Math.round(waiting);
+    items.push(fr ? `${hours} h d’attente de réponse` : `${hours} h waiting for replies`);
+  }
+  const severity = facts['incident.severity'];
+  if (severity === 'critical') items.push(fr ? 'incident critique' : 'critical incident');
+  else if (severity === 'high') items.push(fr ? 'incident grave' : 'severe incident');
+  if (facts['feedback.npsCategory'] === 'detractor')
+    items.push(
+      fr ? `NPS ${num('feedback.lastNps')} — détracteur` : `NPS ${num('feedback.lastNps')} — detractor`,
+    );
+  for (const reason of reasons) {
+    if (reason.code !== 'guardrail') continue;
+    if (reason.guardrail === 'apology_cooldown')
+      items.push(fr ? 'excuses déjà reçues récemment' : 'apology already sent recently');
+    if (reason.guardrail === 'compensation_not_at_fault' && action !== 'compensation')
+      items.push(fr ? 'l’entreprise n’est pas en faute' : 'not the company’s fault');
+  }
+  if (items.length === 0) {
+    items.push(
+      fr
+        ? `perte attendue ${formatMoney(decision.explanation.figures.expectedLoss, locale)}`
+        : `expected loss ${formatMoney(decision.explanation.figures.expectedLoss, locale)}`,
+    );
+  }
+  return items.slice(0, 3);
+}
+
+/** The due time of the decision's follow-up, as the agent's task ("Call the customer back before …"). */
+export function describeFollowUpTask(kind: FollowUpKind, due: string, locale: Locale): string {
+  return FOLLOW_UP_TEXTS[kind].task[locale](due);
+}
+
+/** The decision in words, for an agent: the reasons at a glance, details on demand. */
+export function renderExplanation(
+  decision: Decision,
+  locale: Locale,
+  options: ExplainOptions = {},
+): RenderedExplanation {
+  const fr = locale === 'fr';
+  const what = capitalize(action(decision.action, locale, decision.compensationTier, options));
   const priority = LABELS.priority[decision.priority][locale];
-  const main = decision.explanation.reasons[0]!;
+  const glance = `${capitalize(glanceReasons(decision, locale).join(', '))}.`;
   const headline = fr
-    ? `${what}, priorité ${priority} — ${describeReason(main, locale)}`
-    : `${what}, ${priority} priority — ${describeReason(main, locale)}`;
+    ? `${what}, priorité ${priority} — ${glance}`
+    : `${what}, ${priority} priority — ${glance}`;
   return {
     headline,
-    details: decision.explanation.reasons.map((reason) => describeReason(reason, locale)),
+    glance,
+    details: decision.explanation.reasons.map((reason) => describeReason(reason, locale, options)),
     rules: decision.explanation.rules.flatMap((rule) => describeRuleTrace(rule, locale)),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, INCIDENT_TYPES, SEVERITIES } from '../domain/vocabulary.ts';
+import { CHANNELS, INCIDENT_TYPES, SEVERITIES, TICKET_STATUSES } from '../domain/vocabulary.ts';
 import { timestampSchema } from '../domain/time.ts';
 
 const count = z.number().int().min(0).max(10_000);
@@ -30,6 +30,16 @@ export const incidentSchema = z.strictObject({
     .max(500)
     .default([])
     .describe('The customer’s own words; scanned for effort phrases (en/fr).'),
+  /**
+   * The ticket's Zendesk status. Absent: a live ticket. On a solved or closed ticket Boucle starts no new
+   * intervention unless the customer answered a survey about it badly (docs/decision-model.md §6).
+   */
+  ticketStatus: z
+    .enum(TICKET_STATUSES)
+    .optional()
+    .describe(
+      'The ticket’s Zendesk status (new, open, pending, hold, solved, closed); absent: a live ticket.',
+    ),
   /** The customer's monetary loss, when known (a wrong bill, a lost parcel). */
   monetaryLoss: z.number().min(0).max(1e12).optional(),
 });

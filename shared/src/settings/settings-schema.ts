@@ -36,6 +36,16 @@ const compensationTierSchema = z.strictObject({
   amount: nonNegative,
   /** Relative reduction of churn risk, callback included (0.45 = risk × 0.55). */
   reduction: share,
+  /**
+   * What the customer reads in the draft reply, per language: `{amount}` is replaced by the amount in the
+   * customer's language ("a credit of {amount} on your next invoice"). Without it, a plain "goodwill gesture".
+   */
+  label: z
+    .strictObject({
+      en: z.string().trim().min(1).max(200),
+      fr: z.string().trim().min(1).max(200),
+    })
+    .optional(),
 });
 export type CompensationTier = z.infer<typeof compensationTierSchema>;
 
@@ -88,9 +98,30 @@ export const settingsSchema = z
       .array(compensationTierSchema)
       .max(10)
       .default([
-        { id: 'goodwill_small', amount: 25, reduction: 0.38 },
-        { id: 'goodwill_medium', amount: 100, reduction: 0.44 },
-        { id: 'goodwill_large', amount: 500, reduction: 0.5 },
+        {
+          id: 'goodwill_small',
+          amount: 25,
+          reduction: 0.38,
+          label: {
+            en: 'a credit of {amount} on your next invoice',
+            fr: 'un avoir de {amount} sur votre prochaine facture',
+          },
+        },
+        {
+          id: 'goodwill_medium',
+          amount: 100,
+          reduction: 0.44,
+          label: { en: 'a refund of {amount}', fr: 'un remboursement de {amount}' },
+        },
+        {
+          id: 'goodwill_large',
+          amount: 500,
+          reduction: 0.5,
+          label: {
+            en: 'a credit of {amount} on your account',
+            fr: 'un avoir de {amount} sur votre compte',
+          },
+        },
       ]),
     guardrails: section({
       /** No second apology to the same customer within this many days. */

@@ -3,6 +3,7 @@ import {
   ACTIONS,
   CHANNELS,
   INCIDENT_TYPES,
+  TICKET_STATUSES,
   VALUE_TIERS,
   type Action,
   type Channel,
@@ -31,6 +32,8 @@ export interface ZendeskTicketFacts {
     readonly createdAt: string | null;
     /** Whether an agent owns the ticket; left out when not known. */
     readonly assigned?: boolean;
+    /** Zendesk's `status` (new, open, pending, hold, solved, closed); left out when not known (a live ticket). */
+    readonly status?: string | null;
   };
   /** The ticket's comments, oldest first; internal notes have `public: false`. */
   readonly comments: readonly ZendeskComment[];
@@ -237,6 +240,7 @@ export function decisionInputFromZendesk(facts: ZendeskTicketFacts): DecisionInp
   const surveyComments = facts.feedback.flatMap((answer) =>
     answer.ticketId === String(ticket.id) && answer.comment !== undefined ? [answer.comment] : [],
   );
+  const status = TICKET_STATUSES.find((candidate) => candidate === ticket.status);
   return {
     id: facts.decisionId,
     now: now.toISOString(),
@@ -248,6 +252,7 @@ export function decisionInputFromZendesk(facts: ZendeskTicketFacts): DecisionInp
       contacts: Math.min(10_000, Math.max(1, fromRequester.length)),
       channel: channelOf(ticket.channel),
       openedAt: instantOf(ticket.createdAt) ?? now.toISOString(),
+      ...(status === undefined ? {} : { ticketStatus: status }),
       waitingHours: Math.min(100_000, waitingHours(visible, nowMs)),
       comments: [...fromRequester.map((comment) => comment.text.slice(0, 20_000)), ...surveyComments].slice(
         0,

@@ -52,7 +52,9 @@ export async function applyIntervention(
 ): Promise<InterventionRecord> {
   const { ticket, recommendation: rec, action } = request;
   const overridden = request.overrideReason !== null;
-  const dueAt = action === 'callback' || action === 'compensation' ? rec.callbackDueAt : null;
+  // Every recovery has its follow-up clock (shared/src/policy/follow-up.ts), the same window whichever is chosen.
+  const dueAt = action === 'none' ? null : (rec.followUp?.dueAt ?? null);
+  const callbackFieldDue = action === 'callback' || action === 'compensation' ? dueAt : null;
   const fields: Record<string, string | number> = {
     [INTERVENTION_FIELD_KEYS.ticketId]: String(ticket.id),
     [INTERVENTION_FIELD_KEYS.userId]: String(request.requesterId),
@@ -94,8 +96,8 @@ export async function applyIntervention(
   if (request.fieldIds.intervention) {
     values[`ticket.customField:${request.fieldIds.intervention}`] = BOUCLE_TAGS.action(action);
   }
-  if (request.fieldIds.callbackDueAt && dueAt) {
-    values[`ticket.customField:${request.fieldIds.callbackDueAt}`] = dueAt;
+  if (request.fieldIds.callbackDueAt && callbackFieldDue) {
+    values[`ticket.customField:${request.fieldIds.callbackDueAt}`] = callbackFieldDue;
   }
   await client.set(values);
   if (request.draftReply) await client.invoke({ name: 'comment.appendText', args: [request.draftReply] });

@@ -3,8 +3,10 @@ import {
   decisionInputSchema,
   describeRuleTrace,
   formatIssuePath,
+  formatPercent,
   parseSettings,
   renderExplanation,
+  type CompensationTier,
   type Decision,
 } from '../../../../shared/src/index.ts';
 import { createTranslator, formatMoney, type SidebarLocale } from '../i18n/i18n.ts';
@@ -20,10 +22,13 @@ export interface SidebarDeciderSetup {
   readonly fieldIds: { readonly intervention: string; readonly callbackDueAt: string };
 }
 
-const percent = (p: number) => `${Math.round(p * 1000) / 10} %`;
-
 /** `shared/`'s decision → what the sidebar shows (texts in the agent's language). */
-export function toRecommendationView(decision: Decision, locale: SidebarLocale): RecommendationView {
+export function toRecommendationView(
+  decision: Decision,
+  locale: SidebarLocale,
+  compensationTiers: readonly CompensationTier[] = [],
+): RecommendationView {
+  const percent = (p: number) => formatPercent(p, locale);
   const t = createTranslator(locale);
   const facts = decision.explanation.facts;
   const num = (name: keyof typeof facts) => {
@@ -45,7 +50,9 @@ export function toRecommendationView(decision: Decision, locale: SidebarLocale):
     );
   }
   const figures = decision.explanation.figures;
-  const explained = renderExplanation(decision, locale);
+  const explained = renderExplanation(decision, locale, { compensationTiers });
+  const tier = compensationTiers.find((candidate) => candidate.id === decision.compensationTier);
+  const reasons = decision.explanation.reasons;
   return {
     action: decision.action,
     compensationTier: decision.compensationTier,
@@ -53,8 +60,18 @@ export function toRecommendationView(decision: Decision, locale: SidebarLocale):
     expectedValue: decision.expectedValue,
     cost: decision.cost,
     callbackDueAt: decision.callbackDueAt,
+    followUp: decision.followUp,
+    compensation:
+      decision.action === 'compensation' && tier !== undefined
+        ? { amount: tier.amount, ...(tier.label === undefined ? {} : { label: tier.label }) }
+        : null,
+    ticketStage: reasons.some((r) => r.code === 'ticket_solved')
+      ? 'solved'
+      : reasons.some((r) => r.code === 'feedback_after_solve')
+        ? 'reopened'
+        : 'live',
     tags: decision.tags,
-    headline: explained.headline,
+    headline: explained.glance,
     facts: explained.details,
     rules: decision.explanation.rules.filter((r) => r.fired).flatMap((r) => describeRuleTrace(r, locale)),
     figures: [
@@ -105,7 +122,11 @@ export function createSidebarDecider(
       }
       return {
         ok: true,
-        recommendation: toRecommendationView(decider.decide(input.data, now.getTime()), locale),
+        recommendation: toRecommendationView(
+          decider.decide(input.data, now.getTime()),
+          locale,
+          settings.compensationTiers,
+        ),
       };
     },
     problems: [],

@@ -1,3 +1,4 @@
+import type { CompensationTier, FollowUp } from '../../../../shared/src/index.ts';
 import type { TicketPriority } from '../zaf/zaf-client.ts';
 
 export type Action = 'none' | 'apology' | 'callback' | 'compensation';
@@ -48,8 +49,14 @@ export interface RecommendationView {
   readonly expectedValue: number;
   readonly cost: number;
   readonly callbackDueAt: string | null;
+  /** What the intervention promises and until when (shared/src/policy/follow-up.ts); null for "none". */
+  readonly followUp: FollowUp | null;
+  /** The compensation tier's amount and customer-facing labels, for the card and the draft reply. */
+  readonly compensation: Pick<CompensationTier, 'amount' | 'label'> | null;
+  /** `solved`: solved or closed, no bad answer since; `reopened`: a bad answer came after it was solved. */
+  readonly ticketStage: 'live' | 'solved' | 'reopened';
   readonly tags: readonly string[];
-  /** One sentence, readable in a glance. */
+  /** The two or three reasons, readable in a glance. */
   readonly headline: string;
   readonly facts: readonly string[];
   readonly rules: readonly string[];

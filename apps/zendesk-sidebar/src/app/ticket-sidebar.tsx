@@ -11,7 +11,8 @@ import { LoadingSkeleton } from '../ui/loading-skeleton.tsx';
 import { LoopStatus } from '../ui/loop-status.tsx';
 import { RecommendationCard, type ApplyChoice, type ApplyState } from '../ui/recommendation-card.tsx';
 import { SettingsProblems } from '../ui/settings-problems.tsx';
-import { toSidebarLocale } from '../i18n/i18n.ts';
+import { toSidebarLocale, type SidebarLocale } from '../i18n/i18n.ts';
+import type { RecommendationView } from './sidebar-model.ts';
 import { applyIntervention } from './apply-intervention.ts';
 import { draftReply } from './reply-templates.ts';
 import { useSidebar, type SidebarDeps } from './use-sidebar.ts';
@@ -19,6 +20,21 @@ import { useSidebar, type SidebarDeps } from './use-sidebar.ts';
 export interface TicketSidebarProps extends SidebarDeps {
   /** Ticket field ids from settings (digits); when empty, the ones found by title are used. */
   readonly settingsFieldIds: { readonly intervention: string; readonly callbackDueAt: string };
+}
+
+/** The draft reply of an action, in the customer's language, with the recommendation's follow-up and tier. */
+function draftFor(
+  action: RecommendationView['action'],
+  recommendation: RecommendationView,
+  locale: SidebarLocale,
+  customerName: string,
+): string {
+  const dueAt = recommendation.followUp?.dueAt;
+  return draftReply(action, locale, {
+    customerName,
+    ...(dueAt ? { deadline: formatDateTime(locale, dueAt) } : {}),
+    compensation: action === 'compensation' ? recommendation.compensation : null,
+  });
 }
 
 export function TicketSidebar(props: TicketSidebarProps) {
@@ -41,12 +57,7 @@ export function TicketSidebar(props: TicketSidebarProps) {
         recommendation,
         action: choice.action,
         overrideReason: choice.overrideReason,
-        draftReply: draftReply(choice.action, customerLocale, {
-          customerName: data.user.name,
-          ...(recommendation.callbackDueAt
-            ? { deadline: formatDateTime(customerLocale, recommendation.callbackDueAt) }
-            : {}),
-        }),
+        draftReply: draftFor(choice.action, recommendation, customerLocale, data.user.name),
         now: now(),
         fieldIds: {
           intervention: byId(settingsFieldIds.intervention) ?? ticket.fieldIds.intervention,
@@ -99,6 +110,7 @@ export function TicketSidebar(props: TicketSidebarProps) {
 
   const { ticket, data, decision } = state;
   const nowMs = now().getTime();
+  const customerLocale = toSidebarLocale(data.user.locale ?? ticket.requester?.locale);
   const current = data.interventions.find((i) => i.ticketId === String(ticket.id)) ?? null;
   return (
     <Stack data-testid="sidebar-ready">
@@ -117,6 +129,13 @@ export function TicketSidebar(props: TicketSidebarProps) {
         <>
           <RecommendationCard
             recommendation={decision.recommendation}
+            draft={draftFor(
+              decision.recommendation.action,
+              decision.recommendation,
+              customerLocale,
+              data.user.name,
+            )}
+            ticketClosed={ticket.status === 'closed'}
             applyState={applyState}
             onApply={onApply}
           />

@@ -22,6 +22,7 @@ export function toDecisionInput(ticket: TicketFacts, data: RequesterData, now: D
       priority: ticket.priority,
       channel: ticket.channel,
       createdAt: ticket.createdAt,
+      status: ticket.status,
       ...(ticket.assigned === null ? {} : { assigned: ticket.assigned }),
     },
     comments: ticket.comments,

@@ -26,7 +26,7 @@ describe('i18n', () => {
 
   it('interpolates and refuses a missing value', () => {
     const t = createTranslator('fr');
-    expect(t('loop.dueIn', { hours: 5 })).toBe('Rappel dû dans 5 h');
-    expect(() => t('loop.dueIn')).toThrow(/needs a value for \{\{hours\}\}/);
+    expect(t('loop.status', { status: 'ouvert' })).toBe('Statut : ouvert');
+    expect(() => t('loop.status')).toThrow(/needs a value for \{\{status\}\}/);
   });
 });

@@ -1,3 +1,4 @@
+import { formatMoney as formatSharedMoney } from '../../../../shared/src/index.ts';
 import { en, type MessageKey } from './en.ts';
 import { fr } from './fr.ts';
 
@@ -36,12 +37,9 @@ function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
 }
 const intlLocale = (locale: SidebarLocale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
 
-export function formatMoney(locale: SidebarLocale, amount: number, currency = 'EUR'): string {
-  return formatter(
-    `money:${locale}:${currency}`,
-    () =>
-      new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency, maximumFractionDigits: 0 }),
-  ).format(amount);
+/** Money as `shared/` formats it in the explanation: one format for every card and sentence. */
+export function formatMoney(locale: SidebarLocale, amount: number): string {
+  return formatSharedMoney(amount, locale);
 }
 
 export function formatDate(locale: SidebarLocale, iso: string): string {

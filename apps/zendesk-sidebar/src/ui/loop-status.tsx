@@ -1,4 +1,5 @@
 import { styled } from 'styled-components';
+import { FOLLOW_UP_TEXTS, followUpKindOf } from '../../../../shared/src/index.ts';
 import type { InterventionRecord } from '../requester/zendesk-records.ts';
 import { useI18n } from './i18n-context.tsx';
 import { getColor } from './layout.tsx';
@@ -31,7 +32,7 @@ export function LoopStatus({
       ) : (
         <>
           {intervention.dueAt && OPEN_STATUSES.includes(intervention.status) && !intervention.outcome ? (
-            <DueLine dueAt={intervention.dueAt} nowMs={nowMs} />
+            <DueLine dueAt={intervention.dueAt} action={intervention.action} nowMs={nowMs} />
           ) : null}
           <Muted>
             {t('loop.status', { status: t(`status.${intervention.status}`) })} ·{' '}
@@ -60,15 +61,17 @@ function isOutcome(value: string): value is (typeof OUTCOMES)[number] {
   return (OUTCOMES as readonly string[]).includes(value);
 }
 
-function DueLine({ dueAt, nowMs }: { dueAt: string; nowMs: number }) {
-  const { t } = useI18n();
+/** The follow-up's clock in the words of the intervention's own promise (shared/src/policy/follow-up.ts). */
+function DueLine({ dueAt, action, nowMs }: { dueAt: string; action: string; nowMs: number }) {
+  const { locale } = useI18n();
   const due = Date.parse(dueAt);
-  if (Number.isNaN(due)) return null;
+  const kind = followUpKindOf(action);
+  if (Number.isNaN(due) || kind === null) return null;
   const hours = Math.round(Math.abs(due - nowMs) / 3_600_000);
   const overdue = due < nowMs;
   return (
     <Due $overdue={overdue} data-testid={overdue ? 'loop-overdue' : 'loop-due'}>
-      {overdue ? t('loop.overdue', { hours }) : t('loop.dueIn', { hours })}
+      {FOLLOW_UP_TEXTS[kind][overdue ? 'overdue' : 'dueIn'][locale](hours)}
     </Due>
   );
 }

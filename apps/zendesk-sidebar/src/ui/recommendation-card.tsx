@@ -4,6 +4,8 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Label, Hint, Message, Select, Textarea } from '@zendeskgarden/react-forms';
 import { Notification } from '@zendeskgarden/react-notifications';
 import { Tag } from '@zendeskgarden/react-tags';
+import { FOLLOW_UP_TEXTS, compensationWording } from '../../../../shared/src/index.ts';
+import { TO_FILL } from '../app/reply-templates.ts';
 import type { Action, RecommendationView } from '../app/sidebar-model.ts';
 import { formatDateTime, formatMoney } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';
@@ -17,6 +19,39 @@ const Headline = styled.p`
   font-size: ${theme.fontSizes.md};
   line-height: ${theme.lineHeights.md};
 `;
+
+const Draft = styled.p`
+  margin: 0;
+  white-space: pre-wrap;
+  font-size: ${theme.fontSizes.sm};
+  line-height: ${theme.lineHeights.sm};
+  padding: ${theme.space.xs};
+  border-radius: ${theme.borderRadii.md};
+  background: #f8f9f9;
+`;
+
+const ToFill = styled.mark`
+  background: #fff0b3;
+  outline: 1px dashed #ad5918;
+  padding: 0 2px;
+`;
+
+/** The draft with the parts the agent must write highlighted. */
+function DraftText({ text }: { text: string }) {
+  const parts: React.ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TO_FILL)) {
+    parts.push(text.slice(last, match.index));
+    parts.push(
+      <ToFill key={match.index} data-testid="draft-to-fill">
+        {match[0]}
+      </ToFill>,
+    );
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return <Draft data-testid="draft-reply">{parts}</Draft>;
+}
 
 const Buttons = styled.div`
   display: flex;
@@ -35,10 +70,16 @@ export interface ApplyChoice {
 
 export function RecommendationCard({
   recommendation,
+  draft,
+  ticketClosed,
   applyState,
   onApply,
 }: {
   recommendation: RecommendationView;
+  /** The draft reply Apply adds to the comment box, in the customer's language. */
+  draft: string;
+  /** Zendesk refuses every change to a closed ticket. */
+  ticketClosed: boolean;
   applyState: ApplyState;
   onApply: (choice: ApplyChoice) => void;
 }) {
@@ -59,25 +100,42 @@ export function RecommendationCard({
       <Row>
         <strong data-testid="recommendation-action">
           {t(`recommendation.action.${r.action}`)}
-          {r.compensationTier ? ` (${r.compensationTier})` : ''}
+          {r.compensation ? ` — ${compensationWording(r.compensation, locale)}` : ''}
         </strong>
         <Tag hue={PRIORITY_HUE[r.priority]} size="small" data-testid="recommendation-priority">
           <span>{t(`priority.${r.priority}`)}</span>
         </Tag>
       </Row>
       <Headline data-testid="recommendation-headline">{r.headline}</Headline>
+      {r.ticketStage !== 'live' ? (
+        <Notification type="info" data-testid="ticket-stage">
+          {t(r.ticketStage === 'solved' ? 'stage.solved' : 'stage.reopened')}
+          {ticketClosed ? ` ${t('stage.closed')}` : ''}
+        </Notification>
+      ) : null}
       <FactGrid>
         <dt>{t('recommendation.expectedValue')}</dt>
         <dd data-testid="recommendation-ev">{formatMoney(locale, r.expectedValue)}</dd>
         <dt>{t('recommendation.cost')}</dt>
         <dd>{formatMoney(locale, r.cost)}</dd>
-        {r.callbackDueAt ? (
+        {r.followUp ? (
           <>
-            <dt>{t('recommendation.deadline')}</dt>
-            <dd data-testid="recommendation-deadline">{formatDateTime(locale, r.callbackDueAt)}</dd>
+            <dt data-testid="recommendation-deadline-label">
+              {FOLLOW_UP_TEXTS[r.followUp.kind].dueLabel[locale]}
+            </dt>
+            <dd data-testid="recommendation-deadline">{formatDateTime(locale, r.followUp.dueAt)}</dd>
           </>
         ) : null}
       </FactGrid>
+      {draft ? (
+        <div>
+          <Muted as="h3" style={{ marginTop: 4 }}>
+            {t('draft.title')}
+          </Muted>
+          <DraftText text={draft} />
+          {draft.match(TO_FILL) ? <Hint data-testid="draft-hint">{t('draft.toFill')}</Hint> : null}
+        </div>
+      ) : null}
       <Button isLink size="small" onClick={() => setShowDetails((v) => !v)} aria-expanded={showDetails}>
         {t('recommendation.details')}
       </Button>
@@ -137,7 +195,7 @@ export function RecommendationCard({
             </Button>
           </Buttons>
         </form>
-      ) : (
+      ) : ticketClosed ? null : (
         <Buttons>
           <Button
             isPrimary
