@@ -27,6 +27,12 @@ export const en = {
   'customer.tier.silver': 'Silver',
   'customer.tier.bronze': 'Bronze',
   'customer.tier.unknown': 'Unknown',
+  'customer.orders12m': 'Orders (12 months)',
+  'customer.figures.organization': 'Account figures · {{name}}',
+  'customer.figures.organizationNote':
+    'The same for every contact of this account: Salesforce keeps revenue and orders per account.',
+  'customer.figures.user': "This contact's figures",
+  'customer.figures.contactOwn': "This contact's own",
   'transaction.order': 'Order',
   'transaction.opportunity': 'Opportunity',
   'feedback.title': 'Feedback history',

@@ -31,6 +31,12 @@ export const fr: Record<MessageKey, string> = {
   'customer.tier.silver': 'Argent',
   'customer.tier.bronze': 'Bronze',
   'customer.tier.unknown': 'Inconnu',
+  'customer.orders12m': 'Commandes (12 mois)',
+  'customer.figures.organization': 'Chiffres du compte · {{name}}',
+  'customer.figures.organizationNote':
+    "Les mêmes pour tous les contacts de ce compte : Salesforce tient le chiffre d'affaires et les commandes par compte.",
+  'customer.figures.user': 'Chiffres de ce contact',
+  'customer.figures.contactOwn': 'Propres à ce contact',
   'transaction.order': 'Commande',
   'transaction.opportunity': 'Opportunité',
   'feedback.title': 'Historique des retours',
