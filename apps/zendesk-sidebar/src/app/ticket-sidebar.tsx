@@ -132,7 +132,7 @@ export function TicketSidebar(props: TicketSidebarProps) {
       ) : null}
       <LoopStatus intervention={current} nowMs={nowMs} />
       <CustomerCard data={data} nowMs={nowMs} />
-      <FeedbackTimeline feedback={data.feedback} />
+      <FeedbackTimeline feedback={data.feedback} currentTicketId={ticket.id} />
       <PastIncidents interventions={data.interventions} currentTicketId={ticket.id} />
     </Stack>
   );

@@ -207,7 +207,7 @@ export function readCrmValues(
   return {
     crm: account,
     crmSource: account ? 'organization' : null,
-    contactCrm: Object.keys(own).length > 0 ? (own) : null,
+    contactCrm: Object.keys(own).length > 0 ? own : null,
   };
 }
 
