@@ -18,7 +18,14 @@ export async function prepareFirstView(
   const boot = await early.boot;
   const decider = createSidebarDecider(boot.settings, boot.locale);
   const state = await readSidebarState(
-    { client: early.client, cache: early.cache, decide: decider.decide, locale: boot.locale, now },
+    {
+      client: early.client,
+      cache: early.cache,
+      decide: decider.decide,
+      locale: boot.locale,
+      now,
+      fieldIds: decider.fieldIds,
+    },
     early.ticket,
   );
   if (state === undefined) throw new Error('the first view was superseded');

@@ -13,6 +13,7 @@ import { RecommendationCard, type ApplyChoice, type ApplyState } from '../ui/rec
 import { SettingsProblems } from '../ui/settings-problems.tsx';
 import { toSidebarLocale } from '../i18n/i18n.ts';
 import { applyIntervention } from './apply-intervention.ts';
+import { applyStatusOf, recordForTicket, resolveFieldIds } from './apply-status.ts';
 import { draftReply } from './reply-templates.ts';
 import { useSidebar, type SidebarDeps } from './use-sidebar.ts';
 
@@ -23,7 +24,7 @@ export interface TicketSidebarProps extends SidebarDeps {
 
 export function TicketSidebar(props: TicketSidebarProps) {
   const { t } = useI18n();
-  const { state, refresh, recordIntervention } = useSidebar(props);
+  const { state, refresh, recordIntervention, pending, setPending } = useSidebar(props);
   const [applyState, setApplyState] = useState<ApplyState>({ kind: 'idle' });
   const { client, api, now, settingsProblems, settingsFieldIds } = props;
 
@@ -32,36 +33,38 @@ export function TicketSidebar(props: TicketSidebarProps) {
       if (state.kind !== 'ready' || !state.decision?.ok) return;
       const { ticket, data } = state;
       const recommendation = state.decision.recommendation;
+      // A re-application fills the form again from the ticket's ledger record; it records nothing new.
+      const existing = choice.reapply ? recordForTicket(data.interventions, ticket.id) : null;
+      if (choice.reapply && !existing) return;
+      const action = existing ? existing.action : choice.action;
+      const overrideReason = existing ? existing.overrideReason : choice.overrideReason;
+      const dueAt = existing ? existing.dueAt : recommendation.callbackDueAt;
       const customerLocale = toSidebarLocale(data.user.locale ?? ticket.requester?.locale);
-      const byId = (id: string) => (id ? `custom_field_${id}` : null);
       setApplyState({ kind: 'applying' });
       applyIntervention(client, api, {
         ticket,
         requesterId: data.user.id,
         recommendation,
-        action: choice.action,
-        overrideReason: choice.overrideReason,
-        draftReply: draftReply(choice.action, customerLocale, {
+        action,
+        overrideReason,
+        draftReply: draftReply(action, customerLocale, {
           customerName: data.user.name,
-          ...(recommendation.callbackDueAt
-            ? { deadline: formatDateTime(customerLocale, recommendation.callbackDueAt) }
-            : {}),
+          ...(dueAt ? { deadline: formatDateTime(customerLocale, dueAt) } : {}),
         }),
         now: now(),
-        fieldIds: {
-          intervention: byId(settingsFieldIds.intervention) ?? ticket.fieldIds.intervention,
-          callbackDueAt: byId(settingsFieldIds.callbackDueAt) ?? ticket.fieldIds.callbackDueAt,
-        },
+        fieldIds: resolveFieldIds(settingsFieldIds, ticket),
+        existing,
       }).then(
         (record) => {
-          recordIntervention(data.user.id, record);
-          setApplyState({ kind: 'done' });
+          if (!existing) recordIntervention(data.user.id, record);
+          setPending({ ticketId: ticket.id, action, recordId: record.id, reapplied: existing !== null });
+          setApplyState({ kind: 'idle' });
         },
         (error: unknown) =>
           setApplyState({ kind: 'failed', detail: error instanceof Error ? error.message : String(error) }),
       );
     },
-    [state, client, api, now, recordIntervention, settingsFieldIds],
+    [state, client, api, now, recordIntervention, setPending, settingsFieldIds],
   );
 
   const problems = settingsProblems.length > 0 ? <SettingsProblems problems={settingsProblems} /> : null;
@@ -99,7 +102,8 @@ export function TicketSidebar(props: TicketSidebarProps) {
 
   const { ticket, data, decision } = state;
   const nowMs = now().getTime();
-  const current = data.interventions.find((i) => i.ticketId === String(ticket.id)) ?? null;
+  const current = recordForTicket(data.interventions, ticket.id);
+  const applyStatus = applyStatusOf(current, state.stored, pending?.ticketId === ticket.id ? pending : null);
   return (
     <Stack data-testid="sidebar-ready">
       {problems}
@@ -118,6 +122,7 @@ export function TicketSidebar(props: TicketSidebarProps) {
           <RecommendationCard
             recommendation={decision.recommendation}
             applyState={applyState}
+            applyStatus={applyStatus}
             onApply={onApply}
           />
           <EffortGauge effort={decision.recommendation.effort} />
@@ -130,7 +135,11 @@ export function TicketSidebar(props: TicketSidebarProps) {
           </Muted>
         </Section>
       ) : null}
-      <LoopStatus intervention={current} nowMs={nowMs} />
+      <LoopStatus
+        intervention={current}
+        nowMs={nowMs}
+        notSaved={applyStatus.kind === 'pending' || applyStatus.kind === 'not-saved'}
+      />
       <CustomerCard data={data} nowMs={nowMs} />
       <FeedbackTimeline feedback={data.feedback} currentTicketId={ticket.id} />
       <PastIncidents interventions={data.interventions} currentTicketId={ticket.id} />

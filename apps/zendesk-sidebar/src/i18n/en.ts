@@ -86,7 +86,6 @@ export const en = {
   'priority.urgent': 'Urgent',
   'apply.button': 'Apply',
   'apply.applying': 'Applying…',
-  'apply.done': 'Applied: tags and priority set, draft reply added, intervention recorded.',
   'apply.failed': 'Could not apply: {{detail}}',
   'apply.override': 'Override…',
   'apply.overrideAction': 'Instead, do',
@@ -95,6 +94,20 @@ export const en = {
   'apply.overrideReasonMissing': 'Say why you override the recommendation.',
   'apply.overrideSubmit': 'Apply my choice',
   'apply.cancel': 'Cancel',
+  'apply.hint': 'Apply fills the ticket form. Zendesk saves it when you submit the ticket.',
+  'apply.pending.title': 'Not saved yet: submit the ticket to save it',
+  'apply.pending.body':
+    'Applied ({{action}}): the tags, the priority, the Boucle fields and the draft reply are in the ticket form, and the intervention is recorded. Zendesk saves the ticket only when you submit it; reloading or leaving before Submit drops these changes.',
+  'apply.pending.reapplied':
+    'Filled in again ({{action}}): the ticket form again holds the intervention already recorded (nothing is recorded twice). Zendesk saves the ticket only when you submit it.',
+  'apply.saved': 'Applied on {{date}} ({{action}}) and saved on the ticket.',
+  'apply.notSaved.title': 'Recorded, but not saved on the ticket',
+  'apply.notSaved.body':
+    'Recorded on {{date}} ({{action}}), but the ticket was not submitted afterwards: its Boucle fields, tags and draft reply were not saved. Fill the ticket again, then submit it.',
+  'apply.reapply': 'Fill the ticket again',
+  'apply.reapplyHint':
+    'Fills the ticket form again from the recorded intervention; it is not recorded a second time.',
+  'loop.notSaved': 'Status: recorded, not saved on the ticket until Submit',
   'loop.title': 'Loop status',
   'loop.none': 'No intervention recorded for this ticket yet.',
   'loop.dueIn': 'Callback due in {{hours}} h',

@@ -90,8 +90,6 @@ export const fr: Record<MessageKey, string> = {
   'priority.urgent': 'Urgente',
   'apply.button': 'Appliquer',
   'apply.applying': 'Application…',
-  'apply.done':
-    'Appliqué : étiquettes et priorité définies, brouillon de réponse ajouté, intervention enregistrée.',
   'apply.failed': "Impossible d'appliquer : {{detail}}",
   'apply.override': 'Passer outre…',
   'apply.overrideAction': 'Faire plutôt',
@@ -100,6 +98,21 @@ export const fr: Record<MessageKey, string> = {
   'apply.overrideReasonMissing': 'Indiquez pourquoi vous ne suivez pas la recommandation.',
   'apply.overrideSubmit': 'Appliquer mon choix',
   'apply.cancel': 'Annuler',
+  'apply.hint':
+    "Appliquer remplit le formulaire du ticket. Zendesk l'enregistre quand vous soumettez le ticket.",
+  'apply.pending.title': 'Pas encore enregistré : soumettez le ticket pour l’enregistrer',
+  'apply.pending.body':
+    "Appliqué ({{action}}) : les tags, la priorité, les champs Boucle et le brouillon de réponse sont dans le formulaire du ticket, et l'intervention est enregistrée. Zendesk n'enregistre le ticket que quand vous le soumettez ; recharger ou quitter avant de soumettre perd ces changements.",
+  'apply.pending.reapplied':
+    "Rempli à nouveau ({{action}}) : le formulaire du ticket reprend l'intervention déjà enregistrée (rien n'est enregistré deux fois). Zendesk n'enregistre le ticket que quand vous le soumettez.",
+  'apply.saved': 'Appliqué le {{date}} ({{action}}) et enregistré sur le ticket.',
+  'apply.notSaved.title': 'Enregistré, mais pas sur le ticket',
+  'apply.notSaved.body':
+    "Enregistré le {{date}} ({{action}}), mais le ticket n'a pas été soumis ensuite : ses champs Boucle, ses tags et le brouillon de réponse n'ont pas été enregistrés. Remplissez à nouveau le ticket, puis soumettez-le.",
+  'apply.reapply': 'Remplir à nouveau le ticket',
+  'apply.reapplyHint':
+    "Remplit à nouveau le formulaire du ticket depuis l'intervention enregistrée ; elle n'est pas enregistrée une seconde fois.",
+  'loop.notSaved': "Statut : enregistré, pas sur le ticket tant qu'il n'est pas soumis",
   'loop.title': 'Suivi de la boucle',
   'loop.none': "Aucune intervention enregistrée pour ce ticket pour l'instant.",
   'loop.dueIn': 'Rappel dû dans {{hours}} h',
