@@ -261,6 +261,7 @@ describe('Apply, then reload without Submit', () => {
     const page = await open(french, jules.ticketId);
     const sidebar = app(page);
     await sidebar.getByTestId('apply').waitFor();
+    expect(await text(sidebar, 'apply')).toBe('Appliquer');
     expect(await text(sidebar, 'apply-hint')).toMatch(/quand vous soumettez le ticket/);
     await sidebar.getByTestId('apply').click();
     await sidebar.getByTestId('apply-done').waitFor();
