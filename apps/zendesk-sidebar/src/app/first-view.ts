@@ -27,6 +27,10 @@ export async function prepareFirstView(
       fieldIds: decider.fieldIds,
     },
     early.ticket,
+    false,
+    () => true,
+    // Read early with the fields found by title; the settings may name other fields, then read them now.
+    decider.fieldIds.intervention || decider.fieldIds.callbackDueAt ? undefined : early.stored,
   );
   if (state === undefined) throw new Error('the first view was superseded');
   return { boot, decider, state };

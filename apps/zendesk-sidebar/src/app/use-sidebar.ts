@@ -67,7 +67,7 @@ export async function readSidebarState(
   read: Promise<TicketRead> | undefined,
   reload = false,
   current: () => boolean = () => true,
-  stored?: StoredTicket,
+  stored?: StoredTicket | Promise<StoredTicket>,
 ): Promise<SidebarState | undefined> {
   const { ticket } = await (read ?? readTicketFacts(deps.client));
   const requesterId = ticket.requester?.id;
