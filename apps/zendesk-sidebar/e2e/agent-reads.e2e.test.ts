@@ -263,9 +263,19 @@ describe('Apply, then reload without Submit', () => {
     await sidebar.getByTestId('apply').waitFor();
     expect(await text(sidebar, 'apply')).toBe('Appliquer');
     expect(await text(sidebar, 'apply-hint')).toMatch(/quand vous soumettez le ticket/);
+    const recommended = await text(sidebar, 'recommendation-action');
     await sidebar.getByTestId('apply').click();
     await sidebar.getByTestId('apply-done').waitFor();
     expect(await text(sidebar, 'apply-done')).toMatch(/Pas encore enregistré : soumettez le ticket/);
+    // Apply raised the priority in the form: the sidebar re-reads the ticket on that event, and still shows the
+    // recommendation the agent applied (it is the one waiting for Submit), not one decided on its own edits.
+    await page.waitForFunction(() =>
+      (window as unknown as { __agentFrame: { log(): { message: { key?: string } }[] } }).__agentFrame
+        .log()
+        .some((entry) => entry.message.key === 'zaf.ticket.priority.changed'),
+    );
+    await page.waitForTimeout(1_000);
+    expect(await text(sidebar, 'recommendation-action')).toBe(recommended);
     await page.reload();
     await sidebar.getByTestId('apply-not-saved').waitFor();
     expect(await text(sidebar, 'apply-not-saved')).toMatch(/Enregistré, mais pas sur le ticket/);

@@ -1,6 +1,6 @@
 import type { InterventionRecord } from '../requester/zendesk-records.ts';
 import type { ZafClient, ZafGetPath } from '../zaf/zaf-client.ts';
-import type { Action, TicketFacts } from './sidebar-model.ts';
+import type { Action, RecommendationView, TicketFacts } from './sidebar-model.ts';
 
 /**
  * The ticket as Zendesk has it saved, as far as Boucle is concerned: read when the ticket opens (the form is the
@@ -25,6 +25,11 @@ export interface PendingApply {
   readonly recordId: string;
   /** True when the form was filled again from an existing record (no new record). */
   readonly reapplied: boolean;
+  /**
+   * The recommendation as the agent saw it when applying: shown until Submit, since Apply's own edits (the
+   * priority it raised) would otherwise change the decision under the agent's eyes.
+   */
+  readonly recommendation?: RecommendationView;
 }
 
 export type ApplyStatus =

@@ -57,7 +57,13 @@ export function TicketSidebar(props: TicketSidebarProps) {
       }).then(
         (record) => {
           if (!existing) recordIntervention(data.user.id, record);
-          setPending({ ticketId: ticket.id, action, recordId: record.id, reapplied: existing !== null });
+          setPending({
+            ticketId: ticket.id,
+            action,
+            recordId: record.id,
+            reapplied: existing !== null,
+            recommendation,
+          });
           setApplyState({ kind: 'idle' });
         },
         (error: unknown) =>
@@ -120,7 +126,10 @@ export function TicketSidebar(props: TicketSidebarProps) {
       {decision?.ok ? (
         <>
           <RecommendationCard
-            recommendation={decision.recommendation}
+            recommendation={
+              (applyStatus.kind === 'pending' && applyStatus.pending.recommendation) ||
+              decision.recommendation
+            }
             applyState={applyState}
             applyStatus={applyStatus}
             onApply={onApply}
