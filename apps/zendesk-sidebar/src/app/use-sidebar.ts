@@ -118,7 +118,8 @@ export function useSidebar(deps: SidebarDeps) {
           early,
           options.reload === true,
           () => run === generation.current,
-          options.reload ? undefined : stored.current,
+          // The form is the saved ticket only when it opened and right after a Submit (not after a Retry).
+          options.submitted === true ? undefined : stored.current,
         );
         if (next === undefined || run !== generation.current) return;
         if (next.kind === 'ready') {
