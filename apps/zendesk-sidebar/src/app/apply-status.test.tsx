@@ -7,6 +7,9 @@ import { createZendeskApi } from '../zaf/zendesk-api.ts';
 import { App } from './app.tsx';
 import { applyStatusOf, type StoredTicket } from './apply-status.ts';
 
+/** First renders of Garden components are slow in jsdom on a loaded machine. */
+const SLOW = { timeout: 15_000 };
+
 const INTERVENTION_FIELD = 'ticket.customField:custom_field_76';
 const CALLBACK_FIELD = 'ticket.customField:custom_field_77';
 
@@ -74,11 +77,11 @@ describe('Apply, then reload without Submit', () => {
   it('says what waits for Submit, then, after a reload, that nothing was saved, and re-applies without recording twice', async () => {
     const z = zendesk();
     const first = z.open();
-    await screen.findByTestId('sidebar-ready');
+    await screen.findByTestId('sidebar-ready', undefined, SLOW);
     expect(screen.getByTestId('apply-hint').textContent).toMatch(/saves it when you submit the ticket/);
     expect(first.requests).toHaveLength(3);
     fireEvent.click(screen.getByTestId('apply'));
-    const pending = await screen.findByTestId('apply-done');
+    const pending = await screen.findByTestId('apply-done', undefined, SLOW);
     expect(pending.textContent).toMatch(/Not saved yet: submit the ticket/);
     expect(pending.textContent).toMatch(/reloading or leaving before Submit drops these changes/);
     // No second Apply while the first one waits for Submit.
@@ -91,13 +94,13 @@ describe('Apply, then reload without Submit', () => {
     // The agent reloads the page without submitting: the saved ticket has none of it, the ledger has the record.
     cleanup();
     const second = z.open();
-    const notSaved = await screen.findByTestId('apply-not-saved');
+    const notSaved = await screen.findByTestId('apply-not-saved', undefined, SLOW);
     expect(notSaved.textContent).toMatch(/Recorded on .*, but the ticket was not submitted afterwards/);
     expect(screen.getByTestId('loop-state').textContent).toMatch(/not saved on the ticket until Submit/);
     expect(screen.queryByTestId('apply')).toBeNull();
     expect(second.requests).toHaveLength(3);
     fireEvent.click(screen.getByTestId('reapply'));
-    const refilled = await screen.findByTestId('apply-done');
+    const refilled = await screen.findByTestId('apply-done', undefined, SLOW);
     expect(refilled.textContent).toMatch(/nothing is recorded twice/);
     expect(posts(second)).toHaveLength(0);
     expect(z.ledger).toHaveLength(1);
@@ -106,7 +109,7 @@ describe('Apply, then reload without Submit', () => {
 
     // Submitted: the saved ticket carries the intervention.
     z.submit(second);
-    const done = await screen.findByTestId('apply-saved');
+    const done = await screen.findByTestId('apply-saved', undefined, SLOW);
     expect(done.textContent).toMatch(/and saved on the ticket/);
     expect(screen.getByTestId('loop-state').textContent).toMatch(/^Status: applied/);
     expect(screen.getByTestId('reapply').textContent).toBe('Fill the ticket again');
@@ -115,20 +118,22 @@ describe('Apply, then reload without Submit', () => {
     // And a later visit reads the same from Zendesk.
     cleanup();
     z.open();
-    await screen.findByTestId('apply-saved');
+    await screen.findByTestId('apply-saved', undefined, SLOW);
     expect(z.ledger).toHaveLength(1);
   });
 
   it('speaks French', async () => {
     const z = zendesk('fr-FR');
     z.open();
-    await screen.findByTestId('sidebar-ready');
+    await screen.findByTestId('sidebar-ready', undefined, SLOW);
     expect(screen.getByTestId('apply-hint').textContent).toMatch(/quand vous soumettez le ticket/);
     fireEvent.click(screen.getByTestId('apply'));
-    expect((await screen.findByTestId('apply-done')).textContent).toMatch(/Pas encore enregistré/);
+    expect((await screen.findByTestId('apply-done', undefined, SLOW)).textContent).toMatch(
+      /Pas encore enregistré/,
+    );
     cleanup();
     z.open();
-    expect((await screen.findByTestId('apply-not-saved')).textContent).toMatch(
+    expect((await screen.findByTestId('apply-not-saved', undefined, SLOW)).textContent).toMatch(
       /Enregistré, mais pas sur le ticket/,
     );
     expect(screen.getByTestId('loop-state').textContent).toMatch(
