@@ -201,6 +201,7 @@ export {
   isBoucleTag,
 } from './zendesk/data-model.ts';
 export type { CrmFieldName } from './zendesk/data-model.ts';
+export { crmSourceOf, type CrmSource } from './zendesk/crm-source.ts';
 export {
   channelOf,
   decisionInputFromZendesk,

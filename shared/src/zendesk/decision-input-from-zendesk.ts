@@ -10,6 +10,7 @@ import {
   type IncidentType,
   type Priority,
 } from '../domain/vocabulary.ts';
+import { crmSourceOf } from './crm-source.ts';
 import { CRM_FIELD_KEYS, type CrmFieldName } from './data-model.ts';
 
 /**
@@ -164,10 +165,7 @@ function customerOf(facts: ZendeskTicketFacts): DecisionInputData['customer'] {
   const keys = facts.crmFieldKeys ?? CRM_FIELD_KEYS;
   const org = facts.organization;
   const orgFields = org?.fields ?? {};
-  // Zendesk lists every custom field of a record, unset ones as null: a value is there when the sync wrote it.
-  const written = (value: unknown) => value !== undefined && value !== null && value !== '';
-  const fromOrg =
-    org !== null && (written(orgFields[keys.crmSyncedAt]) || written(orgFields[keys.revenue12m]));
+  const fromOrg = org !== null && crmSourceOf(orgFields, true, keys) === 'organization';
   const fields = (fromOrg ? orgFields : facts.requester.fields) ?? {};
   const read = (name: CrmFieldName) => fields[keys[name]];
   const money = (name: CrmFieldName) => Math.max(0, numberOf(read(name)) ?? 0);

@@ -89,6 +89,7 @@ function Sidebar({
       decide={decider.decide}
       settingsProblems={decider.problems}
       settingsFieldIds={decider.fieldIds}
+      fieldIds={decider.fieldIds}
       now={now}
       firstRead={firstView ? undefined : firstRead}
       initialState={firstView?.state}

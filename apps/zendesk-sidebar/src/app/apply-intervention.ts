@@ -17,6 +17,11 @@ export interface ApplyRequest {
   readonly now: Date;
   /** Field ids from settings win over the ones found by title. */
   readonly fieldIds: { readonly intervention: string | null; readonly callbackDueAt: string | null };
+  /**
+   * A re-application: the ledger record already written for this ticket. The form is filled again from it
+   * (its action, priority and due time) and nothing new is recorded.
+   */
+  readonly existing?: InterventionRecord | null;
 }
 
 /** The tags Apply adds: the action's tag plus the recommendation's own `boucle_` tags. */
@@ -51,10 +56,16 @@ export async function applyIntervention(
   request: ApplyRequest,
 ): Promise<InterventionRecord> {
   const { ticket, recommendation: rec, action } = request;
+  if (request.existing) {
+    await fillTicketForm(client, request, {
+      priority: PRIORITIES.find((p) => p === request.existing?.priority) ?? rec.priority,
+      dueAt: request.existing.dueAt,
+    });
+    return request.existing;
+  }
   const overridden = request.overrideReason !== null;
   // Every recovery has its follow-up clock (shared/src/policy/follow-up.ts), the same window whichever is chosen.
   const dueAt = action === 'none' ? null : (rec.followUp?.dueAt ?? null);
-  const callbackFieldDue = action === 'callback' || action === 'compensation' ? dueAt : null;
   const fields: Record<string, string | number> = {
     [INTERVENTION_FIELD_KEYS.ticketId]: String(ticket.id),
     [INTERVENTION_FIELD_KEYS.userId]: String(request.requesterId),
@@ -89,18 +100,7 @@ export async function applyIntervention(
     },
   );
 
-  const stale = staleActionTags(ticket.tags, action);
-  if (stale.length > 0) await client.invoke({ name: 'ticket.tags.remove', args: [stale] });
-  await client.invoke({ name: 'ticket.tags.add', args: [tagsToAdd(request)] });
-  const values: Record<string, string> = { 'ticket.priority': rec.priority };
-  if (request.fieldIds.intervention) {
-    values[`ticket.customField:${request.fieldIds.intervention}`] = BOUCLE_TAGS.action(action);
-  }
-  if (request.fieldIds.callbackDueAt && callbackFieldDue) {
-    values[`ticket.customField:${request.fieldIds.callbackDueAt}`] = callbackFieldDue;
-  }
-  await client.set(values);
-  if (request.draftReply) await client.invoke({ name: 'comment.appendText', args: [request.draftReply] });
+  await fillTicketForm(client, request, { priority: rec.priority, dueAt });
 
   const record = created.custom_object_record ? readInterventionRecord(created.custom_object_record) : null;
   return (
@@ -120,6 +120,34 @@ export async function applyIntervention(
       summary: rec.headline,
     }
   );
+}
+
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+/**
+ * The ticket form through ZAF: the action tags, the priority, Boucle's fields and the draft reply. Nothing here
+ * is saved until the agent submits the ticket.
+ */
+async function fillTicketForm(
+  client: ZafClient,
+  request: ApplyRequest,
+  filled: { readonly priority: (typeof PRIORITIES)[number]; readonly dueAt: string | null },
+): Promise<void> {
+  const { ticket, action } = request;
+  const stale = staleActionTags(ticket.tags, action);
+  if (stale.length > 0) await client.invoke({ name: 'ticket.tags.remove', args: [stale] });
+  await client.invoke({ name: 'ticket.tags.add', args: [tagsToAdd(request)] });
+  const values: Record<string, string> = { 'ticket.priority': filled.priority };
+  if (request.fieldIds.intervention) {
+    values[`ticket.customField:${request.fieldIds.intervention}`] = BOUCLE_TAGS.action(action);
+  }
+  // The callback field holds a callback's or a compensation's clock; an apology's reply clock is the ledger's only.
+  const callbackFieldDue = action === 'callback' || action === 'compensation' ? filled.dueAt : null;
+  if (request.fieldIds.callbackDueAt && callbackFieldDue) {
+    values[`ticket.customField:${request.fieldIds.callbackDueAt}`] = callbackFieldDue;
+  }
+  await client.set(values);
+  if (request.draftReply) await client.invoke({ name: 'comment.appendText', args: [request.draftReply] });
 }
 
 function round2(n: number): number {

@@ -18,8 +18,19 @@ export async function prepareFirstView(
   const boot = await early.boot;
   const decider = createSidebarDecider(boot.settings, boot.locale);
   const state = await readSidebarState(
-    { client: early.client, cache: early.cache, decide: decider.decide, locale: boot.locale, now },
+    {
+      client: early.client,
+      cache: early.cache,
+      decide: decider.decide,
+      locale: boot.locale,
+      now,
+      fieldIds: decider.fieldIds,
+    },
     early.ticket,
+    false,
+    () => true,
+    // Read early with the fields found by title; the settings may name other fields, then read them now.
+    decider.fieldIds.intervention || decider.fieldIds.callbackDueAt ? undefined : early.stored,
   );
   if (state === undefined) throw new Error('the first view was superseded');
   return { boot, decider, state };

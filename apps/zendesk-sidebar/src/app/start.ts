@@ -2,6 +2,7 @@ import { createRequesterCache, loadRequesterData } from '../requester/load-reque
 import { readTicketFacts, type TicketRead } from '../zaf/read-ticket-facts.ts';
 import type { ZafClient } from '../zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
+import { readStoredTicket, type StoredTicket } from './apply-status.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface EarlyStart {
   readonly boot: Promise<BootInfo>;
   /** The ticket's facts, for the sidebar's first refresh. */
   readonly ticket: Promise<TicketRead>;
+  /** The saved values of Boucle's ticket fields found by title, read as soon as the facts are in. */
+  readonly stored: Promise<StoredTicket>;
   /**
    * Settles once the requester's reads are on their way (or the start failed, or `requestedWithinMs` passed): the
    * moment to evaluate the UI code, whose long task would otherwise hold up the handshake's messages.
@@ -35,9 +38,11 @@ export function startSidebar(client: ZafClient, requestedWithinMs = 300): EarlyS
     markRequested();
   });
   const ticket = client.context().then(() => readTicketFacts(client));
+  const stored = ticket.then((read) => readStoredTicket(client, read.ticket, read.ticket.fieldIds));
   // Handled where they are awaited (App, the first refresh); this keeps an early failure from being unhandled.
   boot.catch(() => undefined);
   ticket.catch(() => undefined);
+  stored.catch(() => undefined);
   void boot.then(markRequested, markRequested);
-  return { client, api, cache, boot, ticket, requested };
+  return { client, api, cache, boot, ticket, stored, requested };
 }

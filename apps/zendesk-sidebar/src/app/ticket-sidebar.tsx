@@ -14,6 +14,7 @@ import { SettingsProblems } from '../ui/settings-problems.tsx';
 import { toSidebarLocale, type SidebarLocale } from '../i18n/i18n.ts';
 import type { RecommendationView } from './sidebar-model.ts';
 import { applyIntervention } from './apply-intervention.ts';
+import { applyStatusOf, recordForTicket, resolveFieldIds } from './apply-status.ts';
 import { draftReply } from './reply-templates.ts';
 import { useSidebar, type SidebarDeps } from './use-sidebar.ts';
 
@@ -28,8 +29,8 @@ function draftFor(
   recommendation: RecommendationView,
   locale: SidebarLocale,
   customerName: string,
+  dueAt: string | null = recommendation.followUp?.dueAt ?? null,
 ): string {
-  const dueAt = recommendation.followUp?.dueAt;
   return draftReply(action, locale, {
     customerName,
     ...(dueAt ? { deadline: formatDateTime(locale, dueAt) } : {}),
@@ -39,7 +40,7 @@ function draftFor(
 
 export function TicketSidebar(props: TicketSidebarProps) {
   const { t } = useI18n();
-  const { state, refresh, recordIntervention } = useSidebar(props);
+  const { state, refresh, recordIntervention, pending, setPending } = useSidebar(props);
   const [applyState, setApplyState] = useState<ApplyState>({ kind: 'idle' });
   const { client, api, now, settingsProblems, settingsFieldIds } = props;
 
@@ -48,31 +49,41 @@ export function TicketSidebar(props: TicketSidebarProps) {
       if (state.kind !== 'ready' || !state.decision?.ok) return;
       const { ticket, data } = state;
       const recommendation = state.decision.recommendation;
+      // A re-application fills the form again from the ticket's ledger record; it records nothing new.
+      const existing = choice.reapply ? recordForTicket(data.interventions, ticket.id) : null;
+      if (choice.reapply && !existing) return;
+      const action = existing ? existing.action : choice.action;
+      const overrideReason = existing ? existing.overrideReason : choice.overrideReason;
+      const dueAt = existing ? existing.dueAt : (recommendation.followUp?.dueAt ?? null);
       const customerLocale = toSidebarLocale(data.user.locale ?? ticket.requester?.locale);
-      const byId = (id: string) => (id ? `custom_field_${id}` : null);
       setApplyState({ kind: 'applying' });
       applyIntervention(client, api, {
         ticket,
         requesterId: data.user.id,
         recommendation,
-        action: choice.action,
-        overrideReason: choice.overrideReason,
-        draftReply: draftFor(choice.action, recommendation, customerLocale, data.user.name),
+        action,
+        overrideReason,
+        draftReply: draftFor(action, recommendation, customerLocale, data.user.name, dueAt),
         now: now(),
-        fieldIds: {
-          intervention: byId(settingsFieldIds.intervention) ?? ticket.fieldIds.intervention,
-          callbackDueAt: byId(settingsFieldIds.callbackDueAt) ?? ticket.fieldIds.callbackDueAt,
-        },
+        fieldIds: resolveFieldIds(settingsFieldIds, ticket),
+        existing,
       }).then(
         (record) => {
-          recordIntervention(data.user.id, record);
-          setApplyState({ kind: 'done' });
+          if (!existing) recordIntervention(data.user.id, record);
+          setPending({
+            ticketId: ticket.id,
+            action,
+            recordId: record.id,
+            reapplied: existing !== null,
+            recommendation,
+          });
+          setApplyState({ kind: 'idle' });
         },
         (error: unknown) =>
           setApplyState({ kind: 'failed', detail: error instanceof Error ? error.message : String(error) }),
       );
     },
-    [state, client, api, now, recordIntervention, settingsFieldIds],
+    [state, client, api, now, recordIntervention, setPending, settingsFieldIds],
   );
 
   const problems = settingsProblems.length > 0 ? <SettingsProblems problems={settingsProblems} /> : null;
@@ -111,7 +122,10 @@ export function TicketSidebar(props: TicketSidebarProps) {
   const { ticket, data, decision } = state;
   const nowMs = now().getTime();
   const customerLocale = toSidebarLocale(data.user.locale ?? ticket.requester?.locale);
-  const current = data.interventions.find((i) => i.ticketId === String(ticket.id)) ?? null;
+  const current = recordForTicket(data.interventions, ticket.id);
+  const applyStatus = applyStatusOf(current, state.stored, pending?.ticketId === ticket.id ? pending : null);
+  // Until Submit, the card keeps showing the recommendation that was applied.
+  const applied = applyStatus.kind === 'pending' ? applyStatus.pending.recommendation : undefined;
   return (
     <Stack data-testid="sidebar-ready">
       {problems}
@@ -128,15 +142,16 @@ export function TicketSidebar(props: TicketSidebarProps) {
       {decision?.ok ? (
         <>
           <RecommendationCard
-            recommendation={decision.recommendation}
+            recommendation={applied ?? decision.recommendation}
             draft={draftFor(
-              decision.recommendation.action,
-              decision.recommendation,
+              (applied ?? decision.recommendation).action,
+              applied ?? decision.recommendation,
               customerLocale,
               data.user.name,
             )}
             ticketClosed={ticket.status === 'closed'}
             applyState={applyState}
+            applyStatus={applyStatus}
             onApply={onApply}
           />
           <EffortGauge effort={decision.recommendation.effort} />
@@ -149,9 +164,13 @@ export function TicketSidebar(props: TicketSidebarProps) {
           </Muted>
         </Section>
       ) : null}
-      <LoopStatus intervention={current} nowMs={nowMs} />
+      <LoopStatus
+        intervention={current}
+        nowMs={nowMs}
+        notSaved={applyStatus.kind === 'pending' || applyStatus.kind === 'not-saved'}
+      />
       <CustomerCard data={data} nowMs={nowMs} />
-      <FeedbackTimeline feedback={data.feedback} />
+      <FeedbackTimeline feedback={data.feedback} currentTicketId={ticket.id} />
       <PastIncidents interventions={data.interventions} currentTicketId={ticket.id} />
     </Stack>
   );

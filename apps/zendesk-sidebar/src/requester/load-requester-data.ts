@@ -98,7 +98,7 @@ export async function loadRequesterData(
     organization: organization ? { id: organization.id, name: organization.name ?? '' } : null,
     userFields: user.user_fields ?? null,
     organizationFields: organization?.organization_fields ?? null,
-    crm: readCrmValues(user.user_fields, organization?.organization_fields, keys),
+    ...readCrmValues(user.user_fields, organization?.organization_fields, keys, organization !== null),
     feedback,
     interventions,
     partialErrors,

@@ -4,6 +4,7 @@ import {
   FEEDBACK_FIELD_KEYS,
   INTERVENTION_FIELD_KEYS,
 } from '../../../../shared/src/zendesk/data-model.ts';
+import { crmSourceOf, type CrmSource } from '../../../../shared/src/zendesk/crm-source.ts';
 
 /** What the sidebar reads from Zendesk about a requester, already parsed from the API's JSON. */
 export interface RequesterData {
@@ -12,8 +13,12 @@ export interface RequesterData {
   /** The custom fields of the user and of their organisation, as Zendesk returned them (the decision reads them). */
   readonly userFields: Readonly<Record<string, unknown>> | null;
   readonly organizationFields: Readonly<Record<string, unknown>> | null;
-  /** CRM values synced by the connector; null when nothing was synced yet (a new customer). */
+  /** CRM values synced by the connector, from the one source the decision reads; null for a new customer. */
   readonly crm: CrmValues | null;
+  /** Whose `crm` is: the account's (organisation) or the contact's (user). */
+  readonly crmSource: CrmReading['crmSource'];
+  /** The contact's own figures where the user record holds some apart from the account's. */
+  readonly contactCrm: CrmReading['contactCrm'];
   readonly feedback: readonly FeedbackRecord[];
   readonly interventions: readonly InterventionRecord[];
   /** Sections that could not be loaded (the rest is still shown). */
@@ -131,17 +136,12 @@ function parseTransactions(value: unknown): Transaction[] {
   return out;
 }
 
-/** CRM values: organisation fields (the Salesforce Account) win, user fields (the Contact) fill the gaps. */
-export function readCrmValues(
-  userFields: Record<string, unknown> | undefined,
-  organizationFields: Record<string, unknown> | undefined,
-  keys: CrmFieldKeys = CRM_FIELD_KEYS,
+/** The CRM values of one record's custom fields (a user's or an organisation's); null when nothing is there. */
+function crmValuesOf(
+  fields: Readonly<Record<string, unknown>> | null | undefined,
+  keys: CrmFieldKeys,
 ): CrmValues | null {
-  const pick = (key: string): unknown => {
-    const fromOrg = organizationFields?.[key];
-    if (fromOrg !== undefined && fromOrg !== null && fromOrg !== '') return fromOrg;
-    return userFields?.[key];
-  };
+  const pick = (key: string): unknown => fields?.[key];
   const values: CrmValues = {
     valueTier: str(pick(keys.valueTier))?.toLowerCase() ?? null,
     lifetimeRevenue: num(pick(keys.lifetimeRevenue)),
@@ -161,6 +161,54 @@ export function readCrmValues(
     name === 'recentTransactions' ? (v as Transaction[]).length > 0 : v !== null,
   );
   return anything ? values : null;
+}
+
+/** The figures the card shows next to the account's as the contact's own: those the user record holds apart. */
+const CONTACT_FIGURES = [
+  'lifetimeRevenue',
+  'revenue12m',
+  'orders12m',
+  'customerSince',
+  'lastOrderDate',
+] as const;
+
+/** Whose CRM figures the sidebar shows, and the contact's own ones where they differ from the account's. */
+export interface CrmReading {
+  /** The figures the decision is made on, from one source (never a mix). */
+  readonly crm: CrmValues | null;
+  /** Whose `crm` is: the organisation's (the Salesforce Account) or the user's (the Contact); null without CRM. */
+  readonly crmSource: CrmSource | null;
+  /**
+   * When `crm` is the account's: the user record's own figures where they differ from the account's (the
+   * contact's own); null when the user record holds none of its own (the sync copies the account's onto it).
+   */
+  readonly contactCrm: Partial<Pick<CrmValues, (typeof CONTACT_FIGURES)[number]>> | null;
+}
+
+/**
+ * CRM values from the one source the decision reads (shared's `crmSourceOf`): the organisation when the sync
+ * wrote there, else the user. Not field by field: a figure missing on the account is not taken from the contact.
+ */
+export function readCrmValues(
+  userFields: Readonly<Record<string, unknown>> | null | undefined,
+  organizationFields: Readonly<Record<string, unknown>> | null | undefined,
+  keys: CrmFieldKeys = CRM_FIELD_KEYS,
+  hasOrganization = organizationFields !== null && organizationFields !== undefined,
+): CrmReading {
+  const source = crmSourceOf(organizationFields, hasOrganization, keys);
+  const user = crmValuesOf(userFields, keys);
+  if (source === 'user') return { crm: user, crmSource: user ? 'user' : null, contactCrm: null };
+  const account = crmValuesOf(organizationFields, keys);
+  const own: Record<string, unknown> = {};
+  for (const name of CONTACT_FIGURES) {
+    const value = user?.[name] ?? null;
+    if (value !== null && value !== account?.[name]) own[name] = value;
+  }
+  return {
+    crm: account,
+    crmSource: account ? 'organization' : null,
+    contactCrm: Object.keys(own).length > 0 ? own : null,
+  };
 }
 
 const FEEDBACK_KINDS = ['nps', 'csat', 'ces', 'company_effort'] as const;

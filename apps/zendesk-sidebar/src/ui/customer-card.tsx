@@ -24,27 +24,40 @@ export function CustomerCard({ data, nowMs }: { data: RequesterData; nowMs: numb
   const crm = data.crm;
   const tier = crm?.valueTier ?? 'unknown';
   const tierLabel = tier in TIER_HUE ? t(`customer.tier.${tier}` as MessageKey) : tier;
-  const money = (n: number | null) => (n === null ? '—' : formatMoney(locale, n));
+  const money = (n: number | null | undefined) =>
+    n === null || n === undefined ? '—' : formatMoney(locale, n);
+  const count = (n: number | null | undefined) =>
+    n === null || n === undefined ? '—' : String(Math.round(n));
   const since = crm?.customerSince ? tenure(crm.customerSince, nowMs) : null;
+  const ofAccount = data.crmSource === 'organization';
+  const own = ofAccount ? data.contactCrm : null;
+  const ownSince = own?.customerSince ? tenure(own.customerSince, nowMs) : null;
   return (
     <Section aria-labelledby="boucle-customer">
       <SectionTitle id="boucle-customer">{t('customer.title')}</SectionTitle>
-      <Row>
-        <strong data-testid="customer-name">{data.user.name}</strong>
-        {crm?.valueTier ? (
-          <Tag hue={TIER_HUE[crm.valueTier] ?? 'grey'} size="small" data-testid="customer-tier">
-            <span>{tierLabel}</span>
-          </Tag>
-        ) : null}
-      </Row>
+      <strong data-testid="customer-name">{data.user.name}</strong>
       {data.organization ? <Muted data-testid="customer-org">{data.organization.name}</Muted> : null}
       {crm ? (
         <>
-          <FactGrid>
+          <Row>
+            <Muted as="h3" data-testid="customer-figures-source">
+              {ofAccount
+                ? t('customer.figures.organization', { name: data.organization?.name ?? '' })
+                : t('customer.figures.user')}
+            </Muted>
+            {crm.valueTier ? (
+              <Tag hue={TIER_HUE[crm.valueTier] ?? 'grey'} size="small" data-testid="customer-tier">
+                <span>{tierLabel}</span>
+              </Tag>
+            ) : null}
+          </Row>
+          <FactGrid data-testid="customer-figures">
             <dt>{t('customer.lifetimeRevenue')}</dt>
             <dd>{money(crm.lifetimeRevenue)}</dd>
             <dt>{t('customer.revenue12m')}</dt>
             <dd>{money(crm.revenue12m)}</dd>
+            <dt>{t('customer.orders12m')}</dt>
+            <dd>{count(crm.orders12m)}</dd>
             {since && crm.customerSince ? (
               <>
                 <dt>{t('customer.tenure')}</dt>
@@ -54,6 +67,40 @@ export function CustomerCard({ data, nowMs }: { data: RequesterData; nowMs: numb
               </>
             ) : null}
           </FactGrid>
+          {ofAccount ? (
+            <Muted data-testid="customer-figures-note">{t('customer.figures.organizationNote')}</Muted>
+          ) : null}
+          {own ? (
+            <>
+              <Muted as="h3">{t('customer.figures.contactOwn')}</Muted>
+              <FactGrid data-testid="customer-contact-own">
+                {own.lifetimeRevenue !== undefined ? (
+                  <>
+                    <dt>{t('customer.lifetimeRevenue')}</dt>
+                    <dd>{money(own.lifetimeRevenue)}</dd>
+                  </>
+                ) : null}
+                {own.revenue12m !== undefined ? (
+                  <>
+                    <dt>{t('customer.revenue12m')}</dt>
+                    <dd>{money(own.revenue12m)}</dd>
+                  </>
+                ) : null}
+                {own.orders12m !== undefined ? (
+                  <>
+                    <dt>{t('customer.orders12m')}</dt>
+                    <dd>{count(own.orders12m)}</dd>
+                  </>
+                ) : null}
+                {ownSince ? (
+                  <>
+                    <dt>{t('customer.tenure')}</dt>
+                    <dd>{t('customer.tenureValue', ownSince)}</dd>
+                  </>
+                ) : null}
+              </FactGrid>
+            </>
+          ) : null}
           <Muted as="h3">{t('customer.transactions')}</Muted>
           {crm.recentTransactions.length === 0 ? (
             <Muted>{t('customer.noTransactions')}</Muted>

@@ -19,9 +19,12 @@ const OPEN_STATUSES = ['recommended', 'applied', 'overridden'];
 export function LoopStatus({
   intervention,
   nowMs,
+  notSaved = false,
 }: {
   intervention: InterventionRecord | null;
   nowMs: number;
+  /** Recorded in the ledger, but the ticket does not carry it yet (not submitted since Apply). */
+  notSaved?: boolean;
 }) {
   const { t } = useI18n();
   return (
@@ -34,9 +37,9 @@ export function LoopStatus({
           {intervention.dueAt && OPEN_STATUSES.includes(intervention.status) && !intervention.outcome ? (
             <DueLine dueAt={intervention.dueAt} action={intervention.action} nowMs={nowMs} />
           ) : null}
-          <Muted>
-            {t('loop.status', { status: t(`status.${intervention.status}`) })} ·{' '}
-            {t(`recommendation.action.${intervention.action}`)}
+          <Muted data-testid="loop-state">
+            {notSaved ? t('loop.notSaved') : t('loop.status', { status: t(`status.${intervention.status}`) })}{' '}
+            · {t(`recommendation.action.${intervention.action}`)}
           </Muted>
           {intervention.outcome ? (
             <Muted data-testid="loop-outcome">

@@ -5,6 +5,7 @@ import { Field, Label, Hint, Message, Select, Textarea } from '@zendeskgarden/re
 import { Notification } from '@zendeskgarden/react-notifications';
 import { Tag } from '@zendeskgarden/react-tags';
 import { FOLLOW_UP_TEXTS, compensationWording } from '../../../../shared/src/index.ts';
+import type { ApplyStatus } from '../app/apply-status.ts';
 import { TO_FILL } from '../app/reply-templates.ts';
 import type { Action, RecommendationView } from '../app/sidebar-model.ts';
 import { formatDateTime, formatMoney } from '../i18n/i18n.ts';
@@ -59,13 +60,14 @@ const Buttons = styled.div`
   flex-wrap: wrap;
 `;
 
-export type ApplyState =
-  { kind: 'idle' } | { kind: 'applying' } | { kind: 'done' } | { kind: 'failed'; detail: string };
+export type ApplyState = { kind: 'idle' } | { kind: 'applying' } | { kind: 'failed'; detail: string };
 
 export interface ApplyChoice {
   readonly action: Action;
   /** Present when the agent overrides the recommendation. */
   readonly overrideReason: string | null;
+  /** Fill the form again from the ticket's ledger record, recording nothing new. */
+  readonly reapply?: boolean;
 }
 
 export function RecommendationCard({
@@ -73,6 +75,7 @@ export function RecommendationCard({
   draft,
   ticketClosed,
   applyState,
+  applyStatus = { kind: 'not-applied' },
   onApply,
 }: {
   recommendation: RecommendationView;
@@ -81,6 +84,8 @@ export function RecommendationCard({
   /** Zendesk refuses every change to a closed ticket. */
   ticketClosed: boolean;
   applyState: ApplyState;
+  /** What is really stored: the ledger record, the saved ticket, and what this visit filled in the form. */
+  applyStatus?: ApplyStatus;
   onApply: (choice: ApplyChoice) => void;
 }) {
   const { t, locale } = useI18n();
@@ -146,7 +151,7 @@ export function RecommendationCard({
           <DetailList title={t('recommendation.figures')} items={r.figures} />
         </div>
       ) : null}
-      {overriding ? (
+      {overriding && applyStatus.kind !== 'pending' ? (
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -196,38 +201,89 @@ export function RecommendationCard({
           </Buttons>
         </form>
       ) : ticketClosed ? null : (
-        <Buttons>
-          <Button
-            isPrimary
-            size="small"
-            disabled={busy}
-            onClick={() => onApply({ action: r.action, overrideReason: null })}
-            data-testid="apply"
-          >
-            {busy ? t('apply.applying') : t('apply.button')}
-          </Button>
-          <Button
-            size="small"
-            isBasic
-            disabled={busy}
-            onClick={() => setOverriding(true)}
-            data-testid="override"
-          >
-            {t('apply.override')}
-          </Button>
-        </Buttons>
+        <>
+          <ApplyStatusNotice status={applyStatus} />
+          {applyStatus.kind === 'pending' ? null : (
+            <Buttons>
+              {applyStatus.kind === 'not-applied' ? (
+                <Button
+                  isPrimary
+                  size="small"
+                  disabled={busy}
+                  onClick={() => onApply({ action: r.action, overrideReason: null })}
+                  data-testid="apply"
+                >
+                  {busy ? t('apply.applying') : t('apply.button')}
+                </Button>
+              ) : (
+                <Button
+                  isPrimary={applyStatus.kind === 'not-saved'}
+                  isBasic={applyStatus.kind === 'saved'}
+                  size="small"
+                  disabled={busy}
+                  onClick={() => onApply({ action: r.action, overrideReason: null, reapply: true })}
+                  data-testid="reapply"
+                >
+                  {busy ? t('apply.applying') : t('apply.reapply')}
+                </Button>
+              )}
+              <Button
+                size="small"
+                isBasic
+                disabled={busy}
+                onClick={() => setOverriding(true)}
+                data-testid="override"
+              >
+                {t('apply.override')}
+              </Button>
+            </Buttons>
+          )}
+          {applyStatus.kind === 'pending' ? null : (
+            <Muted data-testid="apply-hint">
+              {applyStatus.kind === 'not-applied' ? t('apply.hint') : t('apply.reapplyHint')}
+            </Muted>
+          )}
+        </>
       )}
-      {applyState.kind === 'done' ? (
-        <Notification type="success" data-testid="apply-done">
-          {t('apply.done')}
-        </Notification>
-      ) : null}
       {applyState.kind === 'failed' ? (
         <Notification type="error" role="alert" data-testid="apply-failed">
           {t('apply.failed', { detail: applyState.detail })}
         </Notification>
       ) : null}
     </Section>
+  );
+}
+
+/** Says plainly what is stored and what waits for the agent's Submit. */
+function ApplyStatusNotice({ status }: { status: ApplyStatus }) {
+  const { t, locale } = useI18n();
+  if (status.kind === 'not-applied') return null;
+  if (status.kind === 'pending') {
+    return (
+      <Notification type="warning" data-testid="apply-done" data-state="pending">
+        <strong>{t('apply.pending.title')}</strong>
+        <p style={{ margin: '4px 0 0' }}>
+          {t(status.pending.reapplied ? 'apply.pending.reapplied' : 'apply.pending.body', {
+            action: t(`recommendation.action.${status.pending.action}`),
+          })}
+        </p>
+      </Notification>
+    );
+  }
+  const record = status.record;
+  const values = {
+    action: t(`recommendation.action.${record.action}`),
+    date: record.decidedAt ? formatDateTime(locale, record.decidedAt) : '—',
+  };
+  return status.kind === 'saved' ? (
+    <Notification type="success" data-testid="apply-saved">
+      {t('apply.saved', values)}
+    </Notification>
+  ) : (
+    <Notification type="warning" data-testid="apply-not-saved">
+      <strong>{t('apply.notSaved.title')}</strong>
+      <p style={{ margin: '4px 0 0' }}>{t('apply.notSaved.body', values)}</p>
+    </Notification>
   );
 }
 

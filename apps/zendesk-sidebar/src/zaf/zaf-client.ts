@@ -19,6 +19,8 @@ export interface ZafGetPaths {
   'ticket.assignee': { user?: ZafUser | null; group?: { id: number } | null } | null;
   'currentUser.locale': string;
   ticketFields: ZafTicketField[];
+  /** A custom ticket field's value in the form (`custom_field_<id>`). */
+  [customField: `ticket.customField:custom_field_${string}`]: string | number | boolean | null;
 }
 
 export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
