@@ -12,6 +12,7 @@ import {
   type ObjectDef,
   type SfRecord,
   OBJECTS,
+  ORG_USERS,
   objectOfId,
 } from './schema.ts';
 
@@ -146,6 +147,10 @@ export class RecordStore {
   constructor(clock: EmulatorClock) {
     this.clock = clock;
     for (const def of OBJECTS.values()) this.tables.set(def.name, new ObjectTable(def, clock.now()));
+    this.loadRecords(
+      'User',
+      ORG_USERS.map((user) => ({ ...user })),
+    );
   }
 
   table(name: string): ObjectTable {
@@ -189,6 +194,8 @@ export class RecordStore {
       );
     }
     for (const [name, value] of provided) rec[name] = value;
+    // Salesforce makes the running user the owner when none is given.
+    if ('OwnerId' in rec && rec.OwnerId === null) rec.OwnerId = ORG_USERS[0]!.Id;
     const stamp = this.nextStamp();
     rec.Id = this.allocateId(def.name);
     rec.IsDeleted = false;
@@ -340,10 +347,12 @@ export class RecordStore {
     this.bump(table, rec, true);
     for (const child of this.tables.values()) {
       for (const [fieldName, index] of child.parentIndexes) {
-        if (child.def.fieldsByLowerName.get(fieldName.toLowerCase())?.referenceTo[0] !== table.def.name)
-          continue;
+        const field = child.def.fieldsByLowerName.get(fieldName.toLowerCase());
+        if (field?.referenceTo[0] !== table.def.name) continue;
         for (const c of (index.get(rec.Id as string) ?? []).slice()) {
-          if (c.IsDeleted !== true) this.delete(child.def.name, c.Id as string);
+          if (c.IsDeleted === true) continue;
+          if (field.cascadeDelete) this.delete(child.def.name, c.Id as string);
+          else this.update(child.def.name, c.Id as string, { [field.name]: null }); // lookup SetNull
         }
       }
     }
@@ -566,7 +575,9 @@ export class RecordStore {
       case 'string':
       case 'phone':
       case 'email':
-      case 'picklist': {
+      case 'picklist':
+      case 'textarea':
+      case 'url': {
         if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
           throw bad('string');
         const text = String(raw);
@@ -598,6 +609,7 @@ export class RecordStore {
       }
       case 'currency':
       case 'double':
+      case 'percent':
       case 'int': {
         const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
         if (!Number.isFinite(n)) throw bad(field.type === 'int' ? 'int' : 'double');
