@@ -163,6 +163,12 @@ export async function startAutomationService(
         floor: wb.salesforce.minRemainingRequests,
       });
       if (result.outcome === 'paused') log(`Salesforce write-back paused until ${result.pausedUntil ?? '?'}`);
+      if (result.written > 0)
+        log(
+          `Salesforce write-back: ${result.written} record(s) written (${Object.entries(result.byObject)
+            .map(([object, n]) => `${object} ${n}`)
+            .join(', ')}); see boucle report writeback`,
+        );
       return 0;
     });
   }
