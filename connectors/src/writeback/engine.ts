@@ -312,7 +312,8 @@ export class Writeback {
 
     try {
       await salesforce.connect();
-      const budget = await salesforce.limits();
+      // The budget every response's Sforce-Limit-Info keeps current; /limits only on a fresh connection.
+      const budget = salesforce.budget ?? (await salesforce.limits());
       const floor =
         options.floor.kind === 'count'
           ? options.floor.value
