@@ -135,9 +135,7 @@ function minimumCalls(result: FlushResult): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const floor = { kind: 'count' as const, value: 0 };
 
-async function live(
-  flushes: number,
-): Promise<{
+async function live(flushes: number): Promise<{
   rate: number;
   calls: number;
   minimum: number;
