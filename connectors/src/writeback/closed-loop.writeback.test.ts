@@ -103,7 +103,7 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
     const contact = sf.store.table('Contact').records[1]!;
     const organization = await zendesk.createOrUpdateOrganization({
       name: 'Maison Dupont',
-      external_id: contact.AccountId as string,
+      external_id: contact.AccountId,
       organization_fields: {
         [CRM_FIELD_KEYS.valueTier]: 'platinum',
         [CRM_FIELD_KEYS.revenue12m]: 240_000,
@@ -115,7 +115,7 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
     });
     await zendesk.createOrUpdateUser({
       name: 'Marie Dupont',
-      email: contact.Email as string,
+      email: contact.Email,
       role: 'end-user',
       organization_id: organization.id,
     });
