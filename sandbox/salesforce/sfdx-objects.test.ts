@@ -73,7 +73,7 @@ describe('Salesforce DX source', () => {
     ]);
   });
 
-  it('child relationship queries and a restricted picklist work on the custom objects', async () => {
+  it('child relationship queries, a restricted picklist and a unique external id work on the custom objects', async () => {
     const account = (await conn.query<{ Id: string }>('SELECT Id FROM Account LIMIT 1')).records[0]!;
     await conn.sobject('Boucle_Feedback__c').create({
       Name: 'NPS 2',
@@ -87,6 +87,9 @@ describe('Salesforce DX source', () => {
         .sobject('Boucle_Feedback__c')
         .create({ Name: 'x', Boucle_External_Id__c: 'fb-2', Kind__c: 'stars' }),
     ).rejects.toMatchObject({ errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' });
+    await expect(
+      conn.sobject('Boucle_Feedback__c').create({ Name: 'again', Boucle_External_Id__c: 'FB-1' }),
+    ).rejects.toMatchObject({ errorCode: 'DUPLICATE_VALUE' });
     const rows = await conn.query<{ Boucle_Feedback__r: { records: { Score__c: number }[] } }>(
       `SELECT Id, (SELECT Score__c FROM Boucle_Feedback__r) FROM Account WHERE Id = '${account.Id}'`,
     );

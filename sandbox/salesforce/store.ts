@@ -193,6 +193,7 @@ export class RecordStore {
         names,
       );
     }
+    this.checkUnique(table, provided, null);
     for (const [name, value] of provided) rec[name] = value;
     // Salesforce makes the running user the owner when none is given.
     if ('OwnerId' in rec && rec.OwnerId === null) rec.OwnerId = ORG_USERS[0]!.Id;
@@ -275,6 +276,7 @@ export class RecordStore {
         ]);
       }
     }
+    this.checkUnique(table, provided, rec);
     for (const [name, value] of provided) this.setIndexed(table, rec, name, value);
     applyDerived(table.def, rec);
     this.bump(table, rec, true);
@@ -459,6 +461,29 @@ export class RecordStore {
       }
       table.records = table.records.filter((r) => !gone.has(r.Id as string) || r.IsDeleted !== true);
       table.reindex();
+    }
+  }
+
+  /** A unique external id already held by another record: DUPLICATE_VALUE, as Salesforce answers. */
+  private checkUnique(
+    table: ObjectTable,
+    values: ReadonlyMap<string, FieldValue>,
+    self: SfRecord | null,
+  ): void {
+    for (const [name, value] of values) {
+      if (typeof value !== 'string') continue;
+      const field = table.def.fieldsByLowerName.get(name.toLowerCase());
+      if (field === undefined || !field.unique) continue;
+      const other = (table.externalIndexes.get(field.name)?.get(value.toLowerCase()) ?? []).find(
+        (r) => r !== self && r.IsDeleted !== true,
+      );
+      if (other !== undefined)
+        throw new SalesforceError(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${String(other.Id)}`,
+          [field.name],
+        );
     }
   }
 
