@@ -8,6 +8,8 @@ import { ConfigError, environmentWithDotEnv, loadConfig } from '../config/config
 import { salesforceSection, type SalesforceSettings } from '../config/salesforce.ts';
 import { storeSection } from '../config/store.ts';
 import { writebackSection, type WritebackSettings } from '../config/writeback.ts';
+import { zendeskSection } from '../config/zendesk.ts';
+import { ZendeskClient } from '../zendesk/index.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
@@ -107,6 +109,28 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
     return EXIT.config;
   }
   const settings = withTicketUrl(config.writeback, env.ZENDESK_URL);
+  // Decisions recorded before write-back was on have no captured email: Zendesk knows their customers.
+  let emailsOfUsers: ((ids: readonly number[]) => Promise<ReadonlyMap<number, string>>) | undefined;
+  if (env.ZENDESK_URL !== undefined && env.ZENDESK_API_TOKEN !== undefined) {
+    try {
+      const { zendesk } = loadConfig({ zendesk: zendeskSection }, env);
+      const client = new ZendeskClient({
+        baseUrl: zendesk.url,
+        auth: { kind: 'apiToken', email: zendesk.email, token: zendesk.apiToken },
+        requestsPerMinute: zendesk.requestsPerMinute,
+      });
+      emailsOfUsers = async (ids) => {
+        const users = await client.showManyUsers({ ids });
+        return new Map(
+          users.filter((u) => typeof u.email === 'string').map((u) => [u.id, u.email as string]),
+        );
+      };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr.write(`boucle sync --writeback: ${error.message}\n`);
+      return EXIT.config;
+    }
+  }
   const store = openStore(resolve(io.cwd, config.store.path), [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
   const line = (event: string, data: Record<string, unknown>) =>
     io.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...data })}\n`);
@@ -123,6 +147,7 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
       dryRun: values['dry-run'] === true,
       floor: config.salesforce.minRemainingRequests,
       onEvent: line,
+      ...(emailsOfUsers === undefined ? {} : { emailsOfUsers }),
     });
     for (const plan of result.planned ?? []) line('writeback.plan', { ...plan });
     const seconds = (performance.now() - started) / 1000;

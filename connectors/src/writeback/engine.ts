@@ -453,15 +453,14 @@ export class Writeback {
   ): Promise<void> {
     const retry = { baseMs: this.#settings.retryBaseMs, maxAttempts: this.#settings.maxAttempts };
     if (options.emailsOfUsers !== undefined) {
-      for (;;) {
-        const ids = this.outbox.usersWithoutEmail(100);
-        if (ids.length === 0) break;
-        const emails = await options.emailsOfUsers(ids);
-        for (const id of ids) {
+      const ids = this.outbox.usersWithoutEmail(1_000_000);
+      for (let i = 0; i < ids.length; i += 100) {
+        const part = ids.slice(i, i + 100);
+        const emails = await options.emailsOfUsers(part);
+        for (const id of part) {
           const email = emails.get(id);
           if (email !== undefined) this.outbox.setEmail(id, email);
         }
-        if (ids.every((id) => !emails.has(id))) break;
       }
     }
     for (const r of this.outbox.unlinkable(clock(), 'no-email'))

@@ -400,6 +400,29 @@ describe('write-back to Salesforce', () => {
     ).toBeNull();
   });
 
+  it('a decision recorded before write-back was on finds its customer through Zendesk users (backfill)', async () => {
+    const c = customer(8);
+    const wb = writeback();
+    decide('before', 880, { action: 'apology', tier: 'silver' }); // no captured facts: no email
+    const asked: number[][] = [];
+    const result = await wb.flush(
+      client(),
+      flushOptions({
+        emailsOfUsers: (ids) => {
+          asked.push([...ids]);
+          return Promise.resolve(new Map([[900 + 880, c.email]]));
+        },
+      }),
+    );
+    expect(asked).toEqual([[1780]]);
+    expect(result).toMatchObject({ failed: 0, byObject: { Boucle_Intervention__c: 1, Account: 1 } });
+    expect(sf.store.table('Boucle_Intervention__c').records[0]).toMatchObject({
+      Account__c: c.accountId,
+      Contact__c: c.contactId,
+      Value_At_Risk__c: null,
+    });
+  });
+
   it('names the key to fix when the org lacks an object or a field', async () => {
     const wb = writeback({ feedbackObject: 'Survey_Answer__c' });
     wb.captureFeedback({ ...nps('survey:x', 8, T0), email: customer(0).email }, new Date(now));
