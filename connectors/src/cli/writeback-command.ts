@@ -16,7 +16,7 @@ import { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceAuthError } from '../salesforce/errors.ts';
 import { openStore } from '../store/database.ts';
 import { Writeback, WritebackConfigError, type FlushResult } from '../writeback/engine.ts';
-import type { OutboxRow } from '../writeback/outbox.ts';
+import { WritebackOutbox, type OutboxRow } from '../writeback/outbox.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
 import type { CliIo } from './cli-io.ts';
 
@@ -214,10 +214,7 @@ export function runReport(args: readonly string[], io: CliIo): number {
   }
   const store = openStore(resolve(io.cwd, config.store.path), [WRITEBACK_SCHEMA]);
   try {
-    const report = writebackReport(
-      new Writeback(store, { enabled: false } as WritebackSettings).outbox.all(),
-      limit,
-    );
+    const report = writebackReport(new WritebackOutbox(store.db).all(), limit);
     io.stdout.write(
       values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatWritebackReport(report),
     );
