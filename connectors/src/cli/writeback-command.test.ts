@@ -104,6 +104,41 @@ describe('boucle sync --writeback', () => {
     });
   });
 
+  it('an unknown customer becomes a dead letter in the report; --retry-dead sends it once the Contact exists', async () => {
+    const store = openStore(env.BOUCLE_DB_PATH!, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
+    new Writeback(store, defaultWritebackSettings()).captureFeedback(
+      {
+        response: {
+          id: 'survey:2',
+          kind: 'nps',
+          scale: '0-10',
+          score: 0,
+          respondedAt: '2026-11-30T11:00:00.000Z',
+        },
+        source: 'survey',
+        email: 'new.customer@example.org',
+        ticketId: null,
+      },
+      new Date(),
+    );
+    store.close();
+    expect((await cli(['sync', '--writeback'], { WRITEBACK_MAX_ATTEMPTS: '1' })).code).toBe(0);
+    const report = await cli(['report', 'writeback']);
+    expect(report.stdout).toMatch(/survey:2: no Salesforce Contact has the email new.customer@example.org/);
+    expect(report.stdout).toMatch(/Boucle_Feedback__c\s+1 written\s+0 pending\s+1 dead/);
+
+    const account = sf.store.table('Account').records[0]!.Id as string;
+    sf.create('Contact', { LastName: 'Customer', Email: 'new.customer@example.org', AccountId: account });
+    const retried = await cli(['sync', '--writeback', '--retry-dead']);
+    expect(retried.stdout).toMatch(/"event":"writeback.retry_dead".*"records":1/);
+    expect(
+      sf.store
+        .table('Boucle_Feedback__c')
+        .records.map((r) => r.Boucle_External_Id__c)
+        .sort(),
+    ).toEqual(['survey:1', 'survey:2']);
+  });
+
   it('exit 4 when Salesforce answers REQUEST_LIMIT_EXCEEDED (paused), exit 2 on a bad key or with write-back off', async () => {
     sf.injectFault({ kind: 'limitExceeded', path: '/composite/sobjects' });
     const paused = await cli(['sync', '--writeback']);

@@ -20,13 +20,14 @@ import { WritebackOutbox, type OutboxRow } from '../writeback/outbox.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
 import type { CliIo } from './cli-io.ts';
 
-const SYNC_HELP = `Usage: boucle sync --writeback [--backfill] [--dry-run] [--env-file FILE]
+const SYNC_HELP = `Usage: boucle sync --writeback [--backfill] [--dry-run] [--retry-dead] [--env-file FILE]
 
 Sends Boucle's results to Salesforce: survey answers (Boucle_Feedback__c), decisions and outcomes
 (Boucle_Intervention__c), Account roll-ups and Tasks for account owners, by upsert on an external id.
 
   --backfill     use Bulk API 2.0 ingest jobs (history; otherwise sObject Collections, 200 per call)
   --dry-run      link and compute, print what would be written (one JSON line per record), write nothing
+  --retry-dead   put the dead letters back in the outbox first (once their cause is fixed)
   --env-file     read this file instead of ./.env
 
 Configuration: WRITEBACK_* and SALESFORCE_* (see .env.example and docs/salesforce-writeback.md).
@@ -76,6 +77,7 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
         writeback: { type: 'boolean' },
         backfill: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        'retry-dead': { type: 'boolean' },
         'env-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -136,6 +138,8 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...data })}\n`);
   try {
     const writeback = new Writeback(store, settings, new InterventionLedger(store.db));
+    if (values['retry-dead'] === true)
+      line('writeback.retry_dead', { records: writeback.outbox.retryDeadLetters() });
     const salesforce = new SalesforceClient({
       settings: config.salesforce,
       onRetry: (what, attempt, error) =>
@@ -300,7 +304,7 @@ export function formatWritebackReport(report: WritebackReport): string {
       );
   }
   if (report.deadLetters.length > 0) {
-    lines.push('', 'Dead letters (fix the cause, then they are retried with the next change)');
+    lines.push('', 'Dead letters (fix the cause, then boucle sync --writeback --retry-dead)');
     for (const d of report.deadLetters) lines.push(`  ${d.object} ${d.externalId}: ${d.error ?? ''}`);
   }
   return `${lines.join('\n')}\n`;
