@@ -7,6 +7,7 @@ import {
   OPPORTUNITY_STAGES,
   type SfRecord,
   OBJECTS,
+  ORG_USERS,
 } from './schema.ts';
 import type { RecordStore } from './store.ts';
 import { FIRST_NAMES, LAST_NAMES, NAME_STEMS } from '../generated-names.ts';
@@ -179,6 +180,7 @@ export function generateDataset(
     account.Customer_Tier__c = tier;
     account.Segment__c = segment;
     account.External_Id__c = `ERP-${String(a + 1).padStart(7, '0')}`;
+    account.OwnerId = ORG_USERS[1 + (a % (ORG_USERS.length - 1))]!.Id; // account managers, in turn
     account.IsDeleted = false;
     account.CreatedDate = created;
     account.LastModifiedDate = modified(created);

@@ -11,6 +11,7 @@ export const KEY_PREFIX = {
   Order: '801',
   Organization: '00D',
   User: '005',
+  Task: '00T',
   BulkJob: '750',
   QueryLocator: '01g',
 } as const;

@@ -1,5 +1,9 @@
-/** The emulated data model: Account, Contact, Opportunity and Order, with standard and custom fields. */
-import { KEY_PREFIX } from './ids.ts';
+/**
+ * The emulated data model: Account, Contact, Opportunity, Order, Task and User, with standard and custom fields,
+ * plus every custom object and field of the repository's Salesforce DX source (`force-app/`, see sfdx-source.ts).
+ */
+import { KEY_PREFIX, makeId } from './ids.ts';
+import { readSfdxSource, type SourceField } from './sfdx-source.ts';
 
 export type FieldType =
   | 'id'
@@ -8,8 +12,11 @@ export type FieldType =
   | 'picklist'
   | 'email'
   | 'phone'
+  | 'textarea'
+  | 'url'
   | 'currency'
   | 'double'
+  | 'percent'
   | 'int'
   | 'boolean'
   | 'date'
@@ -38,16 +45,23 @@ export interface FieldDef {
   readonly restrictedPicklist: boolean;
   readonly autoNumber: boolean;
   readonly calculated: boolean;
+  readonly unique: boolean;
+  readonly precision: number;
+  readonly scale: number;
+  /** Deleting the parent deletes this record (else the lookup is cleared, as `SetNull` does). */
+  readonly cascadeDelete: boolean;
 }
 
 export interface ChildRelationship {
   readonly childSObject: string;
   readonly field: string;
   readonly relationshipName: string;
+  readonly cascadeDelete: boolean;
 }
 
 export interface ObjectDef {
   readonly name: string;
+  readonly custom: boolean;
   readonly label: string;
   readonly labelPlural: string;
   readonly keyPrefix: string;
@@ -75,6 +89,12 @@ interface FieldSpec {
   readonly restricted?: boolean;
   readonly autoNumber?: boolean;
   readonly calculated?: boolean;
+  readonly unique?: boolean;
+  readonly precision?: number;
+  readonly scale?: number;
+  /** Child relationship name on the parent (default: the child object's plural label). */
+  readonly childRelationship?: string;
+  readonly cascadeDelete?: boolean;
 }
 
 export const INDUSTRIES = [
@@ -110,6 +130,22 @@ export const OPPORTUNITY_STAGES = [
   'Closed Lost',
 ] as const;
 export const ORDER_STATUSES = ['Draft', 'Activated'] as const;
+export const TASK_STATUSES = [
+  'Not Started',
+  'In Progress',
+  'Completed',
+  'Waiting on someone else',
+  'Deferred',
+] as const;
+export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
+
+/** The users of the emulated org: the integration user first, then the account managers who own accounts. */
+export const ORG_USERS: readonly { readonly Id: string; readonly Name: string; readonly Email: string }[] = [
+  { Id: makeId(KEY_PREFIX.User, 1), Name: 'Boucle Integration', Email: 'integration@boucle.example' },
+  { Id: makeId(KEY_PREFIX.User, 2), Name: 'Camille Martin', Email: 'camille.martin@boucle.example' },
+  { Id: makeId(KEY_PREFIX.User, 3), Name: 'Hugo Bernard', Email: 'hugo.bernard@boucle.example' },
+  { Id: makeId(KEY_PREFIX.User, 4), Name: 'Léa Dubois', Email: 'lea.dubois@boucle.example' },
+];
 
 const SYSTEM_FIELDS: Readonly<Record<string, FieldSpec>> = {
   IsDeleted: { type: 'boolean', label: 'Deleted', readonly: true },
@@ -118,15 +154,38 @@ const SYSTEM_FIELDS: Readonly<Record<string, FieldSpec>> = {
   SystemModstamp: { type: 'datetime', label: 'System Modstamp', readonly: true },
 };
 
-const OBJECT_SPECS: Readonly<
-  Record<string, { label: string; plural: string; prefix: string; fields: Record<string, FieldSpec> }>
-> = {
+interface ObjectSpec {
+  label: string;
+  plural: string;
+  prefix: string;
+  custom?: boolean;
+  fields: Record<string, FieldSpec>;
+}
+
+const STANDARD_SPECS: Readonly<Record<string, ObjectSpec>> = {
+  User: {
+    label: 'User',
+    plural: 'Users',
+    prefix: KEY_PREFIX.User,
+    fields: {
+      Name: { type: 'string', label: 'Full Name', readonly: true, length: 121 },
+      Email: { type: 'email', readonly: true },
+    },
+  },
   Account: {
     label: 'Account',
     plural: 'Accounts',
     prefix: KEY_PREFIX.Account,
     fields: {
       Name: { type: 'string', label: 'Account Name', required: true, length: 255 },
+      OwnerId: {
+        type: 'reference',
+        label: 'Owner ID',
+        referenceTo: 'User',
+        relationshipName: 'Owner',
+        childRelationship: 'Accounts',
+        cascadeDelete: false,
+      },
       Type: { type: 'picklist', label: 'Account Type', picklist: ACCOUNT_TYPES },
       Industry: { type: 'picklist', picklist: INDUSTRIES },
       AnnualRevenue: { type: 'currency', label: 'Annual Revenue' },
@@ -200,7 +259,97 @@ const OBJECT_SPECS: Readonly<
       OrderNumber: { type: 'string', label: 'Order Number', readonly: true, autoNumber: true, length: 30 },
     },
   },
+  Task: {
+    label: 'Task',
+    plural: 'Tasks',
+    prefix: KEY_PREFIX.Task,
+    fields: {
+      // WhatId is polymorphic in Salesforce; the emulator links tasks to accounts only.
+      WhatId: {
+        type: 'reference',
+        label: 'Related To ID',
+        referenceTo: 'Account',
+        relationshipName: 'What',
+        childRelationship: 'Tasks',
+      },
+      WhoId: {
+        type: 'reference',
+        label: 'Name ID',
+        referenceTo: 'Contact',
+        relationshipName: 'Who',
+        childRelationship: 'Tasks',
+      },
+      OwnerId: {
+        type: 'reference',
+        label: 'Assigned To ID',
+        referenceTo: 'User',
+        relationshipName: 'Owner',
+        childRelationship: 'Tasks',
+        cascadeDelete: false,
+      },
+      Subject: { type: 'string', length: 255 },
+      Status: { type: 'picklist', required: true, picklist: TASK_STATUSES },
+      Priority: { type: 'picklist', required: true, picklist: TASK_PRIORITIES },
+      ActivityDate: { type: 'date', label: 'Due Date Only' },
+      Description: { type: 'textarea', label: 'Comments', length: 32000 },
+    },
+  },
 };
+
+const CUSTOM_PREFIXES = ['a00', 'a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a07', 'a08', 'a09'];
+
+function sourceFieldSpec(field: SourceField): FieldSpec {
+  return {
+    type: field.type,
+    label: field.label,
+    required: field.required,
+    externalId: field.externalId,
+    unique: field.unique,
+    ...(field.length === undefined ? {} : { length: field.length }),
+    ...(field.precision === undefined ? {} : { precision: field.precision }),
+    ...(field.scale === undefined ? {} : { scale: field.scale }),
+    ...(field.referenceTo === undefined ? {} : { referenceTo: field.referenceTo }),
+    ...(field.relationshipName === undefined ? {} : { relationshipName: field.relationshipName }),
+    ...(field.childRelationshipName === undefined ? {} : { childRelationship: field.childRelationshipName }),
+    ...(field.picklist === undefined ? {} : { picklist: field.picklist }),
+    restricted: field.restricted,
+    cascadeDelete: false,
+  };
+}
+
+/** The standard objects, extended and joined by the SFDX source (custom fields of `Activity` go to Task). */
+function withSource(): Record<string, ObjectSpec> {
+  const specs: Record<string, ObjectSpec> = {};
+  for (const [name, spec] of Object.entries(STANDARD_SPECS))
+    specs[name] = { ...spec, fields: { ...spec.fields } };
+  let custom = 0;
+  for (const object of readSfdxSource()) {
+    const fields = Object.fromEntries(object.fields.map((f) => [f.name, sourceFieldSpec(f)]));
+    if (object.custom) {
+      const prefix = CUSTOM_PREFIXES[custom++];
+      if (prefix === undefined) throw new Error('The emulator models at most 10 custom objects');
+      specs[object.name] = {
+        label: object.label,
+        plural: object.pluralLabel,
+        prefix,
+        custom: true,
+        fields: {
+          Name: { type: 'string', label: object.nameFieldLabel, required: true, length: 80 },
+          ...fields,
+        },
+      };
+      continue;
+    }
+    const target = object.name === 'Activity' ? 'Task' : object.name;
+    const spec = specs[target];
+    if (spec === undefined)
+      throw new Error(`force-app adds fields to ${object.name}, an object the emulator does not model`);
+    Object.assign(spec.fields, fields);
+  }
+  return specs;
+}
+
+const OBJECT_SPECS: Readonly<Record<string, ObjectSpec>> = withSource();
 
 function buildField(name: string, spec: FieldSpec): FieldDef {
   const readonly = spec.readonly ?? false;
@@ -221,6 +370,10 @@ function buildField(name: string, spec: FieldSpec): FieldDef {
     restrictedPicklist: spec.restricted ?? false,
     autoNumber: spec.autoNumber ?? false,
     calculated: spec.calculated ?? false,
+    unique: spec.unique ?? false,
+    precision: spec.precision ?? (spec.type === 'currency' ? 18 : 0),
+    scale: spec.scale ?? (spec.type === 'currency' ? 2 : 0),
+    cascadeDelete: spec.cascadeDelete ?? true,
   };
 }
 
@@ -231,7 +384,12 @@ function buildObjects(): ReadonlyMap<string, ObjectDef> {
     for (const [field, f] of Object.entries(spec.fields)) {
       if (f.referenceTo !== undefined) {
         const list = children.get(f.referenceTo) ?? [];
-        list.push({ childSObject: name, field, relationshipName: spec.plural });
+        list.push({
+          childSObject: name,
+          field,
+          relationshipName: f.childRelationship ?? spec.plural,
+          cascadeDelete: f.cascadeDelete ?? true,
+        });
         children.set(f.referenceTo, list);
       }
     }
@@ -246,6 +404,7 @@ function buildObjects(): ReadonlyMap<string, ObjectDef> {
     for (const f of fields) template[f.name] = null;
     objects.set(name, {
       name,
+      custom: spec.custom ?? false,
       label: spec.label,
       labelPlural: spec.plural,
       keyPrefix: spec.prefix,
@@ -284,7 +443,7 @@ export function describeObject(def: ObjectDef, version: string): Record<string, 
     label: def.label,
     labelPlural: def.labelPlural,
     keyPrefix: def.keyPrefix,
-    custom: false,
+    custom: def.custom,
     customSetting: false,
     createable: true,
     updateable: true,
@@ -298,7 +457,7 @@ export function describeObject(def: ObjectDef, version: string): Record<string, 
     triggerable: true,
     feedEnabled: false,
     childRelationships: def.childRelationships.map((c) => ({
-      cascadeDelete: c.childSObject !== 'Order',
+      cascadeDelete: c.childSObject !== 'Order' && c.cascadeDelete,
       childSObject: c.childSObject,
       deprecatedAndHidden: false,
       field: c.field,
@@ -311,8 +470,8 @@ export function describeObject(def: ObjectDef, version: string): Record<string, 
       type: f.type,
       soapType: soapType(f.type),
       length: f.length,
-      precision: f.type === 'currency' ? 18 : 0,
-      scale: f.type === 'currency' ? 2 : 0,
+      precision: f.precision,
+      scale: f.scale,
       digits: f.type === 'int' ? 8 : 0,
       byteLength: f.type === 'id' || f.type === 'reference' ? 18 : f.length * 3,
       nillable: f.nillable,
@@ -321,7 +480,7 @@ export function describeObject(def: ObjectDef, version: string): Record<string, 
       custom: f.custom,
       externalId: f.externalId,
       idLookup: f.name === 'Id' || f.externalId,
-      unique: f.name === 'Id',
+      unique: f.name === 'Id' || f.unique,
       autoNumber: f.autoNumber,
       calculated: f.calculated,
       defaultedOnCreate: !f.createable || f.type === 'boolean',
@@ -356,6 +515,7 @@ function soapType(type: FieldType): string {
       return 'tns:ID';
     case 'currency':
     case 'double':
+    case 'percent':
       return 'xsd:double';
     case 'int':
       return 'xsd:int';
@@ -369,6 +529,8 @@ function soapType(type: FieldType): string {
     case 'picklist':
     case 'email':
     case 'phone':
+    case 'textarea':
+    case 'url':
       return 'xsd:string';
   }
 }

@@ -5,6 +5,7 @@ import { type AuthService, OAuthError, ORG_ID, USER_ID } from './auth.ts';
 import { DAY_MS, formatDateTime } from './clock.ts';
 import { SalesforceError, malformedQuery, notFound, type SfErrorItem } from './errors.ts';
 import { type FaultKind, type FaultQueue, type FaultRule, validateFault } from './faults.ts';
+import { IngestJobs } from './bulk-ingest.ts';
 import { KEY_PREFIX, makeId } from './ids.ts';
 import {
   type FieldValue,
@@ -116,6 +117,7 @@ export class SalesforceHttp {
   private seq = 0;
   private readonly cursors = new Map<string, Cursor>();
   private readonly jobs = new Map<string, BulkJob>();
+  private readonly ingest: IngestJobs;
   private cursorSeq = 0;
   private jobSeq = 0;
   private usageBuckets = new Map<number, number>();
@@ -124,6 +126,7 @@ export class SalesforceHttp {
 
   constructor(settings: ServerSettings) {
     this.settings = settings;
+    this.ingest = new IngestJobs(settings.store, USER_ID, () => settings.bulkPollsUntilComplete);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent)
@@ -533,6 +536,8 @@ export class SalesforceHttp {
       return this.composite(req, res, method, seg.slice(2), url, version);
     if (head === 'jobs' && seg[1] === 'query')
       return this.bulk(req, res, method, seg.slice(2), url, version, entry);
+    if (head === 'jobs' && seg[1] === 'ingest')
+      return this.ingestRoute(req, res, method, seg.slice(2), version);
     if (['query', 'queryAll', 'limits'].includes(head)) throw methodNotAllowed(method, 'GET');
     throw notFound();
   }
@@ -1209,6 +1214,73 @@ export class SalesforceHttp {
     throw notFound();
   }
 
+  // --- Bulk API 2.0 ingest (bulk-ingest.ts)
+
+  private async ingestRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    seg: string[],
+    version: string,
+  ): Promise<void> {
+    const ingest = this.ingest;
+    if (seg.length === 0) {
+      if (method === 'GET')
+        return this.ok(res, {
+          done: true,
+          records: [...ingest.jobs.values()].map((j) => ingest.info(j, false)),
+          nextRecordsUrl: null,
+        });
+      if (method !== 'POST') throw methodNotAllowed(method, 'GET, POST');
+      return this.ok(res, ingest.info(ingest.create(asObject(await this.readJson(req)), version), false));
+    }
+    const job = ingest.get(seg[0]!);
+    if (seg.length === 1) {
+      if (method === 'GET') {
+        ingest.advance(job);
+        return this.ok(res, ingest.info(job, true));
+      }
+      if (method === 'PATCH') {
+        ingest.setState(job, asObject(await this.readJson(req)).state);
+        return this.ok(res, ingest.info(job, false));
+      }
+      if (method === 'DELETE') {
+        if (job.state === 'Open' || job.state === 'UploadComplete' || job.state === 'InProgress')
+          throw new SalesforceError(
+            400,
+            'INVALIDJOB',
+            `InvalidJob : Job ${job.id} must be complete, failed or aborted to be deleted`,
+          );
+        ingest.jobs.delete(job.id);
+        return this.ok(res, undefined, 204);
+      }
+      throw methodNotAllowed(method, 'GET, PATCH, DELETE');
+    }
+    if (seg.length === 2 && seg[1] === 'batches') {
+      if (method !== 'PUT') throw methodNotAllowed(method, 'PUT');
+      const type = String(req.headers['content-type'] ?? '');
+      if (!/^text\/csv/i.test(type))
+        throw new SalesforceError(
+          400,
+          'INVALIDJOB',
+          `InvalidJob : Content-Type must be text/csv (got ${type || 'none'})`,
+        );
+      ingest.upload(job, await this.readBody(req));
+      return this.ok(res, undefined, 201);
+    }
+    if (
+      seg.length === 2 &&
+      method === 'GET' &&
+      (seg[1] === 'successfulResults' || seg[1] === 'failedResults' || seg[1] === 'unprocessedrecords')
+    ) {
+      const csv = ingest.resultsCsv(job, seg[1], version);
+      res.writeHead(200, { 'Content-Type': 'text/csv', ...this.limitHeader() });
+      res.end(csv);
+      return;
+    }
+    throw notFound();
+  }
+
   private advanceJob(job: BulkJob): void {
     if (job.state === 'Aborted' || job.state === 'JobComplete' || job.state === 'Failed') return;
     job.polls += 1;
@@ -1281,6 +1353,11 @@ function endpointName(method: string, path: string): string {
     if (c !== undefined && d !== undefined) return 'collections.upsert';
     if (c !== undefined) return 'collections.retrieve';
     return `collections.${method === 'POST' ? 'create' : method === 'PATCH' ? 'update' : method === 'DELETE' ? 'delete' : method.toLowerCase()}`;
+  }
+  if (a === 'jobs' && b === 'ingest') {
+    if (c === undefined) return method === 'POST' ? 'bulk2.ingest.create' : 'bulk2.ingest.list';
+    if (d !== undefined) return d === 'batches' ? 'bulk2.ingest.upload' : `bulk2.ingest.${d}`;
+    return `bulk2.ingest.${method === 'GET' ? 'status' : method === 'DELETE' ? 'delete' : 'state'}`;
   }
   if (a === 'jobs') {
     if (c === undefined) return method === 'POST' ? 'bulk2.create' : 'bulk2.list';

@@ -238,7 +238,8 @@ describe('SELECT, ORDER BY, LIMIT/OFFSET', () => {
   it('unknown objects, fields and relationships', () => {
     expect(errorOf('SELECT Id FROM Lead').errors[0]!.errorCode).toBe('INVALID_TYPE');
     expect(errorOf('SELECT Revenue FROM Account').errors[0]!.errorCode).toBe('INVALID_FIELD');
-    expect(errorOf('SELECT Owner.Name FROM Account').errors[0]!.errorCode).toBe('INVALID_FIELD');
+    expect(errorOf('SELECT Parent.Name FROM Account').errors[0]!.errorCode).toBe('INVALID_FIELD');
+    expect(q('SELECT Owner.Name FROM Account LIMIT 1').columns.length).toBe(1);
     expect(errorOf('SELECT Id FROM Account WHERE').errors[0]!.errorCode).toBe('MALFORMED_QUERY');
   });
 });

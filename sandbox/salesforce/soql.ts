@@ -562,7 +562,7 @@ function unquote(raw: string): string {
   });
 }
 
-const TEXT_TYPES = new Set(['string', 'picklist', 'email', 'phone']);
+const TEXT_TYPES = new Set(['string', 'picklist', 'email', 'phone', 'textarea', 'url']);
 
 function typeName(type: FieldDef['type']): string {
   switch (type) {
@@ -570,6 +570,7 @@ function typeName(type: FieldDef['type']): string {
       return 'dateTime';
     case 'currency':
     case 'double':
+    case 'percent':
       return 'double';
     case 'int':
       return 'int';
@@ -581,6 +582,8 @@ function typeName(type: FieldDef['type']): string {
     case 'picklist':
     case 'reference':
     case 'string':
+    case 'textarea':
+    case 'url':
       return type;
   }
 }
@@ -617,10 +620,13 @@ function literalValue(
     case 'picklist':
     case 'email':
     case 'phone':
+    case 'textarea':
+    case 'url':
       if (literalType !== 'STRING') throw mismatch();
       return { v: unquote(raw).toLowerCase() };
     case 'currency':
     case 'double':
+    case 'percent':
     case 'int':
       if (literalType !== 'INTEGER' && literalType !== 'DECIMAL') throw mismatch();
       return { v: Number(raw) };

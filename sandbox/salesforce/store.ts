@@ -12,6 +12,7 @@ import {
   type ObjectDef,
   type SfRecord,
   OBJECTS,
+  ORG_USERS,
   objectOfId,
 } from './schema.ts';
 
@@ -146,6 +147,10 @@ export class RecordStore {
   constructor(clock: EmulatorClock) {
     this.clock = clock;
     for (const def of OBJECTS.values()) this.tables.set(def.name, new ObjectTable(def, clock.now()));
+    this.loadRecords(
+      'User',
+      ORG_USERS.map((user) => ({ ...user })),
+    );
   }
 
   table(name: string): ObjectTable {
@@ -188,7 +193,10 @@ export class RecordStore {
         names,
       );
     }
+    this.checkUnique(table, provided, null);
     for (const [name, value] of provided) rec[name] = value;
+    // Salesforce makes the running user the owner when none is given.
+    if ('OwnerId' in rec && rec.OwnerId === null) rec.OwnerId = ORG_USERS[0]!.Id;
     const stamp = this.nextStamp();
     rec.Id = this.allocateId(def.name);
     rec.IsDeleted = false;
@@ -268,6 +276,7 @@ export class RecordStore {
         ]);
       }
     }
+    this.checkUnique(table, provided, rec);
     for (const [name, value] of provided) this.setIndexed(table, rec, name, value);
     applyDerived(table.def, rec);
     this.bump(table, rec, true);
@@ -340,10 +349,12 @@ export class RecordStore {
     this.bump(table, rec, true);
     for (const child of this.tables.values()) {
       for (const [fieldName, index] of child.parentIndexes) {
-        if (child.def.fieldsByLowerName.get(fieldName.toLowerCase())?.referenceTo[0] !== table.def.name)
-          continue;
+        const field = child.def.fieldsByLowerName.get(fieldName.toLowerCase());
+        if (field?.referenceTo[0] !== table.def.name) continue;
         for (const c of (index.get(rec.Id as string) ?? []).slice()) {
-          if (c.IsDeleted !== true) this.delete(child.def.name, c.Id as string);
+          if (c.IsDeleted === true) continue;
+          if (field.cascadeDelete) this.delete(child.def.name, c.Id as string);
+          else this.update(child.def.name, c.Id as string, { [field.name]: null }); // lookup SetNull
         }
       }
     }
@@ -450,6 +461,29 @@ export class RecordStore {
       }
       table.records = table.records.filter((r) => !gone.has(r.Id as string) || r.IsDeleted !== true);
       table.reindex();
+    }
+  }
+
+  /** A unique external id already held by another record: DUPLICATE_VALUE, as Salesforce answers. */
+  private checkUnique(
+    table: ObjectTable,
+    values: ReadonlyMap<string, FieldValue>,
+    self: SfRecord | null,
+  ): void {
+    for (const [name, value] of values) {
+      if (typeof value !== 'string') continue;
+      const field = table.def.fieldsByLowerName.get(name.toLowerCase());
+      if (field === undefined || !field.unique) continue;
+      const other = (table.externalIndexes.get(field.name)?.get(value.toLowerCase()) ?? []).find(
+        (r) => r !== self && r.IsDeleted !== true,
+      );
+      if (other !== undefined)
+        throw new SalesforceError(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${String(other.Id)}`,
+          [field.name],
+        );
     }
   }
 
@@ -566,7 +600,9 @@ export class RecordStore {
       case 'string':
       case 'phone':
       case 'email':
-      case 'picklist': {
+      case 'picklist':
+      case 'textarea':
+      case 'url': {
         if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean')
           throw bad('string');
         const text = String(raw);
@@ -598,6 +634,7 @@ export class RecordStore {
       }
       case 'currency':
       case 'double':
+      case 'percent':
       case 'int': {
         const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
         if (!Number.isFinite(n)) throw bad(field.type === 'int' ? 'int' : 'double');

@@ -11,8 +11,9 @@ const HELP = `Usage: boucle report loop [--weeks N] [--json] [--env-file FILE]
 Per week of decision: interventions decided, loops closed, closure rate, median hours to first contact,
 share of first contacts within the callback deadline, and recovery rate from follow-up surveys.`;
 
-export function run(args: readonly string[], io: CliIo): Promise<number> {
-  return Promise.resolve(runSync(args, io));
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === 'writeback') return (await import('./writeback-command.ts')).runReport(args.slice(1), io);
+  return runSync(args, io);
 }
 
 function runSync(args: readonly string[], io: CliIo): number {
@@ -30,7 +31,7 @@ function runSync(args: readonly string[], io: CliIo): number {
   if (read.line === undefined) return read.exitCode;
   const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
-    io.stderr.write(`boucle report: the only report is "loop".\n\n${HELP}\n`);
+    io.stderr.write(`boucle report: the reports are "loop" and "writeback".\n\n${HELP}\n`);
     return 2;
   }
   const weeks = values.weeks === undefined ? 12 : Number(values.weeks);

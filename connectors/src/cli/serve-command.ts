@@ -5,6 +5,7 @@ import { loadDecider, startAutomationService } from '../serve/start-automation-s
 import { ZendeskClient } from '../zendesk/index.ts';
 import { loadServeConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
+import { loadServeWriteback } from './writeback-command.ts';
 
 const HELP = `Usage: boucle serve [--env-file FILE]
 
@@ -30,6 +31,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const config = loadServeConfig(io, values['env-file']);
   if (config === null) return 2;
+  const writeback = loadServeWriteback(io, values['env-file'], config.zendesk.url);
+  if (writeback === null) return 2;
   let decider;
   try {
     decider = loadDecider(
@@ -52,6 +55,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     zendesk: createLoopZendesk(client),
     decider,
     log: (line) => io.stderr.write(`boucle serve: ${line}\n`),
+    ...(writeback === undefined ? {} : { writeback }),
   });
   io.stdout.write(`${service.url}\n`);
   await new Promise<void>((done) => {

@@ -68,6 +68,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
         `Open: ${running.url}`,
         `Survey page (send a customer's answer): ${running.surveyUrl ?? ''}`,
         `Connector: ${running.serviceUrl}`,
+        'Written back to Salesforce: npx boucle report writeback',
         'Ctrl-C to stop.',
         '',
       ].join('\n'),

@@ -27,6 +27,7 @@ writes what changed into Zendesk organisation and user fields (external_id = Sal
   --watch        run again every SYNC_INTERVAL (default 10m) until stopped
   --interval     override SYNC_INTERVAL for --watch (e.g. 5m)
   --env-file     read this file instead of ./.env
+  --writeback    write Boucle's results back into Salesforce instead (boucle sync --writeback --help)
 
 Configuration: environment variables or .env (see .env.example and docs/sync.md).
 Exit codes: 0 done, 2 bad configuration or usage, 3 authentication refused, 4 API budget exhausted, 1 other failure.`;
@@ -43,6 +44,7 @@ export interface StopSignal {
  * capped at SYNC_HEAP_MB, so its memory stays bounded (and an overrun is a clear error, not a crash).
  */
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  if (args.includes('--writeback')) return (await import('./writeback-command.ts')).runSync(args, io);
   const prepared = prepare(args, io);
   if (typeof prepared === 'number') return prepared;
   return runInWorker(args, io, prepared.config.sync, prepared.values.watch === true);

@@ -23,6 +23,7 @@ import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
 import type { DurableQueue, QueueEvent } from '../queue/durable-queue.ts';
 import { PermanentEventError } from '../queue/queue-workers.ts';
 import type { WebhookEventPayload } from '../serve/to-webhook-event.ts';
+import type { Writeback } from '../writeback/engine.ts';
 import { addBusinessHours, type BusinessHours } from './business-hours.ts';
 import type { InterventionLedger, LedgerEntry, Outcome } from './intervention-ledger.ts';
 import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges } from './loop-ports.ts';
@@ -57,6 +58,8 @@ export interface ClosedLoopOptions {
   readonly followUpGroupId?: number;
   /** Seconds spent deciding and acting on one incident. */
   readonly observeDecision?: (seconds: number) => void;
+  /** Write-back to Salesforce: answers and decision facts go to its outbox as they happen (local, no I/O). */
+  readonly writeback?: Pick<Writeback, 'captureFeedback' | 'captureDecision'>;
 }
 
 export interface ClosedLoop {
@@ -240,6 +243,16 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     };
     await zendesk.updateTicket(ticketId, changes);
     ledger.markApplied(entry.id, record.id);
+    options.writeback?.captureDecision(
+      {
+        decisionKey: entry.decisionKey,
+        email: requester.email,
+        ccer: Number.isFinite(decision.effort.ratio) ? decision.effort.ratio : null,
+        valueAtRisk: decision.valueAtRisk,
+        overridden: false,
+      },
+      now,
+    );
     ledger.saveTicketState(
       {
         ticketId,
@@ -305,6 +318,10 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       },
     );
 
+    options.writeback?.captureFeedback(
+      { response, source: payload.source, email: user.email, ticketId: ticket?.id ?? null },
+      now,
+    );
     if (ticket !== null) recordRecovery(ticket.id, response, now);
     if (!isLowScore(response)) {
       if (ticket !== null && OPEN_STATUSES.has(ticket.status)) await decideOnTicket(ticket.id, eventKey, now);

@@ -39,6 +39,22 @@ export interface DeletedRecords {
   readonly latestDateCovered: string;
 }
 
+/** Salesforce's per-record answer to an upsert (sObject Collections). */
+export interface UpsertOutcome {
+  readonly id: string | null;
+  readonly success: boolean;
+  readonly created: boolean;
+  readonly errors: readonly { readonly statusCode: string; readonly message: string }[];
+}
+
+/** The per-record results of a Bulk API 2.0 ingest job (CSV rows as strings). */
+export interface IngestResults {
+  readonly jobId: string;
+  readonly successful: readonly Record<string, string>[];
+  readonly failed: readonly Record<string, string>[];
+  readonly unprocessed: readonly Record<string, string>[];
+}
+
 export interface ApiBudget {
   readonly max: number;
   readonly remaining: number;
@@ -278,6 +294,84 @@ export class SalesforceClient {
     });
     await this.#call('poll bulk query', () => job.poll());
     return job.id;
+  }
+
+  /**
+   * Upserts ≤ 200 records by an external id with one sObject Collections call
+   * (`PATCH /composite/sobjects/{type}/{field}`, allOrNone false): one outcome per record, in order.
+   * An upsert by external id is idempotent, so a transient failure is retried like a read.
+   */
+  async upsertCollection(
+    object: string,
+    externalIdField: string,
+    records: readonly Record<string, unknown>[],
+  ): Promise<UpsertOutcome[]> {
+    if (records.length > 200)
+      throw new Error(`sObject Collections take at most 200 records (got ${records.length})`);
+    if (records.length === 0) return [];
+    const conn = this.#connection;
+    const results = await this.#call(`upsert ${object}`, async () => {
+      const answer: unknown = await conn.upsert(
+        object,
+        records as Record<string, string>[],
+        externalIdField,
+        {
+          allOrNone: false,
+        },
+      );
+      return answer;
+    });
+    const list = (Array.isArray(results) ? results : [results]) as {
+      id?: string;
+      success: boolean;
+      created?: boolean;
+      errors?: { statusCode?: string; errorCode?: string; message: string }[];
+    }[];
+    return list.map((r) => ({
+      id: r.id ?? null,
+      success: r.success,
+      created: r.created ?? false,
+      errors: (r.errors ?? []).map((e) => ({
+        statusCode: e.statusCode ?? e.errorCode ?? 'UNKNOWN',
+        message: e.message,
+      })),
+    }));
+  }
+
+  /**
+   * Upserts records with one Bulk API 2.0 ingest job through jsforce's IngestJobV2: create, upload the CSV,
+   * UploadComplete, poll, then the successful, failed and unprocessed results. `onOpen` gets the job id.
+   */
+  async bulkUpsert(
+    object: string,
+    externalIdField: string,
+    records: readonly Record<string, unknown>[],
+    onOpen?: (jobId: string) => void,
+  ): Promise<IngestResults> {
+    const conn = this.#connection;
+    const job = conn.bulk2.createJob({
+      object,
+      operation: 'upsert',
+      externalIdFieldName: externalIdField,
+      lineEnding: 'LF',
+    });
+    await this.#call(`open ingest ${object}`, () => job.open());
+    const jobId = job.id ?? '';
+    onOpen?.(jobId);
+    await this.#call(`upload ingest ${object}`, () => job.uploadData(records as Record<string, string>[]));
+    await this.#call(`close ingest ${object}`, () => job.close());
+    await this.#call(`poll ingest ${object}`, () =>
+      job.poll(this.#options.bulkPollIntervalMs, this.#options.bulkPollTimeoutMs),
+    );
+    const results = await this.#call(`ingest results ${object}`, () => job.getAllResults());
+    const rows = (list: unknown): Record<string, string>[] =>
+      (Array.isArray(list) ? list : []) as Record<string, string>[];
+    return {
+      jobId,
+      successful: rows(results.successfulResults),
+      failed: rows(results.failedResults),
+      unprocessed: rows(results.unprocessedRecords),
+    };
   }
 
   /** Reads the results of a completed Bulk API 2.0 query job, one page per iteration, from `locator`. */

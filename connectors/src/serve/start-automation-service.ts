@@ -11,6 +11,11 @@ import { DurableQueue } from '../queue/durable-queue.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
 import { openStore, type Store } from '../store/index.ts';
+import type { SalesforceSettings } from '../config/salesforce.ts';
+import type { WritebackSettings } from '../config/writeback.ts';
+import { SalesforceClient } from '../salesforce/client.ts';
+import { Writeback, type WritebackSalesforce } from '../writeback/engine.ts';
+import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
 import { createAutomationServer } from './create-automation-server.ts';
 import { ServiceMetrics } from './service-metrics.ts';
 
@@ -23,6 +28,12 @@ export interface AutomationServiceOptions {
   readonly log?: (line: string) => void;
   /** Poll interval of idle workers (ms). */
   readonly pollMs?: number;
+  /** Write-back to Salesforce (docs/salesforce-writeback.md): captured as events are handled, sent on a timer. */
+  readonly writeback?: {
+    readonly settings: WritebackSettings;
+    readonly salesforce: SalesforceSettings;
+    readonly client?: WritebackSalesforce;
+  };
 }
 
 export interface RunningAutomationService {
@@ -37,7 +48,7 @@ export interface RunningAutomationService {
 
 /** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
 export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
-  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA]);
+  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
   store.db.exec(sync === 'full' ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   return store;
 }
@@ -78,6 +89,8 @@ export async function startAutomationService(
   if (released > 0) log(`released ${released} event(s) left in progress by a previous run`);
   const ledger = new InterventionLedger(store.db);
   const metrics = new ServiceMetrics();
+  const wb = options.writeback;
+  const writeback = wb === undefined ? undefined : new Writeback(store, wb.settings, ledger);
   const loop = createClosedLoop({
     zendesk: options.zendesk,
     ledger,
@@ -87,6 +100,7 @@ export async function startAutomationService(
     reminderLeadMs: settings.reminderLeadMs,
     ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
     observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
+    ...(writeback === undefined ? {} : { writeback }),
   });
   const workers = startQueueWorkers({
     queue,
@@ -141,6 +155,23 @@ export async function startAutomationService(
   };
   every(settings.deadlineScanIntervalMs, 'deadline scan', () => loop.scheduleReminders(queue, new Date()));
   every(settings.csatPullIntervalMs, 'CSAT pull', () => loop.pullSatisfactionRatings(queue, new Date()));
+  if (writeback !== undefined && wb !== undefined) {
+    const salesforce = wb.client ?? new SalesforceClient({ settings: wb.salesforce });
+    every(wb.settings.intervalMs, 'Salesforce write-back', async () => {
+      const result = await writeback.flush(salesforce, {
+        mode: 'collections',
+        floor: wb.salesforce.minRemainingRequests,
+      });
+      if (result.outcome === 'paused') log(`Salesforce write-back paused until ${result.pausedUntil ?? '?'}`);
+      if (result.written > 0)
+        log(
+          `Salesforce write-back: ${result.written} record(s) written (${Object.entries(result.byObject)
+            .map(([object, n]) => `${object} ${n}`)
+            .join(', ')}); see boucle report writeback`,
+        );
+      return 0;
+    });
+  }
 
   return {
     url,

@@ -12,7 +12,9 @@ import { PassThrough, type Writable } from 'node:stream';
 import { generateWorld } from '../../../sandbox/dataset/generate-world.ts';
 import { writeDataset } from '../../../sandbox/dataset/write-data.ts';
 import type { CliIo } from '../cli/cli-io.ts';
-import { environmentWithDotEnv } from '../config/config.ts';
+import { environmentWithDotEnv, loadConfig } from '../config/config.ts';
+import { salesforceSection } from '../config/salesforce.ts';
+import { defaultWritebackSettings } from '../config/writeback.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { createLoopZendesk } from '../loop/create-loop-zendesk.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
@@ -239,7 +241,18 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
       databasePath: join(dataDir, 'boucle.sqlite'),
       zendesk: createLoopZendesk(client),
       decider: loadDecider(undefined),
-      log: (line) => log.write(`serve: ${line}\n`),
+      log: (line) => {
+        log.write(`serve: ${line}\n`);
+        if (line.startsWith('Salesforce write-back')) say(line);
+      },
+      // Results go back to the Salesforce emulator, which serves the objects of force-app/.
+      writeback: {
+        settings: defaultWritebackSettings({
+          ticketUrl: `${zendesk.url}/agent/tickets/{id}`,
+          intervalMs: 5_000,
+        }),
+        salesforce: loadConfig({ salesforce: salesforceSection }, sandboxEnv).salesforce,
+      },
     });
     closers.push(() => service.close());
 

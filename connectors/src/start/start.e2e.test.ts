@@ -137,6 +137,14 @@ describe('boucle start', () => {
     );
     expect(comments.some((c) => !c.public && c.body.startsWith('Boucle — '))).toBe(true);
 
+    // The answer and the decision go back to the Salesforce emulator (force-app's objects), and start says so.
+    const written = (object: string) => new RegExp(`Salesforce write-back: .*${object} \\d+`).test(output);
+    for (let i = 0; i < 150 && !(written('Boucle_Feedback__c') && written('Boucle_Intervention__c')); i += 1)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(written('Boucle_Feedback__c'), output).toBe(true);
+    expect(written('Boucle_Intervention__c'), output).toBe(true);
+    expect(output).toContain('Written back to Salesforce: npx boucle report writeback');
+
     // Ctrl-C, as a terminal sends it: to npm and Boucle alike. npm ends by the signal; Boucle says it stopped
     // cleanly, and nothing of the group is left running.
     const group = child.pid!;
