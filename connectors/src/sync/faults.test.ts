@@ -118,20 +118,25 @@ describe('boucle sync (command)', () => {
       expect(cli.err()).toContain(key);
   });
 
-  it('exits 3 when Salesforce refuses the credentials, and syncs with JSON logs otherwise', async () => {
-    h = await startHarness(dataset);
-    const bad = io({ ...h.env, SALESFORCE_CLIENT_SECRET: 'wrong' });
-    expect(await runCli(['sync'], bad.io)).toBe(3);
-    expect(bad.out()).toContain('"kind":"authentication"');
+  // Two CLI runs, each with its own sync worker thread: seconds on a loaded machine.
+  it(
+    'exits 3 when Salesforce refuses the credentials, and syncs with JSON logs otherwise',
+    { timeout: 30_000 },
+    async () => {
+      h = await startHarness(dataset);
+      const bad = io({ ...h.env, SALESFORCE_CLIENT_SECRET: 'wrong' });
+      expect(await runCli(['sync'], bad.io)).toBe(3);
+      expect(bad.out()).toContain('"kind":"authentication"');
 
-    const good = io(h.env);
-    expect(await runCli(['sync', '--objects', 'Account'], good.io)).toBe(0);
-    const done = good
-      .out()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: string; written?: { organization: number } })
-      .find((e) => e.event === 'sync.done');
-    expect(done?.written?.organization).toBe(dataset.accounts);
-  });
+      const good = io(h.env);
+      expect(await runCli(['sync', '--objects', 'Account'], good.io)).toBe(0);
+      const done = good
+        .out()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string; written?: { organization: number } })
+        .find((e) => e.event === 'sync.done');
+      expect(done?.written?.organization).toBe(dataset.accounts);
+    },
+  );
 });
