@@ -146,6 +146,18 @@ export {
 } from './programme/statistics.ts';
 export type { Interval, MeanEstimate, Proportion, TwoProportionTest } from './programme/statistics.ts';
 
+export { SIGN_KINDS, SIGN_METRICS, scanSignals } from './programme/scan-signals.ts';
+export type {
+  SignKind,
+  SignMetric,
+  SignPart,
+  SignalOptions,
+  SignalScan,
+  WarningSign,
+} from './programme/scan-signals.ts';
+export { SIGN_LABELS, describeSign } from './programme/describe-sign.ts';
+export { extractPhrases } from './programme/extract-phrases.ts';
+
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
 export type { FactName, FactType, FactValue, Facts } from './rules/fact-catalogue.ts';
