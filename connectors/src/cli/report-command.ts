@@ -4,14 +4,20 @@ import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
+import { PROGRAMME_HELP, runProgramme } from './programme-command.ts';
 import { readCommandLine } from './read-command-line.ts';
 
 const HELP = `Usage: boucle report loop [--weeks N] [--json] [--env-file FILE]
 
 Per week of decision: interventions decided, loops closed, closure rate, median hours to first contact,
-share of first contacts within the callback deadline, and recovery rate from follow-up surveys.`;
+share of first contacts within the callback deadline, and recovery rate from follow-up surveys.
+
+${PROGRAMME_HELP}`;
 
 export function run(args: readonly string[], io: CliIo): Promise<number> {
+  const [report, ...rest] = args;
+  if (report === 'programme' || report === 'signals' || report === 'pull')
+    return runProgramme(report, rest, io);
   return Promise.resolve(runSync(args, io));
 }
 
@@ -30,7 +36,7 @@ function runSync(args: readonly string[], io: CliIo): number {
   if (read.line === undefined) return read.exitCode;
   const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
-    io.stderr.write(`boucle report: the only report is "loop".\n\n${HELP}\n`);
+    io.stderr.write(`boucle report: the reports are loop, programme, signals (and pull).\n\n${HELP}\n`);
     return 2;
   }
   const weeks = values.weeks === undefined ? 12 : Number(values.weeks);

@@ -1,0 +1,260 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type {
+  FeedbackKind,
+  ProgrammeAnswer,
+  ProgrammeCuts,
+  ProgrammeFacts,
+  ProgrammeTicket,
+} from '../../../shared/src/index.ts';
+import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { SYNC_SCHEMA } from '../sync/schema.ts';
+import { PROGRAMME_SCHEMA } from './programme-schema.ts';
+
+/** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
+export function openProgrammeStore(path: string): Store {
+  return openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, SYNC_SCHEMA, PROGRAMME_SCHEMA]);
+}
+
+export interface AnswerRow {
+  readonly id: string;
+  readonly respondedAt: number;
+  readonly kind: FeedbackKind;
+  readonly scale: string;
+  readonly score: number;
+  readonly comment: string | null;
+  readonly channel: string | null;
+  readonly touchpoint: string | null;
+  readonly ticketId: number | null;
+  readonly interactionId: string | null;
+  readonly userId: number | null;
+  readonly email: string | null;
+  readonly source: string;
+}
+
+export interface TicketRow {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly requesterId: number | null;
+  readonly groupId: number | null;
+  readonly status: string | null;
+  readonly incident: boolean;
+  readonly product: string | null;
+  readonly tags: readonly string[];
+}
+
+export interface UserRow {
+  readonly id: number;
+  readonly externalId: string | null;
+  readonly email: string | null;
+  readonly locale: string | null;
+}
+
+/** Where the programme's facts live locally, and the one SQL query that resolves their cuts. */
+export class ProgrammeStore {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** Inserts or replaces answers by id (a re-pulled answer replaces its older copy). */
+  putAnswers(rows: readonly AnswerRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
+         interaction_id, user_id, email, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET responded_at = excluded.responded_at, kind = excluded.kind,
+         scale = excluded.scale, score = excluded.score, comment = excluded.comment, channel = excluded.channel,
+         touchpoint = excluded.touchpoint, ticket_id = excluded.ticket_id,
+         interaction_id = COALESCE(excluded.interaction_id, programme_answers.interaction_id),
+         user_id = COALESCE(excluded.user_id, programme_answers.user_id),
+         email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
+    );
+    this.#transaction(() => {
+      for (const r of rows)
+        insert.run(
+          r.id,
+          r.respondedAt,
+          r.kind,
+          r.scale,
+          r.score,
+          r.comment,
+          r.channel,
+          r.touchpoint,
+          r.ticketId,
+          r.interactionId,
+          r.userId,
+          r.email,
+          r.source,
+        );
+    });
+  }
+
+  putTickets(rows: readonly TicketRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_tickets (id, created_at, requester_id, group_id, status, incident, product, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, requester_id = excluded.requester_id,
+         group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
+         product = excluded.product, tags = excluded.tags`,
+    );
+    this.#transaction(() => {
+      for (const r of rows)
+        insert.run(
+          r.id,
+          r.createdAt,
+          r.requesterId,
+          r.groupId,
+          r.status,
+          r.incident ? 1 : 0,
+          r.product,
+          JSON.stringify(r.tags),
+        );
+    });
+  }
+
+  putUsers(rows: readonly UserRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_users (id, external_id, email, locale) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
+         locale = excluded.locale`,
+    );
+    this.#transaction(() => {
+      for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);
+    });
+  }
+
+  getState(key: string): string | undefined {
+    const row = this.#db.prepare('SELECT value FROM programme_state WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setState(key: string, value: string): void {
+    this.#db
+      .prepare(
+        'INSERT INTO programme_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  /** When the latest answer was given (ms), null without answers. */
+  latestAnswerAt(): number | null {
+    const row = this.#db.prepare('SELECT MAX(responded_at) AS at FROM programme_answers').get() as {
+      at: number | null;
+    };
+    return row.at;
+  }
+
+  counts(): { answers: number; tickets: number; users: number } {
+    const count = (table: string): number =>
+      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      answers: count('programme_answers'),
+      tickets: count('programme_tickets'),
+      users: count('programme_users'),
+    };
+  }
+
+  /**
+   * The answers and tickets of [fromMs, toMs) with their cuts: the CRM's (value tier, segment, region, product
+   * line) through user → Salesforce contact → account in the sync's mirror, the ticket's (group, product tag),
+   * the answer's own (channel, touchpoint) and the customer's language (the Zendesk user's locale).
+   */
+  readFacts(fromMs: number, toMs: number): ProgrammeFacts {
+    const crm = `
+      LEFT JOIN programme_users u ON u.id = %USER%
+      LEFT JOIN sync_contact c ON c.id = u.external_id
+      LEFT JOIN sync_account acc ON acc.id = c.account_id
+      LEFT JOIN sync_profile p ON p.account_id = acc.id`;
+    const cutColumns = `json_extract(p.profile, '$.tier') AS tier, acc.segment AS segment, acc.region AS region,
+      COALESCE(acc.product_line, t.product) AS product, CAST(t.group_id AS TEXT) AS grp, u.locale AS locale`;
+    const answers = this.#db
+      .prepare(
+        `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, a.comment, a.channel, a.touchpoint, a.ticket_id,
+           a.interaction_id, ${cutColumns}
+         FROM programme_answers a
+         LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+         ${crm.replace('%USER%', 'COALESCE(a.user_id, t.requester_id)')}
+         WHERE a.responded_at >= ? AND a.responded_at < ?`,
+      )
+      .all(fromMs, toMs) as unknown as (CutRow & {
+      id: string;
+      responded_at: number;
+      kind: FeedbackKind;
+      scale: string;
+      score: number;
+      comment: string | null;
+      channel: string | null;
+      touchpoint: string | null;
+      ticket_id: number | null;
+      interaction_id: string | null;
+    })[];
+    const tickets = this.#db
+      .prepare(
+        `SELECT t.id, t.created_at, t.incident, NULL AS channel, NULL AS touchpoint, ${cutColumns}
+         FROM programme_tickets t
+         ${crm.replace('%USER%', 't.requester_id')}
+         WHERE t.created_at >= ? AND t.created_at < ?`,
+      )
+      .all(fromMs, toMs) as unknown as (CutRow & { id: number; created_at: number; incident: number })[];
+    return {
+      answers: answers.map((r): ProgrammeAnswer => ({
+        id: r.id,
+        at: r.responded_at,
+        kind: r.kind,
+        scale: r.scale,
+        score: r.score,
+        ticketId: r.ticket_id === null ? null : String(r.ticket_id),
+        interactionId: r.interaction_id,
+        comment: r.comment,
+        cuts: cutsOf(r),
+      })),
+      tickets: tickets.map((r): ProgrammeTicket => ({
+        id: String(r.id),
+        at: r.created_at,
+        incident: r.incident === 1,
+        cuts: cutsOf(r),
+      })),
+    };
+  }
+
+  #transaction(work: () => void): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+interface CutRow {
+  tier: string | null;
+  segment: string | null;
+  region: string | null;
+  product: string | null;
+  grp: string | null;
+  locale: string | null;
+  channel: string | null;
+  touchpoint: string | null;
+}
+
+function cutsOf(row: CutRow): ProgrammeCuts {
+  const cuts: Record<string, string> = {};
+  const set = (key: string, value: string | null): void => {
+    if (value !== null && value !== '') cuts[key] = value;
+  };
+  set('tier', row.tier);
+  set('segment', row.segment);
+  set('region', row.region);
+  set('product', row.product);
+  set('group', row.grp);
+  set('channel', row.channel);
+  set('touchpoint', row.touchpoint);
+  set('language', row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en');
+  return cuts;
+}
