@@ -30,7 +30,8 @@ export const PROGRAMME_HELP = `Usage:
   boucle report programme [--from DATE] [--to DATE] [--by CUTS] [--bucket week|month] [--format table|json|csv]
   boucle report signals [--as-of DATE] [--recent-months N] [--baseline-months N] [--min-sample N]
                         [--by CUTS] [--format table|json] [--locale en|fr]
-  boucle report pull    copy the survey answers, tickets and users from Zendesk into the local database
+  boucle report pull [--full]  copy the survey answers, tickets and users from Zendesk into the local
+                        database (--full: tickets and users from the start, not from the last cursor)
 
 programme: NPS (promoters/passives/detractors), CSAT, CES, company effort, C:CER share and the complaint rate over
   a period (default: the 12 months before the month after the latest answer; --to is exclusive), crossed by
@@ -61,6 +62,7 @@ export async function runProgramme(
       'baseline-months': { type: 'string' },
       'min-sample': { type: 'string' },
       locale: { type: 'string' },
+      full: { type: 'boolean' },
     },
     PROGRAMME_HELP,
     io,
@@ -81,7 +83,7 @@ export async function runProgramme(
   if (!(LOCALES as readonly string[]).includes(locale))
     return fail(`--locale takes en or fr (got "${values.locale}").`);
 
-  if (report === 'pull') return pull(io, values['env-file']);
+  if (report === 'pull') return pull(io, values['env-file'], values.full === true);
   const config = loadStoreConfig('report', io, values['env-file']);
   if (config === null) return 2;
   const store = openProgrammeStore(resolve(io.cwd, config.store.path));
@@ -147,7 +149,7 @@ export async function runProgramme(
   }
 }
 
-async function pull(io: CliIo, envFile: string | undefined): Promise<number> {
+async function pull(io: CliIo, envFile: string | undefined, full: boolean): Promise<number> {
   let config;
   try {
     config = loadConfig(
@@ -166,7 +168,7 @@ async function pull(io: CliIo, envFile: string | undefined): Promise<number> {
   });
   const store = openProgrammeStore(resolve(io.cwd, config.store.path));
   try {
-    const result = await pullProgrammeData(client, store.db, new ProgrammeStore(store.db));
+    const result = await pullProgrammeData(client, store.db, new ProgrammeStore(store.db), { full });
     io.stdout.write(
       `Pulled ${result.answers} answers, ${result.tickets} tickets, ${result.users} users from Zendesk; ` +
         `${result.queuedAnswers} answers from the local queue.\n`,

@@ -12,13 +12,15 @@ import type { FeedbackEventPayload } from '../feedback/to-feedback-event.ts';
 import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import type { CustomObjectRecord, ZendeskTicket, ZendeskUser } from '../zendesk/types.ts';
-import type { AnswerRow, ProgrammeStore, TicketRow } from './programme-store.ts';
+import { ProgrammeStore, openProgrammeStore, type AnswerRow, type TicketRow } from './programme-store.ts';
 
 export interface ProgrammePullOptions {
   /** A ticket tagged `<prefix><name>` is about product <name> (default `product_`). */
   readonly productTagPrefix?: string;
-  /** Tags that make a ticket a critical incident, besides the Zendesk type "incident" (default critical_incident). */
+  /** Tags that make a ticket a complaint, besides the Zendesk type "incident" (default critical_incident, complaint). */
   readonly incidentTags?: readonly string[];
+  /** Read the tickets and users from the start, not from the stored cursors (a new Zendesk, a restarted sandbox). */
+  readonly full?: boolean;
 }
 
 export interface SkippedAnswer {
@@ -73,7 +75,7 @@ export function answerFromRecord(record: CustomObjectRecord): AnswerRow | Skippe
 
 export function ticketRow(ticket: ZendeskTicket, options: ProgrammePullOptions = {}): TicketRow {
   const prefix = options.productTagPrefix ?? 'product_';
-  const incidentTags = options.incidentTags ?? ['critical_incident'];
+  const incidentTags = options.incidentTags ?? ['critical_incident', 'complaint'];
   const productTag = ticket.tags.find((tag) => tag.startsWith(prefix) && tag.length > prefix.length);
   return {
     id: ticket.id,
@@ -149,7 +151,7 @@ export async function pullProgrammeData(
   answers += batch.length;
 
   let tickets = 0;
-  const ticketCursor = store.getState('tickets_cursor');
+  const ticketCursor = options.full === true ? undefined : store.getState('tickets_cursor');
   for await (const page of client.incrementalTickets(
     ticketCursor === undefined ? { startTime: 0 } : { cursor: ticketCursor },
   )) {
@@ -158,7 +160,7 @@ export async function pullProgrammeData(
     if (page.afterCursor !== null) store.setState('tickets_cursor', page.afterCursor);
   }
   let users = 0;
-  const userCursor = store.getState('users_cursor');
+  const userCursor = options.full === true ? undefined : store.getState('users_cursor');
   for await (const page of client.incrementalUsers(
     userCursor === undefined ? { startTime: 0 } : { cursor: userCursor },
   )) {
@@ -176,4 +178,18 @@ export async function pullProgrammeData(
   const queuedAnswers = importQueuedAnswers(db, store);
   store.setState('pulled_at', new Date().toISOString());
   return { answers, queuedAnswers, tickets, users, skipped };
+}
+
+/** Opens the database, pulls, closes: what `boucle start` runs once after the first sync. */
+export async function refreshProgrammeData(
+  client: ZendeskClient,
+  databasePath: string,
+  options: ProgrammePullOptions = {},
+): Promise<ProgrammePullResult> {
+  const store = openProgrammeStore(databasePath);
+  try {
+    return await pullProgrammeData(client, store.db, new ProgrammeStore(store.db), options);
+  } finally {
+    store.close();
+  }
 }

@@ -5,6 +5,7 @@ const KIND: Readonly<Record<SignKind, Record<Locale, string>>> = {
   csat_falling: { en: 'CSAT falling', fr: 'CSAT en baisse' },
   detractors_rising: { en: 'Detractors rising', fr: 'Détracteurs en hausse' },
   promoters_falling: { en: 'Promoters falling', fr: 'Promoteurs en baisse' },
+  complaints_rising: { en: 'Complaints rising', fr: 'Plaintes en hausse' },
   complaints_up_recommendations_down: {
     en: 'Complaints up while recommendations fall',
     fr: 'Plaintes en hausse, recommandations en baisse',

@@ -112,6 +112,13 @@ describe('scanSignals', () => {
     // the combined sign is as uncertain as its weaker half
     expect(sign.pValue).toBeGreaterThanOrEqual(sign.also!.pValue);
     expect(sign.ticketCount).toBe(45);
+    const alone = found('complaints_rising', 'Italy')!;
+    expect(alone.recent).toEqual(sign.recent);
+    expect(alone.also).toBeNull();
+    expect(alone.since).toBe('2026-08');
+    expect(scan.signs.filter((s) => s.kind === 'complaints_rising').map((s) => s.value)).toEqual(
+      expect.arrayContaining(['Italy']),
+    );
   });
 
   it('raises nothing on the stable region', () => {
@@ -134,7 +141,7 @@ describe('scanSignals', () => {
   it('leaves small cuts untested and respects the minimum change', () => {
     const small = scanSignals(facts, { asOfMs: AS_OF, dimensions: ['region'], minSample: 1000 });
     expect(small.tested).toBe(0);
-    expect(small.tooSmall).toBe(5 * 4);
+    expect(small.tooSmall).toBe(5 * 5);
     expect(small.signs).toEqual([]);
     const strict = scanSignals(facts, { asOfMs: AS_OF, dimensions: ['region'], minChange: 0.5 });
     expect(strict.signs.filter((sign) => sign.kind !== 'emerging_keyword')).toEqual([]);

@@ -12,11 +12,15 @@ import {
 } from './programme-facts.ts';
 import { benjaminiHochberg, toProportion, twoProportionTest, type Proportion } from './statistics.ts';
 
-/** The warning signs of seed 004 (Skeepers), plus emerging keywords in comments. */
+/**
+ * The warning signs of seed 004 (Skeepers), plus emerging keywords in comments. Complaints rising is also raised
+ * on its own: a product can draw complaints before its recommendations move.
+ */
 export const SIGN_KINDS = [
   'csat_falling',
   'detractors_rising',
   'promoters_falling',
+  'complaints_rising',
   'complaints_up_recommendations_down',
   'emerging_keyword',
 ] as const;
@@ -70,6 +74,8 @@ export interface WarningSign extends SignPart {
   readonly value: string;
   /** For an emerging keyword: the phrase (accents removed) and the language of the comments. */
   readonly phrase: string | null;
+  /** For an emerging keyword: the other raised phrases found in the same comments, folded into this sign. */
+  readonly related: readonly string[];
   /** complaints_up_recommendations_down: the promoter-share half (the complaint rate is the main part). */
   readonly also: SignPart | null;
   /** Benjamini–Hochberg adjusted p-value within the sign's family (cut signs; keywords). */
@@ -145,6 +151,7 @@ const SIGNS: readonly { readonly kind: SignKind; readonly parts: readonly Metric
   { kind: 'csat_falling', parts: [CSAT] },
   { kind: 'detractors_rising', parts: [DETRACTORS] },
   { kind: 'promoters_falling', parts: [PROMOTERS] },
+  { kind: 'complaints_rising', parts: [COMPLAINTS] },
   { kind: 'complaints_up_recommendations_down', parts: [COMPLAINTS, PROMOTERS] },
 ];
 
@@ -352,12 +359,15 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
   const raisedSigns = raise(candidates, (candidate) =>
     candidate.parts.every((part) => Math.abs(part.change) >= minChange),
   );
-  const raisedKeywords = dropContained(raise(keywordCandidates, () => true));
-  const keywordsTested = keywordCandidates.length;
-  const raised = [...raisedSigns, ...raisedKeywords];
   const recentAnswers = facts.answers.filter((answer) => answer.at >= recentMs && answer.at < endMs);
+  const raisedKeywords = clusterKeywords(
+    raise(keywordCandidates, () => true),
+    recentAnswers,
+  );
+  const keywordsTested = keywordCandidates.length;
+  const raised = [...raisedSigns.map((item) => ({ ...item, related: [] as string[] })), ...raisedKeywords];
   const recentTickets = facts.tickets.filter((ticket) => ticket.at >= recentMs && ticket.at < endMs);
-  const signs = raised.map(({ candidate, qValue }): WarningSign => {
+  const signs = raised.map(({ candidate, qValue, related }): WarningSign => {
     const ids = ticketsBehind(candidate, recentAnswers, recentTickets);
     const [main, second] = candidate.parts;
     return {
@@ -365,6 +375,7 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
       dimension: candidate.dimension,
       value: candidate.value,
       phrase: candidate.phrase,
+      related,
       ...main!,
       also: second ?? null,
       pValue: candidate.pValue,
@@ -415,18 +426,44 @@ function sharpestSplit(
   return bestIndex;
 }
 
-/** Drops a raised phrase when a longer raised phrase holding it covers most (≥ 80 %) of its comments. */
-function dropContained<T extends { candidate: Candidate }>(list: readonly T[]): T[] {
-  return list.filter(({ candidate }) => {
-    const phrase = ` ${candidate.phrase!} `;
-    return !list.some(
-      (other) =>
-        other.candidate !== candidate &&
-        other.candidate.language === candidate.language &&
-        ` ${other.candidate.phrase!} `.includes(phrase) &&
-        other.candidate.answers >= 0.8 * candidate.answers,
-    );
-  });
+/**
+ * Folds raised phrases that travel together: a phrase whose recent comments are at least 80 % among those of a
+ * phrase already kept (more comments first, then longer phrases) becomes one of its `related` phrases, so one
+ * new complaint gives one sign, not one per word of it.
+ */
+function clusterKeywords<T extends { candidate: Candidate }>(
+  list: readonly T[],
+  answers: readonly ProgrammeAnswer[],
+): (T & { related: string[] })[] {
+  const holders = new Map<T, Set<string>>(list.map((item) => [item, new Set<string>()]));
+  for (const answer of answers) {
+    if (answer.comment === null || list.length === 0) continue;
+    const phrases = extractPhrases(answer.comment);
+    const language = cutOf(answer.cuts, 'language');
+    for (const item of list)
+      if (item.candidate.language === language && phrases.has(item.candidate.phrase!))
+        holders.get(item)!.add(answer.id);
+  }
+  const words = (item: T): number => item.candidate.phrase!.split(' ').length;
+  const sorted = [...list].sort(
+    (a, b) =>
+      holders.get(b)!.size - holders.get(a)!.size ||
+      words(b) - words(a) ||
+      a.candidate.phrase!.localeCompare(b.candidate.phrase!),
+  );
+  const kept: { item: T & { related: string[] }; holders: Set<string> }[] = [];
+  for (const item of sorted) {
+    const own = holders.get(item)!;
+    const leader = kept.find((other) => {
+      if (other.item.candidate.language !== item.candidate.language) return false;
+      let shared = 0;
+      for (const id of own) if (other.holders.has(id)) shared += 1;
+      return shared >= 0.8 * own.size;
+    });
+    if (leader === undefined) kept.push({ item: { ...item, related: [] }, holders: own });
+    else leader.item.related.push(item.candidate.phrase!);
+  }
+  return kept.map((entry) => entry.item);
 }
 
 function ticketsBehind(
@@ -437,7 +474,7 @@ function ticketsBehind(
   const inCut = (cuts: ProgrammeAnswer['cuts']): boolean =>
     candidate.dimension === 'all' || cutOf(cuts, candidate.dimension) === candidate.value;
   const ids = new Set<string>();
-  if (candidate.kind === 'complaints_up_recommendations_down') {
+  if (candidate.kind === 'complaints_rising' || candidate.kind === 'complaints_up_recommendations_down') {
     for (const ticket of tickets) if (ticket.incident && inCut(ticket.cuts)) ids.add(ticket.id);
     return [...ids];
   }
