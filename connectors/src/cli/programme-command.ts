@@ -1,12 +1,5 @@
 import { join, resolve } from 'node:path';
-import {
-  LOCALES,
-  addMonths,
-  computeProgramme,
-  parseProgrammeQuery,
-  scanSignals,
-  type Locale,
-} from '../../../shared/src/index.ts';
+import { LOCALES, type Locale } from '../../../shared/src/index.ts';
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../config/config.ts';
 import { storeSection } from '../config/store.ts';
 import { zendeskSection } from '../config/zendesk.ts';
@@ -19,12 +12,13 @@ import {
   signalsTable,
   type ReportFormat,
 } from '../programme/format-programme.ts';
+import { queryProgramme, querySignals } from '../programme/programme-service.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import { pullProgrammeData } from '../programme/pull-programme-data.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
-import { readCommandLine, wholeNumber } from './read-command-line.ts';
+import { readCommandLine } from './read-command-line.ts';
 
 export const PROGRAMME_HELP = `Usage:
   boucle report programme [--from DATE] [--to DATE] [--by CUTS] [--bucket week|month] [--format table|json|csv]
@@ -89,59 +83,37 @@ export async function runProgramme(
   const store = openProgrammeStore(resolve(io.cwd, config.store.path));
   try {
     const programme = new ProgrammeStore(store.db);
-    const latest = programme.latestAnswerAt();
-    // Reports end with the month of the latest answer: a dataset or an export need not end today.
-    const now = latest === null ? Date.now() : addMonths(latest, 1);
+    const given = <K extends string>(key: K, value: string | undefined) =>
+      value === undefined ? {} : ({ [key]: value } as Record<K, string>);
     if (report === 'programme') {
-      const query = parseProgrammeQuery(
-        {
-          ...(values.from === undefined ? {} : { from: values.from }),
-          ...(values.to === undefined ? {} : { to: values.to }),
-          ...(values.by === undefined ? {} : { by: values.by }),
-          ...(values.bucket === undefined ? {} : { bucket: values.bucket }),
-        },
-        now,
-      );
-      if (!query.success)
-        return fail(query.issues.map((issue) => `--${issue.path}: ${issue.message}`).join('\n  '));
-      const result = computeProgramme(programme.readFacts(query.data.fromMs, query.data.toMs), query.data);
+      const result = queryProgramme(programme, {
+        ...given('from', values.from),
+        ...given('to', values.to),
+        ...given('by', values.by),
+        ...given('bucket', values.bucket),
+      });
+      if (!result.ok) return fail(result.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
       io.stdout.write(
         format === 'json'
-          ? `${JSON.stringify(programmeJson(result), null, 2)}\n`
+          ? `${JSON.stringify(programmeJson(result.value), null, 2)}\n`
           : format === 'csv'
-            ? programmeCsv(result)
-            : programmeTable(result),
+            ? programmeCsv(result.value)
+            : programmeTable(result.value),
       );
       return 0;
     }
-    let asOfMs = now;
-    if (values['as-of'] !== undefined) {
-      asOfMs = Date.parse(values['as-of']);
-      if (!/^\d{4}-\d{2}(-\d{2})?/.test(values['as-of']) || Number.isNaN(asOfMs))
-        return fail(`--as-of takes a date such as 2026-11-01 (got "${values['as-of']}").`);
-    }
-    const cuts = parseProgrammeQuery(values.by === undefined ? {} : { by: values.by }, now);
-    if (!cuts.success) return fail(cuts.issues.map((issue) => `--by: ${issue.message}`).join('\n  '));
-    let recentMonths: number;
-    let baselineMonths: number;
-    let minSample: number;
-    try {
-      recentMonths = wholeNumber('recent-months', values['recent-months'], 3, 1);
-      baselineMonths = wholeNumber('baseline-months', values['baseline-months'], 6, 1);
-      minSample = wholeNumber('min-sample', values['min-sample'], 30, 1);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-    const fromMs = addMonths(asOfMs, -(recentMonths + baselineMonths));
-    const scan = scanSignals(programme.readFacts(fromMs, addMonths(asOfMs, 0)), {
-      asOfMs,
-      recentMonths,
-      baselineMonths,
-      minSample,
-      ...(cuts.data.by.length === 0 ? {} : { dimensions: cuts.data.by }),
+    const result = querySignals(programme, {
+      ...given('asOf', values['as-of']),
+      ...given('recentMonths', values['recent-months']),
+      ...given('baselineMonths', values['baseline-months']),
+      ...given('minSample', values['min-sample']),
+      ...given('by', values.by),
     });
+    if (!result.ok) return fail(result.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
     io.stdout.write(
-      format === 'json' ? `${JSON.stringify(signalsJson(scan), null, 2)}\n` : signalsTable(scan, locale),
+      format === 'json'
+        ? `${JSON.stringify(signalsJson(result.value), null, 2)}\n`
+        : signalsTable(result.value, locale),
     );
     return 0;
   } finally {

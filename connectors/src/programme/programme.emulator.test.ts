@@ -189,8 +189,8 @@ describe('programme data from Zendesk and the sync mirror', () => {
       [['programme', '--format', 'xml'], '--format takes table, json or csv'],
       [['programme', '--from', '31/12/2025'], 'is not a date'],
       [['signals', '--format', 'csv'], '--format takes table or json'],
-      [['signals', '--as-of', 'soon'], '--as-of takes a date'],
-      [['signals', '--recent-months', '0'], '--recent-months must be a whole number'],
+      [['signals', '--as-of', 'soon'], '--as-of: takes a date'],
+      [['signals', '--recent-months', '0'], '--recent-months: takes a whole number from 1 to 24'],
       [['programme', 'extra'], 'unexpected argument'],
     ] as const) {
       const { io, stderr } = captureIo({ cwd: dir, env });

@@ -1,0 +1,97 @@
+import {
+  addMonths,
+  computeProgramme,
+  parseProgrammeQuery,
+  scanSignals,
+  type ProgrammeQueryInput,
+  type ProgrammeReport,
+  type SignalScan,
+} from '../../../shared/src/index.ts';
+import type { ProgrammeStore } from './programme-store.ts';
+
+export interface ServiceIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ServiceResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ServiceIssue[] };
+
+export interface SignalsInput {
+  readonly asOf?: string;
+  readonly recentMonths?: string;
+  readonly baselineMonths?: string;
+  readonly minSample?: string;
+  readonly by?: string;
+}
+
+/**
+ * "Now" for reports: the month after the latest answer (a dataset or an export need not end today), or the
+ * clock without answers.
+ */
+function dataNow(store: ProgrammeStore, clock: () => number): number {
+  const latest = store.latestAnswerAt();
+  return latest === null ? clock() : addMonths(latest, 1);
+}
+
+/** `boucle report programme` and `GET /api/v1/programme`: one reading of the query, one computation. */
+export function queryProgramme(
+  store: ProgrammeStore,
+  input: ProgrammeQueryInput,
+  clock: () => number = Date.now,
+): ServiceResult<ProgrammeReport> {
+  const query = parseProgrammeQuery(input, dataNow(store, clock));
+  if (!query.success) return { ok: false, issues: query.issues };
+  return {
+    ok: true,
+    value: computeProgramme(store.readFacts(query.data.fromMs, query.data.toMs), query.data),
+  };
+}
+
+const whole = (
+  path: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  issues: ServiceIssue[],
+): number => {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  issues.push({ path, message: `takes a whole number from ${min} to ${max} (got "${raw}").` });
+  return fallback;
+};
+
+/** `boucle report signals` and `GET /api/v1/signals`. */
+export function querySignals(
+  store: ProgrammeStore,
+  input: SignalsInput,
+  clock: () => number = Date.now,
+): ServiceResult<SignalScan> {
+  const issues: ServiceIssue[] = [];
+  let asOfMs = dataNow(store, clock);
+  if (input.asOf !== undefined && input.asOf !== '') {
+    const parsed = Date.parse(input.asOf);
+    if (!/^\d{4}-\d{2}(-\d{2})?/.test(input.asOf) || Number.isNaN(parsed))
+      issues.push({ path: 'as-of', message: `takes a date such as 2026-11-01 (got "${input.asOf}").` });
+    else asOfMs = parsed;
+  }
+  const recentMonths = whole('recent-months', input.recentMonths, 3, 1, 24, issues);
+  const baselineMonths = whole('baseline-months', input.baselineMonths, 6, 1, 36, issues);
+  const minSample = whole('min-sample', input.minSample, 30, 1, 1_000_000, issues);
+  const cuts = parseProgrammeQuery(input.by === undefined ? {} : { by: input.by }, asOfMs);
+  if (!cuts.success) issues.push(...cuts.issues);
+  if (issues.length > 0 || !cuts.success) return { ok: false, issues };
+  const facts = store.readFacts(addMonths(asOfMs, -(recentMonths + baselineMonths)), addMonths(asOfMs, 0));
+  return {
+    ok: true,
+    value: scanSignals(facts, {
+      asOfMs,
+      recentMonths,
+      baselineMonths,
+      minSample,
+      ...(cuts.data.by.length === 0 ? {} : { dimensions: cuts.data.by }),
+    }),
+  };
+}
