@@ -173,6 +173,32 @@ describe('the programme API on boucle serve', () => {
     );
   });
 
+  it('answers a repeated query from its cache, and sees new data at once', async () => {
+    const total = async () =>
+      ((await (await call('/api/v1/programme?by=tier')).json()) as { total: { answers: number } }).total
+        .answers;
+    const first = await total();
+    expect(await total()).toBe(first);
+    new ProgrammeStore(store.db).putAnswers([
+      {
+        id: 'late-answer',
+        respondedAt: Date.parse('2026-10-30T10:00:00Z'),
+        kind: 'nps',
+        scale: '0-10',
+        score: 10,
+        comment: null,
+        channel: null,
+        touchpoint: null,
+        ticketId: null,
+        interactionId: null,
+        userId: null,
+        email: null,
+        source: 'survey_api',
+      },
+    ]);
+    expect(await total()).toBe(first + 1);
+  });
+
   it('answers a bad query with 400 and what to fix', async () => {
     for (const [path, field] of [
       ['/api/v1/programme?by=colour', 'by'],

@@ -25,6 +25,29 @@ export interface SignalsInput {
   readonly by?: string;
 }
 
+const CACHE_SIZE = 32;
+const caches = new WeakMap<ProgrammeStore, Map<string, { version: string; value: unknown }>>();
+
+/**
+ * The last results per store, by query, valid while the data version stays the same: a dashboard that asks the
+ * same question again is answered without reading the data again.
+ */
+function cached<T>(store: ProgrammeStore, key: string, compute: () => T): T {
+  let cache = caches.get(store);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(store, cache);
+  }
+  const version = store.dataVersion();
+  const hit = cache.get(key);
+  if (hit !== undefined && hit.version === version) return hit.value as T;
+  const value = compute();
+  cache.delete(key);
+  cache.set(key, { version, value });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
 /**
  * "Now" for reports: the month after the latest answer (a dataset or an export need not end today), or the
  * clock without answers.
@@ -42,9 +65,12 @@ export function queryProgramme(
 ): ServiceResult<ProgrammeReport> {
   const query = parseProgrammeQuery(input, dataNow(store, clock));
   if (!query.success) return { ok: false, issues: query.issues };
+  const { data } = query;
   return {
     ok: true,
-    value: computeProgramme(store.readFacts(query.data.fromMs, query.data.toMs), query.data),
+    value: cached(store, `programme:${JSON.stringify(data)}`, () =>
+      computeProgramme(store.readFacts(data.fromMs, data.toMs), data),
+    ),
   };
 }
 
@@ -83,15 +109,20 @@ export function querySignals(
   const cuts = parseProgrammeQuery(input.by === undefined ? {} : { by: input.by }, asOfMs);
   if (!cuts.success) issues.push(...cuts.issues);
   if (issues.length > 0 || !cuts.success) return { ok: false, issues };
-  const facts = store.readFacts(addMonths(asOfMs, -(recentMonths + baselineMonths)), addMonths(asOfMs, 0));
+  const options = {
+    asOfMs,
+    recentMonths,
+    baselineMonths,
+    minSample,
+    ...(cuts.data.by.length === 0 ? {} : { dimensions: cuts.data.by }),
+  };
   return {
     ok: true,
-    value: scanSignals(facts, {
-      asOfMs,
-      recentMonths,
-      baselineMonths,
-      minSample,
-      ...(cuts.data.by.length === 0 ? {} : { dimensions: cuts.data.by }),
-    }),
+    value: cached(store, `signals:${JSON.stringify(options)}`, () =>
+      scanSignals(
+        store.readFacts(addMonths(asOfMs, -(recentMonths + baselineMonths)), addMonths(asOfMs, 0)),
+        options,
+      ),
+    ),
   };
 }

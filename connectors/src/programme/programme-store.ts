@@ -139,6 +139,16 @@ export class ProgrammeStore {
       .run(key, value);
   }
 
+  /**
+   * Changes whenever the data may have changed: commits by other connections (`PRAGMA data_version`) and by this
+   * one (`total_changes()`). Repeated dashboard queries are answered from a cache while it stays the same.
+   */
+  dataVersion(): string {
+    const version = this.#db.prepare('PRAGMA data_version').get() as { data_version: number };
+    const changes = this.#db.prepare('SELECT total_changes() AS n').get() as { n: number };
+    return `${version.data_version}:${changes.n}`;
+  }
+
   /** When the latest answer was given (ms), null without answers. */
   latestAnswerAt(): number | null {
     const row = this.#db.prepare('SELECT MAX(responded_at) AS at FROM programme_answers').get() as {
