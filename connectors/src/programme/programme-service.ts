@@ -69,7 +69,7 @@ export function queryProgramme(
   return {
     ok: true,
     value: cached(store, `programme:${JSON.stringify(data)}`, () =>
-      computeProgramme(store.readFacts(data.fromMs, data.toMs), data),
+      computeProgramme(store.readFacts(data.fromMs, data.toMs, { comments: false }), data),
     ),
   };
 }

@@ -171,25 +171,77 @@ export class ProgrammeStore {
    * The answers and tickets of [fromMs, toMs) with their cuts: the CRM's (value tier, segment, region, product
    * line) through user → Salesforce contact → account in the sync's mirror, the ticket's (group, product tag),
    * the answer's own (channel, touchpoint) and the customer's language (the Zendesk user's locale).
+   * The CRM cuts are resolved once per user, rows are streamed, and equal cut sets share one object, so memory
+   * grows with the answers, not with their joins. `comments: false` leaves the comments out (the report does
+   * not read them; the signal scan does).
    */
-  readFacts(fromMs: number, toMs: number): ProgrammeFacts {
-    const crm = `
-      LEFT JOIN programme_users u ON u.id = %USER%
-      LEFT JOIN sync_contact c ON c.id = u.external_id
-      LEFT JOIN sync_account acc ON acc.id = c.account_id
-      LEFT JOIN sync_profile p ON p.account_id = acc.id`;
-    const cutColumns = `json_extract(p.profile, '$.tier') AS tier, acc.segment AS segment, acc.region AS region,
-      COALESCE(acc.product_line, t.product) AS product, CAST(t.group_id AS TEXT) AS grp, u.locale AS locale`;
-    const answers = this.#db
+  readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
+    const users = new Map<number, UserCuts>();
+    for (const row of this.#db
       .prepare(
-        `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, a.comment, a.channel, a.touchpoint, a.ticket_id,
-           a.interaction_id, ${cutColumns}
-         FROM programme_answers a
-         LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-         ${crm.replace('%USER%', 'COALESCE(a.user_id, t.requester_id)')}
+        `SELECT u.id, u.locale, json_extract(p.profile, '$.tier') AS tier, acc.segment, acc.region,
+           acc.product_line FROM programme_users u
+         LEFT JOIN sync_contact c ON c.id = u.external_id
+         LEFT JOIN sync_account acc ON acc.id = c.account_id
+         LEFT JOIN sync_profile p ON p.account_id = acc.id`,
+      )
+      .iterate() as Iterable<{
+      id: number;
+      locale: string | null;
+      tier: string | null;
+      segment: string | null;
+      region: string | null;
+      product_line: string | null;
+    }>)
+      users.set(row.id, {
+        tier: row.tier,
+        segment: row.segment,
+        region: row.region,
+        product: row.product_line,
+        language: row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en',
+      });
+    const interned = new Map<string, ProgrammeCuts>();
+    const cutsOf = (
+      userId: number | null,
+      group: number | null,
+      ticketProduct: string | null,
+      channel: string | null,
+      touchpoint: string | null,
+    ): ProgrammeCuts => {
+      const user = userId === null ? undefined : users.get(userId);
+      const values = [
+        user?.tier ?? null,
+        user?.segment ?? null,
+        user?.region ?? null,
+        user?.product ?? ticketProduct,
+        group === null ? null : String(group),
+        channel,
+        touchpoint,
+        user?.language ?? null,
+      ];
+      const key = values.join('\u0000');
+      let cuts = interned.get(key);
+      if (cuts === undefined) {
+        const built: Record<string, string> = {};
+        CUT_KEYS.forEach((name, index) => {
+          const value = values[index];
+          if (value !== null && value !== undefined && value !== '') built[name] = value;
+        });
+        cuts = Object.freeze(built);
+        interned.set(key, cuts);
+      }
+      return cuts;
+    };
+    const answers: ProgrammeAnswer[] = [];
+    for (const r of this.#db
+      .prepare(
+        `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, ${options.comments === false ? 'NULL' : 'a.comment'} AS comment,
+           a.channel, a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id,
+           t.group_id, t.product
+         FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
          WHERE a.responded_at >= ? AND a.responded_at < ?`,
       )
-      .all(fromMs, toMs) as unknown as (CutRow & {
+      .iterate(fromMs, toMs) as Iterable<{
       id: string;
       responded_at: number;
       kind: FeedbackKind;
@@ -200,17 +252,11 @@ export class ProgrammeStore {
       touchpoint: string | null;
       ticket_id: number | null;
       interaction_id: string | null;
-    })[];
-    const tickets = this.#db
-      .prepare(
-        `SELECT t.id, t.created_at, t.incident, NULL AS channel, NULL AS touchpoint, ${cutColumns}
-         FROM programme_tickets t
-         ${crm.replace('%USER%', 't.requester_id')}
-         WHERE t.created_at >= ? AND t.created_at < ?`,
-      )
-      .all(fromMs, toMs) as unknown as (CutRow & { id: number; created_at: number; incident: number })[];
-    return {
-      answers: answers.map((r): ProgrammeAnswer => ({
+      user_id: number | null;
+      group_id: number | null;
+      product: string | null;
+    }>)
+      answers.push({
         id: r.id,
         at: r.responded_at,
         kind: r.kind,
@@ -219,15 +265,29 @@ export class ProgrammeStore {
         ticketId: r.ticket_id === null ? null : String(r.ticket_id),
         interactionId: r.interaction_id,
         comment: r.comment,
-        cuts: cutsOf(r),
-      })),
-      tickets: tickets.map((r): ProgrammeTicket => ({
+        cuts: cutsOf(r.user_id, r.group_id, r.product, r.channel, r.touchpoint),
+      });
+    const tickets: ProgrammeTicket[] = [];
+    for (const r of this.#db
+      .prepare(
+        `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
+         WHERE created_at >= ? AND created_at < ?`,
+      )
+      .iterate(fromMs, toMs) as Iterable<{
+      id: number;
+      created_at: number;
+      incident: number;
+      requester_id: number | null;
+      group_id: number | null;
+      product: string | null;
+    }>)
+      tickets.push({
         id: String(r.id),
         at: r.created_at,
         incident: r.incident === 1,
-        cuts: cutsOf(r),
-      })),
-    };
+        cuts: cutsOf(r.requester_id, r.group_id, r.product, null, null),
+      });
+    return { answers, tickets };
   }
 
   #transaction(work: () => void): void {
@@ -242,29 +302,21 @@ export class ProgrammeStore {
   }
 }
 
-interface CutRow {
-  tier: string | null;
-  segment: string | null;
-  region: string | null;
-  product: string | null;
-  grp: string | null;
-  locale: string | null;
-  channel: string | null;
-  touchpoint: string | null;
+interface UserCuts {
+  readonly tier: string | null;
+  readonly segment: string | null;
+  readonly region: string | null;
+  readonly product: string | null;
+  readonly language: string | null;
 }
 
-function cutsOf(row: CutRow): ProgrammeCuts {
-  const cuts: Record<string, string> = {};
-  const set = (key: string, value: string | null): void => {
-    if (value !== null && value !== '') cuts[key] = value;
-  };
-  set('tier', row.tier);
-  set('segment', row.segment);
-  set('region', row.region);
-  set('product', row.product);
-  set('group', row.grp);
-  set('channel', row.channel);
-  set('touchpoint', row.touchpoint);
-  set('language', row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en');
-  return cuts;
-}
+const CUT_KEYS = [
+  'tier',
+  'segment',
+  'region',
+  'product',
+  'group',
+  'channel',
+  'touchpoint',
+  'language',
+] as const;
