@@ -157,6 +157,14 @@ export type {
 } from './programme/scan-signals.ts';
 export { SIGN_LABELS, describeSign } from './programme/describe-sign.ts';
 export { extractPhrases } from './programme/extract-phrases.ts';
+export { FUNNEL_STEPS, computeLoopFunnel } from './programme/compute-loop-funnel.ts';
+export type {
+  FunnelEntry,
+  FunnelOptions,
+  FunnelRow,
+  FunnelStep,
+  FunnelStepFigures,
+} from './programme/compute-loop-funnel.ts';
 
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
