@@ -5,6 +5,7 @@ import { storeSection } from '../config/store.ts';
 import { zendeskSection } from '../config/zendesk.ts';
 import {
   REPORT_FORMATS,
+  funnelTable,
   programmeCsv,
   programmeJson,
   programmeTable,
@@ -12,7 +13,7 @@ import {
   signalsTable,
   type ReportFormat,
 } from '../programme/format-programme.ts';
-import { queryProgramme, querySignals } from '../programme/programme-service.ts';
+import { queryFunnel, queryProgramme, querySignals } from '../programme/programme-service.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import { pullProgrammeData } from '../programme/pull-programme-data.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
@@ -24,6 +25,7 @@ export const PROGRAMME_HELP = `Usage:
   boucle report programme [--from DATE] [--to DATE] [--by CUTS] [--bucket week|month] [--format table|json|csv]
   boucle report signals [--as-of DATE] [--recent-months N] [--baseline-months N] [--min-sample N]
                         [--by CUTS] [--format table|json] [--locale en|fr]
+  boucle report funnel  [--by CUTS] [--retention-days N] [--format table|json]
   boucle report pull [--full]  copy the survey answers, tickets and users from Zendesk into the local
                         database (--full: tickets and users from the start, not from the last cursor)
 
@@ -31,13 +33,15 @@ programme: NPS (promoters/passives/detractors), CSAT, CES, company effort, C:CER
   a period (default: the 12 months before the month after the latest answer; --to is exclusive), crossed by
   CUTS, a comma list of tier, segment, product, region, channel, group, touchpoint, language.
   Every share has its sample and a 95 % interval. docs/programme.md explains each figure.
+funnel: every recorded decision through recommended → applied → contacted within the deadline → resolved →
+  retained (revenue in the CRM within N days, default 90), with the € at risk (the customer's 12-month revenue).
 signals: warning signs of every cut against its own baseline (the recent months against the months before),
   with the test, the false-alarm control and the tickets behind each sign.
 
   --env-file FILE   read BOUCLE_DB_PATH (and, for pull, ZENDESK_*) from FILE (default .env)`;
 
 export async function runProgramme(
-  report: 'programme' | 'signals' | 'pull',
+  report: 'programme' | 'signals' | 'pull' | 'funnel',
   args: readonly string[],
   io: CliIo,
 ): Promise<number> {
@@ -57,6 +61,7 @@ export async function runProgramme(
       'min-sample': { type: 'string' },
       locale: { type: 'string' },
       full: { type: 'boolean' },
+      'retention-days': { type: 'string' },
     },
     PROGRAMME_HELP,
     io,
@@ -69,10 +74,9 @@ export async function runProgramme(
   };
   if (positionals.length > 0) return fail(`unexpected argument "${positionals[0]!}".`);
   const format = (values.format ?? 'table') as ReportFormat;
-  if (!(REPORT_FORMATS as readonly string[]).includes(format) || (report === 'signals' && format === 'csv'))
-    return fail(
-      `--format takes ${report === 'signals' ? 'table or json' : 'table, json or csv'} (got "${values.format}").`,
-    );
+  const noCsv = report === 'signals' || report === 'funnel';
+  if (!(REPORT_FORMATS as readonly string[]).includes(format) || (noCsv && format === 'csv'))
+    return fail(`--format takes ${noCsv ? 'table or json' : 'table, json or csv'} (got "${values.format}").`);
   const locale = (values.locale ?? 'en') as Locale;
   if (!(LOCALES as readonly string[]).includes(locale))
     return fail(`--locale takes en or fr (got "${values.locale}").`);
@@ -99,6 +103,19 @@ export async function runProgramme(
           : format === 'csv'
             ? programmeCsv(result.value)
             : programmeTable(result.value),
+      );
+      return 0;
+    }
+    if (report === 'funnel') {
+      const funnel = queryFunnel(programme, {
+        ...given('by', values.by),
+        ...given('retentionDays', values['retention-days']),
+      });
+      if (!funnel.ok) return fail(funnel.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
+      io.stdout.write(
+        format === 'json'
+          ? `${JSON.stringify({ ...funnel.value, asOf: new Date(funnel.value.asOfMs).toISOString() }, null, 2)}\n`
+          : funnelTable(funnel.value),
       );
       return 0;
     }

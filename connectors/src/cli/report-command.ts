@@ -16,7 +16,7 @@ ${PROGRAMME_HELP}`;
 
 export function run(args: readonly string[], io: CliIo): Promise<number> {
   const [report, ...rest] = args;
-  if (report === 'programme' || report === 'signals' || report === 'pull')
+  if (report === 'programme' || report === 'signals' || report === 'pull' || report === 'funnel')
     return runProgramme(report, rest, io);
   return Promise.resolve(runSync(args, io));
 }
@@ -36,7 +36,9 @@ function runSync(args: readonly string[], io: CliIo): number {
   if (read.line === undefined) return read.exitCode;
   const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
-    io.stderr.write(`boucle report: the reports are loop, programme, signals (and pull).\n\n${HELP}\n`);
+    io.stderr.write(
+      `boucle report: the reports are loop, programme, signals, funnel (and pull).\n\n${HELP}\n`,
+    );
     return 2;
   }
   const weeks = values.weeks === undefined ? 12 : Number(values.weeks);

@@ -1,5 +1,6 @@
 import {
   describeSign,
+  type FunnelRow,
   type Interval,
   type Locale,
   type ProgrammeFigures,
@@ -198,4 +199,44 @@ export function signalsTable(scan: SignalScan, locale: Locale): string {
       `${String(i + 1).padStart(2)}. ${describeSign(sign, locale)}\n    tickets: ${sign.tickets.join(', ')}${sign.ticketCount > sign.tickets.length ? ', …' : ''}`,
   );
   return `${head}\n\n${lines.join('\n')}\n`;
+}
+
+const STEP_LABELS = {
+  incidents: 'incidents',
+  recommended: 'recommended',
+  applied: 'applied',
+  contacted_within_sla: 'contacted in time',
+  resolved: 'resolved',
+  retained: 'retained',
+} as const;
+
+/** The funnel as a table: one line per cut, each step as count (share of the previous step) and € at stake. */
+export function funnelTable(funnel: {
+  asOfMs: number;
+  retentionDays: number;
+  rows: readonly FunnelRow[];
+}): string {
+  if (funnel.rows.length === 0) return 'No decision recorded yet.\n';
+  const lines = [
+    `Loop funnel as of ${iso(funnel.asOfMs).slice(0, 10)}; retained = revenue within ${funnel.retentionDays} days of the decision ` +
+      '(decisions younger than that are not judged yet).',
+    '',
+  ];
+  for (const row of funnel.rows) {
+    const cut = Object.entries(row.cut)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
+    lines.push(
+      `${cut === '' ? 'all' : cut}: € at risk ${row.valueAtRisk.toFixed(0)}, recovered ${row.valueRecovered.toFixed(0)}`,
+    );
+    for (const step of row.steps)
+      lines.push(
+        `  ${STEP_LABELS[step.step].padEnd(18)} ${String(step.count).padStart(7)}` +
+          (step.ofPrevious === null || step.ofPrevious.rate === null
+            ? ''
+            : `  ${(step.ofPrevious.rate * 100).toFixed(1)} % of previous ${range(step.ofPrevious.interval, 100)} n=${step.ofPrevious.n}`) +
+          `  € ${step.value.toFixed(0)}`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
 import {
   addMonths,
+  computeLoopFunnel,
   computeProgramme,
   parseProgrammeQuery,
   scanSignals,
+  type FunnelRow,
   type ProgrammeQueryInput,
   type ProgrammeReport,
   type SignalScan,
@@ -124,5 +126,27 @@ export function querySignals(
         options,
       ),
     ),
+  };
+}
+
+/** `boucle report funnel`: the loop funnel of every recorded decision, by cut. */
+export function queryFunnel(
+  store: ProgrammeStore,
+  input: { readonly by?: string; readonly retentionDays?: string },
+  clock: () => number = Date.now,
+): ServiceResult<{ asOfMs: number; retentionDays: number; rows: FunnelRow[] }> {
+  const issues: ServiceIssue[] = [];
+  const retentionDays = whole('retention-days', input.retentionDays, 90, 1, 3650, issues);
+  const asOfMs = clock();
+  const cuts = parseProgrammeQuery(input.by === undefined ? {} : { by: input.by }, asOfMs);
+  if (!cuts.success) issues.push(...cuts.issues);
+  if (issues.length > 0 || !cuts.success) return { ok: false, issues };
+  return {
+    ok: true,
+    value: {
+      asOfMs,
+      retentionDays,
+      rows: computeLoopFunnel(store.readFunnel(), { asOfMs, retentionDays, by: cuts.data.by }),
+    },
   };
 }

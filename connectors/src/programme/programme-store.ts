@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type {
   FeedbackKind,
+  FunnelEntry,
   ProgrammeAnswer,
   ProgrammeCuts,
   ProgrammeFacts,
@@ -175,7 +176,14 @@ export class ProgrammeStore {
    * grows with the answers, not with their joins. `comments: false` leaves the comments out (the report does
    * not read them; the signal scan does).
    */
-  readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
+  /** The cuts of a user's answers and tickets: CRM values per user, resolved once, equal sets shared. */
+  #cutResolver(): (
+    userId: number | null,
+    group: number | null,
+    ticketProduct: string | null,
+    channel: string | null,
+    touchpoint: string | null,
+  ) => ProgrammeCuts {
     const users = new Map<number, UserCuts>();
     for (const row of this.#db
       .prepare(
@@ -232,6 +240,11 @@ export class ProgrammeStore {
       }
       return cuts;
     };
+    return cutsOf;
+  }
+
+  readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
+    const cutsOf = this.#cutResolver();
     const answers: ProgrammeAnswer[] = [];
     for (const r of this.#db
       .prepare(
@@ -288,6 +301,52 @@ export class ProgrammeStore {
         cuts: cutsOf(r.requester_id, r.group_id, r.product, null, null),
       });
     return { answers, tickets };
+  }
+
+  /**
+   * The intervention ledger as funnel entries: applied and contacted from the ledger, the callback deadline,
+   * the outcome, the customer's next revenue after the decision (won opportunity or activated order in the
+   * sync's mirror) and the customer's 12-month revenue as the value at risk (the sync's profile).
+   */
+  readFunnel(): FunnelEntry[] {
+    const cutsOf = this.#cutResolver();
+    const rows = this.#db
+      .prepare(
+        `SELECT i.decided_at, i.action, i.status, i.first_contact_at, i.due_at, i.outcome, i.user_id,
+           t.group_id, t.product, json_extract(p.profile, '$.revenue12m') AS value,
+           (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
+              AND x.date > strftime('%Y-%m-%d', i.decided_at / 1000, 'unixepoch')) AS next_revenue
+         FROM automation_interventions i
+         LEFT JOIN programme_tickets t ON t.id = i.ticket_id
+         LEFT JOIN programme_users u ON u.id = COALESCE(i.user_id, t.requester_id)
+         LEFT JOIN sync_contact c ON c.id = u.external_id
+         LEFT JOIN sync_profile p ON p.account_id = c.account_id
+         ORDER BY i.id`,
+      )
+      .all() as unknown as {
+      decided_at: number;
+      action: string;
+      status: string;
+      first_contact_at: number | null;
+      due_at: number | null;
+      outcome: string | null;
+      user_id: number | null;
+      group_id: number | null;
+      product: string | null;
+      value: number | null;
+      next_revenue: string | null;
+    }[];
+    return rows.map((r) => ({
+      decidedAt: r.decided_at,
+      action: r.action,
+      applied: r.status !== 'recommended',
+      firstContactAt: r.first_contact_at,
+      dueAt: r.due_at,
+      resolved: r.outcome === 'resolved' || r.outcome === 'compensated' || r.outcome === 'recovered',
+      nextRevenueAt: r.next_revenue === null ? null : Date.parse(`${r.next_revenue}T00:00:00Z`),
+      valueAtRisk: r.value,
+      cuts: cutsOf(r.user_id, r.group_id, r.product, null, null),
+    }));
   }
 
   #transaction(work: () => void): void {
