@@ -114,7 +114,7 @@ export async function runProgramme(
       if (!funnel.ok) return fail(funnel.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
       io.stdout.write(
         format === 'json'
-          ? `${JSON.stringify({ ...funnel.value, asOf: new Date(funnel.value.asOfMs).toISOString() }, null, 2)}\n`
+          ? `${JSON.stringify({ asOf: new Date(funnel.value.asOfMs).toISOString(), retentionDays: funnel.value.retentionDays, rows: funnel.value.rows }, null, 2)}\n`
           : funnelTable(funnel.value),
       );
       return 0;

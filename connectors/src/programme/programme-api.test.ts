@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generateWorld, type World } from '../../../sandbox/dataset/generate-world.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { DurableQueue } from '../queue/durable-queue.ts';
 import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
@@ -125,7 +126,7 @@ const call = (path: string, init: RequestInit & { token?: string | null } = {}) 
 describe('the programme API on boucle serve', () => {
   it('documents exactly the paths it serves', () => {
     expect(Object.keys(openapi.paths).sort()).toEqual(
-      ['/api/v1/openapi.yaml', '/api/v1/programme', '/api/v1/signals'].sort(),
+      ['/api/v1/funnel', '/api/v1/openapi.yaml', '/api/v1/programme', '/api/v1/signals'].sort(),
     );
     // the validators are strict enough to fail
     expect(validator('/api/v1/programme', 200)({ from: 'x', rows: [] })).toBe(false);
@@ -197,6 +198,40 @@ describe('the programme API on boucle serve', () => {
       },
     ]);
     expect(await total()).toBe(first + 1);
+  });
+
+  it('GET /api/v1/funnel: the ledger’s decisions through the loop, as documented', async () => {
+    const ledger = new InterventionLedger(store.db);
+    const contact = world.contacts[0]!;
+    const entry = ledger.record({
+      decisionKey: 'api-funnel',
+      ticketId: 1,
+      userId: contact.zendeskUserId,
+      action: 'callback',
+      priority: 'high',
+      tier: 'gold',
+      expectedValue: 10,
+      cost: 1,
+      summary: '',
+      decidedAt: new Date('2026-06-01T09:00:00Z'),
+      dueAt: new Date('2026-06-02T09:00:00Z'),
+    });
+    ledger.markApplied(entry.id, null);
+    const response = await call('/api/v1/funnel?by=region&retention_days=60');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      retentionDays: number;
+      rows: { cut: { region: string }; steps: { count: number }[] }[];
+    };
+    expectValid('/api/v1/funnel', 200, body);
+    expect(body.retentionDays).toBe(60);
+    expect(body.rows.map((row) => row.cut.region)).toEqual([
+      world.accounts.find((a) => a.id === contact.accountId)!.country,
+    ]);
+    expect(body.rows[0]!.steps.map((step) => step.count)).toEqual([1, 1, 1, 0, 0, 0]);
+    const bad = await call('/api/v1/funnel?retention_days=never');
+    expect(bad.status).toBe(400);
+    expectValid('/api/v1/funnel', 400, await bad.json());
   });
 
   it('answers a bad query with 400 and what to fix', async () => {

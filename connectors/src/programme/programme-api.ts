@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { programmeJson, signalsJson } from './format-programme.ts';
-import { queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
+import { queryFunnel, queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
 import type { ProgrammeStore } from './programme-store.ts';
 
 /** The OpenAPI document of this API, in the repository (served at /api/v1/openapi.yaml). */
@@ -32,6 +32,7 @@ export type ApiHandler = (request: IncomingMessage, response: ServerResponse) =>
 const ROUTES: Readonly<Record<string, { readonly params: readonly string[] }>> = {
   '/api/v1/programme': { params: ['from', 'to', 'by', 'bucket'] },
   '/api/v1/signals': { params: ['as_of', 'recent_months', 'baseline_months', 'min_sample', 'by'] },
+  '/api/v1/funnel': { params: ['by', 'retention_days'] },
   '/api/v1/openapi.yaml': { params: [] },
 };
 
@@ -134,6 +135,32 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       if (!result.ok)
         throw new ApiProblem(400, 'invalid_query', 'Some parameters are invalid.', result.issues);
       return sendJson(response, 200, programmeJson(result.value), request.method === 'HEAD');
+    }
+    if (path === '/api/v1/funnel') {
+      const result = queryFunnel(
+        options.store,
+        {
+          ...param('by'),
+          ...(url.searchParams.has('retention_days')
+            ? { retentionDays: url.searchParams.get('retention_days')! }
+            : {}),
+        },
+        clock,
+      );
+      if (!result.ok)
+        throw new ApiProblem(
+          400,
+          'invalid_query',
+          'Some parameters are invalid.',
+          result.issues.map((issue) => ({ ...issue, path: issue.path.replaceAll('-', '_') })),
+        );
+      const { asOfMs, retentionDays, rows } = result.value;
+      return sendJson(
+        response,
+        200,
+        { asOf: new Date(asOfMs).toISOString(), retentionDays, rows },
+        request.method === 'HEAD',
+      );
     }
     const get = (key: string): string | undefined => url.searchParams.get(key) ?? undefined;
     const input = {
