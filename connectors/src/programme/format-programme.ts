@@ -189,14 +189,21 @@ export function programmeTable(report: ProgrammeReport): string {
 }
 
 export function signalsTable(scan: SignalScan, locale: Locale): string {
-  const head =
-    `Warning signs: ${iso(scan.recent.fromMs).slice(0, 7)} … ${iso(scan.recent.toMs - 1).slice(0, 7)} against ` +
-    `${iso(scan.baseline.fromMs).slice(0, 7)} … ${iso(scan.baseline.toMs - 1).slice(0, 7)}; ${scan.tested} cut tests ` +
-    `(${scan.tooSmall} too small to test), ${scan.keywordsTested} phrases tested; false discovery rate 5 %.`;
-  if (scan.signs.length === 0) return `${head}\n\nNo warning sign.\n`;
+  const month = (ms: number): string => iso(ms).slice(0, 7);
+  const recent = `${month(scan.recent.fromMs)} … ${month(scan.recent.toMs - 1)}`;
+  const baseline = `${month(scan.baseline.fromMs)} … ${month(scan.baseline.toMs - 1)}`;
+  const fr = locale === 'fr';
+  const head = fr
+    ? `Signaux d'alerte : ${recent} comparé à ${baseline} ; ${scan.tested} tests de segments ` +
+      `(${scan.tooSmall} trop petits pour être testés), ${scan.keywordsTested} expressions testées ; taux de fausses découvertes 5 %.`
+    : `Warning signs: ${recent} against ${baseline}; ${scan.tested} cut tests ` +
+      `(${scan.tooSmall} too small to test), ${scan.keywordsTested} phrases tested; false discovery rate 5 %.`;
+  if (scan.signs.length === 0) return `${head}\n\n${fr ? "Aucun signal d'alerte." : 'No warning sign.'}\n`;
+  const label = fr ? 'tickets : ' : 'tickets: ';
   const lines = scan.signs.map(
     (sign, i) =>
-      `${String(i + 1).padStart(2)}. ${describeSign(sign, locale)}\n    tickets: ${sign.tickets.join(', ')}${sign.ticketCount > sign.tickets.length ? ', …' : ''}`,
+      `${String(i + 1).padStart(2)}. ${describeSign(sign, locale)}\n    ${label}${sign.tickets.join(', ')}` +
+      (sign.ticketCount > sign.tickets.length ? ', …' : ''),
   );
   return `${head}\n\n${lines.join('\n')}\n`;
 }

@@ -179,7 +179,7 @@ describe('programme data from Zendesk and the sync mirror', () => {
     expect(signals.code).toBe(0);
     expect(JSON.parse(signals.out)).toHaveProperty('signs');
     const readable = await run('signals', '--locale', 'fr');
-    expect(readable.out).toContain('Warning signs:');
+    expect(readable.out).toContain("Signaux d'alerte : ");
   }, 60_000);
 
   it('says what to fix on a bad cut, format or date, and exits 2', async () => {
