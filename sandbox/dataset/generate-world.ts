@@ -14,6 +14,7 @@ import {
   churnProbability,
   incidentHazard,
 } from './outcome-model.ts';
+import { plantSignals, type PlantedSignal } from './plant-signals.ts';
 import { createRng, type Rng } from './random.ts';
 import {
   AGENT_REPLIES,
@@ -47,6 +48,8 @@ export interface WorldOptions {
   readonly routineTicketsPerAccount?: number;
   /** The world's present; histories end just before it (default DEFAULT_NOW). */
   readonly now?: string;
+  /** Plant the known programme signals (sandbox/dataset/plant-signals.ts; default true). */
+  readonly plantSignals?: boolean;
 }
 
 export type Segment = 'Enterprise' | 'Mid-Market' | 'SMB';
@@ -204,6 +207,8 @@ export interface World {
   readonly answers: readonly SurveyAnswer[];
   readonly csat: readonly CsatRating[];
   readonly incidents: readonly IncidentRecord[];
+  /** The programme signals planted in the last months (empty with plantSignals: false). */
+  readonly planted: readonly PlantedSignal[];
   readonly truth: {
     readonly incidents: ReadonlyMap<string, IncidentTruth>;
     readonly customers: ReadonlyMap<string, CustomerTruth>;
@@ -699,9 +704,14 @@ export function generateWorld(options: WorldOptions = {}): World {
     customers.set(account.id, { frailty, churned: list.length > 0 && rngTruth.next() < p });
   }
 
+  const planted =
+    options.plantSignals === false
+      ? []
+      : plantSignals({ now, accounts, tickets, answers }, root.fork('programme-signals'));
   return {
     seed,
     now,
+    planted,
     agents,
     accounts,
     contacts,

@@ -2,6 +2,7 @@
 import { normalizeText } from '../../shared/src/index.ts';
 import { toOutcomeIncident, type World } from './generate-world.ts';
 import { expectedChurn } from './outcome-model.ts';
+import { plantedReportRows } from './planted-report.ts';
 import { SECTORS, SECTOR_PROFILES, TARGETS } from './sectors.ts';
 
 export interface ReportRow {
@@ -167,6 +168,7 @@ export function computeReport(world: World): ReportRow[] {
     realised: pct(1 - surveyed),
     value: 1 - surveyed,
   });
+  rows.push(...plantedReportRows(world));
   return rows;
 }
 

@@ -105,6 +105,72 @@ export type {
   NpsSummary,
 } from './metrics/feedback-metrics.ts';
 
+// The programme view: metrics by cut and over time, with samples and intervals
+export {
+  PROGRAMME_DIMENSIONS,
+  UNKNOWN_CUT,
+  addMonths,
+  customerEffortOf,
+  cutOf,
+  isSatisfied,
+  isoWeekOf,
+  monthOf,
+} from './programme/programme-facts.ts';
+export type {
+  ProgrammeAnswer,
+  ProgrammeCuts,
+  ProgrammeDimension,
+  ProgrammeFacts,
+  ProgrammeTicket,
+} from './programme/programme-facts.ts';
+export { PROGRAMME_BUCKETS, computeProgramme } from './programme/compute-programme.ts';
+export type {
+  EffortRatioFigures,
+  NpsFigures,
+  ProgrammeBucket,
+  ProgrammeFigures,
+  ProgrammeQuery,
+  ProgrammeReport,
+  ProgrammeRow,
+} from './programme/compute-programme.ts';
+export { parseProgrammeQuery, programmeQueryInputSchema } from './programme/parse-programme-query.ts';
+export type {
+  ParseProgrammeQueryResult,
+  ProgrammeQueryInput,
+  ProgrammeQueryIssue,
+} from './programme/parse-programme-query.ts';
+export {
+  Z_95,
+  benjaminiHochberg,
+  normalCdf,
+  npsInterval,
+  toMeanEstimate,
+  toProportion,
+  twoProportionTest,
+  wilsonInterval,
+} from './programme/statistics.ts';
+export type { Interval, MeanEstimate, Proportion, TwoProportionTest } from './programme/statistics.ts';
+
+export { SIGN_KINDS, SIGN_METRICS, scanSignals } from './programme/scan-signals.ts';
+export type {
+  SignKind,
+  SignMetric,
+  SignPart,
+  SignalOptions,
+  SignalScan,
+  WarningSign,
+} from './programme/scan-signals.ts';
+export { SIGN_LABELS, describeSign } from './programme/describe-sign.ts';
+export { extractPhrases } from './programme/extract-phrases.ts';
+export { FUNNEL_STEPS, computeLoopFunnel } from './programme/compute-loop-funnel.ts';
+export type {
+  FunnelEntry,
+  FunnelOptions,
+  FunnelRow,
+  FunnelStep,
+  FunnelStepFigures,
+} from './programme/compute-loop-funnel.ts';
+
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
 export type { FactName, FactType, FactValue, Facts } from './rules/fact-catalogue.ts';

@@ -21,7 +21,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./serve-command.ts'),
   },
   report: {
-    summary: 'Loop closure, time to first contact and recovery per week (boucle report loop).',
+    summary:
+      'Reports: loop closure per week (loop), results by cut (programme), warning signs (signals); pull copies Zendesk data.',
     load: () => import('./report-command.ts'),
   },
   decide: {

@@ -4,15 +4,24 @@ import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
+import { PROGRAMME_HELP, runProgramme } from './programme-command.ts';
 import { readCommandLine } from './read-command-line.ts';
 
 const HELP = `Usage: boucle report loop [--weeks N] [--json] [--env-file FILE]
 
 Per week of decision: interventions decided, loops closed, closure rate, median hours to first contact,
-share of first contacts within the callback deadline, and recovery rate from follow-up surveys.`;
+share of first contacts within the callback deadline, and recovery rate from follow-up surveys.
+
+${PROGRAMME_HELP}
+
+Usage: boucle report writeback [--json]
+What Boucle wrote back to Salesforce: records by object and status, dead letters, pause (docs/salesforce-writeback.md).`;
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  if (args[0] === 'writeback') return (await import('./writeback-command.ts')).runReport(args.slice(1), io);
+  const [report, ...rest] = args;
+  if (report === 'writeback') return (await import('./writeback-command.ts')).runReport(rest, io);
+  if (report === 'programme' || report === 'signals' || report === 'pull' || report === 'funnel')
+    return runProgramme(report, rest, io);
   return runSync(args, io);
 }
 
@@ -31,7 +40,9 @@ function runSync(args: readonly string[], io: CliIo): number {
   if (read.line === undefined) return read.exitCode;
   const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
-    io.stderr.write(`boucle report: the reports are "loop" and "writeback".\n\n${HELP}\n`);
+    io.stderr.write(
+      `boucle report: the reports are loop, programme, signals, funnel, writeback (and pull).\n\n${HELP}\n`,
+    );
     return 2;
   }
   const weeks = values.weeks === undefined ? 12 : Number(values.weeks);

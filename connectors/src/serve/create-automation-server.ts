@@ -31,6 +31,8 @@ export interface AutomationServerOptions {
   readonly onAccepted?: () => void;
   /** Extra health facts (e.g. workers running). */
   readonly health?: () => Readonly<Record<string, unknown>>;
+  /** The console's API under /api/ (connectors/src/programme/programme-api.ts); true when it answered. */
+  readonly api?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 const WEBHOOK_PREFIX = '/webhooks/zendesk';
@@ -56,6 +58,7 @@ export function createAutomationServer(options: AutomationServerOptions): Server
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://boucle.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (options.api?.(request, response) === true) return;
     if (path === '/healthz' && request.method === 'GET') return sendHealth(response);
     if (path === '/metrics' && request.method === 'GET') return sendMetrics(response);
     if (path === WEBHOOK_PREFIX || path.startsWith(`${WEBHOOK_PREFIX}/`)) {

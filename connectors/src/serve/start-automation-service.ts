@@ -6,6 +6,8 @@ import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import { createProgrammeApi } from '../programme/programme-api.ts';
+import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue } from '../queue/durable-queue.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
@@ -118,6 +120,8 @@ export async function startAutomationService(
       },
     },
   });
+  // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
+  const programmeDb = openProgrammeStore(options.databasePath);
   const server = createAutomationServer({
     queue,
     metrics,
@@ -127,6 +131,7 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
+    api: createProgrammeApi({ store: new ProgrammeStore(programmeDb.db), token: settings.surveyToken }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -186,6 +191,7 @@ export async function startAutomationService(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.drainWrites();
       await workers.stop();
+      programmeDb.close();
       store.close();
     },
   };

@@ -232,6 +232,9 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
         token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
       },
     });
+    say('Copying survey answers, tickets and users for boucle report programme|signals…');
+    const { refreshProgrammeData } = await import('../programme/pull-programme-data.ts');
+    await refreshProgrammeData(client, join(dataDir, 'boucle.sqlite'), { full: true });
     const servicePort = await freePort();
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     const { signingSecret } = await provisionAutomation(client, serviceUrl);

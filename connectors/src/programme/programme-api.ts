@@ -1,0 +1,219 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { programmeJson, signalsJson } from './format-programme.ts';
+import { queryFunnel, queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
+import type { ProgrammeStore } from './programme-store.ts';
+
+/** The OpenAPI document of this API, in the repository (served at /api/v1/openapi.yaml). */
+export const OPENAPI_FILE = new URL('../../../docs/api/boucle-api.openapi.yaml', import.meta.url);
+
+/**
+ * Browser origins allowed by default: Zendesk apps run in iframes served from `*.apps.zdusercontent.com`, the
+ * agent workspace from `*.zendesk.com`; localhost for the sandbox and development.
+ */
+export const DEFAULT_ALLOWED_ORIGINS: readonly RegExp[] = [
+  /^https:\/\/[a-z0-9-]+\.zendesk\.com$/,
+  /^https:\/\/[a-z0-9-]+\.apps\.zdusercontent\.com$/,
+  /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/,
+];
+
+export interface ProgrammeApiOptions {
+  readonly store: ProgrammeStore;
+  /** The connector token (the sidebar's secure setting `connector_token`), sent as `Authorization: Bearer …`. */
+  readonly token: string;
+  readonly allowedOrigins?: readonly RegExp[];
+  readonly clock?: () => number;
+}
+
+/** Handles the request when it is for /api/…; returns false otherwise. */
+export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+const ROUTES: Readonly<Record<string, { readonly params: readonly string[] }>> = {
+  '/api/v1/programme': { params: ['from', 'to', 'by', 'bucket'] },
+  '/api/v1/signals': { params: ['as_of', 'recent_months', 'baseline_months', 'min_sample', 'by'] },
+  '/api/v1/funnel': { params: ['by', 'retention_days'] },
+  '/api/v1/openapi.yaml': { params: [] },
+};
+
+class ApiProblem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly issues: readonly ServiceIssue[] | undefined;
+  constructor(status: number, code: string, message: string, issues?: readonly ServiceIssue[]) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * The programme's read-only HTTP API for a browser console: versioned paths, JSON bodies, errors as
+ * `{ error, message, issues? }`, the connector token as a bearer token, CORS for the allowed origins
+ * (preflight included; the error responses carry the CORS headers too, so the page can read them).
+ */
+export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
+  const tokenDigest = digest(options.token);
+  const allowed = options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS;
+  const clock = options.clock ?? Date.now;
+  let openApiText: string | undefined;
+
+  const cors = (request: IncomingMessage, response: ServerResponse): boolean => {
+    const origin = request.headers.origin;
+    response.setHeader('Vary', 'Origin');
+    if (origin === undefined || !allowed.some((pattern) => pattern.test(origin))) return false;
+    response.setHeader('Access-Control-Allow-Origin', origin);
+    response.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    return true;
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse, url: URL, path: string): void => {
+    const originAllowed = cors(request, response);
+    const route = ROUTES[path];
+    if (request.method === 'OPTIONS') {
+      if (request.headers.origin !== undefined && !originAllowed)
+        throw new ApiProblem(
+          403,
+          'origin_not_allowed',
+          `Origin ${request.headers.origin} may not call this API.`,
+        );
+      if (route === undefined) throw new ApiProblem(404, 'not_found', `Nothing at ${path}.`);
+      response.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
+      response.end();
+      return;
+    }
+    if (route === undefined)
+      throw new ApiProblem(404, 'not_found', `Nothing at ${path}; see /api/v1/openapi.yaml.`);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      throw new ApiProblem(405, 'method_not_allowed', `${path} is read with GET.`);
+    }
+    if (path === '/api/v1/openapi.yaml') {
+      openApiText ??= readFileSync(OPENAPI_FILE, 'utf8');
+      response.writeHead(200, {
+        'content-type': 'application/yaml; charset=utf-8',
+        'cache-control': 'no-cache',
+      });
+      response.end(request.method === 'HEAD' ? undefined : openApiText);
+      return;
+    }
+    const authorization = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+    if (token === undefined || !timingSafeEqual(digest(token), tokenDigest)) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="boucle-api"');
+      throw new ApiProblem(
+        401,
+        'unauthorised',
+        'Send the connector token as "Authorization: Bearer <connector token>".',
+      );
+    }
+    const unknown = [...url.searchParams.keys()].filter((key) => !route.params.includes(key));
+    if (unknown.length > 0)
+      throw new ApiProblem(
+        400,
+        'invalid_query',
+        `Unknown parameter(s) ${unknown.join(', ')}; ${path} takes ${route.params.join(', ')}.`,
+        unknown.map((key) => ({ path: key, message: `is not a parameter of ${path}.` })),
+      );
+    const param = (key: string): Record<string, string> => {
+      const value = url.searchParams.get(key);
+      return value === null ? {} : { [key]: value };
+    };
+    if (path === '/api/v1/programme') {
+      const result = queryProgramme(
+        options.store,
+        { ...param('from'), ...param('to'), ...param('by'), ...param('bucket') },
+        clock,
+      );
+      if (!result.ok)
+        throw new ApiProblem(400, 'invalid_query', 'Some parameters are invalid.', result.issues);
+      return sendJson(response, 200, programmeJson(result.value), request.method === 'HEAD');
+    }
+    if (path === '/api/v1/funnel') {
+      const result = queryFunnel(
+        options.store,
+        {
+          ...param('by'),
+          ...(url.searchParams.has('retention_days')
+            ? { retentionDays: url.searchParams.get('retention_days')! }
+            : {}),
+        },
+        clock,
+      );
+      if (!result.ok)
+        throw new ApiProblem(
+          400,
+          'invalid_query',
+          'Some parameters are invalid.',
+          result.issues.map((issue) => ({ ...issue, path: issue.path.replaceAll('-', '_') })),
+        );
+      const { asOfMs, retentionDays, rows } = result.value;
+      return sendJson(
+        response,
+        200,
+        { asOf: new Date(asOfMs).toISOString(), retentionDays, rows },
+        request.method === 'HEAD',
+      );
+    }
+    const get = (key: string): string | undefined => url.searchParams.get(key) ?? undefined;
+    const input = {
+      asOf: get('as_of'),
+      recentMonths: get('recent_months'),
+      baselineMonths: get('baseline_months'),
+      minSample: get('min_sample'),
+      by: get('by'),
+    };
+    const result = querySignals(
+      options.store,
+      Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+      clock,
+    );
+    if (!result.ok)
+      throw new ApiProblem(
+        400,
+        'invalid_query',
+        'Some parameters are invalid.',
+        result.issues.map((issue) => ({ ...issue, path: issue.path.replaceAll('-', '_') })),
+      );
+    sendJson(response, 200, signalsJson(result.value), request.method === 'HEAD');
+  };
+
+  return (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://boucle.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path !== '/api' && !path.startsWith('/api/')) return false;
+    try {
+      handle(request, response, url, path);
+    } catch (error) {
+      if (error instanceof ApiProblem)
+        sendJson(response, error.status, {
+          error: error.code,
+          message: error.message,
+          ...(error.issues === undefined ? {} : { issues: error.issues }),
+        });
+      else
+        sendJson(response, 500, {
+          error: 'internal',
+          message: 'The report could not be computed; retry later.',
+        });
+    }
+    return true;
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headOnly = false): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  response.end(headOnly ? undefined : text);
+}

@@ -1,0 +1,381 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type {
+  FeedbackKind,
+  FunnelEntry,
+  ProgrammeAnswer,
+  ProgrammeCuts,
+  ProgrammeFacts,
+  ProgrammeTicket,
+} from '../../../shared/src/index.ts';
+import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { SYNC_SCHEMA } from '../sync/schema.ts';
+import { PROGRAMME_SCHEMA } from './programme-schema.ts';
+
+/** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
+export function openProgrammeStore(path: string): Store {
+  return openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, SYNC_SCHEMA, PROGRAMME_SCHEMA]);
+}
+
+export interface AnswerRow {
+  readonly id: string;
+  readonly respondedAt: number;
+  readonly kind: FeedbackKind;
+  readonly scale: string;
+  readonly score: number;
+  readonly comment: string | null;
+  readonly channel: string | null;
+  readonly touchpoint: string | null;
+  readonly ticketId: number | null;
+  readonly interactionId: string | null;
+  readonly userId: number | null;
+  readonly email: string | null;
+  readonly source: string;
+}
+
+export interface TicketRow {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly requesterId: number | null;
+  readonly groupId: number | null;
+  readonly status: string | null;
+  readonly incident: boolean;
+  readonly product: string | null;
+  readonly tags: readonly string[];
+}
+
+export interface UserRow {
+  readonly id: number;
+  readonly externalId: string | null;
+  readonly email: string | null;
+  readonly locale: string | null;
+}
+
+/** Where the programme's facts live locally, and the one SQL query that resolves their cuts. */
+export class ProgrammeStore {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** Inserts or replaces answers by id (a re-pulled answer replaces its older copy). */
+  putAnswers(rows: readonly AnswerRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
+         interaction_id, user_id, email, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET responded_at = excluded.responded_at, kind = excluded.kind,
+         scale = excluded.scale, score = excluded.score, comment = excluded.comment, channel = excluded.channel,
+         touchpoint = excluded.touchpoint, ticket_id = excluded.ticket_id,
+         interaction_id = COALESCE(excluded.interaction_id, programme_answers.interaction_id),
+         user_id = COALESCE(excluded.user_id, programme_answers.user_id),
+         email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
+    );
+    this.#transaction(() => {
+      for (const r of rows)
+        insert.run(
+          r.id,
+          r.respondedAt,
+          r.kind,
+          r.scale,
+          r.score,
+          r.comment,
+          r.channel,
+          r.touchpoint,
+          r.ticketId,
+          r.interactionId,
+          r.userId,
+          r.email,
+          r.source,
+        );
+    });
+  }
+
+  putTickets(rows: readonly TicketRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_tickets (id, created_at, requester_id, group_id, status, incident, product, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, requester_id = excluded.requester_id,
+         group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
+         product = excluded.product, tags = excluded.tags`,
+    );
+    this.#transaction(() => {
+      for (const r of rows)
+        insert.run(
+          r.id,
+          r.createdAt,
+          r.requesterId,
+          r.groupId,
+          r.status,
+          r.incident ? 1 : 0,
+          r.product,
+          JSON.stringify(r.tags),
+        );
+    });
+  }
+
+  putUsers(rows: readonly UserRow[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO programme_users (id, external_id, email, locale) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
+         locale = excluded.locale`,
+    );
+    this.#transaction(() => {
+      for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);
+    });
+  }
+
+  getState(key: string): string | undefined {
+    const row = this.#db.prepare('SELECT value FROM programme_state WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setState(key: string, value: string): void {
+    this.#db
+      .prepare(
+        'INSERT INTO programme_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  /**
+   * Changes whenever the data may have changed: commits by other connections (`PRAGMA data_version`) and by this
+   * one (`total_changes()`). Repeated dashboard queries are answered from a cache while it stays the same.
+   */
+  dataVersion(): string {
+    const version = this.#db.prepare('PRAGMA data_version').get() as { data_version: number };
+    const changes = this.#db.prepare('SELECT total_changes() AS n').get() as { n: number };
+    return `${version.data_version}:${changes.n}`;
+  }
+
+  /** When the latest answer was given (ms), null without answers. */
+  latestAnswerAt(): number | null {
+    const row = this.#db.prepare('SELECT MAX(responded_at) AS at FROM programme_answers').get() as {
+      at: number | null;
+    };
+    return row.at;
+  }
+
+  counts(): { answers: number; tickets: number; users: number } {
+    const count = (table: string): number =>
+      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      answers: count('programme_answers'),
+      tickets: count('programme_tickets'),
+      users: count('programme_users'),
+    };
+  }
+
+  /**
+   * The answers and tickets of [fromMs, toMs) with their cuts: the CRM's (value tier, segment, region, product
+   * line) through user → Salesforce contact → account in the sync's mirror, the ticket's (group, product tag),
+   * the answer's own (channel, touchpoint) and the customer's language (the Zendesk user's locale).
+   * The CRM cuts are resolved once per user, rows are streamed, and equal cut sets share one object, so memory
+   * grows with the answers, not with their joins. `comments: false` leaves the comments out (the report does
+   * not read them; the signal scan does).
+   */
+  /** The cuts of a user's answers and tickets: CRM values per user, resolved once, equal sets shared. */
+  #cutResolver(): (
+    userId: number | null,
+    group: number | null,
+    ticketProduct: string | null,
+    channel: string | null,
+    touchpoint: string | null,
+  ) => ProgrammeCuts {
+    const users = new Map<number, UserCuts>();
+    for (const row of this.#db
+      .prepare(
+        `SELECT u.id, u.locale, json_extract(p.profile, '$.tier') AS tier, acc.segment, acc.region,
+           acc.product_line FROM programme_users u
+         LEFT JOIN sync_contact c ON c.id = u.external_id
+         LEFT JOIN sync_account acc ON acc.id = c.account_id
+         LEFT JOIN sync_profile p ON p.account_id = acc.id`,
+      )
+      .iterate() as Iterable<{
+      id: number;
+      locale: string | null;
+      tier: string | null;
+      segment: string | null;
+      region: string | null;
+      product_line: string | null;
+    }>)
+      users.set(row.id, {
+        tier: row.tier,
+        segment: row.segment,
+        region: row.region,
+        product: row.product_line,
+        language: row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en',
+      });
+    const interned = new Map<string, ProgrammeCuts>();
+    const cutsOf = (
+      userId: number | null,
+      group: number | null,
+      ticketProduct: string | null,
+      channel: string | null,
+      touchpoint: string | null,
+    ): ProgrammeCuts => {
+      const user = userId === null ? undefined : users.get(userId);
+      const values = [
+        user?.tier ?? null,
+        user?.segment ?? null,
+        user?.region ?? null,
+        user?.product ?? ticketProduct,
+        group === null ? null : String(group),
+        channel,
+        touchpoint,
+        user?.language ?? null,
+      ];
+      const key = values.join('\u0000');
+      let cuts = interned.get(key);
+      if (cuts === undefined) {
+        const built: Record<string, string> = {};
+        CUT_KEYS.forEach((name, index) => {
+          const value = values[index];
+          if (value !== null && value !== undefined && value !== '') built[name] = value;
+        });
+        cuts = Object.freeze(built);
+        interned.set(key, cuts);
+      }
+      return cuts;
+    };
+    return cutsOf;
+  }
+
+  readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
+    const cutsOf = this.#cutResolver();
+    const answers: ProgrammeAnswer[] = [];
+    for (const r of this.#db
+      .prepare(
+        `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, ${options.comments === false ? 'NULL' : 'a.comment'} AS comment,
+           a.channel, a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id,
+           t.group_id, t.product
+         FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+         WHERE a.responded_at >= ? AND a.responded_at < ?`,
+      )
+      .iterate(fromMs, toMs) as Iterable<{
+      id: string;
+      responded_at: number;
+      kind: FeedbackKind;
+      scale: string;
+      score: number;
+      comment: string | null;
+      channel: string | null;
+      touchpoint: string | null;
+      ticket_id: number | null;
+      interaction_id: string | null;
+      user_id: number | null;
+      group_id: number | null;
+      product: string | null;
+    }>)
+      answers.push({
+        id: r.id,
+        at: r.responded_at,
+        kind: r.kind,
+        scale: r.scale,
+        score: r.score,
+        ticketId: r.ticket_id === null ? null : String(r.ticket_id),
+        interactionId: r.interaction_id,
+        comment: r.comment,
+        cuts: cutsOf(r.user_id, r.group_id, r.product, r.channel, r.touchpoint),
+      });
+    const tickets: ProgrammeTicket[] = [];
+    for (const r of this.#db
+      .prepare(
+        `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
+         WHERE created_at >= ? AND created_at < ?`,
+      )
+      .iterate(fromMs, toMs) as Iterable<{
+      id: number;
+      created_at: number;
+      incident: number;
+      requester_id: number | null;
+      group_id: number | null;
+      product: string | null;
+    }>)
+      tickets.push({
+        id: String(r.id),
+        at: r.created_at,
+        incident: r.incident === 1,
+        cuts: cutsOf(r.requester_id, r.group_id, r.product, null, null),
+      });
+    return { answers, tickets };
+  }
+
+  /**
+   * The intervention ledger as funnel entries: applied and contacted from the ledger, the callback deadline,
+   * the outcome, the customer's next revenue after the decision (won opportunity or activated order in the
+   * sync's mirror) and the customer's 12-month revenue as the value at risk (the sync's profile).
+   */
+  readFunnel(): FunnelEntry[] {
+    const cutsOf = this.#cutResolver();
+    const rows = this.#db
+      .prepare(
+        `SELECT i.decided_at, i.action, i.status, i.first_contact_at, i.due_at, i.outcome, i.user_id,
+           t.group_id, t.product, json_extract(p.profile, '$.revenue12m') AS value,
+           (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
+              AND x.date > strftime('%Y-%m-%d', i.decided_at / 1000, 'unixepoch')) AS next_revenue
+         FROM automation_interventions i
+         LEFT JOIN programme_tickets t ON t.id = i.ticket_id
+         LEFT JOIN programme_users u ON u.id = COALESCE(i.user_id, t.requester_id)
+         LEFT JOIN sync_contact c ON c.id = u.external_id
+         LEFT JOIN sync_profile p ON p.account_id = c.account_id
+         ORDER BY i.id`,
+      )
+      .all() as unknown as {
+      decided_at: number;
+      action: string;
+      status: string;
+      first_contact_at: number | null;
+      due_at: number | null;
+      outcome: string | null;
+      user_id: number | null;
+      group_id: number | null;
+      product: string | null;
+      value: number | null;
+      next_revenue: string | null;
+    }[];
+    return rows.map((r) => ({
+      decidedAt: r.decided_at,
+      action: r.action,
+      applied: r.status !== 'recommended',
+      firstContactAt: r.first_contact_at,
+      dueAt: r.due_at,
+      resolved: r.outcome === 'resolved' || r.outcome === 'compensated' || r.outcome === 'recovered',
+      nextRevenueAt: r.next_revenue === null ? null : Date.parse(`${r.next_revenue}T00:00:00Z`),
+      valueAtRisk: r.value,
+      cuts: cutsOf(r.user_id, r.group_id, r.product, null, null),
+    }));
+  }
+
+  #transaction(work: () => void): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+interface UserCuts {
+  readonly tier: string | null;
+  readonly segment: string | null;
+  readonly region: string | null;
+  readonly product: string | null;
+  readonly language: string | null;
+}
+
+const CUT_KEYS = [
+  'tier',
+  'segment',
+  'region',
+  'product',
+  'group',
+  'channel',
+  'touchpoint',
+  'language',
+] as const;
