@@ -228,7 +228,6 @@ export {
   CURRENCY,
   LABELS,
   compensationWording,
-  describeFollowUpTask,
   describeReason,
   describeRuleTrace,
   formatMoney,

@@ -1,6 +1,5 @@
 import type {
   Action,
-  FollowUpKind,
   EffortClass,
   EffortSource,
   Locale,
@@ -10,7 +9,6 @@ import type {
 } from '../domain/vocabulary.ts';
 import type { Decision, Reason } from '../decision/decision.ts';
 import type { Guardrail } from '../policy/recommend-intervention.ts';
-import { FOLLOW_UP_TEXTS } from '../policy/follow-up.ts';
 import type { CompensationTier } from '../settings/settings-schema.ts';
 import type { RiskFactor } from '../risk/churn-model.ts';
 import type { ConditionTrace, RuleTrace } from '../rules/compile-rules.ts';
@@ -369,11 +367,6 @@ export function glanceReasons(decision: Decision, locale: Locale): string[] {
     );
   }
   return items.slice(0, 3);
-}
-
-/** The due time of the decision's follow-up, as the agent's task ("Call the customer back before …"). */
-export function describeFollowUpTask(kind: FollowUpKind, due: string, locale: Locale): string {
-  return FOLLOW_UP_TEXTS[kind].task[locale](due);
 }
 
 /** The decision in words, for an agent: the reasons at a glance, details on demand. */
