@@ -46,14 +46,14 @@ function pins(settings: Settings, count: number, seed: number): string[] {
 
 describe('decision outputs on seeded inputs (pinned)', () => {
   it('are byte for byte those pinned, with the bench rules and without rules', async () => {
-    const withRules = pins(benchSettings(), 1_500, 42);
-    const withoutRules = pins(DEFAULT_SETTINGS, 500, 7);
+    const withRules = pins(benchSettings(), 1_000, 42);
+    const withoutRules = pins(DEFAULT_SETTINGS, 400, 7);
     // The pins differ from one another: the inputs exercise many different decisions.
-    expect(new Set(withRules).size).toBeGreaterThan(1_400);
+    expect(new Set(withRules).size).toBeGreaterThan(900);
     await expect(
       `${JSON.stringify({ withRules, withoutRules }, null, 0).replaceAll(',', ',\n')}\n`,
     ).toMatchFileSnapshot('./__pins__/decision-outputs.txt');
-  });
+  }, 60_000);
 
   it('include a full decision, readable', async () => {
     const [input] = makeBenchInputs(1, 42);
@@ -61,5 +61,5 @@ describe('decision outputs on seeded inputs (pinned)', () => {
     await expect(`${JSON.stringify(decision, null, 2)}\n`).toMatchFileSnapshot(
       './__pins__/first-bench-decision.json',
     );
-  });
+  }, 60_000);
 });
