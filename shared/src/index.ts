@@ -137,6 +137,14 @@ export type {
 } from './policy/recommend-intervention.ts';
 export { planCallbacks } from './policy/plan-callbacks.ts';
 export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
+export { createPolicyPreview, mergePolicyPreviews, previewPolicy } from './policy/preview-policy.ts';
+export type {
+  PolicyPreview,
+  PolicyPreviewer,
+  PreviewFigure,
+  RecordedDecision,
+  StoredIncident,
+} from './policy/preview-policy.ts';
 
 // The decision
 export { createDecider } from './decision/create-decider.ts';
