@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_NOW, BENCH_RULES, makeBenchInputs } from '../../shared/bench/bench-data.ts';
@@ -18,7 +18,7 @@ import { createDecider, parseSettings } from '../../shared/src/index.ts';
 import type { Settings, SettingsInput } from '../../shared/src/index.ts';
 import { AUTOMATION_SCHEMA } from '../src/loop/automation-schema.ts';
 import { InterventionLedger } from '../src/loop/intervention-ledger.ts';
-import { previewDraftPolicy } from '../src/loop/preview-policy.ts';
+import { createPreviewPool, previewDraftPolicy } from '../src/loop/preview-policy.ts';
 import { openStore } from '../src/store/index.ts';
 
 const DAY = 86_400_000;
@@ -47,6 +47,7 @@ const DRAFT: SettingsInput = {
 interface ChildFigures {
   readonly incidents: number;
   readonly milliseconds: number[];
+  readonly oneThreadMs: number;
   readonly maxRssMb: number;
   readonly heapUsedMb: number;
   readonly rssBeforeMb: number;
@@ -56,22 +57,32 @@ interface ChildFigures {
   readonly previewable: number;
 }
 
-/** In the child: open the ledger, preview the draft over the window `runs` times, print the figures as JSON. */
-function child(path: string, from: number, runs: number): void {
-  const store = openStore(path, [AUTOMATION_SCHEMA]);
-  const ledger = new InterventionLedger(store.db);
+/**
+ * In the child: preview the draft over the window `runs` times with the connector's parallel preview (one
+ * worker thread per core), then once in this thread alone; print the figures as JSON.
+ */
+async function child(path: string, from: number, runs: number): Promise<void> {
   const draft = settings(DRAFT);
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const milliseconds: number[] = [];
-  let preview = previewDraftPolicy(ledger, draft, { from, to: Number.MAX_SAFE_INTEGER });
+  const pool = createPreviewPool(path);
+  // A first preview warms the threads up, as the admin's first draft does.
+  let preview = await pool.preview(draft, { from });
   for (let run = 0; run < runs; run += 1) {
     const start = performance.now();
-    preview = previewDraftPolicy(ledger, draft, { from });
+    preview = await pool.preview(draft, { from });
     milliseconds.push(performance.now() - start);
   }
+  await pool.close();
+  const store = openStore(path, [AUTOMATION_SCHEMA]);
+  const start = performance.now();
+  const alone = previewDraftPolicy(new InterventionLedger(store.db), draft, { from });
+  const oneThreadMs = performance.now() - start;
+  if (JSON.stringify(alone) !== JSON.stringify(preview)) throw new Error('one thread and workers disagree');
   const figures: ChildFigures = {
     incidents: preview.incidents,
     milliseconds,
+    oneThreadMs,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
     rssBeforeMb,
@@ -136,7 +147,7 @@ const { values: args } = parseArgs({
 });
 
 if (args.child !== undefined) {
-  child(args.child, Number(args.from), Number(args.runs));
+  await child(args.child, Number(args.from), Number(args.runs));
 } else {
   const total = Number(args.incidents);
   const runs = Number(args.runs);
@@ -152,10 +163,10 @@ if (args.child !== undefined) {
       `\nPolicy preview bench — ${total} stored incidents over 12 months (${DISTINCT_INPUTS} distinct inputs), ledger filled in ${fillSeconds.toFixed(1)} s`,
     );
     console.log(
-      `draft: callback 25 min, compensations forbidden under 2,000 € at risk; ${runs} previews per count, each count in a fresh process`,
+      `draft: callback 25 min, compensations forbidden under 2,000 € at risk; per count, in a fresh process: a first preview, then ${runs} with ${Math.min(4, availableParallelism())} warm worker threads (median, min), then one in a single thread`,
     );
     console.log(
-      `${'incidents'.padEnd(11)}${'median s'.padStart(10)}${'min s'.padStart(8)}${'per s'.padStart(10)}${'RSS before MB'.padStart(15)}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}${'changed'.padStart(9)}${'€ cost Δ'.padStart(14)}${'callbacks Δ'.padStart(13)}`,
+      `${'incidents'.padEnd(11)}${'median s'.padStart(10)}${'min s'.padStart(8)}${'1 thread s'.padStart(12)}${'per s'.padStart(10)}${'RSS before MB'.padStart(15)}${'peak RSS MB'.padStart(13)}${'heap MB'.padStart(9)}${'changed'.padStart(9)}${'€ cost Δ'.padStart(14)}${'callbacks Δ'.padStart(13)}`,
     );
     const counts = [Math.round(total / 10), Math.round(total / 3), total];
     for (const count of counts) {
@@ -171,7 +182,9 @@ if (args.child !== undefined) {
       const figures = JSON.parse(result.stdout) as ChildFigures;
       const seconds = median(figures.milliseconds) / 1000;
       console.log(
-        `${String(figures.incidents).padEnd(11)}${seconds.toFixed(2).padStart(10)}${(Math.min(...figures.milliseconds) / 1000).toFixed(2).padStart(8)}${Math.round(figures.incidents / seconds)
+        `${String(figures.incidents).padEnd(11)}${seconds.toFixed(2).padStart(10)}${(Math.min(...figures.milliseconds) / 1000).toFixed(2).padStart(8)}${(figures.oneThreadMs / 1000).toFixed(2).padStart(12)}${Math.round(
+          figures.incidents / seconds,
+        )
           .toString()
           .padStart(
             10,

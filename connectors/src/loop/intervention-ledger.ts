@@ -147,6 +147,8 @@ const ENTRY_COLUMNS_OF_I = ENTRY_COLUMNS.split(',')
 export interface DecisionWindow {
   readonly from?: number;
   readonly to?: number;
+  /** Only the rows whose id modulo `parts` is `part`: one share of the window, for parallel readers. */
+  readonly share?: { readonly part: number; readonly parts: number };
 }
 
 /**
@@ -242,9 +244,15 @@ export class InterventionLedger {
     const rows = this.#db
       .prepare(
         `SELECT input, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
-         FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id`,
+         FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? AND id % ? = ?
+         ORDER BY decided_at, id`,
       )
-      .iterate(window.from ?? Number.MIN_SAFE_INTEGER, window.to ?? Number.MAX_SAFE_INTEGER);
+      .iterate(
+        window.from ?? Number.MIN_SAFE_INTEGER,
+        window.to ?? Number.MAX_SAFE_INTEGER,
+        window.share?.parts ?? 1,
+        window.share?.part ?? 0,
+      );
     for (const row of rows as Iterable<StoredRow>) {
       yield {
         input: readInput(row.input),

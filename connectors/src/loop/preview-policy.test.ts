@@ -8,7 +8,7 @@ import type { SettingsInput } from '../../../shared/src/index.ts';
 import { openStore } from '../store/index.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
 import { InterventionLedger } from './intervention-ledger.ts';
-import { previewDraftPolicy } from './preview-policy.ts';
+import { createPreviewPool, previewDraftPolicy } from './preview-policy.ts';
 
 function settings(raw: SettingsInput) {
   const parsed = parseSettings(raw);
@@ -19,8 +19,8 @@ function settings(raw: SettingsInput) {
 const DAY = 86_400_000;
 
 /** A ledger holding `count` decisions of the bench's policy, one a day back from BENCH_NOW. */
-function ledgerWith(count: number): InterventionLedger {
-  const ledger = new InterventionLedger(openStore(':memory:', [AUTOMATION_SCHEMA]).db);
+function ledgerWith(count: number, path = ':memory:'): InterventionLedger {
+  const ledger = new InterventionLedger(openStore(path, [AUTOMATION_SCHEMA]).db);
   const decider = createDecider(settings({ rules: BENCH_RULES }));
   makeBenchInputs(count, 5).forEach((input, index) => {
     const decidedAt = new Date(Date.parse(BENCH_NOW) - index * DAY);
@@ -131,4 +131,30 @@ describe('previewDraftPolicy', () => {
     const lastWeek = previewDraftPolicy(ledger, settings({}), { from: Date.parse(BENCH_NOW) - 6 * DAY });
     expect(lastWeek.incidents).toBe(7);
   });
+});
+
+describe('createPreviewPool', () => {
+  it('previews shares of the ledger file in worker threads and merges them into the one-thread preview', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-preview-pool-'));
+    const path = join(dir, 'boucle.db');
+    const ledger = ledgerWith(90, path);
+    const draft = settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } });
+    const pool = createPreviewPool(path, 3);
+    try {
+      const window = { from: Date.parse(BENCH_NOW) - 59 * DAY };
+      const alone = previewDraftPolicy(ledger, draft, window);
+      expect(alone.incidents).toBe(60);
+      expect(await pool.preview(draft, window)).toEqual(alone);
+      // The threads stay up: a second draft on the same pool.
+      expect((await pool.preview(settings({}))).incidents).toBe(90);
+      // A ledger file that is not there: the reason comes back, and the pool still works.
+      const missing = createPreviewPool(join(dir, 'missing.db'), 1);
+      await expect(missing.preview(draft)).rejects.toThrow(/missing\.db failed/);
+      await missing.close();
+      expect((await pool.preview(draft, window)).incidents).toBe(60);
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
