@@ -167,7 +167,7 @@ class LazyExplanation implements Explanation {
   }
 
   get rules(): readonly RuleTrace[] {
-    return (this.#traces ??= this.#rules.trace(this.facts, this.#outcome));
+    return (this.#traces ??= this.#rules.traceValues(this.#values, this.#outcome));
   }
 
   toJSON(): Explanation {

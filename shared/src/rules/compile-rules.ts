@@ -62,10 +62,12 @@ export interface CompiledRules {
   readonly evaluateValues: (values: readonly FactValue[]) => RulesOutcome;
   /** The full trace of an evaluation: every rule, every condition, the fact value each one saw. */
   readonly trace: (facts: Facts, outcome: RulesOutcome) => readonly RuleTrace[];
+  /** The same trace from the facts as a list (`FACT_NAMES` order), as `evaluateValues` read them. */
+  readonly traceValues: (values: readonly FactValue[], outcome: RulesOutcome) => readonly RuleTrace[];
 }
 
 type ValuesEvaluator = (values: readonly FactValue[]) => boolean;
-type Tracer = (facts: Facts) => ConditionTrace;
+type Tracer = (values: readonly FactValue[]) => ConditionTrace;
 
 interface CompiledCondition {
   /** Short-circuits, on the facts as a list: the hot path. */
@@ -193,8 +195,8 @@ function compileCondition(condition: Condition): CompiledCondition {
     const evaluators = children.map((child) => child.evaluateValues);
     return {
       evaluateValues: isAll ? allOf(evaluators) : anyOf(evaluators),
-      trace: (facts) => {
-        const conditions = children.map((child) => child.trace(facts));
+      trace: (values) => {
+        const conditions = children.map((child) => child.trace(values));
         const result = isAll ? conditions.every((c) => c.result) : conditions.some((c) => c.result);
         return { kind: isAll ? 'all' : 'any', result, conditions };
       },
@@ -205,8 +207,8 @@ function compileCondition(condition: Condition): CompiledCondition {
     const inner = child.evaluateValues;
     return {
       evaluateValues: (values) => !inner(values),
-      trace: (facts) => {
-        const traced = child.trace(facts);
+      trace: (values) => {
+        const traced = child.trace(values);
         return { kind: 'not', result: !traced.result, conditions: [traced] };
       },
     };
@@ -216,10 +218,11 @@ function compileCondition(condition: Condition): CompiledCondition {
   const operator = condition.operator as OperatorName;
   const test = OPERATORS[operator].test;
   const value = condition.value;
+  const slot = FACT_SLOT[fact];
   return {
-    evaluateValues: compileComparison(FACT_SLOT[fact], operator, value),
-    trace: (facts) => {
-      const seen = facts[fact];
+    evaluateValues: compileComparison(slot, operator, value),
+    trace: (values) => {
+      const seen = values[slot]!;
       return {
         kind: 'fact',
         fact,
@@ -298,12 +301,12 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     };
   };
 
-  const trace = (facts: Facts, outcome: RulesOutcome): readonly RuleTrace[] =>
+  const traceValues = (values: readonly FactValue[], outcome: RulesOutcome): readonly RuleTrace[] =>
     ordered.map((rule, index) => ({
       name: rule.name,
       priority: rule.priority,
       fired: outcome.fired.includes(index),
-      conditions: compiled[index]!.trace(facts),
+      conditions: compiled[index]!.trace(values),
       event: rule.event,
     }));
 
@@ -311,6 +314,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     rules: ordered,
     evaluate: (facts) => evaluateValues(toValues(facts)),
     evaluateValues,
-    trace,
+    trace: (facts, outcome) => traceValues(toValues(facts), outcome),
+    traceValues,
   };
 }
