@@ -156,81 +156,85 @@ export interface DecisionWindow {
  * one entry per decision, keyed by the event that produced it, so a replayed event finds its entry again.
  */
 export class InterventionLedger {
-  readonly #db: DatabaseSync;
-  /** Each statement prepared once per ledger (preparing one costs more than running it). */
-  readonly #statements = new Map<string, StatementSync>();
+  /** The database, each statement prepared once per ledger (preparing one costs more than running it). */
+  readonly #db: Pick<DatabaseSync, 'prepare'>;
+  readonly #uncached: DatabaseSync;
 
   constructor(db: DatabaseSync) {
-    this.#db = db;
-  }
-
-  #prepare(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    this.#uncached = db;
+    const statements = new Map<string, StatementSync>();
+    this.#db = {
+      prepare(sql: string): StatementSync {
+        let statement = statements.get(sql);
+        if (statement === undefined) {
+          statement = db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement;
+      },
+    };
   }
 
   /** Records a decision once; the same key again returns the entry already recorded. */
   record(entry: NewLedgerEntry): LedgerEntry {
-    this.#prepare(
-      `INSERT INTO automation_interventions
+    this.#db
+      .prepare(
+        `INSERT INTO automation_interventions
            (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
             agent_minutes, summary, status, decided_at, due_at, input)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
-    ).run(
-      entry.decisionKey,
-      entry.ticketId,
-      entry.userId,
-      entry.action,
-      entry.priority,
-      entry.tier,
-      entry.compensationTier ?? null,
-      entry.expectedValue,
-      entry.cost,
-      entry.agentMinutes ?? null,
-      entry.summary,
-      entry.decidedAt.getTime(),
-      entry.dueAt?.getTime() ?? null,
-      entry.input === undefined ? null : JSON.stringify(entry.input),
-    );
+      )
+      .run(
+        entry.decisionKey,
+        entry.ticketId,
+        entry.userId,
+        entry.action,
+        entry.priority,
+        entry.tier,
+        entry.compensationTier ?? null,
+        entry.expectedValue,
+        entry.cost,
+        entry.agentMinutes ?? null,
+        entry.summary,
+        entry.decidedAt.getTime(),
+        entry.dueAt?.getTime() ?? null,
+        entry.input === undefined ? null : JSON.stringify(entry.input),
+      );
     return this.byKey(entry.decisionKey)!;
   }
 
   byKey(decisionKey: string): LedgerEntry | undefined {
-    const row = this.#prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE decision_key = ?`,
-    ).get(decisionKey) as EntryRow | undefined;
+    const row = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE decision_key = ?`)
+      .get(decisionKey) as EntryRow | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
   byId(id: number): LedgerEntry | undefined {
-    const row = this.#prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE id = ?`).get(
-      id,
-    ) as EntryRow | undefined;
+    const row = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE id = ?`)
+      .get(id) as EntryRow | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
   forTicket(ticketId: number): LedgerEntry[] {
-    const rows = this.#prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE ticket_id = ? ORDER BY id`,
-    ).all(ticketId) as unknown as EntryRow[];
+    const rows = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE ticket_id = ? ORDER BY id`)
+      .all(ticketId) as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
   forUser(userId: number): LedgerEntry[] {
-    const rows = this.#prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE user_id = ? ORDER BY id`,
-    ).all(userId) as unknown as EntryRow[];
+    const rows = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE user_id = ? ORDER BY id`)
+      .all(userId) as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
   all(): LedgerEntry[] {
-    const rows = this.#prepare(
-      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions ORDER BY id`,
-    ).all() as unknown as EntryRow[];
+    const rows = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions ORDER BY id`)
+      .all() as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
@@ -241,7 +245,7 @@ export class InterventionLedger {
    */
   *storedIncidents(window: DecisionWindow = {}): Generator<StoredIncident> {
     // Its own statement: two previews may iterate at the same time.
-    const rows = this.#db
+    const rows = this.#uncached
       .prepare(
         `SELECT input, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
          FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? AND id % ? = ?
@@ -269,22 +273,25 @@ export class InterventionLedger {
   }
 
   markApplied(id: number, recordId: string | null): void {
-    this.#prepare(
-      `UPDATE automation_interventions SET status = CASE WHEN status = 'recommended' THEN 'applied' ELSE status END, record_id = COALESCE(?, record_id) WHERE id = ?`,
-    ).run(recordId, id);
+    this.#db
+      .prepare(
+        `UPDATE automation_interventions SET status = CASE WHEN status = 'recommended' THEN 'applied' ELSE status END, record_id = COALESCE(?, record_id) WHERE id = ?`,
+      )
+      .run(recordId, id);
   }
 
   markReminded(id: number, at: Date): void {
-    this.#prepare(
-      'UPDATE automation_interventions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL',
-    ).run(at.getTime(), id);
+    this.#db
+      .prepare('UPDATE automation_interventions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL')
+      .run(at.getTime(), id);
   }
 
   /** The agent closed the loop (or a survey told us): the first contact is kept and an outcome never goes back. */
   recordOutcome(id: number, outcome: Outcome, at: Date): void {
     const recovered = outcome === 'recovered' ? 1 : outcome === 'lost' ? 0 : null;
-    this.#prepare(
-      `UPDATE automation_interventions SET
+    this.#db
+      .prepare(
+        `UPDATE automation_interventions SET
            first_contact_at = CASE WHEN ? IN ('contacted', 'resolved', 'compensated') THEN COALESCE(first_contact_at, ?) ELSE first_contact_at END,
            outcome = CASE
              WHEN ? IN ('recovered', 'lost') THEN COALESCE(outcome, ?)
@@ -294,20 +301,23 @@ export class InterventionLedger {
            recovered = COALESCE(?, recovered),
            status = CASE WHEN status = 'closed' OR ? IN ('resolved', 'compensated', 'recovered', 'lost') THEN 'closed' ELSE 'contacted' END
          WHERE id = ?`,
-    ).run(outcome, at.getTime(), outcome, outcome, outcome, at.getTime(), recovered, outcome, id);
+      )
+      .run(outcome, at.getTime(), outcome, outcome, outcome, at.getTime(), recovered, outcome, id);
   }
 
   /** Open callbacks (no first contact yet) whose deadline falls before `before`. */
   dueBefore(before: Date): LedgerEntry[] {
-    const rows = this.#prepare(
-      `SELECT ${ENTRY_COLUMNS_OF_I} FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
+    const rows = this.#db
+      .prepare(
+        `SELECT ${ENTRY_COLUMNS_OF_I} FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
          WHERE i.first_contact_at IS NULL AND i.outcome IS NULL AND i.due_at IS NOT NULL AND i.due_at <= ? ORDER BY i.due_at`,
-    ).all(before.getTime()) as unknown as EntryRow[];
+      )
+      .all(before.getTime()) as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
   ticketState(ticketId: number): TicketState {
-    const row = this.#prepare('SELECT * FROM automation_tickets WHERE ticket_id = ?').get(ticketId) as
+    const row = this.#db.prepare('SELECT * FROM automation_tickets WHERE ticket_id = ?').get(ticketId) as
       | {
           fingerprint: string | null;
           boucle_priority: TicketPriority | null;
@@ -327,32 +337,36 @@ export class InterventionLedger {
   }
 
   saveTicketState(state: TicketState, at: Date): void {
-    this.#prepare(
-      `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, base_priority, intervention_id, tags, updated_at)
+    this.#db
+      .prepare(
+        `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, base_priority, intervention_id, tags, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (ticket_id) DO UPDATE SET fingerprint = excluded.fingerprint, boucle_priority = excluded.boucle_priority,
            base_priority = excluded.base_priority, intervention_id = excluded.intervention_id, tags = excluded.tags,
            updated_at = excluded.updated_at`,
-    ).run(
-      state.ticketId,
-      state.fingerprint,
-      state.bouclePriority,
-      state.basePriority,
-      state.interventionId,
-      JSON.stringify(state.tags),
-      at.getTime(),
-    );
+      )
+      .run(
+        state.ticketId,
+        state.fingerprint,
+        state.bouclePriority,
+        state.basePriority,
+        state.interventionId,
+        JSON.stringify(state.tags),
+        at.getTime(),
+      );
   }
 
   getState(key: string): string | undefined {
-    const row = this.#prepare('SELECT value FROM automation_state WHERE key = ?').get(key) as
+    const row = this.#db.prepare('SELECT value FROM automation_state WHERE key = ?').get(key) as
       { value: string } | undefined;
     return row?.value;
   }
 
   setState(key: string, value: string): void {
-    this.#prepare(
-      'INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ).run(key, value);
+    this.#db
+      .prepare(
+        'INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 }
