@@ -210,6 +210,14 @@ export { planCallbacks } from './policy/plan-callbacks.ts';
 export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
 export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
 export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
+export { createPolicyPreview, mergePolicyPreviews, previewPolicy } from './policy/preview-policy.ts';
+export type {
+  PolicyPreview,
+  PolicyPreviewer,
+  PreviewFigure,
+  RecordedDecision,
+  StoredIncident,
+} from './policy/preview-policy.ts';
 
 // The decision
 export { createDecider } from './decision/create-decider.ts';

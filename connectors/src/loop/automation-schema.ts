@@ -49,5 +49,16 @@ export const AUTOMATION_SCHEMA: FeatureSchema = {
         ALTER TABLE automation_tickets ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
       `,
     },
+    {
+      version: 3,
+      description:
+        'each intervention keeps its decision input, compensation tier and agent minutes, so a draft policy can be previewed on it',
+      up: `
+        ALTER TABLE automation_interventions ADD COLUMN input TEXT;
+        ALTER TABLE automation_interventions ADD COLUMN compensation_tier TEXT;
+        ALTER TABLE automation_interventions ADD COLUMN agent_minutes REAL;
+        CREATE INDEX automation_interventions_decided ON automation_interventions (decided_at);
+      `,
+    },
   ],
 };

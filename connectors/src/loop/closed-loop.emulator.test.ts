@@ -170,6 +170,13 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
     expect(entries).toHaveLength(1);
     const [entry] = entries;
     expect(entry!.action).not.toBe('none');
+    // The decision's input is kept with it, so a draft policy can decide it again (the policy preview).
+    const [stored] = [...service.ledger.storedIncidents()];
+    expect(stored).toMatchObject({
+      decidedAt: entry!.decidedAt.getTime(),
+      recorded: { action: entry!.action, cost: entry!.cost, compensationTier: entry!.compensationTier },
+    });
+    expect(stored!.input?.incident.ticketId).toBe(String(entry!.ticketId));
     const ticket = await client.getTicket(entry!.ticketId);
     expect(ticket.requester_id).toBe(customer.id);
     expect(ticket.tags).toEqual(expect.arrayContaining(['boucle_follow_up', `boucle_${entry!.action}`]));

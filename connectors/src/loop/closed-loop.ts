@@ -187,11 +187,14 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       action: decision.action,
       priority: decision.priority,
       tier: decision.tier,
+      compensationTier: decision.compensationTier,
       expectedValue: decision.expectedValue,
       cost: decision.cost,
+      agentMinutes: decision.agentMinutes,
       summary: explanation.headline,
       decidedAt: now,
       dueAt,
+      input: parsed.data,
     });
     const record = await zendesk.upsertRecord(
       CUSTOM_OBJECT_KEYS.intervention,

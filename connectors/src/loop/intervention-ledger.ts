@@ -1,4 +1,5 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DecisionInput, StoredIncident } from '../../../shared/src/index.ts';
 import type { TicketPriority } from './loop-ports.ts';
 
 export const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
@@ -12,8 +13,10 @@ export interface LedgerEntry {
   readonly action: string;
   readonly priority: string | null;
   readonly tier: string | null;
+  readonly compensationTier: string | null;
   readonly expectedValue: number | null;
   readonly cost: number | null;
+  readonly agentMinutes: number | null;
   readonly summary: string;
   readonly status: string;
   readonly decidedAt: Date;
@@ -38,6 +41,11 @@ export interface NewLedgerEntry {
   readonly summary: string;
   readonly decidedAt: Date;
   readonly dueAt: Date | null;
+  /** The compensation tier of a compensation. */
+  readonly compensationTier?: string | null;
+  readonly agentMinutes?: number | null;
+  /** The (parsed) input the decision was made on, kept so a draft policy can decide it again. */
+  readonly input?: DecisionInput;
 }
 
 export interface TicketState {
@@ -60,8 +68,10 @@ interface EntryRow {
   action: string;
   priority: string | null;
   tier: string | null;
+  compensation_tier: string | null;
   expected_value: number | null;
   cost: number | null;
+  agent_minutes: number | null;
   summary: string;
   status: string;
   decided_at: number;
@@ -72,6 +82,29 @@ interface EntryRow {
   outcome_at: number | null;
   recovered: number | null;
   record_id: string | null;
+}
+
+interface StoredRow {
+  input: string | null;
+  decided_at: number;
+  action: string;
+  compensation_tier: string | null;
+  cost: number | null;
+  expected_value: number | null;
+  agent_minutes: number | null;
+}
+
+/**
+ * The stored input back. It was written from the parsed `DecisionInput` by `record`, so it is read as such without
+ * validating it again (that would cost more than deciding); text that is not JSON is not previewable.
+ */
+function readInput(text: string | null): DecisionInput | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as DecisionInput;
+  } catch {
+    return null;
+  }
 }
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
@@ -85,8 +118,10 @@ function toEntry(row: EntryRow): LedgerEntry {
     action: row.action,
     priority: row.priority,
     tier: row.tier,
+    compensationTier: row.compensation_tier,
     expectedValue: row.expected_value,
     cost: row.cost,
+    agentMinutes: row.agent_minutes,
     summary: row.summary,
     status: row.status,
     decidedAt: new Date(row.decided_at),
@@ -100,15 +135,44 @@ function toEntry(row: EntryRow): LedgerEntry {
   };
 }
 
+/** Every column but the stored input: what the ledger's readers list. */
+const ENTRY_COLUMNS = `id, decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
+  agent_minutes, summary, status, decided_at, due_at, reminded_at, first_contact_at, outcome, outcome_at, recovered, record_id`;
+
+const ENTRY_COLUMNS_OF_I = ENTRY_COLUMNS.split(',')
+  .map((column) => `i.${column.trim()}`)
+  .join(', ');
+
+/** A window of decision times, ms since the epoch: `from` inclusive, `to` exclusive. */
+export interface DecisionWindow {
+  readonly from?: number;
+  readonly to?: number;
+  /** Only the rows whose id modulo `parts` is `part`: one share of the window, for parallel readers. */
+  readonly share?: { readonly part: number; readonly parts: number };
+}
+
 /**
  * The local mirror of the intervention ledger (the `boucle_intervention` custom object is the shared copy):
  * one entry per decision, keyed by the event that produced it, so a replayed event finds its entry again.
  */
 export class InterventionLedger {
-  readonly #db: DatabaseSync;
+  /** The database, each statement prepared once per ledger (preparing one costs more than running it). */
+  readonly #db: Pick<DatabaseSync, 'prepare'>;
+  readonly #uncached: DatabaseSync;
 
   constructor(db: DatabaseSync) {
-    this.#db = db;
+    this.#uncached = db;
+    const statements = new Map<string, StatementSync>();
+    this.#db = {
+      prepare(sql: string): StatementSync {
+        let statement = statements.get(sql);
+        if (statement === undefined) {
+          statement = db.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement;
+      },
+    };
   }
 
   /** Records a decision once; the same key again returns the entry already recorded. */
@@ -116,8 +180,9 @@ export class InterventionLedger {
     this.#db
       .prepare(
         `INSERT INTO automation_interventions
-           (decision_key, ticket_id, user_id, action, priority, tier, expected_value, cost, summary, status, decided_at, due_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
+           (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
+            agent_minutes, summary, status, decided_at, due_at, input)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
       )
       .run(
         entry.decisionKey,
@@ -126,47 +191,85 @@ export class InterventionLedger {
         entry.action,
         entry.priority,
         entry.tier,
+        entry.compensationTier ?? null,
         entry.expectedValue,
         entry.cost,
+        entry.agentMinutes ?? null,
         entry.summary,
         entry.decidedAt.getTime(),
         entry.dueAt?.getTime() ?? null,
+        entry.input === undefined ? null : JSON.stringify(entry.input),
       );
     return this.byKey(entry.decisionKey)!;
   }
 
   byKey(decisionKey: string): LedgerEntry | undefined {
     const row = this.#db
-      .prepare('SELECT * FROM automation_interventions WHERE decision_key = ?')
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE decision_key = ?`)
       .get(decisionKey) as EntryRow | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
   byId(id: number): LedgerEntry | undefined {
-    const row = this.#db.prepare('SELECT * FROM automation_interventions WHERE id = ?').get(id) as
-      EntryRow | undefined;
+    const row = this.#db
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE id = ?`)
+      .get(id) as EntryRow | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
   forTicket(ticketId: number): LedgerEntry[] {
     const rows = this.#db
-      .prepare('SELECT * FROM automation_interventions WHERE ticket_id = ? ORDER BY id')
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE ticket_id = ? ORDER BY id`)
       .all(ticketId) as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
   forUser(userId: number): LedgerEntry[] {
     const rows = this.#db
-      .prepare('SELECT * FROM automation_interventions WHERE user_id = ? ORDER BY id')
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE user_id = ? ORDER BY id`)
       .all(userId) as unknown as EntryRow[];
     return rows.map(toEntry);
   }
 
   all(): LedgerEntry[] {
     const rows = this.#db
-      .prepare('SELECT * FROM automation_interventions ORDER BY id')
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions ORDER BY id`)
       .all() as unknown as EntryRow[];
     return rows.map(toEntry);
+  }
+
+  /**
+   * The stored incidents decided within `window`, oldest first, read one row at a time from a cursor (the
+   * memory stays flat however many there are). A row stored without its input (before schema version 3), or
+   * whose input is not readable JSON, comes with `input: null`: not previewable.
+   */
+  *storedIncidents(window: DecisionWindow = {}): Generator<StoredIncident> {
+    // Its own statement: two previews may iterate at the same time.
+    const rows = this.#uncached
+      .prepare(
+        `SELECT input, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+         FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? AND id % ? = ?
+         ORDER BY decided_at, id`,
+      )
+      .iterate(
+        window.from ?? Number.MIN_SAFE_INTEGER,
+        window.to ?? Number.MAX_SAFE_INTEGER,
+        window.share?.parts ?? 1,
+        window.share?.part ?? 0,
+      );
+    for (const row of rows as Iterable<StoredRow>) {
+      yield {
+        input: readInput(row.input),
+        decidedAt: row.decided_at,
+        recorded: {
+          action: row.action,
+          compensationTier: row.compensation_tier,
+          cost: row.cost,
+          expectedValue: row.expected_value,
+          agentMinutes: row.agent_minutes,
+        },
+      };
+    }
   }
 
   markApplied(id: number, recordId: string | null): void {
@@ -206,7 +309,7 @@ export class InterventionLedger {
   dueBefore(before: Date): LedgerEntry[] {
     const rows = this.#db
       .prepare(
-        `SELECT i.* FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
+        `SELECT ${ENTRY_COLUMNS_OF_I} FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
          WHERE i.first_contact_at IS NULL AND i.outcome IS NULL AND i.due_at IS NOT NULL AND i.due_at <= ? ORDER BY i.due_at`,
       )
       .all(before.getTime()) as unknown as EntryRow[];

@@ -689,6 +689,8 @@ const sampleEntry = {
   outcomeAt: null,
   recovered: null,
   recordId: null,
+  compensationTier: null,
+  agentMinutes: null,
 } as const;
 const sampleFeedback = feedbackRecord(
   {

@@ -16,6 +16,12 @@ describe('parseIsoMs', () => {
     '1969-12-31T23:59:59Z',
     '2000-03-01',
     '0099-01-01T00:00:00Z',
+    '1899-12-31T23:59:59.999Z',
+    '1900-01-01T00:00:00Z',
+    '2199-12-31T23:59:59Z',
+    '2200-01-01',
+    '2100-02-28T12:00:00Z',
+    '2100-03-01',
   ])('reads %s as Date.parse does', (text) => {
     expect(dateOrTimestampSchema.safeParse(text).success).toBe(true);
     expect(parseIsoMs(text)).toBe(Date.parse(text));
@@ -31,6 +37,21 @@ describe('parseIsoMs', () => {
           expect(parseIsoMs(iso)).toBe(ms);
         },
       ),
+    );
+  });
+
+  it('agrees with Date.parse on the years of the fast table (1900–2199), offsets included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1900-01-01T00:00:00Z'), max: Date.parse('2199-12-31T23:59:59.999Z') }),
+        fc.constantFrom('Z', '+01:00', '-05:30', '+14:00'),
+        (ms, offset) => {
+          const iso = new Date(ms).toISOString().replace('Z', offset);
+          expect(parseIsoMs(iso)).toBe(Date.parse(iso));
+          expect(parseIsoMs(iso.slice(0, 10))).toBe(Date.parse(iso.slice(0, 10)));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -18,6 +18,18 @@ export type Guardrail = (typeof GUARDRAILS)[number];
 const NOTHING_BLOCKS: readonly Guardrail[] = [];
 const APOLOGY_COOLDOWN: readonly Guardrail[] = ['apology_cooldown'];
 
+// What blocks a compensation tier, as bits, and each combination as one list built once (in GUARDRAILS order).
+const NOT_AT_FAULT = 1;
+const NOT_WARRANTED = 2;
+const ABOVE_VALUE = 4;
+const COMPENSATION_BLOCKS: readonly (readonly Guardrail[])[] = Array.from({ length: 8 }, (_, bits) => {
+  const blocks: Guardrail[] = [];
+  if (bits & NOT_AT_FAULT) blocks.push('compensation_not_at_fault');
+  if (bits & NOT_WARRANTED) blocks.push('compensation_not_warranted');
+  if (bits & ABOVE_VALUE) blocks.push('spend_above_value_at_risk');
+  return Object.freeze(blocks);
+});
+
 export interface Candidate {
   readonly action: Action;
   readonly compensationTier: string | null;
@@ -76,63 +88,87 @@ export function listCandidates(
   const { costs, effects, guardrails } = settings;
   const risk = facts.churnRisk;
   const value = facts.valueAtRisk;
-  const make = (
-    action: Action,
-    compensationTier: string | null,
-    reduction: number,
-    amount: number,
-    agentMinutes: number,
-    blockedBy: readonly Guardrail[],
-    forbidder: number,
-  ): Candidate => {
-    const cost = amount + agentMinutes * costs.agentCostPerMinute;
-    const churnRisk = risk * (1 - reduction);
-    return {
-      action,
-      compensationTier,
-      cost,
-      agentMinutes,
-      churnRisk,
-      expectedValue: value * (risk - churnRisk) - cost,
-      blockedBy,
-      forbiddenBy: forbidder,
-    };
-  };
+  const rate = costs.agentCostPerMinute;
   const apologyBlocked: readonly Guardrail[] =
     facts.daysSinceLastApology !== null && facts.daysSinceLastApology < guardrails.apologyCooldownDays
       ? APOLOGY_COOLDOWN
       : NOTHING_BLOCKS;
   const eligibility = assessCompensationEligibility(facts, guardrails);
-  const compensationBlocked: Guardrail[] = [];
-  if (!eligibility.atFault) compensationBlocked.push('compensation_not_at_fault');
-  if (!(eligibility.recurrent || eligibility.severe || eligibility.slow)) {
-    compensationBlocked.push('compensation_not_warranted');
-  }
+  const compensationBlocks =
+    (eligibility.atFault ? 0 : NOT_AT_FAULT) |
+    (eligibility.recurrent || eligibility.severe || eligibility.slow ? 0 : NOT_WARRANTED);
   const candidates = [
-    make('none', null, 0, 0, 0, NOTHING_BLOCKS, forbiddenBy[0]!),
-    make('apology', null, effects.apology, 0, costs.apologyMinutes, apologyBlocked, forbiddenBy[1]!),
-    make('callback', null, effects.callback, 0, costs.callbackMinutes, NOTHING_BLOCKS, forbiddenBy[2]!),
+    candidate('none', null, risk, value, 0, 0, 0, rate, NOTHING_BLOCKS, forbiddenBy[0]!),
+    candidate(
+      'apology',
+      null,
+      risk,
+      value,
+      effects.apology,
+      0,
+      costs.apologyMinutes,
+      rate,
+      apologyBlocked,
+      forbiddenBy[1]!,
+    ),
+    candidate(
+      'callback',
+      null,
+      risk,
+      value,
+      effects.callback,
+      0,
+      costs.callbackMinutes,
+      rate,
+      NOTHING_BLOCKS,
+      forbiddenBy[2]!,
+    ),
   ];
   const compensationMinutes = costs.callbackMinutes + costs.compensationMinutes;
   const spendCap = guardrails.maxSpendShareOfValueAtRisk * value;
   for (const tier of settings.compensationTiers) {
-    const blockedBy =
-      tier.amount > spendCap
-        ? [...compensationBlocked, 'spend_above_value_at_risk' as const]
-        : compensationBlocked;
     candidates.push(
-      make(
+      candidate(
         'compensation',
         tier.id,
+        risk,
+        value,
         tier.reduction,
         tier.amount,
         compensationMinutes,
-        blockedBy,
+        rate,
+        COMPENSATION_BLOCKS[compensationBlocks | (tier.amount > spendCap ? ABOVE_VALUE : 0)]!,
         forbiddenBy[3]!,
       ),
     );
   }
   return candidates;
+}
+
+function candidate(
+  action: Action,
+  compensationTier: string | null,
+  risk: number,
+  value: number,
+  reduction: number,
+  amount: number,
+  agentMinutes: number,
+  agentCostPerMinute: number,
+  blockedBy: readonly Guardrail[],
+  forbidder: number,
+): Candidate {
+  const cost = amount + agentMinutes * agentCostPerMinute;
+  const churnRisk = risk * (1 - reduction);
+  return {
+    action,
+    compensationTier,
+    cost,
+    agentMinutes,
+    churnRisk,
+    expectedValue: value * (risk - churnRisk) - cost,
+    blockedBy,
+    forbiddenBy: forbidder,
+  };
 }
 
 export function isAllowed(candidate: Candidate): boolean {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FACT_NAMES } from './fact-catalogue.ts';
-import type { FactValue, Facts } from './fact-catalogue.ts';
+import type { FactName, FactValue, Facts } from './fact-catalogue.ts';
+import { OPERATORS } from './operators.ts';
+import type { OperatorName } from './operators.ts';
 import { compileRules } from './compile-rules.ts';
 import { rulesSchema } from './rule-schema.ts';
 import type { RuleInput } from './rule-schema.ts';
@@ -215,5 +217,65 @@ describe('compileRules', () => {
       callbackWindowHours: null,
     });
     expect(compiled.trace(facts({}), outcome)).toEqual([]);
+  });
+});
+
+describe('compileRules: each operator compiled on its own', () => {
+  const cases: [OperatorName, FactName, unknown, FactValue[]][] = [
+    ['equal', 'customer.tier', 'gold', ['gold', 'silver', null]],
+    ['notEqual', 'incident.companyAtFault', true, [true, false, null]],
+    ['lessThan', 'value.atRisk', 500, [499, 500, 501, null]],
+    ['lessThanInclusive', 'value.atRisk', 500, [499, 500, 501, null]],
+    ['greaterThan', 'risk.churn', 0.3, [0.29, 0.3, 0.31, null]],
+    ['greaterThanInclusive', 'risk.churn', 0.3, [0.29, 0.3, 0.31, null]],
+    ['in', 'incident.severity', ['high', 'critical'], ['high', 'low', null]],
+    ['notIn', 'incident.severity', ['high', 'critical'], ['high', 'low', null]],
+    ['contains', 'customer.segment', 'Retail', ['Retail EU', 'B2B', null]],
+    ['doesNotContain', 'customer.segment', 'Retail', ['Retail EU', 'B2B', null]],
+  ];
+  it.each(cases)(
+    '%s on %s agrees with the operator table, and an unknown fact fails',
+    (operator, fact, value, seen) => {
+      const compiled = compile([
+        {
+          name: 'r',
+          priority: 1,
+          conditions: { all: [{ fact, operator, value }] },
+          event: { params: { addTags: ['boucle_x'] } },
+        },
+      ]);
+      for (const factValue of seen) {
+        const expected = factValue !== null && OPERATORS[operator].test(factValue, value);
+        const known = facts({ [fact]: factValue });
+        expect(compiled.evaluate(known).fired).toEqual(expected ? [0] : []);
+        expect(compiled.trace(known, compiled.evaluate(known))[0]?.conditions.result).toBe(expected);
+      }
+    },
+  );
+
+  it('evaluates all/any of one, two and three conditions with short-circuit', () => {
+    const leaf = (value: number) => ({ fact: 'value.atRisk', operator: 'greaterThan', value });
+    const compiled = compile(
+      [1, 2, 3].flatMap((count) => [
+        {
+          name: `all${count}`,
+          priority: 1,
+          conditions: { all: [1, 2, 3].slice(0, count).map((n) => leaf(n * 10)) },
+          event: { params: { addTags: ['boucle_all'] } },
+        },
+        {
+          name: `any${count}`,
+          priority: 1,
+          conditions: { any: [1, 2, 3].slice(0, count).map((n) => leaf(n * 10)) },
+          event: { params: { addTags: ['boucle_any'] } },
+        },
+      ]),
+    );
+    const names = (atRisk: number) =>
+      compiled.evaluate(facts({ 'value.atRisk': atRisk })).fired.map((rule) => compiled.rules[rule]!.name);
+    expect(names(5)).toEqual([]);
+    expect(names(15)).toEqual(['all1', 'any1', 'any2', 'any3']);
+    expect(names(25)).toEqual(['all1', 'any1', 'all2', 'any2', 'any3']);
+    expect(names(35)).toEqual(['all1', 'any1', 'all2', 'any2', 'all3', 'any3']);
   });
 });

@@ -1,4 +1,5 @@
 import type { Action, Priority } from '../domain/vocabulary.ts';
+import { FACT_NAMES } from './fact-catalogue.ts';
 import type { FactName, FactValue, Facts } from './fact-catalogue.ts';
 import { OPERATORS } from './operators.ts';
 import type { OperatorName } from './operators.ts';
@@ -54,39 +55,148 @@ export interface CompiledRules {
   /** The enabled rules, in evaluation order (priority, highest first; then as written). */
   readonly rules: readonly Rule[];
   readonly evaluate: (facts: Facts) => RulesOutcome;
+  /**
+   * The same evaluation on the facts as a list, one value per fact in `FACT_NAMES` order: the decision's hot path
+   * (an element read per condition instead of a property lookup by name).
+   */
+  readonly evaluateValues: (values: readonly FactValue[]) => RulesOutcome;
   /** The full trace of an evaluation: every rule, every condition, the fact value each one saw. */
   readonly trace: (facts: Facts, outcome: RulesOutcome) => readonly RuleTrace[];
+  /** The same trace from the facts as a list (`FACT_NAMES` order), as `evaluateValues` read them. */
+  readonly traceValues: (values: readonly FactValue[], outcome: RulesOutcome) => readonly RuleTrace[];
 }
 
-type Evaluator = (facts: Facts) => boolean;
-type Tracer = (facts: Facts) => ConditionTrace;
+type ValuesEvaluator = (values: readonly FactValue[]) => boolean;
+type Tracer = (values: readonly FactValue[]) => ConditionTrace;
 
 interface CompiledCondition {
-  /** Short-circuits: the hot path. */
-  readonly evaluate: Evaluator;
+  /** Short-circuits, on the facts as a list: the hot path. */
+  readonly evaluateValues: ValuesEvaluator;
   /** Evaluates every condition again, without short-circuit, to show each outcome: for explanations only. */
   readonly trace: Tracer;
+}
+
+/** Each fact's position in the list form of the facts (`FACT_NAMES` order). */
+const FACT_SLOT = Object.fromEntries(FACT_NAMES.map((name, slot) => [name, slot])) as Readonly<
+  Record<FactName, number>
+>;
+
+/** The facts by name as a list, in `FACT_NAMES` order. */
+function toValues(facts: Facts): FactValue[] {
+  return FACT_NAMES.map((name) => facts[name]);
+}
+
+/**
+ * One comparison as its own small function, with the fact's position and the rule's value bound: each operator
+ * has its own function body, so every call site stays monomorphic. Same results as `OPERATORS[operator].test`
+ * behind a null check (an unknown fact fails every comparison); a test checks them against each other.
+ */
+function compileComparison(slot: number, operator: OperatorName, value: unknown): ValuesEvaluator {
+  switch (operator) {
+    case 'equal':
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && seen === value;
+      };
+    case 'notEqual':
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && seen !== value;
+      };
+    case 'lessThan': {
+      const bound = value as number;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && (seen as number) < bound;
+      };
+    }
+    case 'lessThanInclusive': {
+      const bound = value as number;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && (seen as number) <= bound;
+      };
+    }
+    case 'greaterThan': {
+      const bound = value as number;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && (seen as number) > bound;
+      };
+    }
+    case 'greaterThanInclusive': {
+      const bound = value as number;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && (seen as number) >= bound;
+      };
+    }
+    case 'in': {
+      const list = value as readonly unknown[];
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && list.includes(seen);
+      };
+    }
+    case 'notIn': {
+      const list = value as readonly unknown[];
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && !list.includes(seen);
+      };
+    }
+    case 'contains': {
+      const text = value as string;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && (seen as string).includes(text);
+      };
+    }
+    case 'doesNotContain': {
+      const text = value as string;
+      return (values) => {
+        const seen = values[slot];
+        return seen !== null && !(seen as string).includes(text);
+      };
+    }
+  }
+}
+
+function allOf(children: readonly ValuesEvaluator[]): ValuesEvaluator {
+  const count = children.length;
+  if (count === 1) return children[0]!;
+  if (count === 2) {
+    const [first, second] = children as [ValuesEvaluator, ValuesEvaluator];
+    return (values) => first(values) && second(values);
+  }
+  return (values) => {
+    for (let index = 0; index < count; index += 1) if (!children[index]!(values)) return false;
+    return true;
+  };
+}
+
+function anyOf(children: readonly ValuesEvaluator[]): ValuesEvaluator {
+  const count = children.length;
+  if (count === 1) return children[0]!;
+  if (count === 2) {
+    const [first, second] = children as [ValuesEvaluator, ValuesEvaluator];
+    return (values) => first(values) || second(values);
+  }
+  return (values) => {
+    for (let index = 0; index < count; index += 1) if (children[index]!(values)) return true;
+    return false;
+  };
 }
 
 function compileCondition(condition: Condition): CompiledCondition {
   if ('all' in condition || 'any' in condition) {
     const isAll = 'all' in condition;
     const children = (isAll ? condition.all : condition.any).map(compileCondition);
-    const evaluators = children.map((child) => child.evaluate);
-    const count = evaluators.length;
-    const evaluate: Evaluator = isAll
-      ? (facts) => {
-          for (let index = 0; index < count; index += 1) if (!evaluators[index]!(facts)) return false;
-          return true;
-        }
-      : (facts) => {
-          for (let index = 0; index < count; index += 1) if (evaluators[index]!(facts)) return true;
-          return false;
-        };
+    const evaluators = children.map((child) => child.evaluateValues);
     return {
-      evaluate,
-      trace: (facts) => {
-        const conditions = children.map((child) => child.trace(facts));
+      evaluateValues: isAll ? allOf(evaluators) : anyOf(evaluators),
+      trace: (values) => {
+        const conditions = children.map((child) => child.trace(values));
         const result = isAll ? conditions.every((c) => c.result) : conditions.some((c) => c.result);
         return { kind: isAll ? 'all' : 'any', result, conditions };
       },
@@ -94,11 +204,11 @@ function compileCondition(condition: Condition): CompiledCondition {
   }
   if ('not' in condition) {
     const child = compileCondition(condition.not);
-    const inner = child.evaluate;
+    const inner = child.evaluateValues;
     return {
-      evaluate: (facts) => !inner(facts),
-      trace: (facts) => {
-        const traced = child.trace(facts);
+      evaluateValues: (values) => !inner(values),
+      trace: (values) => {
+        const traced = child.trace(values);
         return { kind: 'not', result: !traced.result, conditions: [traced] };
       },
     };
@@ -108,20 +218,20 @@ function compileCondition(condition: Condition): CompiledCondition {
   const operator = condition.operator as OperatorName;
   const test = OPERATORS[operator].test;
   const value = condition.value;
-  const evaluate: Evaluator = (facts) => {
-    const seen = facts[fact];
-    return seen !== null && test(seen, value);
-  };
+  const slot = FACT_SLOT[fact];
   return {
-    evaluate,
-    trace: (facts) => ({
-      kind: 'fact',
-      fact,
-      operator,
-      value,
-      factValue: facts[fact],
-      result: evaluate(facts),
-    }),
+    evaluateValues: compileComparison(slot, operator, value),
+    trace: (values) => {
+      const seen = values[slot]!;
+      return {
+        kind: 'fact',
+        fact,
+        operator,
+        value,
+        factValue: seen,
+        result: seen !== null && test(seen, value),
+      };
+    },
   };
 }
 
@@ -142,11 +252,11 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
     .map(({ rule }) => rule);
   const compiled = ordered.map((rule) => compileCondition(rule.conditions));
-  const evaluators = compiled.map((condition) => condition.evaluate);
+  const evaluators = compiled.map((condition) => condition.evaluateValues);
   const params = ordered.map((rule) => rule.event.params);
   const ruleCount = ordered.length;
 
-  const evaluate = (facts: Facts): RulesOutcome => {
+  const evaluateValues = (facts: readonly FactValue[]): RulesOutcome => {
     const fired: number[] = [];
     const forbiddenBy = [-1, -1, -1, -1];
     let forced: RulesOutcome['forced'] = null;
@@ -191,14 +301,20 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     };
   };
 
-  const trace = (facts: Facts, outcome: RulesOutcome): readonly RuleTrace[] =>
+  const traceValues = (values: readonly FactValue[], outcome: RulesOutcome): readonly RuleTrace[] =>
     ordered.map((rule, index) => ({
       name: rule.name,
       priority: rule.priority,
       fired: outcome.fired.includes(index),
-      conditions: compiled[index]!.trace(facts),
+      conditions: compiled[index]!.trace(values),
       event: rule.event,
     }));
 
-  return { rules: ordered, evaluate, trace };
+  return {
+    rules: ordered,
+    evaluate: (facts) => evaluateValues(toValues(facts)),
+    evaluateValues,
+    trace: (facts, outcome) => traceValues(toValues(facts), outcome),
+    traceValues,
+  };
 }

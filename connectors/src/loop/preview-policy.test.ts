@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BENCH_NOW, BENCH_RULES, makeBenchInputs } from '../../../shared/bench/bench-data.ts';
+import { createDecider, parseSettings } from '../../../shared/src/index.ts';
+import type { SettingsInput } from '../../../shared/src/index.ts';
+import { openStore } from '../store/index.ts';
+import { AUTOMATION_SCHEMA } from './automation-schema.ts';
+import { InterventionLedger } from './intervention-ledger.ts';
+import { createPreviewPool, previewDraftPolicy } from './preview-policy.ts';
+
+function settings(raw: SettingsInput) {
+  const parsed = parseSettings(raw);
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.data;
+}
+
+const DAY = 86_400_000;
+
+/** A ledger holding `count` decisions of the bench's policy, one a day back from BENCH_NOW. */
+function ledgerWith(count: number, path = ':memory:'): InterventionLedger {
+  const ledger = new InterventionLedger(openStore(path, [AUTOMATION_SCHEMA]).db);
+  const decider = createDecider(settings({ rules: BENCH_RULES }));
+  makeBenchInputs(count, 5).forEach((input, index) => {
+    const decidedAt = new Date(Date.parse(BENCH_NOW) - index * DAY);
+    const decision = decider.decide(input, decidedAt.toISOString());
+    ledger.record({
+      decisionKey: `k${index}`,
+      ticketId: index,
+      userId: 1,
+      action: decision.action,
+      priority: decision.priority,
+      tier: decision.tier,
+      compensationTier: decision.compensationTier,
+      expectedValue: decision.expectedValue,
+      cost: decision.cost,
+      agentMinutes: decision.agentMinutes,
+      summary: '',
+      decidedAt,
+      dueAt: null,
+      input,
+    });
+  });
+  return ledger;
+}
+
+describe('the intervention ledger keeps what a preview needs', () => {
+  it('stores each decision input with its tier and minutes, and streams them back in a window', () => {
+    const ledger = ledgerWith(20);
+    const inputs = makeBenchInputs(20, 5);
+    const all = [...ledger.storedIncidents()];
+    expect(all).toHaveLength(20);
+    // Oldest first.
+    expect(all[0]!.input).toEqual(inputs[19]);
+    expect(all[19]!.decidedAt).toBe(Date.parse(BENCH_NOW));
+    expect(typeof ledger.byKey('k0')?.agentMinutes).toBe('number');
+    const window = { from: Date.parse(BENCH_NOW) - 4 * DAY, to: Date.parse(BENCH_NOW) };
+    expect([...ledger.storedIncidents(window)].map((incident) => incident.decidedAt)).toEqual(
+      [4, 3, 2, 1].map((days) => Date.parse(BENCH_NOW) - days * DAY),
+    );
+  });
+
+  it('keeps rows stored before schema version 3, which come back without input, as does unreadable input', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'boucle-preview-')), 'boucle.db');
+    const before = openStore(path, [
+      { ...AUTOMATION_SCHEMA, migrations: AUTOMATION_SCHEMA.migrations.slice(0, 2) },
+    ]);
+    before.db
+      .prepare(
+        `INSERT INTO automation_interventions (decision_key, ticket_id, action, status, decided_at, cost, expected_value)
+         VALUES ('old', 1, 'callback', 'applied', 1000, 15, 40)`,
+      )
+      .run();
+    before.close();
+    // The same database, opened by this version: migration 3 adds the columns and keeps the row.
+    const store = openStore(path, [AUTOMATION_SCHEMA]);
+    const ledger = new InterventionLedger(store.db);
+    store.db
+      .prepare(
+        `INSERT INTO automation_interventions (decision_key, ticket_id, action, status, decided_at, input)
+         VALUES ('broken', 2, 'none', 'applied', 2000, '{not json')`,
+      )
+      .run();
+    expect([...ledger.storedIncidents()]).toEqual([
+      {
+        input: null,
+        decidedAt: 1000,
+        recorded: {
+          action: 'callback',
+          compensationTier: null,
+          cost: 15,
+          expectedValue: 40,
+          agentMinutes: null,
+        },
+      },
+      {
+        input: null,
+        decidedAt: 2000,
+        recorded: {
+          action: 'none',
+          compensationTier: null,
+          cost: null,
+          expectedValue: null,
+          agentMinutes: null,
+        },
+      },
+    ]);
+    expect(ledger.byKey('old')).toMatchObject({
+      action: 'callback',
+      compensationTier: null,
+      agentMinutes: null,
+    });
+    store.close();
+    rmSync(dirname(path), { recursive: true, force: true });
+  });
+});
+
+describe('previewDraftPolicy', () => {
+  it('decides the stored incidents again with the draft and compares them with the recorded decisions', () => {
+    const ledger = ledgerWith(120);
+    const same = previewDraftPolicy(ledger, settings({ rules: BENCH_RULES }));
+    expect(same).toMatchObject({ incidents: 120, previewable: 120, changed: 0 });
+    expect(same.cost.change).toBe(0);
+    const cheaper = previewDraftPolicy(
+      ledger,
+      settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } }),
+    );
+    expect(cheaper.changed).toBeGreaterThan(0);
+    expect(cheaper.callbacks.change).toBeLessThan(0);
+    const lastWeek = previewDraftPolicy(ledger, settings({}), { from: Date.parse(BENCH_NOW) - 6 * DAY });
+    expect(lastWeek.incidents).toBe(7);
+  });
+});
+
+describe('createPreviewPool', () => {
+  it('previews shares of the ledger file in worker threads and merges them into the one-thread preview', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-preview-pool-'));
+    const path = join(dir, 'boucle.db');
+    const ledger = ledgerWith(90, path);
+    const draft = settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } });
+    const pool = createPreviewPool(path, 3);
+    try {
+      const window = { from: Date.parse(BENCH_NOW) - 59 * DAY };
+      const alone = previewDraftPolicy(ledger, draft, window);
+      expect(alone.incidents).toBe(60);
+      expect(await pool.preview(draft, window)).toEqual(alone);
+      // The threads stay up: a second draft on the same pool.
+      expect((await pool.preview(settings({}))).incidents).toBe(90);
+      // A ledger file that is not there: the reason comes back, and the pool still works.
+      const missing = createPreviewPool(join(dir, 'missing.db'), 1);
+      await expect(missing.preview(draft)).rejects.toThrow(/missing\.db failed/);
+      await missing.close();
+      expect((await pool.preview(draft, window)).incidents).toBe(60);
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
