@@ -143,7 +143,7 @@ export const fr: Record<MessageKey, string> = {
   'signal.publicReplies': '{{n}} réponses publiques des agents',
   'figure.valueAtRisk': 'Valeur en jeu : {{value}}',
   'figure.expectedLoss': 'Perte attendue sans action : {{value}}',
-  'figure.churn': 'Risque de départ : {{without}} sans action, {{with}} avec',
+  'figure.churn': 'Risque de départ : {{without}} sans action, {{with}} avec l’intervention',
   'figure.agentMinutes': 'Temps agent : {{n}} min',
   'rule.fired': '{{name}} (déclenchée)',
   'decision.invalidInput': 'les données du ticket sont illisibles ({{detail}})',

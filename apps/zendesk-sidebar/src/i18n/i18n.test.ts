@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
-import { createTranslator, toSidebarLocale } from './i18n.ts';
+import { createTranslator, formatDecimal, toSidebarLocale } from './i18n.ts';
 
 describe('i18n', () => {
   it('has every key in both languages, with the same placeholders', () => {
@@ -22,6 +22,12 @@ describe('i18n', () => {
     [null, 'en'],
   ] as const)('maps the Zendesk locale %s to %s', (zendesk, sidebar) => {
     expect(toSidebarLocale(zendesk)).toBe(sidebar);
+  });
+
+  it('writes decimals with the separator of the locale', () => {
+    expect(formatDecimal('en', 2, 2)).toBe('2.00');
+    expect(formatDecimal('fr', 2, 2)).toBe('2,00');
+    expect(formatDecimal('fr', 6.5, 1)).toBe('6,5');
   });
 
   it('interpolates and refuses a missing value', () => {

@@ -42,6 +42,12 @@ export function formatMoney(locale: SidebarLocale, amount: number): string {
   return formatSharedMoney(amount, locale);
 }
 
+/** A plain decimal with the locale's separator (`2.00`, `2,00`), cheap enough for the start-up path. */
+export function formatDecimal(locale: SidebarLocale, value: number, digits: number): string {
+  const text = value.toFixed(digits);
+  return locale === 'fr' ? text.replace('.', ',') : text;
+}
+
 export function formatDate(locale: SidebarLocale, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

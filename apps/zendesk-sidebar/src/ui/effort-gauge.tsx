@@ -1,6 +1,7 @@
 import { styled } from 'styled-components';
 import { Tag } from '@zendeskgarden/react-tags';
 import type { EffortView } from '../app/sidebar-model.ts';
+import { formatDecimal } from '../i18n/i18n.ts';
 import { useI18n } from './i18n-context.tsx';
 import { getColor, Muted, PlainList, Row, Section, SectionTitle, theme } from './layout.tsx';
 
@@ -37,8 +38,12 @@ export function gaugePosition(ratio: number): number {
 }
 
 export function EffortGauge({ effort }: { effort: EffortView }) {
-  const { t } = useI18n();
-  const fmt = (n: number | null) => (n === null ? '—' : (Math.round(n * 10) / 10).toString());
+  const { t, locale } = useI18n();
+  const fmt = (n: number | null) => {
+    if (n === null) return '—';
+    const rounded = Math.round(n * 10) / 10;
+    return formatDecimal(locale, rounded, Number.isInteger(rounded) ? 0 : 1);
+  };
   return (
     <Section aria-labelledby="boucle-effort" data-testid="effort-gauge">
       <SectionTitle id="boucle-effort">{t('effort.title')}</SectionTitle>
@@ -63,7 +68,7 @@ export function EffortGauge({ effort }: { effort: EffortView }) {
         {t('effort.ratio', {
           ces: fmt(effort.customerEffort),
           ke: fmt(effort.companyEffort),
-          ratio: effort.ratio === null ? '—' : effort.ratio.toFixed(2),
+          ratio: effort.ratio === null ? '—' : formatDecimal(locale, effort.ratio, 2),
         })}
       </Muted>
       {effort.source !== 'measured' && effort.signals.length > 0 ? (
