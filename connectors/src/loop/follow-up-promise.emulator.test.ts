@@ -1,99 +1,11 @@
-import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
-import {
-  startZendeskEmulator,
-  ZENDESK_SANDBOX_CREDENTIALS,
-  type ZendeskEmulator,
-} from '../../../sandbox/zendesk/index.ts';
-import type { AutomationSettings } from '../config/automation.ts';
-import { startAutomationService, type RunningAutomationService } from '../serve/start-automation-service.ts';
-import { ZendeskClient } from '../zendesk/index.ts';
-import { createLoopZendesk } from './create-loop-zendesk.ts';
-import { provisionAutomation } from './provision-automation.ts';
+import { SURVEY_TOKEN, settle, useLoopHarness } from './test-harness.ts';
 
-const SURVEY_TOKEN = 'survey-token-for-tests-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setUp(decider: Decider): Promise<{
-  emulator: ZendeskEmulator;
-  client: ZendeskClient;
-  service: RunningAutomationService;
-}> {
-  const emulator = await startZendeskEmulator({
-    seed: 7,
-    counts: { users: 6, organizations: 2, tickets: 4 },
-    webhookRetryDelaysMs: [20, 50],
-  });
-  cleanups.push(() => emulator.close());
-  const client = new ZendeskClient({
-    baseUrl: emulator.url,
-    auth: {
-      kind: 'apiToken',
-      email: ZENDESK_SANDBOX_CREDENTIALS.email,
-      token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-    },
-    backoffMs: 5,
-  });
-  const port = await freePort();
-  const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
-  const dir = mkdtempSync(join(tmpdir(), 'boucle-loop-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const settings: AutomationSettings = {
-    host: '127.0.0.1',
-    port,
-    webhookSecret: signingSecret,
-    surveyToken: SURVEY_TOKEN,
-    webhookToleranceSeconds: 300,
-    workers: 2,
-    maxAttempts: 3,
-    retryBaseMs: 10,
-    retryMaxMs: 50,
-    businessHours: null,
-    followUpGroupId: undefined,
-    settingsFile: undefined,
-    csatPullIntervalMs: 0,
-    queueSync: 'full',
-    // Every follow-up is within the reminder lead: the scan reminds at once.
-    reminderLeadMs: 30 * 86_400_000,
-    deadlineScanIntervalMs: 40,
-  };
-  const service = await startAutomationService({
-    settings,
-    databasePath: join(dir, 'boucle.sqlite'),
-    zendesk: createLoopZendesk(client),
-    decider,
-    pollMs: 10,
-  });
-  cleanups.push(() => service.close());
-  return { emulator, client, service };
-}
-
-/** Until the emulator has delivered its webhooks and the service has processed everything, twice in a row. */
-async function settle(emulator: ZendeskEmulator, service: RunningAutomationService): Promise<void> {
-  let quiet = 0;
-  while (quiet < 2) {
-    await emulator.settle();
-    await service.workers.idle();
-    quiet = service.queue.depth() === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-}
+const startLoop = useLoopHarness();
+/** Every follow-up is within the reminder lead: the scan reminds at once. */
+const setUp = (decider: Decider) =>
+  startLoop({ decider, settings: { reminderLeadMs: 30 * 86_400_000, deadlineScanIntervalMs: 40 } });
 
 /** The default settings with a rule that forces one action, so that each intervention's follow-up is seen. */
 function forcing(action: string): Decider {

@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld, type World } from '../../../sandbox/dataset/generate-world.ts';
 import { writeDataset } from '../../../sandbox/dataset/write-data.ts';
-import {
-  ZENDESK_SANDBOX_CREDENTIALS,
-  startZendeskEmulator,
-  type ZendeskEmulator,
-} from '../../../sandbox/zendesk/index.ts';
+import { startZendeskEmulator, type ZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { computeProgramme } from '../../../shared/src/index.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { runCli } from '../cli/main.ts';
-import { ZendeskClient } from '../zendesk/index.ts';
+import { sandboxZendeskClient } from '../loop/test-harness.ts';
 import { ProgrammeStore, openProgrammeStore } from './programme-store.ts';
 import { pullProgrammeData } from './pull-programme-data.ts';
 
@@ -58,15 +54,7 @@ const ALL = { fromMs: 0, toMs: Date.parse('2100-01-01T00:00:00Z') };
 
 describe('programme data from Zendesk and the sync mirror', () => {
   it('pulls every answer, ticket and user, then resolves region, segment and tier through the mirror', async () => {
-    const client = new ZendeskClient({
-      baseUrl: emulator.url,
-      auth: {
-        kind: 'apiToken',
-        email: ZENDESK_SANDBOX_CREDENTIALS.email,
-        token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      },
-      backoffMs: 5,
-    });
+    const client = sandboxZendeskClient(emulator.url);
     const store = openProgrammeStore(dbPath);
     try {
       const programme = new ProgrammeStore(store.db);

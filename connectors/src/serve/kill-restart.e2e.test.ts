@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { ZendeskClient } from '../zendesk/index.ts';
+import { sandboxZendeskClient } from '../loop/test-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SURVEY_TOKEN = 'kill-test-survey-token-0123456789';
@@ -56,15 +56,7 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
       webhookRetryDelaysMs: [300, 600, 1200, 2400, 4800],
     });
     cleanups.push(() => emulator.close());
-    const client = new ZendeskClient({
-      baseUrl: emulator.url,
-      auth: {
-        kind: 'apiToken',
-        email: ZENDESK_SANDBOX_CREDENTIALS.email,
-        token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      },
-      backoffMs: 5,
-    });
+    const client = sandboxZendeskClient(emulator.url);
     const port = await freePort();
     const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
     const dir = mkdtempSync(join(tmpdir(), 'boucle-kill-'));

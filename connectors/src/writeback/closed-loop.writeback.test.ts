@@ -2,39 +2,24 @@
  * The whole path: a detractor answer posted to `boucle serve` (Zendesk emulator), the closed loop deciding on the
  * follow-up ticket, and the write-back to the Salesforce emulator with the real jsforce.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRM_FIELD_KEYS, DEFAULT_SETTINGS, createDecider } from '../../../shared/src/index.ts';
+import { CRM_FIELD_KEYS } from '../../../shared/src/index.ts';
 import { SALESFORCE_SANDBOX_CREDENTIALS, startSalesforce } from '../../../sandbox/salesforce/index.ts';
-import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
-import type { AutomationSettings } from '../config/automation.ts';
 import { loadConfig } from '../config/config.ts';
 import { salesforceSection } from '../config/salesforce.ts';
 import { defaultWritebackSettings } from '../config/writeback.ts';
-import { createLoopZendesk } from '../loop/create-loop-zendesk.ts';
-import { provisionAutomation } from '../loop/provision-automation.ts';
+import { SURVEY_TOKEN, useLoopHarness } from '../loop/test-harness.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
-import { startAutomationService } from '../serve/start-automation-service.ts';
-import { ZendeskClient } from '../zendesk/index.ts';
 import { Writeback } from './engine.ts';
 import { interventionExternalId } from './records.ts';
 
-const SURVEY_TOKEN = 'survey-token-for-tests-0123456789';
+const startLoop = useLoopHarness();
+const writebackSettingsFor = (zendeskUrl: string) =>
+  defaultWritebackSettings({ ticketUrl: `${zendeskUrl}/agent/tickets/{id}`, intervalMs: 0 });
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
   it('a detractor answer in the sandbox ends as a Boucle_Feedback__c and a Boucle_Intervention__c on the right Account', async () => {
@@ -43,21 +28,6 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
       dataset: { accounts: 6, contactsPerAccount: 2, opportunitiesPerAccount: 1, ordersPerAccount: 1 },
     });
     cleanups.push(() => sf.close());
-    const zd = await startZendeskEmulator({ seed: 7, counts: { users: 2, organizations: 1, tickets: 1 } });
-    cleanups.push(() => zd.close());
-    const zendesk = new ZendeskClient({
-      baseUrl: zd.url,
-      auth: {
-        kind: 'apiToken',
-        email: ZENDESK_SANDBOX_CREDENTIALS.email,
-        token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      },
-      backoffMs: 5,
-    });
-    const port = await freePort();
-    const { signingSecret } = await provisionAutomation(zendesk, `http://127.0.0.1:${port}`);
-    const dir = mkdtempSync(join(tmpdir(), 'boucle-loop-wb-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const salesforce = loadConfig(
       { salesforce: salesforceSection },
       {
@@ -67,37 +37,17 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
         SALESFORCE_CLIENT_SECRET: SALESFORCE_SANDBOX_CREDENTIALS.clientSecret,
       },
     ).salesforce;
-    const writebackSettings = defaultWritebackSettings({
-      ticketUrl: `${zd.url}/agent/tickets/{id}`,
-      intervalMs: 0,
+    const {
+      emulator: zd,
+      client: zendesk,
+      service,
+    } = await startLoop({
+      emulator: { seed: 7, counts: { users: 2, organizations: 1, tickets: 1 } },
+      service: (emulator) => ({
+        writeback: { settings: writebackSettingsFor(emulator.url), salesforce },
+      }),
     });
-    const settings: AutomationSettings = {
-      host: '127.0.0.1',
-      port,
-      webhookSecret: signingSecret,
-      surveyToken: SURVEY_TOKEN,
-      webhookToleranceSeconds: 300,
-      workers: 2,
-      maxAttempts: 3,
-      retryBaseMs: 10,
-      retryMaxMs: 50,
-      businessHours: null,
-      reminderLeadMs: 7_200_000,
-      followUpGroupId: undefined,
-      settingsFile: undefined,
-      csatPullIntervalMs: 0,
-      deadlineScanIntervalMs: 0,
-      queueSync: 'full',
-    };
-    const service = await startAutomationService({
-      settings,
-      databasePath: join(dir, 'boucle.sqlite'),
-      zendesk: createLoopZendesk(zendesk),
-      decider: createDecider(DEFAULT_SETTINGS),
-      pollMs: 10,
-      writeback: { settings: writebackSettings, salesforce },
-    });
-    cleanups.push(() => service.close());
+    const writebackSettings = writebackSettingsFor(zd.url);
 
     // The Salesforce contact, as the sync would have put it into Zendesk (same email, a platinum organisation).
     const contact = sf.store.table('Contact').records[1]!;
