@@ -17,7 +17,7 @@ import { BENCH_NOW, BENCH_RULES, makeBenchInputs } from '../../shared/bench/benc
 import { createDecider, parseSettings } from '../../shared/src/index.ts';
 import type { Settings, SettingsInput } from '../../shared/src/index.ts';
 import { AUTOMATION_SCHEMA } from '../src/loop/automation-schema.ts';
-import { InterventionLedger } from '../src/loop/intervention-ledger.ts';
+import { InterventionLedger, decisionFields } from '../src/loop/intervention-ledger.ts';
 import { createPreviewPool, previewDraftPolicy } from '../src/loop/preview-policy.ts';
 import { openStore } from '../src/store/index.ts';
 
@@ -113,13 +113,7 @@ function fill(path: string, count: number): void {
         decisionKey: `bench-${index}`,
         ticketId: index,
         userId: index % 7_000,
-        action: decision.action,
-        priority: decision.priority,
-        tier: decision.tier,
-        compensationTier: decision.compensationTier,
-        expectedValue: decision.expectedValue,
-        cost: decision.cost,
-        agentMinutes: decision.agentMinutes,
+        ...decisionFields(decision),
         summary: '',
         decidedAt,
         dueAt: decision.callbackDueAt === null ? null : new Date(decision.callbackDueAt),

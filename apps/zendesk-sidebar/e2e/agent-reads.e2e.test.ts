@@ -4,9 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { ZAF_SDK_CDN_URL, type RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
+import type { RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
 import { buildRequirements } from '../tools/requirements.ts';
-import { launchChromium, startSidebarHarness, zendeskFetch, type SidebarHarness } from './harness.ts';
+import {
+  launchChromium,
+  startSidebarHarness,
+  zendeskFetch,
+  type SidebarHarness,
+  openTicketPage,
+} from './harness.ts';
 
 let harness: SidebarHarness;
 let browser: Browser;
@@ -78,13 +84,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function open(frame: RunningAgentFrame, ticketId: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-  const sdk = await (await fetch(frame.sdkUrl)).text();
-  await page.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
-  await page.goto(frame.ticketUrl(ticketId));
-  return page;
-}
+const open = (frame: RunningAgentFrame, ticketId: number): Promise<Page> =>
+  openTicketPage(browser, frame, ticketId, 1400);
 
 const app = (page: Page): FrameLocator => page.frameLocator('iframe');
 const text = async (sidebar: FrameLocator, testId: string) =>

@@ -6,7 +6,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAgentFrame, type RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ZAF_SDK_CDN_URL,
+  startAgentFrame,
+  type RunningAgentFrame,
+} from '../../../sandbox/agent-frame/index.ts';
 import {
   startZendeskEmulator,
   ZENDESK_SANDBOX_CREDENTIALS,
@@ -16,6 +21,23 @@ import { buildApp } from '../tools/build-app.ts';
 import { buildRequirements } from '../tools/requirements.ts';
 
 export { launchChromium } from '../../../sandbox/chromium.ts';
+
+/**
+ * A new tab on the agent frame's ticket page, with the ZAF SDK's CDN address answered by the frame's own copy of
+ * the SDK (nothing reaches the internet).
+ */
+export async function openTicketPage(
+  browser: Browser,
+  frame: RunningAgentFrame,
+  ticketId: number,
+  height = 1000,
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  const sdk = await (await fetch(frame.sdkUrl)).text();
+  await page.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
+  await page.goto(frame.ticketUrl(ticketId));
+  return page;
+}
 
 /** Settings of a valid installation (the required ones; everything else keeps its default). */
 export const VALID_SETTINGS = {

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ZAF_SDK_CDN_URL, type RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
+import type { RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
 import {
   launchChromium,
   startSidebarHarness,
   VALID_SETTINGS,
   zendeskFetch,
   type SidebarHarness,
+  openTicketPage,
 } from './harness.ts';
 
 let harness: SidebarHarness;
@@ -24,13 +25,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function openTicket(frame: RunningAgentFrame, ticketId: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const sdk = await (await fetch(frame.sdkUrl)).text();
-  await page.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
-  await page.goto(frame.ticketUrl(ticketId));
-  return page;
-}
+const openTicket = (frame: RunningAgentFrame, ticketId: number): Promise<Page> =>
+  openTicketPage(browser, frame, ticketId);
 
 const app = (page: Page) => page.frameLocator('iframe');
 

@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ZAF_SDK_CDN_URL, type RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
+import type { RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
 import {
   launchChromium,
   startSidebarHarness,
   VALID_SETTINGS,
   zendeskFetch,
   type SidebarHarness,
+  openTicketPage,
 } from './harness.ts';
 
 let harness: SidebarHarness;
@@ -75,10 +76,7 @@ afterAll(async () => {
 });
 
 async function openTicket(frame: RunningAgentFrame, ticketId: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-  const sdk = await (await fetch(frame.sdkUrl)).text();
-  await page.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
-  await page.goto(frame.ticketUrl(ticketId));
+  const page = await openTicketPage(browser, frame, ticketId, 1400);
   await page.frameLocator('iframe').getByTestId('recommendation').waitFor();
   return page;
 }

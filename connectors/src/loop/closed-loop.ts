@@ -25,7 +25,12 @@ import { PermanentEventError } from '../queue/queue-workers.ts';
 import type { WebhookEventPayload } from '../serve/to-webhook-event.ts';
 import type { Writeback } from '../writeback/engine.ts';
 import { addBusinessHours, type BusinessHours } from './business-hours.ts';
-import type { InterventionLedger, LedgerEntry, Outcome } from './intervention-ledger.ts';
+import {
+  decisionFields,
+  type InterventionLedger,
+  type LedgerEntry,
+  type Outcome,
+} from './intervention-ledger.ts';
 import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges } from './loop-ports.ts';
 import { priorityChange, raisePriority } from './plan-priority.ts';
 import { toDecisionInput, toFeedbackResponse } from './to-decision-input.ts';
@@ -184,13 +189,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       decisionKey: `${decisionKey}#${ticketId}`,
       ticketId,
       userId: requester.id,
-      action: decision.action,
-      priority: decision.priority,
-      tier: decision.tier,
-      compensationTier: decision.compensationTier,
-      expectedValue: decision.expectedValue,
-      cost: decision.cost,
-      agentMinutes: decision.agentMinutes,
+      ...decisionFields(decision),
       summary: explanation.headline,
       decidedAt: now,
       dueAt,

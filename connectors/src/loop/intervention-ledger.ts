@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { DecisionInput, StoredIncident } from '../../../shared/src/index.ts';
+import type { Decision, DecisionInput, StoredIncident } from '../../../shared/src/index.ts';
 import type { TicketPriority } from './loop-ports.ts';
 
 export const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
@@ -46,6 +46,24 @@ export interface NewLedgerEntry {
   readonly agentMinutes?: number | null;
   /** The (parsed) input the decision was made on, kept so a draft policy can decide it again. */
   readonly input?: DecisionInput;
+}
+
+/** What a ledger entry keeps of the decision itself: the same fields wherever a decision is recorded. */
+export function decisionFields(
+  decision: Decision,
+): Pick<
+  NewLedgerEntry,
+  'action' | 'priority' | 'tier' | 'compensationTier' | 'expectedValue' | 'cost' | 'agentMinutes'
+> {
+  return {
+    action: decision.action,
+    priority: decision.priority,
+    tier: decision.tier,
+    compensationTier: decision.compensationTier,
+    expectedValue: decision.expectedValue,
+    cost: decision.cost,
+    agentMinutes: decision.agentMinutes,
+  };
 }
 
 export interface TicketState {

@@ -7,7 +7,7 @@ import { createDecider, parseSettings } from '../../../shared/src/index.ts';
 import type { SettingsInput } from '../../../shared/src/index.ts';
 import { openStore } from '../store/index.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
-import { InterventionLedger } from './intervention-ledger.ts';
+import { InterventionLedger, decisionFields } from './intervention-ledger.ts';
 import { createPreviewPool, previewDraftPolicy } from './preview-policy.ts';
 
 function settings(raw: SettingsInput) {
@@ -29,13 +29,7 @@ function ledgerWith(count: number, path = ':memory:'): InterventionLedger {
       decisionKey: `k${index}`,
       ticketId: index,
       userId: 1,
-      action: decision.action,
-      priority: decision.priority,
-      tier: decision.tier,
-      compensationTier: decision.compensationTier,
-      expectedValue: decision.expectedValue,
-      cost: decision.cost,
-      agentMinutes: decision.agentMinutes,
+      ...decisionFields(decision),
       summary: '',
       decidedAt,
       dueAt: null,
