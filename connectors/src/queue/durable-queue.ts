@@ -23,6 +23,8 @@ export type EnqueueOutcome =
 
 export interface QueueEvent {
   readonly id: number;
+  /** Set by `claim`: completing or failing the event needs it, so a worker whose lease was taken over cannot. */
+  readonly leaseToken: string | null;
   readonly idempotencyKey: string;
   readonly kind: string;
   readonly groupKey: string | null;
@@ -63,11 +65,13 @@ interface Row {
   accepted_at: number;
   available_at: number;
   last_error: string | null;
+  lease_token: string | null;
 }
 
 function toEvent(row: Row): QueueEvent {
   return {
     id: row.id,
+    leaseToken: row.lease_token,
     idempotencyKey: row.idempotency_key,
     kind: row.kind,
     groupKey: row.group_key,
@@ -80,6 +84,38 @@ function toEvent(row: Row): QueueEvent {
   };
 }
 
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What an event's handler may give back: its database effect, committed in the same transaction as the event's
+ * completion (so it happens once even if the event runs twice). `Tx` is the queue's connection: a `DatabaseSync`
+ * for SQLite (synchronous), a `pg` client for PostgreSQL.
+ */
+export type EventEffect<Tx> = (tx: Tx) => Awaitable<void>;
+
+/**
+ * The durable queue, whichever database holds it: `DurableQueue` (SQLite, one process) or `PostgresQueue`
+ * (connectors/src/queue/postgres-queue.ts, several processes). Callers `await` every method.
+ */
+export interface EventQueue<Tx = unknown> {
+  readonly retryPolicy: RetryPolicy;
+  /** Resolves once the event is durable (committed). */
+  enqueue(event: NewQueueEvent): Promise<EnqueueOutcome>;
+  /** Leases up to `limit` ready events, the oldest unfinished one of each group only. */
+  claim(limit: number, leaseMs: number): Awaitable<QueueEvent[]>;
+  /** Marks a claimed event done (with its effect, atomically). False: the lease was lost, nothing was written. */
+  complete(event: QueueEvent, effect?: EventEffect<Tx>): Awaitable<boolean>;
+  /** Retry later with backoff, or dead-letter. 'lost': the lease was lost, nothing was written. */
+  fail(event: QueueEvent, error: string, permanent?: boolean): Awaitable<'retry' | 'dead' | 'lost'>;
+  depth(): Awaitable<number>;
+  countByStatus(): Awaitable<Record<QueueStatus, number>>;
+  listDead(limit?: number): Awaitable<QueueEvent[]>;
+  retryDead(ids?: readonly number[]): Awaitable<number>;
+  get(id: number): Awaitable<QueueEvent | undefined>;
+  /** Resolves once every event handed to `enqueue` so far is committed (or failed). */
+  drainWrites(): Promise<void>;
+}
+
 interface Pending {
   readonly event: NewQueueEvent;
   readonly resolve: (outcome: EnqueueOutcome) => void;
@@ -87,10 +123,10 @@ interface Pending {
 }
 
 /**
- * A durable, at-least-once queue in SQLite. `enqueue` resolves only once the event is committed (group commit:
+ * A durable, at-least-once queue in SQLite (one process). `enqueue` resolves only once the event is committed (group commit:
  * every event that arrived in the same turn of the event loop shares one transaction and one fsync).
  */
-export class DurableQueue {
+export class DurableQueue implements EventQueue<DatabaseSync> {
   readonly #db: DatabaseSync;
   readonly #clock: () => Date;
   readonly #policy: RetryPolicy;
@@ -114,7 +150,8 @@ export class DurableQueue {
     this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
     this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ? AND idempotency_key = ?');
     this.#claim = db.prepare(
-      `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
+      `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1,
+              lease_token = lower(hex(randomblob(8)))
        WHERE id IN (
          SELECT e.id FROM queue_events e
          WHERE e.status = 'pending' AND e.available_at <= ?
@@ -127,10 +164,12 @@ export class DurableQueue {
        RETURNING *`,
     );
     this.#complete = db.prepare(
-      `UPDATE queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`,
+      `UPDATE queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL, lease_token = NULL
+       WHERE id = ? AND (? IS NULL OR lease_token = ?)`,
     );
     this.#fail = db.prepare(
-      `UPDATE queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`,
+      `UPDATE queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ?, lease_token = NULL
+       WHERE id = ? AND (? IS NULL OR lease_token = ?)`,
     );
   }
 
@@ -198,23 +237,54 @@ export class DurableQueue {
     return rows.sort((a, b) => a.id - b.id).map(toEvent);
   }
 
-  complete(id: number): void {
-    this.#complete.run(this.#clock().getTime(), id);
+  /**
+   * Marks the event done, with `effect` in the same transaction. A bare id skips the lease check (tools, tests);
+   * a claimed event must still hold its lease.
+   */
+  complete(event: QueueEvent | number, effect?: EventEffect<DatabaseSync>): boolean {
+    const [id, token] = typeof event === 'number' ? [event, null] : [event.id, event.leaseToken];
+    const finish = (): boolean =>
+      Number(this.#complete.run(this.#clock().getTime(), id, token, token).changes) === 1;
+    if (effect === undefined) return finish();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const done = finish();
+      if (done) {
+        const result = effect(this.#db);
+        if (result instanceof Promise) throw new Error('A SQLite event effect must be synchronous.');
+      }
+      this.#db.exec(done ? 'COMMIT' : 'ROLLBACK');
+      return done;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   /** Schedules a retry with backoff, or dead-letters the event when its attempts are spent or `permanent`. */
-  fail(event: QueueEvent, error: string, permanent = false): 'retry' | 'dead' {
+  fail(event: QueueEvent, error: string, permanent = false): 'retry' | 'dead' | 'lost' {
     const now = this.#clock().getTime();
     const dead = permanent || event.attempts >= this.#policy.maxAttempts;
     const availableAt = dead ? now : now + computeBackoffMs(event.attempts, this.#policy);
-    this.#fail.run(dead ? 'dead' : 'pending', availableAt, error.slice(0, 2000), event.id);
+    const token = event.leaseToken;
+    const changes = this.#fail.run(
+      dead ? 'dead' : 'pending',
+      availableAt,
+      error.slice(0, 2000),
+      event.id,
+      token,
+      token,
+    ).changes;
+    if (Number(changes) !== 1) return 'lost';
     return dead ? 'dead' : 'retry';
   }
 
-  /** After a crash: leases held by a previous run of this service are void. */
+  /** After a crash: leases held by a previous run of this service are void (SQLite: one process owns the queue). */
   releaseAllLeases(): number {
     const result = this.#db
-      .prepare(`UPDATE queue_events SET status = 'pending', lease_until = NULL WHERE status = 'processing'`)
+      .prepare(
+        `UPDATE queue_events SET status = 'pending', lease_until = NULL, lease_token = NULL WHERE status = 'processing'`,
+      )
       .run();
     return Number(result.changes);
   }
