@@ -2,10 +2,19 @@
 // missing and we are root), initdb'd in a temporary directory, started on a free loopback port, removed afterwards.
 // PostgreSQL refuses to run as root, so as root the cluster belongs to the unprivileged user `nobody`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface PostgresCluster {
   /** postgres://boucle:…@127.0.0.1:PORT/boucle */
@@ -72,77 +81,94 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Runs one PostgreSQL program, as `nobody` when we are root (PostgreSQL refuses root). */
+function runPostgresProgram(command: string, args: readonly string[], cwd: string): void {
+  const bin = ensurePostgresInstalled();
+  const file = join(bin, command);
+  const [exe, argv] = isRoot() ? ['runuser', ['-u', 'nobody', '--', file, ...args]] : [file, [...args]];
+  const result = spawnSync(exe, argv, { encoding: 'utf8', cwd });
+  if (result.status !== 0)
+    throw new Error(
+      `${command} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`.trim(),
+    );
+}
+
+/** Stops (fast: open connections are cut) or starts the cluster whose data directory is `dataDir`. */
+export function controlPostgresCluster(dataDir: string, action: 'start' | 'stop'): void {
+  const base = dirname(dataDir);
+  if (action === 'start')
+    runPostgresProgram(
+      'pg_ctl',
+      ['-D', dataDir, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start'],
+      base,
+    );
+  else runPostgresProgram('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], base);
+}
+
 /** Starts a fresh cluster. The caller must `destroy()` it. */
 export async function startPostgresCluster(
   options: { readonly durable?: boolean } = {},
 ): Promise<PostgresCluster> {
-  const bin = ensurePostgresInstalled();
+  ensurePostgresInstalled();
   const port = await freePort();
   const base = mkdtempSync(join(tmpdir(), 'boucle-pg-'));
   const dataDir = join(base, 'data');
-  const socketDir = base;
-  const asRoot = isRoot();
-  // Under root, every PostgreSQL command runs as `nobody`, which must own the directory.
-  const run = (command: string, args: readonly string[]): void => {
-    const file = join(bin, command);
-    const [exe, argv] = asRoot ? ['runuser', ['-u', 'nobody', '--', file, ...args]] : [file, [...args]];
-    const result = spawnSync(exe, argv, { encoding: 'utf8', cwd: base });
-    if (result.status !== 0)
-      throw new Error(
-        `${command} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`.trim(),
-      );
-  };
-  if (asRoot) {
+  if (isRoot()) {
     const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
     const group = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).trim());
     chownSync(base, nobody, group);
   }
   chmodSync(base, 0o700);
   const pwfile = join(base, 'pwfile');
-  writeFileSync(pwfile, PASSWORD);
-  if (asRoot) chownSync(pwfile, Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim()), 0);
-  run('initdb', [
-    '-D',
-    dataDir,
-    '-U',
-    'boucle',
-    '--pwfile',
-    pwfile,
-    '--auth-host=scram-sha-256',
-    '--auth-local=trust',
-    '--encoding=UTF8',
-    '--locale=C',
-    '--no-sync',
-  ]);
+  writeFileSync(pwfile, PASSWORD, { mode: 0o644 });
+  runPostgresProgram(
+    'initdb',
+    [
+      '-D',
+      dataDir,
+      '-U',
+      'boucle',
+      '--pwfile',
+      pwfile,
+      '--auth-host=scram-sha-256',
+      '--auth-local=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ],
+    base,
+  );
   rmSync(pwfile);
-  const serverOptions = [
-    `-p ${port}`,
-    `-k ${socketDir}`,
-    "-c listen_addresses='127.0.0.1'",
-    '-c max_connections=200',
-    // Tests stop the server cleanly (fast shutdown), never the OS: fsync adds nothing there but time.
-    // Benchmarks keep PostgreSQL's defaults (fsync, synchronous_commit on).
-    ...(options.durable === false ? ['-c fsync=off', '-c full_page_writes=off'] : []),
-  ].join(' ');
-  const logFile = join(base, 'server.log');
-  const start = (): void =>
-    run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '60', 'start']);
-  const stop = (): void => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
-  start();
-  run('createdb', ['-h', socketDir, '-p', String(port), '-U', 'boucle', 'boucle']);
+  appendFileSync(
+    join(dataDir, 'postgresql.conf'),
+    [
+      '',
+      '# boucle test cluster (scripts/postgres-cluster.ts)',
+      `port = ${port}`,
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${base}'`,
+      'max_connections = 200',
+      // Tests stop the server cleanly (fast shutdown), never the OS: fsync adds nothing there but time.
+      // Benchmarks keep PostgreSQL's defaults (fsync, synchronous_commit on).
+      ...(options.durable === false ? ['fsync = off', 'full_page_writes = off'] : []),
+      '',
+    ].join('\n'),
+  );
+  controlPostgresCluster(dataDir, 'start');
+  runPostgresProgram('createdb', ['-h', base, '-p', String(port), '-U', 'boucle', 'boucle'], base);
   let destroyed = false;
   return {
     url: `postgres://boucle:${PASSWORD}@127.0.0.1:${port}/boucle`,
     port,
     password: PASSWORD,
     dataDir,
-    start,
-    stop,
+    start: () => controlPostgresCluster(dataDir, 'start'),
+    stop: () => controlPostgresCluster(dataDir, 'stop'),
     destroy() {
       if (destroyed) return;
       destroyed = true;
       try {
-        stop();
+        controlPostgresCluster(dataDir, 'stop');
       } catch {
         // Already stopped.
       }

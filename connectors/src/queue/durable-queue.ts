@@ -149,17 +149,17 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
     );
     this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
     this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ? AND idempotency_key = ?');
+    // Same rule as PostgreSQL's (postgres-queue.ts): pending and due, or processing under a lease that ran out;
+    // and the oldest unfinished event of its group.
     this.#claim = db.prepare(
       `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1,
               lease_token = lower(hex(randomblob(8)))
        WHERE id IN (
          SELECT e.id FROM queue_events e
-         WHERE e.status = 'pending' AND e.available_at <= ?
+         WHERE ((e.status = 'pending' AND e.available_at <= ?) OR (e.status = 'processing' AND e.lease_until <= ?))
            AND (e.group_key IS NULL OR NOT EXISTS (
-             SELECT 1 FROM queue_events b WHERE b.group_key = e.group_key AND b.status = 'processing'
-                                                      AND b.lease_until > ?))
-           AND (e.group_key IS NULL OR e.id = (
-             SELECT MIN(f.id) FROM queue_events f WHERE f.group_key = e.group_key AND f.status = 'pending'))
+             SELECT 1 FROM queue_events f
+             WHERE f.group_key = e.group_key AND f.status IN ('pending', 'processing') AND f.id < e.id))
          ORDER BY e.id LIMIT ?)
        RETURNING *`,
     );

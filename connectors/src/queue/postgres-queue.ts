@@ -141,7 +141,12 @@ export class PostgresQueue implements EventQueue<pg.ClientBase> {
       seen.add(pair);
       return false;
     });
-    const toInsert = events.filter((_, index) => !replay[index]);
+    const keys = new Set<string>();
+    const toInsert = events.filter((event, index) => {
+      if (replay[index] || keys.has(event.idempotencyKey)) return false;
+      keys.add(event.idempotencyKey);
+      return true;
+    });
     const ids = new Map<string, number>();
     if (toInsert.length > 0) {
       const { rows } = await pool.query<{ id: string; idempotency_key: string }>(
@@ -164,7 +169,7 @@ export class PostgresQueue implements EventQueue<pg.ClientBase> {
       for (const row of rows) ids.set(row.idempotency_key, Number(row.id));
     }
     const accepted = new Set(ids.keys());
-    const missing = [...new Set(toInsert.map((e) => e.idempotencyKey).filter((key) => !ids.has(key)))];
+    const missing = [...keys].filter((key) => !ids.has(key));
     if (missing.length > 0) {
       const { rows } = await pool.query<{ id: string; idempotency_key: string }>(
         'SELECT id, idempotency_key FROM queue_events WHERE idempotency_key = ANY($1::text[])',
