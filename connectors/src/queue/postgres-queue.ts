@@ -124,7 +124,11 @@ export class PostgresQueue implements EventQueue<pg.ClientBase> {
   async #insertBatch(events: readonly NewQueueEvent[]): Promise<EnqueueOutcome[]> {
     const now = this.#clock().getTime();
     const pool = this.#store.pool;
-    const signatures = [...new Set(events.flatMap((e) => (e.signature == null ? [] : [e.signature])))];
+    const signatures = [
+      ...new Set(
+        events.flatMap((e) => (e.signature === undefined || e.signature === null ? [] : [e.signature])),
+      ),
+    ];
     const seen = new Set<string>();
     if (signatures.length > 0) {
       const { rows } = await pool.query<{ signature: string; idempotency_key: string }>(
@@ -135,7 +139,7 @@ export class PostgresQueue implements EventQueue<pg.ClientBase> {
     }
     // Replays (same signature and key as a stored or earlier request) are refused; the rest go in one statement.
     const replay = events.map((event) => {
-      if (event.signature == null) return false;
+      if (event.signature === undefined || event.signature === null) return false;
       const pair = `${event.signature}\u0000${event.idempotencyKey}`;
       if (seen.has(pair)) return true;
       seen.add(pair);

@@ -14,7 +14,7 @@ interface Subject {
   readonly queue: EventQueue;
   advance(ms: number): void;
   /** An effect that records `key` (no unique constraint: a duplicate effect would show). */
-  effect(key: string): EventEffect<never>;
+  effect(key: string): EventEffect<unknown>;
   effects(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -47,10 +47,12 @@ async function postgresSubject(): Promise<Subject> {
   return {
     queue,
     advance: (ms) => (now += ms),
-    effect: (key) =>
-      (async (client: pg.ClientBase) => {
+    effect: (key) => {
+      const write = async (client: pg.ClientBase): Promise<void> => {
         await client.query('INSERT INTO effects (key) VALUES ($1)', [key]);
-      }) as never,
+      };
+      return write as EventEffect<unknown>;
+    },
     effects: async () =>
       (await store.pool.query<{ key: string }>('SELECT key FROM effects ORDER BY n')).rows.map((r) => r.key),
     close: () => store.close(),

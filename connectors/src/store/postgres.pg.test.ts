@@ -45,7 +45,7 @@ async function versionsOn(url: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query(
+    const { rows } = await client.query<Record<string, unknown>>(
       'SELECT feature, version, description FROM schema_migrations ORDER BY 1, 2',
     );
     return rows;
