@@ -238,14 +238,14 @@ async function benchProcessing(): Promise<void> {
   for (;;) {
     await emulator.settle();
     await service.workers.idle();
-    if (service.queue.depth() === 0) {
+    if ((await service.queue.depth()) === 0) {
       await new Promise((done) => setTimeout(done, 50));
       await emulator.settle();
-      if (service.queue.depth() === 0) break;
+      if ((await service.queue.depth()) === 0) break;
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const counts = service.queue.countByStatus();
+  const counts = await service.queue.countByStatus();
   const processed = counts.done;
   console.log(
     `processing against the Zendesk emulator (4 workers, emulator rate limit lifted; Zendesk plans allow 200–2500 requests/min)`,
