@@ -132,6 +132,11 @@ export async function openPostgresStore(
   const transaction = async <T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client whose connection dies emits 'error': without a listener it would end the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -145,6 +150,7 @@ export async function openPostgresStore(
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };
@@ -156,13 +162,17 @@ export async function openPostgresStore(
     await pool.end().catch(() => undefined);
     throw describeConnectionError(error, url);
   }
+  const onError = (error: Error): void => options.onIdleError?.(error);
+  client.on('error', onError);
   try {
     await migrate(client, schemas, where);
   } catch (error) {
+    client.off('error', onError);
     client.release(true);
     await pool.end().catch(() => undefined);
     throw error;
   }
+  client.off('error', onError);
   client.release();
   return store;
 }
