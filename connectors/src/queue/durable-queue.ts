@@ -1,4 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import { SqliteEventWriter } from './sqlite-event-writer.ts';
 
 export type QueueStatus = 'pending' | 'processing' | 'done' | 'dead';
 
@@ -132,23 +134,44 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
   readonly #policy: RetryPolicy;
   #pending: Pending[] = [];
   #flushScheduled = false;
-  readonly #insert: StatementSync;
-  readonly #byKey: StatementSync;
-  readonly #bySignature: StatementSync;
+  readonly #writer: SqliteEventWriter;
+  readonly #thread: Worker | undefined;
+  #threadSeq = 0;
+  #inFlight = 0;
+  readonly #waiting = new Map<number, Pending[]>();
   readonly #claim: StatementSync;
   readonly #complete: StatementSync;
   readonly #fail: StatementSync;
 
-  constructor(db: DatabaseSync, options: { clock?: () => Date; retry?: RetryPolicy } = {}) {
+  constructor(
+    db: DatabaseSync,
+    options: {
+      clock?: () => Date;
+      retry?: RetryPolicy;
+      /**
+       * Commit accepted events from a worker thread with its own connection to this file, so that the event loop
+       * never waits for their fsync (`synchronous` of that connection: FULL by default).
+       */
+      acceptThread?: { readonly path: string; readonly synchronous?: 'FULL' | 'NORMAL' };
+    } = {},
+  ) {
     this.#db = db;
     this.#clock = options.clock ?? (() => new Date());
     this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.#insert = db.prepare(
-      `INSERT INTO queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    );
-    this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
-    this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ? AND idempotency_key = ?');
+    if (options.acceptThread !== undefined) {
+      const thread = new Worker(new URL('./sqlite-accept-thread.ts', import.meta.url), {
+        workerData: {
+          path: options.acceptThread.path,
+          synchronous: options.acceptThread.synchronous ?? 'FULL',
+        },
+      });
+      thread.on('message', (reply: { seq: number; outcomes?: EnqueueOutcome[]; error?: string }) =>
+        this.#settle(reply),
+      );
+      thread.on('error', (error) => this.#failAll(error));
+      this.#thread = thread;
+    }
+    this.#writer = new SqliteEventWriter(db);
     // Same rule as PostgreSQL's (postgres-queue.ts): pending and due, or processing under a lease that ran out;
     // and the oldest unfinished event of its group.
     this.#claim = db.prepare(
@@ -180,11 +203,15 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
   enqueue(event: NewQueueEvent): Promise<EnqueueOutcome> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ event, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#schedule();
     });
+  }
+
+  #schedule(): void {
+    // With a writer thread, one batch at a time: what arrives meanwhile forms the next (group commit).
+    if (this.#flushScheduled || this.#inFlight > 0) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
   }
 
   /** Commits every waiting event in one transaction, then answers each caller. */
@@ -193,17 +220,20 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    const outcomes: EnqueueOutcome[] = [];
     const now = this.#clock().getTime();
+    if (this.#thread !== undefined) {
+      const seq = ++this.#threadSeq;
+      this.#waiting.set(seq, batch);
+      this.#inFlight++;
+      this.#thread.postMessage({ seq, events: batch.map((waiter) => waiter.event), now });
+      return;
+    }
+    let outcomes: EnqueueOutcome[];
     try {
-      this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const { event } of batch) outcomes.push(this.#insertOne(event, now));
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        this.#db.exec('ROLLBACK');
-        throw error;
-      }
+      outcomes = this.#writer.write(
+        batch.map((waiter) => waiter.event),
+        now,
+      );
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
       return;
@@ -211,23 +241,27 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
     batch.forEach((waiter, index) => waiter.resolve(outcomes[index]!));
   }
 
-  #insertOne(event: NewQueueEvent, now: number): EnqueueOutcome {
-    const signature = event.signature ?? null;
-    if (signature !== null && this.#bySignature.get(signature, event.idempotencyKey) !== undefined) {
-      return { outcome: 'replay' };
-    }
-    const inserted = this.#insert.get(
-      event.idempotencyKey,
-      event.kind,
-      event.groupKey ?? null,
-      JSON.stringify(event.payload),
-      signature,
-      now,
-      now,
-    ) as { id: number } | undefined;
-    if (inserted !== undefined) return { outcome: 'accepted', id: inserted.id };
-    const existing = this.#byKey.get(event.idempotencyKey) as { id: number };
-    return { outcome: 'duplicate', id: existing.id };
+  #settle(reply: { seq: number; outcomes?: EnqueueOutcome[]; error?: string }): void {
+    const batch = this.#waiting.get(reply.seq) ?? [];
+    this.#waiting.delete(reply.seq);
+    this.#inFlight--;
+    if (reply.outcomes === undefined) {
+      const error = new Error(reply.error ?? 'the accept writer failed');
+      for (const waiter of batch) waiter.reject(error);
+    } else batch.forEach((waiter, index) => waiter.resolve(reply.outcomes![index]!));
+    if (this.#pending.length > 0) this.#schedule();
+  }
+
+  #failAll(error: unknown): void {
+    for (const batch of this.#waiting.values()) for (const waiter of batch) waiter.reject(error);
+    this.#waiting.clear();
+    this.#inFlight = 0;
+  }
+
+  /** Stops the writer thread (after `drainWrites`). */
+  async close(): Promise<void> {
+    await this.drainWrites();
+    if (this.#thread !== undefined) await this.#thread.terminate();
   }
 
   /** Leases up to `limit` ready events (one per group) for `leaseMs`. */
@@ -340,7 +374,7 @@ export class DurableQueue implements EventQueue<DatabaseSync> {
 
   /** Resolves once every event handed to `enqueue` so far is committed. */
   async drainWrites(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushScheduled) {
+    while (this.#pending.length > 0 || this.#flushScheduled || this.#inFlight > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -37,9 +37,9 @@ async function startWorker(databaseUrl: string, name: string): Promise<Worker> {
   children.push(child);
   let out = '';
   let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const ready = /ready (\S+)\n/.exec(out);
       if (ready) resolve(ready[1]!);
@@ -88,7 +88,7 @@ async function deliver(
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
-              retryAfter: res.headers['retry-after'] as string | undefined,
+              retryAfter: res.headers['retry-after'],
             }),
           );
         },

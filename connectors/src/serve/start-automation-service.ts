@@ -105,8 +105,16 @@ export async function startAutomationService(
         });
   const store = openAutomationStore(options.databasePath, settings.queueSync);
   let queue: EventQueue;
+  let sqliteQueue: DurableQueue | undefined;
   if (postgres === undefined) {
-    const sqliteQueue = new DurableQueue(store.db, { retry });
+    // Accepted events are committed (and fsynced) by a worker thread: the event loop never waits for the disk.
+    sqliteQueue = new DurableQueue(store.db, {
+      retry,
+      acceptThread: {
+        path: options.databasePath,
+        synchronous: settings.queueSync === 'full' ? 'FULL' : 'NORMAL',
+      },
+    });
     // SQLite: this process alone owns the queue, so leases left by a previous run are void.
     const released = sqliteQueue.releaseAllLeases();
     if (released > 0) log(`released ${released} event(s) left in progress by a previous run`);
@@ -226,6 +234,7 @@ export async function startAutomationService(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.drainWrites();
       await workers.stop();
+      await sqliteQueue?.close();
       programmeDb.close();
       store.close();
       await Promise.all(locks.map((lock) => lock.close()));
