@@ -121,6 +121,11 @@ function migrate(store: Store, schema: FeatureSchema): void {
     .get(schema.feature) as { version: number | null } | undefined;
   for (const migration of pendingMigrations(schema, row?.version ?? 0, `${store.path} (BOUCLE_DB_PATH)`)) {
     store.transaction(() => {
+      // Another process sharing the file (several `boucle serve` on one host) may have applied it meanwhile.
+      const applied = store.db
+        .prepare('SELECT 1 FROM schema_migrations WHERE feature = ? AND version = ?')
+        .get(schema.feature, migration.version);
+      if (applied !== undefined) return;
       const step = sqliteStep(migration);
       if (typeof step === 'string') store.db.exec(step);
       else step(store.db);
