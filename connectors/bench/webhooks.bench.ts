@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { startPostgresCluster } from '../../scripts/postgres-cluster.ts';
 import { DEFAULT_SETTINGS, createDecider } from '../../shared/src/index.ts';
@@ -126,8 +127,12 @@ async function serveForBench(): Promise<void> {
     toleranceSeconds: 300,
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  // How long the event loop was held at a time: an fsync on the event loop shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
   process.once('SIGTERM', () => {
+    loopDelay.disable();
     void queue.drainWrites().then(() => {
       const stored = (
         store.db
@@ -137,6 +142,9 @@ async function serveForBench(): Promise<void> {
           .get() as { n: number }
       ).n;
       process.stdout.write(`${stored}\n`);
+      process.stdout.write(
+        `${(loopDelay.percentile(99) / 1e6).toFixed(2)} ${(loopDelay.max / 1e6).toFixed(2)}\n`,
+      );
       server.close();
       void queue.close().then(() => {
         store.close();
@@ -164,7 +172,9 @@ async function benchAccept(sync: 'full' | 'normal', commit: 'thread' | 'inline')
   const { latencies, statuses, seconds } = await fire(url, requests, CONCURRENCY);
   child.kill('SIGTERM');
   await new Promise((done) => child.once('exit', done));
+  while (out.split('\n').length < 4) await new Promise((done) => setTimeout(done, 10));
   const stored = Number(out.split('\n')[1]);
+  const [delayP99, delayMax] = out.split('\n')[2]!.split(' ');
   const accepted = statuses.get(202) ?? 0;
   console.log(
     `accept, SQLite, BOUCLE_QUEUE_SYNC=${sync}, commit ${commit === 'thread' ? 'in a worker thread' : 'on the event loop'} (loopback, service in its own process, WAL, group commit, ${CONCURRENCY} keep-alive connections, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
@@ -179,6 +189,7 @@ async function benchAccept(sync: 'full' | 'normal', commit: 'thread' | 'inline')
   console.log(
     `  accept latency       p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)!.toFixed(2)} ms`,
   );
+  console.log(`  event loop held      p99 ${delayP99} ms   max ${delayMax} ms (perf_hooks event-loop delay)`);
   if (accepted !== TOTAL || stored !== accepted) {
     console.log('  FAILED: events were lost or refused');
     process.exitCode = 1;
