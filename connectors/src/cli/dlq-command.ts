@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
-import { DurableQueue } from '../queue/durable-queue.ts';
+import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
+import { PostgresQueue } from '../queue/postgres-queue.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
+import { openPostgresStore } from '../store/postgres.ts';
 import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
@@ -11,11 +14,7 @@ const HELP = `Usage: boucle dlq list [--json] [--env-file FILE]
 The dead-letter list: events that failed every attempt (or could never succeed). \`retry\` puts them back in the
 queue with fresh attempts; a running \`boucle serve\` picks them up.`;
 
-export function run(args: readonly string[], io: CliIo): Promise<number> {
-  return Promise.resolve(runSync(args, io));
-}
-
-function runSync(args: readonly string[], io: CliIo): number {
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const read = readCommandLine(
     'dlq',
     args,
@@ -41,11 +40,26 @@ function runSync(args: readonly string[], io: CliIo): number {
   }
   const config = loadStoreConfig('dlq', io, values['env-file']);
   if (config === null) return 2;
-  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  // With BOUCLE_DATABASE_URL the queue (and so its dead letters) is on PostgreSQL.
+  let queue: EventQueue;
+  let close: () => Promise<void> | void;
+  if (config.store.databaseUrl === undefined) {
+    const store = openAutomationStore(resolve(io.cwd, config.store.path));
+    queue = new DurableQueue(store.db);
+    close = () => store.close();
+  } else {
+    try {
+      const store = await openPostgresStore(config.store.databaseUrl, [QUEUE_SCHEMA]);
+      queue = new PostgresQueue(store);
+      close = () => store.close();
+    } catch (error) {
+      io.stderr.write(`boucle dlq: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
-    const queue = new DurableQueue(store.db);
     if (action === 'list') {
-      const dead = queue.listDead(1000);
+      const dead = await queue.listDead(1000);
       if (values.json === true) {
         for (const event of dead) io.stdout.write(`${JSON.stringify(event)}\n`);
       } else if (dead.length === 0) io.stdout.write('The dead-letter list is empty.\n');
@@ -58,10 +72,10 @@ function runSync(args: readonly string[], io: CliIo): number {
       }
       return 0;
     }
-    const retried = queue.retryDead(values.all === true ? undefined : ids);
+    const retried = await queue.retryDead(values.all === true ? undefined : ids);
     io.stdout.write(`${retried} event(s) queued again.\n`);
     return retried === 0 && values.all !== true ? 1 : 0;
   } finally {
-    store.close();
+    await close();
   }
 }
