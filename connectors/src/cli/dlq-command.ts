@@ -1,10 +1,5 @@
-import { resolve } from 'node:path';
-import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
-import { PostgresQueue } from '../queue/postgres-queue.ts';
-import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
-import { openPostgresStore } from '../store/postgres.ts';
-import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
+import { openCommandQueue } from './open-queue.ts';
 import type { CliIo } from './cli-io.ts';
 import { readCommandLine } from './read-command-line.ts';
 
@@ -41,22 +36,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const config = loadStoreConfig('dlq', io, values['env-file']);
   if (config === null) return 2;
   // With BOUCLE_DATABASE_URL the queue (and so its dead letters) is on PostgreSQL.
-  let queue: EventQueue;
-  let close: () => Promise<void> | void;
-  if (config.store.databaseUrl === undefined) {
-    const store = openAutomationStore(resolve(io.cwd, config.store.path));
-    queue = new DurableQueue(store.db);
-    close = () => store.close();
-  } else {
-    try {
-      const store = await openPostgresStore(config.store.databaseUrl, [QUEUE_SCHEMA]);
-      queue = new PostgresQueue(store);
-      close = () => store.close();
-    } catch (error) {
-      io.stderr.write(`boucle dlq: ${(error as Error).message}\n`);
-      return 2;
-    }
-  }
+  const opened = await openCommandQueue('dlq', config.store, io);
+  if (opened === null) return 2;
+  const { queue } = opened;
   try {
     if (action === 'list') {
       const dead = await queue.listDead(1000);
@@ -76,6 +58,6 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${retried} event(s) queued again.\n`);
     return retried === 0 && values.all !== true ? 1 : 0;
   } finally {
-    await close();
+    await opened.close();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,24 @@ import { runCli } from './main.ts';
 const dir = mkdtempSync(join(tmpdir(), 'boucle-dlq-pg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('boucle dlq with BOUCLE_DATABASE_URL', () => {
+describe('boucle import and dlq with BOUCLE_DATABASE_URL', () => {
+  it('imports a CSV export into the PostgreSQL queue, once', async () => {
+    const databaseUrl = await freshPostgresDatabase();
+    writeFileSync(
+      join(dir, 'export.csv'),
+      'id;type;note;date;courriel\r\na1;nps;2;03/11/2026;a@example.fr\r\n',
+    );
+    const run = async () => {
+      const { io, stdout } = captureIo({ cwd: dir, env: { BOUCLE_DATABASE_URL: databaseUrl } });
+      return { code: await runCli(['import', 'export.csv'], io), stdout: stdout() };
+    };
+    expect(await run()).toMatchObject({ code: 0, stdout: expect.stringContaining('1 queued') as unknown });
+    expect((await run()).stdout).toContain('0 queued, 1 already imported');
+    const store = await openPostgresStore(databaseUrl, [QUEUE_SCHEMA]);
+    expect(await new PostgresQueue(store).depth()).toBe(1);
+    await store.close();
+  });
+
   it('lists and retries the dead letters of the PostgreSQL queue', async () => {
     const databaseUrl = await freshPostgresDatabase();
     const run = async (...argv: string[]) => {
