@@ -120,72 +120,91 @@ export class PostgresQueue implements EventQueue<pg.ClientBase> {
     }
   }
 
-  /** One INSERT for the whole batch (a single statement: all durable or none), plus two lookups. */
+  /**
+   * One statement for the whole batch (one round trip, all durable or none): refuses stored replays, inserts the
+   * rest, and reads the id of keys already there. Replays and repeated keys inside the batch are settled here.
+   */
   async #insertBatch(events: readonly NewQueueEvent[]): Promise<EnqueueOutcome[]> {
     const now = this.#clock().getTime();
-    const pool = this.#store.pool;
-    const signatures = [
-      ...new Set(
-        events.flatMap((e) => (e.signature === undefined || e.signature === null ? [] : [e.signature])),
-      ),
-    ];
-    const seen = new Set<string>();
-    if (signatures.length > 0) {
-      const { rows } = await pool.query<{ signature: string; idempotency_key: string }>(
-        'SELECT signature, idempotency_key FROM queue_events WHERE signature = ANY($1::text[])',
-        [signatures],
-      );
-      for (const row of rows) seen.add(`${row.signature}\u0000${row.idempotency_key}`);
-    }
-    // Replays (same signature and key as a stored or earlier request) are refused; the rest go in one statement.
-    const replay = events.map((event) => {
-      if (event.signature === undefined || event.signature === null) return false;
-      const pair = `${event.signature}\u0000${event.idempotencyKey}`;
-      if (seen.has(pair)) return true;
-      seen.add(pair);
-      return false;
+    const signed = new Set<string>();
+    const first = new Map<string, NewQueueEvent>();
+    // 'replay' | 'repeat' (same key as an earlier event of this batch) | 'send'
+    const plan = events.map((event) => {
+      if (event.signature !== undefined && event.signature !== null) {
+        const pair = `${event.signature}\u0000${event.idempotencyKey}`;
+        if (signed.has(pair)) return 'replay' as const;
+        signed.add(pair);
+      }
+      if (first.has(event.idempotencyKey)) return 'repeat' as const;
+      first.set(event.idempotencyKey, event);
+      return 'send' as const;
     });
-    const keys = new Set<string>();
-    const toInsert = events.filter((event, index) => {
-      if (replay[index] || keys.has(event.idempotencyKey)) return false;
-      keys.add(event.idempotencyKey);
-      return true;
-    });
-    const ids = new Map<string, number>();
-    if (toInsert.length > 0) {
-      const { rows } = await pool.query<{ id: string; idempotency_key: string }>(
-        `INSERT INTO queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
-         SELECT t.key, t.kind, t.grp, t.payload, t.sig, $6, $6
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
-              AS t(key, kind, grp, payload, sig, ord)
-         ORDER BY t.ord
+    const sent = [...first.values()];
+    const { rows } = await this.#store.pool.query<{
+      key: string;
+      replay: boolean;
+      inserted_id: string | null;
+      existing_id: string | null;
+    }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+                AS t(key, kind, grp, payload, sig, ord)
+       ), marked AS (
+         SELECT i.*, (i.sig IS NOT NULL AND EXISTS (
+                  SELECT 1 FROM queue_events q WHERE q.signature = i.sig AND q.idempotency_key = i.key)) AS replay
+         FROM input i
+       ), inserted AS (
+         INSERT INTO queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
+         SELECT key, kind, grp, payload, sig, $6, $6 FROM marked WHERE NOT replay ORDER BY ord
          ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING id, idempotency_key`,
-        [
-          toInsert.map((e) => e.idempotencyKey),
-          toInsert.map((e) => e.kind),
-          toInsert.map((e) => e.groupKey ?? null),
-          toInsert.map((e) => JSON.stringify(e.payload)),
-          toInsert.map((e) => e.signature ?? null),
-          now,
-        ],
-      );
-      for (const row of rows) ids.set(row.idempotency_key, Number(row.id));
+         RETURNING id, idempotency_key
+       )
+       SELECT m.key, m.replay, ins.id AS inserted_id, q.id AS existing_id
+       FROM marked m
+       LEFT JOIN inserted ins ON ins.idempotency_key = m.key
+       LEFT JOIN queue_events q ON q.idempotency_key = m.key`,
+      [
+        sent.map((e) => e.idempotencyKey),
+        sent.map((e) => e.kind),
+        sent.map((e) => e.groupKey ?? null),
+        sent.map((e) => JSON.stringify(e.payload)),
+        sent.map((e) => e.signature ?? null),
+        now,
+      ],
+    );
+    const outcomes = new Map<string, EnqueueOutcome>();
+    const ids = new Map<string, number>();
+    const unseen: string[] = [];
+    for (const row of rows) {
+      const id = row.inserted_id ?? row.existing_id;
+      if (id !== null) ids.set(row.key, Number(id));
+      if (row.replay) outcomes.set(row.key, { outcome: 'replay' });
+      else if (row.inserted_id !== null)
+        outcomes.set(row.key, { outcome: 'accepted', id: Number(row.inserted_id) });
+      else if (row.existing_id !== null)
+        outcomes.set(row.key, { outcome: 'duplicate', id: Number(row.existing_id) });
+      else unseen.push(row.key); // inserted by another process after this statement's snapshot
     }
-    const accepted = new Set(ids.keys());
-    const missing = [...keys].filter((key) => !ids.has(key));
-    if (missing.length > 0) {
-      const { rows } = await pool.query<{ id: string; idempotency_key: string }>(
+    if (unseen.length > 0) {
+      const { rows: late } = await this.#store.pool.query<{ id: string; idempotency_key: string }>(
         'SELECT id, idempotency_key FROM queue_events WHERE idempotency_key = ANY($1::text[])',
-        [missing],
+        [unseen],
       );
-      for (const row of rows) ids.set(row.idempotency_key, Number(row.id));
+      for (const row of late) {
+        ids.set(row.idempotency_key, Number(row.id));
+        outcomes.set(row.idempotency_key, { outcome: 'duplicate', id: Number(row.id) });
+      }
     }
     return events.map((event, index): EnqueueOutcome => {
-      if (replay[index]) return { outcome: 'replay' };
-      const id = ids.get(event.idempotencyKey)!;
-      // The first event of a key in this batch was the one inserted; later ones are duplicates.
-      if (accepted.delete(event.idempotencyKey)) return { outcome: 'accepted', id };
+      const step = plan[index];
+      if (step === 'replay') return { outcome: 'replay' };
+      if (step === 'send') {
+        const outcome = outcomes.get(event.idempotencyKey);
+        if (outcome === undefined) throw new Error(`No outcome for ${event.idempotencyKey}.`);
+        return outcome;
+      }
+      const id = ids.get(event.idempotencyKey);
+      if (id === undefined) throw new Error(`No id for ${event.idempotencyKey}.`);
       return { outcome: 'duplicate', id };
     });
   }
