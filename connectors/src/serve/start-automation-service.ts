@@ -110,10 +110,14 @@ export async function startAutomationService(
     // Accepted events are committed (and fsynced) by a worker thread: the event loop never waits for the disk.
     sqliteQueue = new DurableQueue(store.db, {
       retry,
-      acceptThread: {
-        path: options.databasePath,
-        synchronous: settings.queueSync === 'full' ? 'FULL' : 'NORMAL',
-      },
+      ...(options.databasePath === ':memory:'
+        ? {}
+        : {
+            acceptThread: {
+              path: options.databasePath,
+              synchronous: settings.queueSync === 'full' ? 'FULL' : 'NORMAL',
+            },
+          }),
     });
     // SQLite: this process alone owns the queue, so leases left by a previous run are void.
     const released = sqliteQueue.releaseAllLeases();
