@@ -71,7 +71,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['{shared,connectors,sandbox,scripts}/**/*.test.ts'],
-          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.e2e.test.ts', '**/*.pg.test.ts', '**/node_modules/**'],
           setupFiles: ['scripts/test-setup/fail-on-console.ts'],
         },
       },
@@ -87,6 +87,22 @@ export default defineConfig({
             'scripts/test-setup/fail-on-console.ts',
             'apps/zendesk-sidebar/src/testing/setup-tests.ts',
           ],
+        },
+      },
+      {
+        // Against a real PostgreSQL server that the global setup installs (when missing), starts as an
+        // unprivileged user in a temporary directory, and removes at the end (scripts/postgres-cluster.ts).
+        test: {
+          name: 'postgres',
+          environment: 'node',
+          include: ['connectors/**/*.pg.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['scripts/test-setup/postgres.ts'],
+          setupFiles: ['scripts/test-setup/fail-on-console.ts'],
+          // Files stop and restart the one server: one file at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
-import { DurableQueue } from '../queue/durable-queue.ts';
-import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
+import { openCommandQueue } from './open-queue.ts';
 import type { CliIo } from './cli-io.ts';
 import { readCommandLine } from './read-command-line.ts';
 
@@ -11,11 +9,7 @@ const HELP = `Usage: boucle dlq list [--json] [--env-file FILE]
 The dead-letter list: events that failed every attempt (or could never succeed). \`retry\` puts them back in the
 queue with fresh attempts; a running \`boucle serve\` picks them up.`;
 
-export function run(args: readonly string[], io: CliIo): Promise<number> {
-  return Promise.resolve(runSync(args, io));
-}
-
-function runSync(args: readonly string[], io: CliIo): number {
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const read = readCommandLine(
     'dlq',
     args,
@@ -41,11 +35,13 @@ function runSync(args: readonly string[], io: CliIo): number {
   }
   const config = loadStoreConfig('dlq', io, values['env-file']);
   if (config === null) return 2;
-  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  // With BOUCLE_DATABASE_URL the queue (and so its dead letters) is on PostgreSQL.
+  const opened = await openCommandQueue('dlq', config.store, io);
+  if (opened === null) return 2;
+  const { queue } = opened;
   try {
-    const queue = new DurableQueue(store.db);
     if (action === 'list') {
-      const dead = queue.listDead(1000);
+      const dead = await queue.listDead(1000);
       if (values.json === true) {
         for (const event of dead) io.stdout.write(`${JSON.stringify(event)}\n`);
       } else if (dead.length === 0) io.stdout.write('The dead-letter list is empty.\n');
@@ -58,10 +54,10 @@ function runSync(args: readonly string[], io: CliIo): number {
       }
       return 0;
     }
-    const retried = queue.retryDead(values.all === true ? undefined : ids);
+    const retried = await queue.retryDead(values.all === true ? undefined : ids);
     io.stdout.write(`${retried} event(s) queued again.\n`);
     return retried === 0 && values.all !== true ? 1 : 0;
   } finally {
-    store.close();
+    await opened.close();
   }
 }

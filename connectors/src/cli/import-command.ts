@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatImportReport, importFeedbackCsv } from '../feedback/import-feedback-csv.ts';
-import { DurableQueue } from '../queue/durable-queue.ts';
-import { openAutomationStore } from '../serve/start-automation-service.ts';
 import { loadStoreConfig } from './automation-config.ts';
+import { openCommandQueue } from './open-queue.ts';
 import type { CliIo } from './cli-io.ts';
 
 const HELP = `Usage: boucle import FILE.csv [--env-file FILE]
@@ -46,12 +45,13 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   const config = loadStoreConfig('import', io, parsed.values['env-file']);
   if (config === null) return 2;
-  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  const opened = await openCommandQueue('import', config.store, io);
+  if (opened === null) return 2;
   try {
-    const report = await importFeedbackCsv(text, new DurableQueue(store.db));
+    const report = await importFeedbackCsv(text, opened.queue);
     io.stdout.write(formatImportReport(report, file));
     return report.rejected.length > 0 ? 1 : 0;
   } finally {
-    store.close();
+    await opened.close();
   }
 }

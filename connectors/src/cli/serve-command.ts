@@ -52,6 +52,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const service = await startAutomationService({
     settings: config.automation,
     databasePath: resolve(io.cwd, config.store.path),
+    ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl }),
     zendesk: createLoopZendesk(client),
     decider,
     log: (line) => io.stderr.write(`boucle serve: ${line}\n`),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDotEnv } from './config.ts';
 import { salesforceSection } from './salesforce.ts';
@@ -102,5 +104,33 @@ describe('parseDotEnv', () => {
       D: 'x#y',
     });
     expect(() => parseDotEnv('oops')).toThrow(/line 1/);
+  });
+});
+
+describe('store configuration', () => {
+  it('.env.example lists every store key, and reads BOUCLE_DATABASE_URL as optional', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '..', '..', '.env.example'), 'utf8');
+    for (const key of Object.keys(storeSection.keys)) expect(example, key).toContain(key);
+    const { store } = loadConfig({ store: storeSection }, parseDotEnv(example));
+    expect(store).toEqual({ path: 'data/boucle.sqlite', databaseUrl: undefined });
+    const url = 'postgres://boucle:s3cret@db.internal:5432/boucle';
+    expect(loadConfig({ store: storeSection }, { BOUCLE_DATABASE_URL: url }).store.databaseUrl).toBe(url);
+  });
+
+  it('says what a good BOUCLE_DATABASE_URL looks like, without echoing it', () => {
+    const messageOf = (value: string): string => {
+      try {
+        loadConfig({ store: storeSection }, { BOUCLE_DATABASE_URL: value });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(messageOf('mysql://u:s3cret@h/db')).toMatch(/must start with postgres:\/\/ \(found mysql:\/\/\)/);
+    expect(messageOf('postgres://u:s3cret@db.internal:5432')).toMatch(/names no database/);
+    expect(messageOf('db.internal:5432/boucle')).toMatch(/must start with postgres:\/\//);
+    expect(messageOf('not a url at all')).toMatch(/is not a URL; write it as postgres:\/\//);
+    expect(messageOf('postgres://u:s3cret@db.internal:5432/boucle')).toBe('accepted');
+    expect(messageOf('mysql://u:s3cret@h/db')).not.toContain('s3cret');
   });
 });

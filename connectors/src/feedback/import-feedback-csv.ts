@@ -1,4 +1,4 @@
-import type { DurableQueue } from '../queue/durable-queue.ts';
+import type { EventQueue } from '../queue/durable-queue.ts';
 import { parseCsv } from './parse-csv.ts';
 import { toFeedbackEvent } from './to-feedback-event.ts';
 
@@ -19,7 +19,10 @@ export interface ImportReport {
  * Imports a survey export: every valid row is queued (committed) as a feedback event, duplicates of rows
  * already imported are recognised, and each rejected row is reported with its line number and what to fix.
  */
-export async function importFeedbackCsv(text: string, queue: DurableQueue): Promise<ImportReport> {
+export async function importFeedbackCsv(
+  text: string,
+  queue: Pick<EventQueue, 'enqueue'>,
+): Promise<ImportReport> {
   const parsed = parseCsv(text);
   const rejected: RejectedRow[] = parsed.problems.map((problem) => ({
     line: problem.line,

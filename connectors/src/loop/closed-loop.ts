@@ -20,7 +20,7 @@ import {
 } from '../../../shared/src/index.ts';
 import type { FeedbackEventPayload } from '../feedback/to-feedback-event.ts';
 import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
-import type { DurableQueue, QueueEvent } from '../queue/durable-queue.ts';
+import type { EventQueue, QueueEvent } from '../queue/durable-queue.ts';
 import { PermanentEventError } from '../queue/queue-workers.ts';
 import type { WebhookEventPayload } from '../serve/to-webhook-event.ts';
 import type { Writeback } from '../writeback/engine.ts';
@@ -71,9 +71,9 @@ export interface ClosedLoop {
   /** The queue handler: one event, applied at most once in effect however often it runs. */
   handle(event: QueueEvent): Promise<void>;
   /** Queues reminders for callbacks whose deadline is near. Returns how many were queued. */
-  scheduleReminders(queue: DurableQueue, now: Date): Promise<number>;
+  scheduleReminders(queue: Pick<EventQueue, 'enqueue'>, now: Date): Promise<number>;
   /** Queues Zendesk CSAT ratings received since the last pull. Returns how many were new. */
-  pullSatisfactionRatings(queue: DurableQueue, now: Date): Promise<number>;
+  pullSatisfactionRatings(queue: Pick<EventQueue, 'enqueue'>, now: Date): Promise<number>;
 }
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -130,7 +130,7 @@ export async function settle(emulator: ZendeskEmulator, service: RunningAutomati
   while (quiet < 2) {
     await emulator.settle();
     await service.workers.idle();
-    quiet = service.queue.depth() === 0 ? quiet + 1 : 0;
+    quiet = (await service.queue.depth()) === 0 ? quiet + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 40));
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DurableQueue, computeBackoffMs } from './durable-queue.ts';
 import { openStore } from '../store/index.ts';
@@ -103,5 +106,41 @@ describe('startQueueWorkers', () => {
     expect(seen.sort()).toEqual(['ok-1', 'ok-2']);
     expect(dead).toHaveLength(1);
     expect(queue.countByStatus()).toMatchObject({ done: 2, dead: 1, pending: 1 });
+  });
+});
+
+describe('DurableQueue with its accept writer in a worker thread', () => {
+  it('commits from the thread with the same outcomes, visible to the main connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'boucle-accept-thread-'));
+    const path = join(dir, 'queue.sqlite');
+    const store = openStore(path, [QUEUE_SCHEMA]);
+    const queue = new DurableQueue(store.db, { acceptThread: { path } });
+    try {
+      const outcomes = await Promise.all([
+        queue.enqueue({ idempotencyKey: 'a', kind: 'k', groupKey: 't', payload: 1, signature: 's1' }),
+        queue.enqueue({ idempotencyKey: 'a', kind: 'k', groupKey: 't', payload: 1, signature: 's2' }),
+        queue.enqueue({ idempotencyKey: 'a', kind: 'k', groupKey: 't', payload: 1, signature: 's1' }),
+        queue.enqueue({ idempotencyKey: 'b', kind: 'k', groupKey: 't', payload: 2 }),
+      ]);
+      expect(outcomes).toEqual([
+        { outcome: 'accepted', id: 1 },
+        { outcome: 'duplicate', id: 1 },
+        { outcome: 'replay' },
+        { outcome: 'accepted', id: 2 },
+      ]);
+      // Many small batches while the thread commits: every one answered, in order.
+      const more = await Promise.all(
+        Array.from({ length: 200 }, (_, n) =>
+          queue.enqueue({ idempotencyKey: `m${n}`, kind: 'k', payload: n }),
+        ),
+      );
+      expect(more.map((o) => o.outcome)).toEqual(Array.from({ length: 200 }, () => 'accepted'));
+      expect(queue.depth()).toBe(202);
+      expect(queue.claim(10, 1000).map((e) => e.payload)).toEqual([1, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      await queue.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import { SqliteEventWriter } from './sqlite-event-writer.ts';
 
 export type QueueStatus = 'pending' | 'processing' | 'done' | 'dead';
 
@@ -23,6 +25,8 @@ export type EnqueueOutcome =
 
 export interface QueueEvent {
   readonly id: number;
+  /** Set by `claim`: completing or failing the event needs it, so a worker whose lease was taken over cannot. */
+  readonly leaseToken: string | null;
   readonly idempotencyKey: string;
   readonly kind: string;
   readonly groupKey: string | null;
@@ -63,11 +67,13 @@ interface Row {
   accepted_at: number;
   available_at: number;
   last_error: string | null;
+  lease_token: string | null;
 }
 
 function toEvent(row: Row): QueueEvent {
   return {
     id: row.id,
+    leaseToken: row.lease_token,
     idempotencyKey: row.idempotency_key,
     kind: row.kind,
     groupKey: row.group_key,
@@ -80,6 +86,38 @@ function toEvent(row: Row): QueueEvent {
   };
 }
 
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What an event's handler may give back: its database effect, committed in the same transaction as the event's
+ * completion (so it happens once even if the event runs twice). `Tx` is the queue's connection: a `DatabaseSync`
+ * for SQLite (synchronous), a `pg` client for PostgreSQL.
+ */
+export type EventEffect<Tx> = (tx: Tx) => Awaitable<void>;
+
+/**
+ * The durable queue, whichever database holds it: `DurableQueue` (SQLite, one process) or `PostgresQueue`
+ * (connectors/src/queue/postgres-queue.ts, several processes). Callers `await` every method.
+ */
+export interface EventQueue<Tx = unknown> {
+  readonly retryPolicy: RetryPolicy;
+  /** Resolves once the event is durable (committed). */
+  enqueue(event: NewQueueEvent): Promise<EnqueueOutcome>;
+  /** Leases up to `limit` ready events, the oldest unfinished one of each group only. */
+  claim(limit: number, leaseMs: number): Awaitable<QueueEvent[]>;
+  /** Marks a claimed event done (with its effect, atomically). False: the lease was lost, nothing was written. */
+  complete(event: QueueEvent, effect?: EventEffect<Tx>): Awaitable<boolean>;
+  /** Retry later with backoff, or dead-letter. 'lost': the lease was lost, nothing was written. */
+  fail(event: QueueEvent, error: string, permanent?: boolean): Awaitable<'retry' | 'dead' | 'lost'>;
+  depth(): Awaitable<number>;
+  countByStatus(): Awaitable<Record<QueueStatus, number>>;
+  listDead(limit?: number): Awaitable<QueueEvent[]>;
+  retryDead(ids?: readonly number[]): Awaitable<number>;
+  get(id: number): Awaitable<QueueEvent | undefined>;
+  /** Resolves once every event handed to `enqueue` so far is committed (or failed). */
+  drainWrites(): Promise<void>;
+}
+
 interface Pending {
   readonly event: NewQueueEvent;
   readonly resolve: (outcome: EnqueueOutcome) => void;
@@ -87,50 +125,74 @@ interface Pending {
 }
 
 /**
- * A durable, at-least-once queue in SQLite. `enqueue` resolves only once the event is committed (group commit:
+ * A durable, at-least-once queue in SQLite (one process). `enqueue` resolves only once the event is committed (group commit:
  * every event that arrived in the same turn of the event loop shares one transaction and one fsync).
  */
-export class DurableQueue {
+export class DurableQueue implements EventQueue<DatabaseSync> {
   readonly #db: DatabaseSync;
   readonly #clock: () => Date;
   readonly #policy: RetryPolicy;
   #pending: Pending[] = [];
   #flushScheduled = false;
-  readonly #insert: StatementSync;
-  readonly #byKey: StatementSync;
-  readonly #bySignature: StatementSync;
+  readonly #writer: SqliteEventWriter;
+  readonly #thread: Worker | undefined;
+  #threadSeq = 0;
+  #inFlight = 0;
+  readonly #waiting = new Map<number, Pending[]>();
   readonly #claim: StatementSync;
   readonly #complete: StatementSync;
   readonly #fail: StatementSync;
 
-  constructor(db: DatabaseSync, options: { clock?: () => Date; retry?: RetryPolicy } = {}) {
+  constructor(
+    db: DatabaseSync,
+    options: {
+      clock?: () => Date;
+      retry?: RetryPolicy;
+      /**
+       * Commit accepted events from a worker thread with its own connection to this file, so that the event loop
+       * never waits for their fsync (`synchronous` of that connection: FULL by default).
+       */
+      acceptThread?: { readonly path: string; readonly synchronous?: 'FULL' | 'NORMAL' };
+    } = {},
+  ) {
     this.#db = db;
     this.#clock = options.clock ?? (() => new Date());
     this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.#insert = db.prepare(
-      `INSERT INTO queue_events (idempotency_key, kind, group_key, payload, signature, accepted_at, available_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    );
-    this.#byKey = db.prepare('SELECT id FROM queue_events WHERE idempotency_key = ?');
-    this.#bySignature = db.prepare('SELECT id FROM queue_events WHERE signature = ? AND idempotency_key = ?');
+    if (options.acceptThread !== undefined) {
+      const thread = new Worker(new URL('./sqlite-accept-thread.ts', import.meta.url), {
+        workerData: {
+          path: options.acceptThread.path,
+          synchronous: options.acceptThread.synchronous ?? 'FULL',
+        },
+      });
+      thread.on('message', (reply: { seq: number; outcomes?: EnqueueOutcome[]; error?: string }) =>
+        this.#settle(reply),
+      );
+      thread.on('error', (error) => this.#failAll(error));
+      this.#thread = thread;
+    }
+    this.#writer = new SqliteEventWriter(db);
+    // Same rule as PostgreSQL's (postgres-queue.ts): pending and due, or processing under a lease that ran out;
+    // and the oldest unfinished event of its group.
     this.#claim = db.prepare(
-      `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1
+      `UPDATE queue_events SET status = 'processing', lease_until = ?, attempts = attempts + 1,
+              lease_token = lower(hex(randomblob(8)))
        WHERE id IN (
          SELECT e.id FROM queue_events e
-         WHERE e.status = 'pending' AND e.available_at <= ?
+         WHERE ((e.status = 'pending' AND e.available_at <= ?) OR (e.status = 'processing' AND e.lease_until <= ?))
            AND (e.group_key IS NULL OR NOT EXISTS (
-             SELECT 1 FROM queue_events b WHERE b.group_key = e.group_key AND b.status = 'processing'
-                                                      AND b.lease_until > ?))
-           AND (e.group_key IS NULL OR e.id = (
-             SELECT MIN(f.id) FROM queue_events f WHERE f.group_key = e.group_key AND f.status = 'pending'))
+             SELECT 1 FROM queue_events f
+             WHERE f.group_key = e.group_key AND f.status IN ('pending', 'processing') AND f.id < e.id))
          ORDER BY e.id LIMIT ?)
        RETURNING *`,
     );
     this.#complete = db.prepare(
-      `UPDATE queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`,
+      `UPDATE queue_events SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL, lease_token = NULL
+       WHERE id = ? AND (? IS NULL OR lease_token = ?)`,
     );
     this.#fail = db.prepare(
-      `UPDATE queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`,
+      `UPDATE queue_events SET status = ?, available_at = ?, lease_until = NULL, last_error = ?, lease_token = NULL
+       WHERE id = ? AND (? IS NULL OR lease_token = ?)`,
     );
   }
 
@@ -141,11 +203,15 @@ export class DurableQueue {
   enqueue(event: NewQueueEvent): Promise<EnqueueOutcome> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ event, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#schedule();
     });
+  }
+
+  #schedule(): void {
+    // With a writer thread, one batch at a time: what arrives meanwhile forms the next (group commit).
+    if (this.#flushScheduled || this.#inFlight > 0) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
   }
 
   /** Commits every waiting event in one transaction, then answers each caller. */
@@ -154,17 +220,20 @@ export class DurableQueue {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    const outcomes: EnqueueOutcome[] = [];
     const now = this.#clock().getTime();
+    if (this.#thread !== undefined) {
+      const seq = ++this.#threadSeq;
+      this.#waiting.set(seq, batch);
+      this.#inFlight++;
+      this.#thread.postMessage({ seq, events: batch.map((waiter) => waiter.event), now });
+      return;
+    }
+    let outcomes: EnqueueOutcome[];
     try {
-      this.#db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const { event } of batch) outcomes.push(this.#insertOne(event, now));
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        this.#db.exec('ROLLBACK');
-        throw error;
-      }
+      outcomes = this.#writer.write(
+        batch.map((waiter) => waiter.event),
+        now,
+      );
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
       return;
@@ -172,23 +241,27 @@ export class DurableQueue {
     batch.forEach((waiter, index) => waiter.resolve(outcomes[index]!));
   }
 
-  #insertOne(event: NewQueueEvent, now: number): EnqueueOutcome {
-    const signature = event.signature ?? null;
-    if (signature !== null && this.#bySignature.get(signature, event.idempotencyKey) !== undefined) {
-      return { outcome: 'replay' };
-    }
-    const inserted = this.#insert.get(
-      event.idempotencyKey,
-      event.kind,
-      event.groupKey ?? null,
-      JSON.stringify(event.payload),
-      signature,
-      now,
-      now,
-    ) as { id: number } | undefined;
-    if (inserted !== undefined) return { outcome: 'accepted', id: inserted.id };
-    const existing = this.#byKey.get(event.idempotencyKey) as { id: number };
-    return { outcome: 'duplicate', id: existing.id };
+  #settle(reply: { seq: number; outcomes?: EnqueueOutcome[]; error?: string }): void {
+    const batch = this.#waiting.get(reply.seq) ?? [];
+    this.#waiting.delete(reply.seq);
+    this.#inFlight--;
+    if (reply.outcomes === undefined) {
+      const error = new Error(reply.error ?? 'the accept writer failed');
+      for (const waiter of batch) waiter.reject(error);
+    } else batch.forEach((waiter, index) => waiter.resolve(reply.outcomes![index]!));
+    if (this.#pending.length > 0) this.#schedule();
+  }
+
+  #failAll(error: unknown): void {
+    for (const batch of this.#waiting.values()) for (const waiter of batch) waiter.reject(error);
+    this.#waiting.clear();
+    this.#inFlight = 0;
+  }
+
+  /** Stops the writer thread (after `drainWrites`). */
+  async close(): Promise<void> {
+    await this.drainWrites();
+    if (this.#thread !== undefined) await this.#thread.terminate();
   }
 
   /** Leases up to `limit` ready events (one per group) for `leaseMs`. */
@@ -198,23 +271,54 @@ export class DurableQueue {
     return rows.sort((a, b) => a.id - b.id).map(toEvent);
   }
 
-  complete(id: number): void {
-    this.#complete.run(this.#clock().getTime(), id);
+  /**
+   * Marks the event done, with `effect` in the same transaction. A bare id skips the lease check (tools, tests);
+   * a claimed event must still hold its lease.
+   */
+  complete(event: QueueEvent | number, effect?: EventEffect<DatabaseSync>): boolean {
+    const [id, token] = typeof event === 'number' ? [event, null] : [event.id, event.leaseToken];
+    const finish = (): boolean =>
+      Number(this.#complete.run(this.#clock().getTime(), id, token, token).changes) === 1;
+    if (effect === undefined) return finish();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const done = finish();
+      if (done) {
+        const result = effect(this.#db);
+        if (result instanceof Promise) throw new Error('A SQLite event effect must be synchronous.');
+      }
+      this.#db.exec(done ? 'COMMIT' : 'ROLLBACK');
+      return done;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   /** Schedules a retry with backoff, or dead-letters the event when its attempts are spent or `permanent`. */
-  fail(event: QueueEvent, error: string, permanent = false): 'retry' | 'dead' {
+  fail(event: QueueEvent, error: string, permanent = false): 'retry' | 'dead' | 'lost' {
     const now = this.#clock().getTime();
     const dead = permanent || event.attempts >= this.#policy.maxAttempts;
     const availableAt = dead ? now : now + computeBackoffMs(event.attempts, this.#policy);
-    this.#fail.run(dead ? 'dead' : 'pending', availableAt, error.slice(0, 2000), event.id);
+    const token = event.leaseToken;
+    const changes = this.#fail.run(
+      dead ? 'dead' : 'pending',
+      availableAt,
+      error.slice(0, 2000),
+      event.id,
+      token,
+      token,
+    ).changes;
+    if (Number(changes) !== 1) return 'lost';
     return dead ? 'dead' : 'retry';
   }
 
-  /** After a crash: leases held by a previous run of this service are void. */
+  /** After a crash: leases held by a previous run of this service are void (SQLite: one process owns the queue). */
   releaseAllLeases(): number {
     const result = this.#db
-      .prepare(`UPDATE queue_events SET status = 'pending', lease_until = NULL WHERE status = 'processing'`)
+      .prepare(
+        `UPDATE queue_events SET status = 'pending', lease_until = NULL, lease_token = NULL WHERE status = 'processing'`,
+      )
       .run();
     return Number(result.changes);
   }
@@ -270,7 +374,7 @@ export class DurableQueue {
 
   /** Resolves once every event handed to `enqueue` so far is committed. */
   async drainWrites(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushScheduled) {
+    while (this.#pending.length > 0 || this.#flushScheduled || this.#inFlight > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

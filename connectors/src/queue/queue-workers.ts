@@ -1,24 +1,32 @@
-import type { DurableQueue, QueueEvent } from './durable-queue.ts';
+import type { EventEffect, EventQueue, QueueEvent } from './durable-queue.ts';
 
 /** Thrown by a handler when retrying cannot help (bad payload, unknown kind): the event is dead-lettered at once. */
 export class PermanentEventError extends Error {
   override readonly name = 'PermanentEventError';
 }
 
-export type EventHandler = (event: QueueEvent) => Promise<void>;
+/**
+ * Handles one event. It may return its database effect, which the queue commits together with the event's
+ * completion (applied once in effect, even when the event runs twice after a crash).
+ */
+export type EventHandler<Tx = unknown> = (event: QueueEvent) => Promise<void | EventEffect<Tx>>;
 
 export interface WorkerEvents {
   processed?(event: QueueEvent, durationMs: number): void;
   retried?(event: QueueEvent, error: unknown): void;
   deadLettered?(event: QueueEvent, error: unknown): void;
+  /** The event's lease was taken over by another worker before it finished: its outcome was not recorded. */
+  leaseLost?(event: QueueEvent): void;
+  /** The queue's database could not be reached; the workers retry with backoff. */
+  unavailable?(error: unknown): void;
 }
 
-export interface QueueWorkersOptions {
-  readonly queue: DurableQueue;
-  readonly handle: EventHandler;
+export interface QueueWorkersOptions<Tx = unknown> {
+  readonly queue: EventQueue<Tx>;
+  readonly handle: EventHandler<Tx>;
   /** Events processed at the same time (never two of one group). */
   readonly concurrency: number;
-  /** How long a claimed event stays reserved; a crashed run's leases are released at start-up. */
+  /** How long a claimed event stays reserved; after that another worker may take it over. */
   readonly leaseMs?: number;
   /** Idle polling interval; `wake()` short-circuits it. */
   readonly pollMs?: number;
@@ -33,8 +41,10 @@ export interface QueueWorkers {
   stop(): Promise<void>;
 }
 
+const MAX_UNAVAILABLE_BACKOFF_MS = 5000;
+
 /** Runs queued events through `handle`, at least once each, with retries and a dead-letter list. */
-export function startQueueWorkers(options: QueueWorkersOptions): QueueWorkers {
+export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWorkers {
   const { queue, handle, concurrency } = options;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const pollMs = options.pollMs ?? 250;
@@ -42,33 +52,64 @@ export function startQueueWorkers(options: QueueWorkersOptions): QueueWorkers {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
+  let pumping = false;
+  let again = false;
+  let failures = 0;
+
+  const report = (error: unknown): void => options.events?.unavailable?.(error);
 
   const runOne = async (event: QueueEvent): Promise<void> => {
     const started = performance.now();
     try {
-      await handle(event);
-      queue.complete(event.id);
-      options.events?.processed?.(event, performance.now() - started);
+      let effect: void | EventEffect<Tx>;
+      try {
+        effect = await handle(event);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const outcome = await queue.fail(event, message, error instanceof PermanentEventError);
+        if (outcome === 'dead') options.events?.deadLettered?.(event, error);
+        else if (outcome === 'retry') options.events?.retried?.(event, error);
+        else options.events?.leaseLost?.(event);
+        return;
+      }
+      const done = await queue.complete(event, effect ?? undefined);
+      if (done) options.events?.processed?.(event, performance.now() - started);
+      else options.events?.leaseLost?.(event);
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const outcome = queue.fail(event, message, error instanceof PermanentEventError);
-      if (outcome === 'dead') options.events?.deadLettered?.(event, error);
-      else options.events?.retried?.(event, error);
+      // The queue itself failed (database unreachable): the lease runs out and the event is claimed again.
+      report(error);
     }
   };
 
-  const pump = (): void => {
+  const schedule = (ms: number): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(kick, ms);
+  };
+
+  const pump = async (): Promise<void> => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
     if (stopped) return;
     const free = concurrency - running.size;
-    const claimed = free > 0 ? queue.claim(free, leaseMs) : [];
+    let claimed: QueueEvent[] = [];
+    if (free > 0) {
+      try {
+        claimed = await queue.claim(free, leaseMs);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        report(error);
+        if (!stopped) schedule(Math.min(MAX_UNAVAILABLE_BACKOFF_MS, pollMs * 2 ** failures));
+        return;
+      }
+    }
+    if (stopped) return;
     for (const event of claimed) {
       const task = runOne(event).finally(() => {
         running.delete(task);
-        pump();
+        kick();
       });
       running.add(task);
     }
@@ -77,19 +118,35 @@ export function startQueueWorkers(options: QueueWorkersOptions): QueueWorkers {
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    if (running.size < concurrency) timer = setTimeout(pump, pollMs);
+    if (running.size < concurrency) schedule(pollMs);
   };
 
-  queueMicrotask(pump);
+  // One pump at a time; a kick during a pump runs another right after it.
+  function kick(): void {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    void pump().finally(() => {
+      pumping = false;
+      if (again && !stopped) {
+        again = false;
+        kick();
+      }
+    });
+  }
+
+  queueMicrotask(kick);
 
   return {
     wake() {
-      if (!stopped) setImmediate(pump);
+      if (!stopped) setImmediate(kick);
     },
     idle() {
       return new Promise((resolve) => {
         idleWaiters.push(resolve);
-        setImmediate(pump);
+        setImmediate(kick);
       });
     },
     async stop() {

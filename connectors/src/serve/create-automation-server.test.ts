@@ -30,7 +30,8 @@ afterEach(async () => {
 });
 
 async function startServer() {
-  const queue = new DurableQueue(openStore(':memory:', [QUEUE_SCHEMA]).db, { clock: () => NOW });
+  const store = openStore(':memory:', [QUEUE_SCHEMA]);
+  const queue = new DurableQueue(store.db, { clock: () => NOW });
   const metrics = new ServiceMetrics();
   let wakes = 0;
   const server = createAutomationServer({
@@ -46,7 +47,7 @@ async function startServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { queue, metrics, base, wakes: () => wakes };
+  return { queue, store, metrics, base, wakes: () => wakes };
 }
 
 function signedPost(
@@ -271,5 +272,26 @@ describe('automation server: survey endpoint, health and metrics', () => {
     expect(text).toMatch(/boucle_accept_latency_seconds_count 1\n/);
     expect(metrics.value('events_accepted_total')).toBe(2);
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+  });
+});
+
+describe('automation server: the store cannot take events', () => {
+  it('answers 503 with Retry-After (Zendesk retries), for webhooks, answers and health, storing nothing', async () => {
+    const { base, store } = await startServer();
+    store.close(); // what a full disk or a database that went away looks like to the server
+    const webhook = await signedPost(base, JSON.stringify({ event: 'ticket.updated', ticket_id: '42' }));
+    expect(webhook.status).toBe(503);
+    expect(webhook.headers.get('retry-after')).toBe('5');
+    expect(await webhook.json()).toMatchObject({ error: 'store_unavailable' });
+    const answers = await fetch(`${base}/feedback`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer survey-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ answers: ['a'] }),
+    });
+    expect(answers.status).toBe(503);
+    expect(answers.headers.get('retry-after')).toBe('5');
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(503);
+    expect(health.headers.get('retry-after')).toBe('5');
   });
 });

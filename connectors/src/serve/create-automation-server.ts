@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { DurableQueue, EnqueueOutcome, NewQueueEvent } from '../queue/durable-queue.ts';
+import type { EnqueueOutcome, EventQueue, NewQueueEvent } from '../queue/durable-queue.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 import { toWebhookEvent } from './to-webhook-event.ts';
 import { verifyZendeskSignature } from './verify-zendesk-signature.ts';
@@ -18,7 +18,7 @@ export type ParseSurveyBody = (
   | { readonly ok: false; readonly issues: readonly ParseIssue[] };
 
 export interface AutomationServerOptions {
-  readonly queue: DurableQueue;
+  readonly queue: EventQueue;
   readonly metrics: ServiceMetrics;
   readonly webhookSecret: string;
   readonly surveyToken: string;
@@ -37,6 +37,9 @@ export interface AutomationServerOptions {
 
 const WEBHOOK_PREFIX = '/webhooks/zendesk';
 
+/** Seconds a sender is asked to wait when the store cannot take events (Zendesk retries a 503 after it). */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 class HttpProblem extends Error {
   readonly status: number;
   readonly code: string;
@@ -46,6 +49,24 @@ class HttpProblem extends Error {
     this.status = status;
     this.code = code;
     this.issues = issues;
+  }
+}
+
+/** Nothing was stored (database down, restarting, disk full): the sender must retry; 503 + Retry-After. */
+function storeUnavailable(error: unknown): HttpProblem {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new HttpProblem(
+    503,
+    'store_unavailable',
+    `The event could not be stored (${detail.slice(0, 200)}); nothing was accepted, retry in ${STORE_RETRY_AFTER_SECONDS} s.`,
+  );
+}
+
+async function enqueueAll(queue: EventQueue, events: readonly NewQueueEvent[]): Promise<EnqueueOutcome[]> {
+  try {
+    return await Promise.all(events.map((event) => queue.enqueue(event)));
+  } catch (error) {
+    throw storeUnavailable(error);
   }
 }
 
@@ -105,7 +126,8 @@ export function createAutomationServer(options: AutomationServerOptions): Server
       return sendJson(response, 200, { status: 'ignored', message: parsed.message });
     }
     if (!parsed.ok) throw new HttpProblem(400, 'malformed_event', parsed.message);
-    const outcome = await options.queue.enqueue(parsed.event);
+    const [outcome] = await enqueueAll(options.queue, [parsed.event]);
+    if (outcome === undefined) throw storeUnavailable(new Error('no outcome'));
     if (outcome.outcome === 'replay') {
       throw new HttpProblem(
         409,
@@ -138,7 +160,7 @@ export function createAutomationServer(options: AutomationServerOptions): Server
         'Some answers are invalid; nothing was stored.',
         parsed.issues,
       );
-    const outcomes = await Promise.all(parsed.events.map((event) => options.queue.enqueue(event)));
+    const outcomes = await enqueueAll(options.queue, parsed.events);
     answerOutcomes(response, outcomes);
     options.metrics.observeAcceptLatency((performance.now() - started) / 1000);
   };
@@ -157,19 +179,25 @@ export function createAutomationServer(options: AutomationServerOptions): Server
     });
   };
 
-  const sendHealth = (response: ServerResponse): void => {
+  const sendHealth = async (response: ServerResponse): Promise<void> => {
     let depth: number;
     try {
-      depth = options.queue.depth();
+      depth = await options.queue.depth();
     } catch (error) {
+      response.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
       sendJson(response, 503, { status: 'unavailable', error: (error as Error).message });
       return;
     }
     sendJson(response, 200, { status: 'ok', queueDepth: depth, ...(options.health?.() ?? {}) });
   };
 
-  const sendMetrics = (response: ServerResponse): void => {
-    const counts = options.queue.countByStatus();
+  const sendMetrics = async (response: ServerResponse): Promise<void> => {
+    let counts: Awaited<ReturnType<EventQueue['countByStatus']>>;
+    try {
+      counts = await options.queue.countByStatus();
+    } catch (error) {
+      throw storeUnavailable(error);
+    }
     const text = options.metrics.render({
       queue_depth: {
         help: 'Events accepted and not yet processed.',
@@ -185,6 +213,7 @@ export function createAutomationServer(options: AutomationServerOptions): Server
     route(request, response).catch((error: unknown) => {
       if (error instanceof HttpProblem) {
         options.metrics.increment('events_rejected_total', { reason: error.code });
+        if (error.status === 503) response.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
         sendJson(response, error.status, {
           error: error.code,
           message: error.message,

@@ -9,7 +9,10 @@ import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { createProgrammeApi } from '../programme/programme-api.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
-import { DurableQueue } from '../queue/durable-queue.ts';
+import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
+import { PostgresQueue } from '../queue/postgres-queue.ts';
+import { PeriodicJobLock } from '../store/job-lock.ts';
+import { openPostgresStore, type PostgresStore } from '../store/postgres.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -24,6 +27,12 @@ import { ServiceMetrics } from './service-metrics.ts';
 export interface AutomationServiceOptions {
   readonly settings: AutomationSettings;
   readonly databasePath: string;
+  /**
+   * BOUCLE_DATABASE_URL: the durable queue on this PostgreSQL server, shared by every `boucle serve` pointed at it
+   * (leases, lease expiry, periodic jobs on one worker at a time). The ledger, write-back and programme data stay
+   * in the SQLite file at `databasePath` (docs/scaling.md).
+   */
+  readonly databaseUrl?: string;
   readonly zendesk: LoopZendesk;
   readonly decider: Decider;
   /** One line per notable event (start, dead letters); the CLI writes them to stderr. */
@@ -41,7 +50,9 @@ export interface AutomationServiceOptions {
 export interface RunningAutomationService {
   readonly url: string;
   readonly store: Store;
-  readonly queue: DurableQueue;
+  readonly queue: EventQueue;
+  /** Present when the queue is on PostgreSQL. */
+  readonly postgres: PostgresStore | undefined;
   readonly ledger: InterventionLedger;
   readonly metrics: ServiceMetrics;
   readonly workers: QueueWorkers;
@@ -79,16 +90,43 @@ export async function startAutomationService(
 ): Promise<RunningAutomationService> {
   const { settings } = options;
   const log = options.log ?? (() => undefined);
+  const retry = {
+    maxAttempts: settings.maxAttempts,
+    baseDelayMs: settings.retryBaseMs,
+    maxDelayMs: settings.retryMaxMs,
+  };
+  // Fails first, with a message saying what to fix, when the server cannot be used.
+  const postgres =
+    options.databaseUrl === undefined
+      ? undefined
+      : await openPostgresStore(options.databaseUrl, [QUEUE_SCHEMA], {
+          connectTimeoutMs: 3000,
+          onIdleError: (error) => log(`PostgreSQL connection lost (${error.message}); reconnecting`),
+        });
   const store = openAutomationStore(options.databasePath, settings.queueSync);
-  const queue = new DurableQueue(store.db, {
-    retry: {
-      maxAttempts: settings.maxAttempts,
-      baseDelayMs: settings.retryBaseMs,
-      maxDelayMs: settings.retryMaxMs,
-    },
-  });
-  const released = queue.releaseAllLeases();
-  if (released > 0) log(`released ${released} event(s) left in progress by a previous run`);
+  let queue: EventQueue;
+  let sqliteQueue: DurableQueue | undefined;
+  if (postgres === undefined) {
+    // Accepted events are committed (and fsynced) by a worker thread: the event loop never waits for the disk.
+    sqliteQueue = new DurableQueue(store.db, {
+      retry,
+      ...(options.databasePath === ':memory:'
+        ? {}
+        : {
+            acceptThread: {
+              path: options.databasePath,
+              synchronous: settings.queueSync === 'full' ? 'FULL' : 'NORMAL',
+            },
+          }),
+    });
+    // SQLite: this process alone owns the queue, so leases left by a previous run are void.
+    const released = sqliteQueue.releaseAllLeases();
+    if (released > 0) log(`released ${released} event(s) left in progress by a previous run`);
+    queue = sqliteQueue;
+  } else {
+    // PostgreSQL: other workers hold live leases; a dead worker's run out and are taken over.
+    queue = new PostgresQueue(postgres, { retry });
+  }
   const ledger = new InterventionLedger(store.db);
   const metrics = new ServiceMetrics();
   const wb = options.writeback;
@@ -112,6 +150,8 @@ export async function startAutomationService(
     events: {
       processed: (event) => metrics.increment('events_processed_total', { kind: event.kind }),
       retried: (event) => metrics.increment('events_retried_total', { kind: event.kind }),
+      unavailable: (error) =>
+        log(`queue unavailable, retrying: ${error instanceof Error ? error.message : String(error)}`),
       deadLettered: (event, error) => {
         metrics.increment('events_dead_lettered_total', { kind: event.kind });
         log(
@@ -141,13 +181,19 @@ export async function startAutomationService(
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const timers: NodeJS.Timeout[] = [];
+  const locks: PeriodicJobLock[] = [];
+  // With PostgreSQL, each periodic job runs on one worker at a time: the one holding its advisory lock.
   const every = (ms: number, what: string, task: () => Promise<number>) => {
     if (ms <= 0) return;
+    const lock =
+      options.databaseUrl === undefined ? undefined : new PeriodicJobLock(options.databaseUrl, what);
+    if (lock !== undefined) locks.push(lock);
     let running = false;
     const tick = () => {
       if (running) return;
       running = true;
-      task()
+      (lock === undefined ? Promise.resolve(true) : lock.acquire())
+        .then((mine) => (mine ? task() : 0))
         .then((queued) => {
           if (queued > 0) workers.wake();
         })
@@ -182,6 +228,7 @@ export async function startAutomationService(
     url,
     store,
     queue,
+    postgres,
     ledger,
     metrics,
     workers,
@@ -191,8 +238,11 @@ export async function startAutomationService(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.drainWrites();
       await workers.stop();
+      await sqliteQueue?.close();
       programmeDb.close();
       store.close();
+      await Promise.all(locks.map((lock) => lock.close()));
+      await postgres?.close();
     },
   };
 }

@@ -2,19 +2,63 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import type { PostgresMigrationStep } from './postgres.ts';
+
 /**
  * Boucle's embedded state: one SQLite file shared by every feature of the connector (sync, automation, …).
  * Each feature owns its tables and brings its own ordered migrations under its own name; `openStore` applies
  * the missing ones, each in a transaction, and records them in `schema_migrations(feature, version)`.
  * A feature never edits another feature's migrations; it adds a new version to its own list.
+ *
+ * The same history runs on PostgreSQL (`openPostgresStore`, connectors/src/store/postgres.ts): same features, same
+ * versions, same `schema_migrations` table. A migration whose SQL differs between the two gives both:
+ * `up: { sqlite: '…', postgres: '…' }`. A plain string is SQLite's; PostgreSQL refuses to open a feature with a
+ * migration that has no `postgres` step (it says which), so nothing half-applies.
  */
+
+export type SqliteMigrationStep = string | ((db: DatabaseSync) => void);
+
+export interface DialectMigration {
+  readonly sqlite: SqliteMigrationStep;
+  readonly postgres: PostgresMigrationStep;
+}
 
 export interface Migration {
   /** 1, 2, 3 … in order, per feature. Never renumber or edit a migration that has shipped. */
   readonly version: number;
   readonly description: string;
-  /** SQL (several statements allowed) or a function for data migrations. */
-  readonly up: string | ((db: DatabaseSync) => void);
+  /** SQL (several statements allowed) or a function for data migrations; `{ sqlite, postgres }` for both. */
+  readonly up: SqliteMigrationStep | DialectMigration;
+}
+
+/** The SQLite step of a migration. */
+export function sqliteStep(migration: Migration): SqliteMigrationStep {
+  return typeof migration.up === 'object' ? migration.up.sqlite : migration.up;
+}
+
+/** Checks the numbering of a feature's migrations (1, 2, 3 … in order). */
+export function checkMigrationNumbers(schema: FeatureSchema): void {
+  schema.migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1)
+      throw new Error(
+        `Migrations of "${schema.feature}" must be numbered 1, 2, 3 … in order (found ${migration.version}).`,
+      );
+  });
+}
+
+/** The migrations still to apply to a database at `current`; throws when the database is newer. */
+export function pendingMigrations(
+  schema: FeatureSchema,
+  current: number,
+  where: string,
+): readonly Migration[] {
+  checkMigrationNumbers(schema);
+  if (current > schema.migrations.length)
+    throw new Error(
+      `The database ${where} has "${schema.feature}" at schema version ${current}, newer than this ` +
+        `program knows (${schema.migrations.length}). Use a newer Boucle or another database.`,
+    );
+  return schema.migrations.slice(current);
 }
 
 export interface FeatureSchema {
@@ -72,26 +116,19 @@ export function openStore(path: string, schemas: readonly FeatureSchema[]): Stor
 }
 
 function migrate(store: Store, schema: FeatureSchema): void {
-  const versions = schema.migrations.map((m) => m.version);
-  versions.forEach((version, index) => {
-    if (version !== index + 1)
-      throw new Error(
-        `Migrations of "${schema.feature}" must be numbered 1, 2, 3 … in order (found ${version}).`,
-      );
-  });
   const row = store.db
     .prepare('SELECT MAX(version) AS version FROM schema_migrations WHERE feature = ?')
     .get(schema.feature) as { version: number | null } | undefined;
-  const current = row?.version ?? 0;
-  if (current > schema.migrations.length)
-    throw new Error(
-      `The database ${store.path} has "${schema.feature}" at schema version ${current}, newer than this ` +
-        `program knows (${schema.migrations.length}). Use a newer Boucle or another BOUCLE_DB_PATH.`,
-    );
-  for (const migration of schema.migrations.slice(current)) {
+  for (const migration of pendingMigrations(schema, row?.version ?? 0, `${store.path} (BOUCLE_DB_PATH)`)) {
     store.transaction(() => {
-      if (typeof migration.up === 'string') store.db.exec(migration.up);
-      else migration.up(store.db);
+      // Another process sharing the file (several `boucle serve` on one host) may have applied it meanwhile.
+      const applied = store.db
+        .prepare('SELECT 1 FROM schema_migrations WHERE feature = ? AND version = ?')
+        .get(schema.feature, migration.version);
+      if (applied !== undefined) return;
+      const step = sqliteStep(migration);
+      if (typeof step === 'string') store.db.exec(step);
+      else step(store.db);
       store.db
         .prepare(
           'INSERT INTO schema_migrations (feature, version, description, applied_at) VALUES (?, ?, ?, ?)',
