@@ -170,6 +170,26 @@ export type {
   FunnelStep,
   FunnelStepFigures,
 } from './programme/compute-loop-funnel.ts';
+export {
+  EXPERIMENT_ARMS,
+  EXPERIMENT_OUTCOMES,
+  EXPERIMENT_VERDICTS,
+  armEstimateSchema,
+  armSummarySchema,
+  experimentReportSchema,
+  experimentRowSchema,
+  outcomeComparisonSchema,
+} from './programme/experiment-report.ts';
+export type {
+  ArmEstimate,
+  ArmSummary,
+  ExperimentArm,
+  ExperimentOutcome,
+  ExperimentReport,
+  ExperimentRow,
+  ExperimentVerdict,
+  OutcomeComparison,
+} from './programme/experiment-report.ts';
 
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
