@@ -227,6 +227,8 @@ export type {
   PolicyFacts,
 } from './policy/recommend-intervention.ts';
 export { planCallbacks } from './policy/plan-callbacks.ts';
+export { HOLDOUT_TAG, applyHoldout, holdoutDraw, isHoldoutEligible } from './policy/holdout.ts';
+export type { ExperimentSettings, HoldoutArm, HoldoutAssignment, HoldoutResult } from './policy/holdout.ts';
 export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
 export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
 export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';

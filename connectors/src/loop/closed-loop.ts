@@ -8,6 +8,7 @@ import {
   followUpKindOf,
   INTERVENTION_FIELD_KEYS,
   TICKET_FIELD_TITLES,
+  applyHoldout,
   categorizeNps,
   decisionInputSchema,
   isBoucleTag,
@@ -18,6 +19,7 @@ import {
   type FeedbackResponse,
   type Locale,
 } from '../../../shared/src/index.ts';
+import type { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import type { FeedbackEventPayload } from '../feedback/to-feedback-event.ts';
 import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
 import type { DurableQueue, QueueEvent } from '../queue/durable-queue.ts';
@@ -65,6 +67,8 @@ export interface ClosedLoopOptions {
   readonly observeDecision?: (seconds: number) => void;
   /** Write-back to Salesforce: answers and decision facts go to its outbox as they happen (local, no I/O). */
   readonly writeback?: Pick<Writeback, 'captureFeedback' | 'captureDecision'>;
+  /** Test and learn: where the arm of each eligible decision is recorded (the holdout applies without it too). */
+  readonly experiment?: Pick<ExperimentLedger, 'record'>;
 }
 
 export interface ClosedLoop {
@@ -173,7 +177,11 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         `The facts of ticket ${ticketId} do not make a decision input: ${z.prettifyError(parsed.error)}`,
       );
     }
-    const decision = decider.decide(parsed.data, now.toISOString());
+    // Test and learn: a step after the decision (docs/programme.md); without a holdout share it changes nothing.
+    const { decision, assignment } = applyHoldout(
+      decider.decide(parsed.data, now.toISOString()),
+      decider.settings.experiment,
+    );
     const fingerprint = fingerprintOf(decision);
     if (fingerprint === state.fingerprint) {
       options.observeDecision?.((performance.now() - started) / 1000);
@@ -194,6 +202,12 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       decidedAt: now,
       dueAt,
       input: parsed.data,
+    });
+    options.experiment?.record(entry.decisionKey, assignment, {
+      customerId: decision.customerId,
+      ticketId,
+      userId: requester.id,
+      decidedAt: now,
     });
     const record = await zendesk.upsertRecord(
       CUSTOM_OBJECT_KEYS.intervention,

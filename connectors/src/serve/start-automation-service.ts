@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
+import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
+import { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
@@ -50,7 +52,7 @@ export interface RunningAutomationService {
 
 /** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
 export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
-  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
+  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA, EXPERIMENT_SCHEMA]);
   store.db.exec(sync === 'full' ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   return store;
 }
@@ -103,6 +105,7 @@ export async function startAutomationService(
     ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
     observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
     ...(writeback === undefined ? {} : { writeback }),
+    experiment: new ExperimentLedger(store.db),
   });
   const workers = startQueueWorkers({
     queue,
