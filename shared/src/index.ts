@@ -190,6 +190,19 @@ export type {
   ExperimentVerdict,
   OutcomeComparison,
 } from './programme/experiment-report.ts';
+export { computeExperiment, verdictOf } from './programme/compute-experiment.ts';
+export type { ExperimentEntry, ExperimentOptions } from './programme/compute-experiment.ts';
+export {
+  ALPHA,
+  POWER,
+  Z_POWER_80,
+  differenceOfMeans,
+  differenceOfProportions,
+  sampleSizeForMeans,
+  sampleSizeForProportions,
+  sampleVariance,
+} from './programme/experiment-statistics.ts';
+export type { Difference, MeanSums } from './programme/experiment-statistics.ts';
 
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
