@@ -244,6 +244,11 @@ export class ProgrammeStore {
     return cutsOf;
   }
 
+  /** The cuts of users, groups and products as readFacts resolves them, for the experiment report. */
+  cutResolver(): CutResolver {
+    return this.#cutResolver();
+  }
+
   readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
     const cutsOf = this.#cutResolver();
     const answers: ProgrammeAnswer[] = [];
@@ -361,6 +366,15 @@ export class ProgrammeStore {
     }
   }
 }
+
+/** (user, group, ticket product, channel, touchpoint) → the cuts of a fact. */
+export type CutResolver = (
+  userId: number | null,
+  group: number | null,
+  ticketProduct: string | null,
+  channel: string | null,
+  touchpoint: string | null,
+) => ProgrammeCuts;
 
 interface UserCuts {
   readonly tier: string | null;

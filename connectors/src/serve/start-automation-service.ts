@@ -134,7 +134,11 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
-    api: createProgrammeApi({ store: new ProgrammeStore(programmeDb.db), token: settings.surveyToken }),
+    api: createProgrammeApi({
+      store: new ProgrammeStore(programmeDb.db),
+      token: settings.surveyToken,
+      experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
+    }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
