@@ -28,10 +28,17 @@ const inputFor = (customerId: string) =>
 const NOW = '2026-11-22T10:00:00Z';
 
 describe('holdout draw', () => {
-  it('is FNV-1a 32-bit of "experiment:customer" as a fraction of 2³² (values from an independent implementation)', () => {
-    // FNV-1a("holdout-1:c") = 0x925f3ea5, ("holdout-1:acme") = 0x675c9e3a.
-    expect(holdoutDraw('holdout-1', 'c')).toBe(0x925f3ea5 / 2 ** 32);
-    expect(holdoutDraw('holdout-1', 'acme')).toBe(0x675c9e3a / 2 ** 32);
+  it('is FNV-1a 32-bit of "experiment:customer", murmur3-finalised, over 2³² (values from an independent implementation)', () => {
+    // FNV-1a("holdout-1:c") = 0x925f3ea5 → finalised 0x66902b12; ("holdout-1:acme") = 0x675c9e3a → 0xc75ad789.
+    expect(holdoutDraw('holdout-1', 'c')).toBe(0x66902b12 / 2 ** 32);
+    expect(holdoutDraw('holdout-1', 'acme')).toBe(0xc75ad789 / 2 ** 32);
+  });
+
+  it('draws consecutive customer ids independently', () => {
+    const draws = Array.from({ length: 1000 }, (_, i) => holdoutDraw('holdout-1', `org-${20_000_000 + i}`));
+    const close = draws.slice(1).filter((draw, i) => Math.abs(draw - draws[i]!) < 0.05).length;
+    // Independent uniform neighbours are within 0.05 of each other with probability 0.0975 (≈ 97 of 999).
+    expect(close).toBeLessThan(150);
   });
 
   it('puts about the share asked for in the holdout, and a new experiment id draws other customers', () => {
@@ -60,8 +67,8 @@ describe('applyHoldout', () => {
   });
 
   it('withholds the recommendation of a customer whose draw falls in the holdout, and says so in en and fr', () => {
-    // draw("holdout-1:acme") ≈ 0.404 < 0.5: holdout; draw("holdout-1:c") ≈ 0.572: policy.
-    const decision = decider.decide(inputFor('acme'), NOW);
+    // draw("holdout-1:c") ≈ 0.401 < 0.5: holdout; draw("holdout-1:acme") ≈ 0.779: policy.
+    const decision = decider.decide(inputFor('c'), NOW);
     expect(decision.action).not.toBe('none');
     const { decision: held, assignment } = applyHoldout(decision, settings.experiment);
     expect(assignment).toMatchObject({
@@ -83,7 +90,7 @@ describe('applyHoldout', () => {
     expect(json.explanation.reasons[0]?.code).toBe('holdout');
     expect(json.explanation.facts['customer.tier']).toBe(decision.explanation.facts['customer.tier']);
 
-    const kept = applyHoldout(decider.decide(inputFor('c'), NOW), settings.experiment);
+    const kept = applyHoldout(decider.decide(inputFor('acme'), NOW), settings.experiment);
     expect(kept.assignment.arm).toBe('policy');
     expect(kept.decision.explanation.reasons.some((r) => r.code === 'holdout')).toBe(false);
   });
@@ -100,7 +107,7 @@ describe('applyHoldout', () => {
         },
       ],
     });
-    const forced = createDecider(ruled).decide(inputFor('acme'), NOW);
+    const forced = createDecider(ruled).decide(inputFor('c'), NOW);
     expect(forced.decidedBy).toBe('rule');
     const result = applyHoldout(forced, ruled.experiment);
     expect(result.assignment).toMatchObject({ arm: null, eligible: false });
@@ -116,7 +123,7 @@ describe('applyHoldout', () => {
         channel: 'phone',
         openedAt: '2026-11-20T10:00:00Z',
       },
-      customer: { customerId: 'acme', revenue12m: 10 },
+      customer: { customerId: 'c', revenue12m: 10 },
     });
     const none = decider.decide(small, NOW);
     expect(none.action).toBe('none');

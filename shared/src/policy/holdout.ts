@@ -8,7 +8,8 @@ import type { Settings } from '../settings/settings-schema.ts';
  *
  * - Eligible: the policy recommends an action (nothing to withhold otherwise) and no admin rule requires it
  *   (`decidedBy: 'rule'`) — a case a rule requires is never held out.
- * - Assigned by customer: FNV-1a 32-bit hash of `experimentId:customerId`, read as a fraction of 2³²; the customer
+ * - Assigned by customer: FNV-1a 32-bit hash of `experimentId:customerId` mixed by murmur3's finaliser, read as a
+ *   fraction of 2³²; the customer
  *   is in the holdout when that fraction is below holdoutPercent / 100. The same customer is always in the same
  *   arm of one experiment, in the sidebar and in the connector; a new experiment id draws a new holdout.
  * - A held-out decision recommends nothing (no apology, callback or compensation; no cost, no callback clock) and
@@ -43,7 +44,10 @@ export interface HoldoutResult {
 /** The tag a held-out ticket carries, so an admin can find and count them in Zendesk. */
 export const HOLDOUT_TAG = 'boucle_holdout';
 
-/** FNV-1a over the UTF-16 code units (32 bits), as a fraction of 2³² in [0, 1). Stable across runtimes. */
+/**
+ * FNV-1a over the UTF-16 code units (32 bits), then murmur3's 32-bit finaliser, as a fraction of 2³² in [0, 1).
+ * Stable across runtimes and versions: changing it would move customers between arms.
+ */
 export function holdoutDraw(experimentId: string, customerId: string): number {
   const text = `${experimentId}:${customerId}`;
   let hash = 0x811c9dc5;
@@ -51,7 +55,14 @@ export function holdoutDraw(experimentId: string, customerId: string): number {
     hash ^= text.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash / 0x1_0000_0000;
+  // murmur3's finaliser: FNV-1a alone barely mixes the last characters, so customers with consecutive ids
+  // ("org-20000003", "org-20000004") would draw nearly the same number.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b) >>> 0;
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35) >>> 0;
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 0x1_0000_0000;
 }
 
 export function isHoldoutEligible(decision: Decision): boolean {
