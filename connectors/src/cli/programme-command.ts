@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { LOCALES, type ExperimentSettings, type Locale } from '../../../shared/src/index.ts';
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../config/config.ts';
+import { formatAlertOutcomes, runAlerts } from '../alerts/run-alerts.ts';
 import { storeSection } from '../config/store.ts';
 import { zendeskSection } from '../config/zendesk.ts';
 import { queryExperiment } from '../experiment/experiment-service.ts';
@@ -27,7 +28,7 @@ import { readCommandLine } from './read-command-line.ts';
 export const PROGRAMME_HELP = `Usage:
   boucle report programme [--from DATE] [--to DATE] [--by CUTS] [--bucket week|month] [--format table|json|csv]
   boucle report signals [--as-of DATE] [--recent-months N] [--baseline-months N] [--min-sample N]
-                        [--by CUTS] [--format table|json] [--locale en|fr]
+                        [--by CUTS] [--format table|json] [--locale en|fr] [--alert]
   boucle report funnel  [--by CUTS] [--retention-days N] [--format table|json]
   boucle report experiment [--from DATE] [--to DATE] [--by CUTS] [--retention-days N] [--repeat-days N]
                         [--experiment ID] [--format table|json|csv]
@@ -45,7 +46,9 @@ experiment: test and learn — Boucle's policy against its holdout (setting expe
   and the customers each arm needs for a conclusion (default: the configured experiment, decisions of the 12
   months before next month).
 signals: warning signs of every cut against its own baseline (the recent months against the months before),
-  with the test, the false-alarm control and the tickets behind each sign.
+  with the test, the false-alarm control and the tickets behind each sign. --alert also sends each sign, and
+  each high-value detractor of the last days, to its owner as a Zendesk ticket (opened once, then updated;
+  at most BOUCLE_ALERT_MAX_PER_OWNER_PER_DAY per owner and day; needs ZENDESK_*, SALESFORCE_* for the owners).
 
   --env-file FILE   read BOUCLE_DB_PATH (and, for pull, ZENDESK_*) from FILE (default .env)`;
 
@@ -73,6 +76,7 @@ export async function runProgramme(
       'retention-days': { type: 'string' },
       'repeat-days': { type: 'string' },
       experiment: { type: 'string' },
+      alert: { type: 'boolean' },
     },
     PROGRAMME_HELP,
     io,
@@ -168,6 +172,22 @@ export async function runProgramme(
         ? `${JSON.stringify(signalsJson(result.value), null, 2)}\n`
         : signalsTable(result.value, locale),
     );
+    if (values.alert === true) {
+      try {
+        const outcomes = await runAlerts({
+          env: environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env')),
+          cwd: io.cwd,
+          databasePath: config.store.path,
+          programmeDb: store.db,
+          scan: result.value,
+          now: Date.now(),
+        });
+        (format === 'json' ? io.stderr : io.stdout).write(formatAlertOutcomes(outcomes));
+      } catch (error) {
+        if (error instanceof ConfigError) return fail(`--alert: ${error.message}`);
+        throw error;
+      }
+    }
     return 0;
   } finally {
     store.close();
