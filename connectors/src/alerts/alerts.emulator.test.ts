@@ -13,6 +13,8 @@ import {
   startZendeskEmulator,
   type ZendeskEmulator,
 } from '../../../sandbox/zendesk/index.ts';
+import { captureIo } from '../cli/capture-io.ts';
+import { runCli } from '../cli/main.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -250,6 +252,43 @@ describe('alerts to the right person (Salesforce and Zendesk emulators)', { time
     expect(notes).toHaveLength(2);
     expect(notes[1]!.body).toMatch(/^Update — Boucle: high-value customer .* is a detractor \(NPS 0\)/);
     expect(notes[1]!.body).toContain('- NPS 0 on 2026-11-21');
+  });
+
+  it('runs from `boucle report signals --alert` with the real clients, and opens nothing twice', async () => {
+    const before = (await collect(zendesk.paginate('/api/v2/tickets.json', 'tickets'))).length;
+    const { io, stdout, stderr } = captureIo({
+      cwd: dir,
+      env: {
+        BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'),
+        ZENDESK_URL: zd.url,
+        ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+        ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+        ZENDESK_REQUESTS_PER_MINUTE: '100000',
+        SALESFORCE_LOGIN_URL: sf.url,
+        SALESFORCE_AUTH: 'client_credentials',
+        SALESFORCE_CLIENT_ID: SALESFORCE_SANDBOX_CREDENTIALS.clientId,
+        SALESFORCE_CLIENT_SECRET: SALESFORCE_SANDBOX_CREDENTIALS.clientSecret,
+        SALESFORCE_MIN_REMAINING_REQUESTS: '1%',
+        BOUCLE_ALERT_GROUPS: `region:Belgium=${groups[0]},default=${groups[1]}`,
+        BOUCLE_ALERT_DETRACTOR_DAYS: '365',
+      },
+    });
+    const code = await runCli(['report', 'signals', '--alert', '--env-file', join(dir, 'none.env')], io);
+    expect(stderr()).toBe('');
+    expect(code).toBe(0);
+    expect(stdout()).toMatch(/Alerts: 0 opened, \d+ updated, \d+ unchanged, 0 rate-limited/);
+    expect(stdout()).toContain(`detractor:${accounts[1]!.Id}: unchanged → group:${groups[0]}`);
+    const after = (await collect(zendesk.paginate('/api/v2/tickets.json', 'tickets'))).length;
+    expect(after).toBe(before);
+
+    const bad = captureIo({
+      cwd: dir,
+      env: { BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'), BOUCLE_ALERT_GROUPS: 'Belgium' },
+    });
+    expect(await runCli(['report', 'signals', '--alert', '--env-file', join(dir, 'none.env')], bad.io)).toBe(
+      2,
+    );
+    expect(bad.stderr()).toContain('BOUCLE_ALERT_GROUPS');
   });
 });
 
