@@ -241,6 +241,8 @@ export type {
 } from './policy/recommend-intervention.ts';
 export { planCallbacks } from './policy/plan-callbacks.ts';
 export { HOLDOUT_TAG, applyHoldout, holdoutDraw, isHoldoutEligible } from './policy/holdout.ts';
+export { NO_SURVEY_TAG, OPEN_LOOP_MAX_AGE_DAYS, surveyFatigue } from './policy/survey-fatigue.ts';
+export type { FatigueFacts, FatigueReason, FatigueVerdict } from './policy/survey-fatigue.ts';
 export type { ExperimentSettings, HoldoutArm, HoldoutAssignment, HoldoutResult } from './policy/holdout.ts';
 export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
 export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';

@@ -35,6 +35,7 @@ import {
 } from './intervention-ledger.ts';
 import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges } from './loop-ports.ts';
 import { priorityChange, raisePriority } from './plan-priority.ts';
+import { applySurveyFatigue } from './survey-fatigue.ts';
 import { toDecisionInput, toFeedbackResponse } from './to-decision-input.ts';
 
 export const REMINDER_EVENT_KIND = 'loop.reminder';
@@ -69,6 +70,8 @@ export interface ClosedLoopOptions {
   readonly writeback?: Pick<Writeback, 'captureFeedback' | 'captureDecision'>;
   /** Test and learn: where the arm of each eligible decision is recorded (the holdout applies without it too). */
   readonly experiment?: Pick<ExperimentLedger, 'record'>;
+  /** Survey fatigue: no survey within this many days of the last answer, nor while a loop is open (0: off). */
+  readonly surveyFatigueDays?: number;
 }
 
 export interface ClosedLoop {
@@ -145,7 +148,12 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     if (ticket === null) return; // deleted: nothing to act on
     const state = ledger.ticketState(ticketId);
     recordAgentOutcomes(ticket, state.interventionId, now);
-    if (!OPEN_STATUSES.has(ticket.status)) return;
+    if (!OPEN_STATUSES.has(ticket.status)) {
+      // Survey fatigue: a solved ticket is tagged so that Zendesk's CSAT automation skips it (docs/programme.md).
+      if (options.surveyFatigueDays !== undefined)
+        await applySurveyFatigue(zendesk, ledger, ticket, now, options.surveyFatigueDays);
+      return;
+    }
     const requester = await zendesk.getUser(ticket.requester_id);
     if (requester === null)
       throw new PermanentEventError(`Requester ${ticket.requester_id} of ticket ${ticketId} does not exist.`);

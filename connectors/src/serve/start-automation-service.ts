@@ -106,6 +106,7 @@ export async function startAutomationService(
     observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
     ...(writeback === undefined ? {} : { writeback }),
     experiment: new ExperimentLedger(store.db),
+    ...(settings.surveyFatigueDays === undefined ? {} : { surveyFatigueDays: settings.surveyFatigueDays }),
   });
   const workers = startQueueWorkers({
     queue,
