@@ -170,6 +170,39 @@ export type {
   FunnelStep,
   FunnelStepFigures,
 } from './programme/compute-loop-funnel.ts';
+export {
+  EXPERIMENT_ARMS,
+  EXPERIMENT_OUTCOMES,
+  EXPERIMENT_VERDICTS,
+  armEstimateSchema,
+  armSummarySchema,
+  experimentReportSchema,
+  experimentRowSchema,
+  outcomeComparisonSchema,
+} from './programme/experiment-report.ts';
+export type {
+  ArmEstimate,
+  ArmSummary,
+  ExperimentArm,
+  ExperimentOutcome,
+  ExperimentReport,
+  ExperimentRow,
+  ExperimentVerdict,
+  OutcomeComparison,
+} from './programme/experiment-report.ts';
+export { computeExperiment, verdictOf } from './programme/compute-experiment.ts';
+export type { ExperimentEntry, ExperimentOptions } from './programme/compute-experiment.ts';
+export {
+  ALPHA,
+  POWER,
+  Z_POWER_80,
+  differenceOfMeans,
+  differenceOfProportions,
+  sampleSizeForMeans,
+  sampleSizeForProportions,
+  sampleVariance,
+} from './programme/experiment-statistics.ts';
+export type { Difference, MeanSums } from './programme/experiment-statistics.ts';
 
 // Admin rules
 export { FACT_CATALOGUE, FACT_NAMES } from './rules/fact-catalogue.ts';
@@ -207,6 +240,10 @@ export type {
   PolicyFacts,
 } from './policy/recommend-intervention.ts';
 export { planCallbacks } from './policy/plan-callbacks.ts';
+export { HOLDOUT_TAG, applyHoldout, holdoutDraw, isHoldoutEligible } from './policy/holdout.ts';
+export { NO_SURVEY_TAG, OPEN_LOOP_MAX_AGE_DAYS, surveyFatigue } from './policy/survey-fatigue.ts';
+export type { FatigueFacts, FatigueReason, FatigueVerdict } from './policy/survey-fatigue.ts';
+export type { ExperimentSettings, HoldoutArm, HoldoutAssignment, HoldoutResult } from './policy/holdout.ts';
 export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
 export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
 export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';

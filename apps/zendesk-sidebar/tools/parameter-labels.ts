@@ -86,6 +86,11 @@ export const PARAMETER_LABELS: Readonly<Record<string, readonly [en: string, fr:
     'History: repeat incidents within (days)',
     'Historique : incidents répétés sur (jours)',
   ],
+  experiment_holdout_percent: [
+    'Test and learn: holdout share of eligible customers (%)',
+    'Test et apprentissage : part témoin des clients éligibles (%)',
+  ],
+  experiment_id: ['Test and learn: experiment id', 'Test et apprentissage : identifiant de l’expérience'],
   effort_balanced_tolerance: ['Effort: tolerance for "balanced"', 'Effort : tolérance pour « équilibré »'],
   effort_customer_per_extra_contact: [
     'Customer effort: per extra contact',
@@ -195,6 +200,14 @@ export const PARAMETER_HELP: Readonly<Record<string, readonly [en: string, fr: s
   connector_url: [
     'Base URL of the Boucle connector (https). Zendesk sends ticket events to it through the webhook this app creates.',
     "URL de base du connecteur Boucle (https). Zendesk lui envoie les événements des tickets par le webhook que crée l'application.",
+  ],
+  experiment_holdout_percent: [
+    'Boucle withholds its recommendation for this share of eligible incidents (drawn by customer, never a case a rule requires) so the experiment report can measure what the policy earns. 0 = off.',
+    "Boucle ne recommande rien pour cette part des incidents éligibles (tirée par client, jamais un cas qu'une règle impose), pour que le rapport d'expérience mesure ce que la politique rapporte. 0 = désactivé.",
+  ],
+  experiment_id: [
+    'Salt of the draw: a new id draws a new holdout (and starts a new experiment).',
+    'Graine du tirage : un nouvel identifiant tire un nouveau groupe témoin (et commence une nouvelle expérience).',
   ],
   connector_token: [
     'Bearer token the connector expects on webhook calls. Stored securely by Zendesk; never sent to the browser.',

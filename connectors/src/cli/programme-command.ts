@@ -1,8 +1,11 @@
 import { join, resolve } from 'node:path';
-import { LOCALES, type Locale } from '../../../shared/src/index.ts';
+import { LOCALES, type ExperimentSettings, type Locale } from '../../../shared/src/index.ts';
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../config/config.ts';
+import { formatAlertOutcomes, runAlerts } from '../alerts/run-alerts.ts';
 import { storeSection } from '../config/store.ts';
 import { zendeskSection } from '../config/zendesk.ts';
+import { queryExperiment } from '../experiment/experiment-service.ts';
+import { experimentCsv, experimentTable } from '../experiment/format-experiment.ts';
 import {
   REPORT_FORMATS,
   funnelTable,
@@ -16,6 +19,7 @@ import {
 import { queryFunnel, queryProgramme, querySignals } from '../programme/programme-service.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import { pullProgrammeData } from '../programme/pull-programme-data.ts';
+import { loadDecider } from '../serve/start-automation-service.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
@@ -24,8 +28,10 @@ import { readCommandLine } from './read-command-line.ts';
 export const PROGRAMME_HELP = `Usage:
   boucle report programme [--from DATE] [--to DATE] [--by CUTS] [--bucket week|month] [--format table|json|csv]
   boucle report signals [--as-of DATE] [--recent-months N] [--baseline-months N] [--min-sample N]
-                        [--by CUTS] [--format table|json] [--locale en|fr]
+                        [--by CUTS] [--format table|json] [--locale en|fr] [--alert]
   boucle report funnel  [--by CUTS] [--retention-days N] [--format table|json]
+  boucle report experiment [--from DATE] [--to DATE] [--by CUTS] [--retention-days N] [--repeat-days N]
+                        [--experiment ID] [--format table|json|csv]
   boucle report pull [--full]  copy the survey answers, tickets and users from Zendesk into the local
                         database (--full: tickets and users from the start, not from the last cursor)
 
@@ -35,13 +41,19 @@ programme: NPS (promoters/passives/detractors), CSAT, CES, company effort, C:CER
   Every share has its sample and a 95 % interval. docs/programme.md explains each figure.
 funnel: every recorded decision through recommended → applied → contacted within the deadline → resolved →
   retained (revenue in the CRM within N days, default 90), with the € at risk (the customer's 12-month revenue).
+experiment: test and learn — Boucle's policy against its holdout (setting experiment.holdoutPercent, in
+  BOUCLE_SETTINGS_FILE) on retention, repeat contact, follow-up score and € per intervention, with 95 % intervals
+  and the customers each arm needs for a conclusion (default: the configured experiment, decisions of the 12
+  months before next month).
 signals: warning signs of every cut against its own baseline (the recent months against the months before),
-  with the test, the false-alarm control and the tickets behind each sign.
+  with the test, the false-alarm control and the tickets behind each sign. --alert also sends each sign, and
+  each high-value detractor of the last days, to its owner as a Zendesk ticket (opened once, then updated;
+  at most BOUCLE_ALERT_MAX_PER_OWNER_PER_DAY per owner and day; needs ZENDESK_*, SALESFORCE_* for the owners).
 
   --env-file FILE   read BOUCLE_DB_PATH (and, for pull, ZENDESK_*) from FILE (default .env)`;
 
 export async function runProgramme(
-  report: 'programme' | 'signals' | 'pull' | 'funnel',
+  report: 'programme' | 'signals' | 'pull' | 'funnel' | 'experiment',
   args: readonly string[],
   io: CliIo,
 ): Promise<number> {
@@ -62,6 +74,9 @@ export async function runProgramme(
       locale: { type: 'string' },
       full: { type: 'boolean' },
       'retention-days': { type: 'string' },
+      'repeat-days': { type: 'string' },
+      experiment: { type: 'string' },
+      alert: { type: 'boolean' },
     },
     PROGRAMME_HELP,
     io,
@@ -106,6 +121,31 @@ export async function runProgramme(
       );
       return 0;
     }
+    if (report === 'experiment') {
+      const settings = experimentSettings(io, values['env-file']);
+      if (typeof settings === 'string') return fail(settings);
+      const result = queryExperiment(
+        programme,
+        store.db,
+        values.experiment === undefined ? settings : { ...settings, id: values.experiment },
+        {
+          ...given('from', values.from),
+          ...given('to', values.to),
+          ...given('by', values.by),
+          ...given('retentionDays', values['retention-days']),
+          ...given('repeatDays', values['repeat-days']),
+        },
+      );
+      if (!result.ok) return fail(result.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
+      io.stdout.write(
+        format === 'json'
+          ? `${JSON.stringify(result.value, null, 2)}\n`
+          : format === 'csv'
+            ? experimentCsv(result.value)
+            : experimentTable(result.value),
+      );
+      return 0;
+    }
     if (report === 'funnel') {
       const funnel = queryFunnel(programme, {
         ...given('by', values.by),
@@ -132,9 +172,37 @@ export async function runProgramme(
         ? `${JSON.stringify(signalsJson(result.value), null, 2)}\n`
         : signalsTable(result.value, locale),
     );
+    if (values.alert === true) {
+      try {
+        const outcomes = await runAlerts({
+          env: environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env')),
+          cwd: io.cwd,
+          databasePath: config.store.path,
+          programmeDb: store.db,
+          scan: result.value,
+          now: Date.now(),
+        });
+        (format === 'json' ? io.stderr : io.stdout).write(formatAlertOutcomes(outcomes));
+      } catch (error) {
+        if (error instanceof ConfigError) return fail(`--alert: ${error.message}`);
+        throw error;
+      }
+    }
     return 0;
   } finally {
     store.close();
+  }
+}
+
+/** The experiment as configured for `boucle serve`: BOUCLE_SETTINGS_FILE's `experiment` (or the defaults). */
+function experimentSettings(io: CliIo, envFile: string | undefined): ExperimentSettings | string {
+  const env = environmentWithDotEnv(io.env, envFile ?? join(io.cwd, '.env'));
+  const file = env.BOUCLE_SETTINGS_FILE;
+  try {
+    return loadDecider(file === undefined || file === '' ? undefined : resolve(io.cwd, file)).settings
+      .experiment;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

@@ -20,7 +20,13 @@ What Boucle wrote back to Salesforce: records by object and status, dead letters
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const [report, ...rest] = args;
   if (report === 'writeback') return (await import('./writeback-command.ts')).runReport(rest, io);
-  if (report === 'programme' || report === 'signals' || report === 'pull' || report === 'funnel')
+  if (
+    report === 'programme' ||
+    report === 'signals' ||
+    report === 'pull' ||
+    report === 'funnel' ||
+    report === 'experiment'
+  )
     return runProgramme(report, rest, io);
   return runSync(args, io);
 }
@@ -41,7 +47,7 @@ function runSync(args: readonly string[], io: CliIo): number {
   const { values, positionals } = read.line;
   if (positionals[0] !== 'loop' || positionals.length > 1) {
     io.stderr.write(
-      `boucle report: the reports are loop, programme, signals, funnel, writeback (and pull).\n\n${HELP}\n`,
+      `boucle report: the reports are loop, programme, signals, funnel, experiment, writeback (and pull).\n\n${HELP}\n`,
     );
     return 2;
   }

@@ -15,6 +15,8 @@ export interface AutomationSettings {
   readonly businessHours: BusinessHours | null;
   readonly reminderLeadMs: number;
   readonly followUpGroupId: number | undefined;
+  /** Survey fatigue: solved tickets are tagged boucle_no_survey within this many days of an answer (0: off). */
+  readonly surveyFatigueDays?: number;
   readonly settingsFile: string | undefined;
   readonly csatPullIntervalMs: number;
   readonly deadlineScanIntervalMs: number;
@@ -96,6 +98,12 @@ const keys = {
     description: 'Zendesk group that gets follow-up tickets opened for a low score',
     parse: parsers.integer(1, Number.MAX_SAFE_INTEGER),
   },
+  BOUCLE_SURVEY_FATIGUE_DAYS: {
+    description:
+      'survey fatigue: a solved ticket is tagged boucle_no_survey when its requester answered a survey within this many days or has an open loop (0: off)',
+    default: 30,
+    parse: parsers.integer(0, 365),
+  },
   BOUCLE_SETTINGS_FILE: {
     description: 'JSON file with the decision settings (same keys as the app settings); absent: the defaults',
     example: 'boucle-settings.json',
@@ -142,6 +150,7 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
         businessHours: v.BOUCLE_BUSINESS_HOURS ?? null,
         reminderLeadMs: v.BOUCLE_REMINDER_LEAD,
         followUpGroupId: v.BOUCLE_FOLLOW_UP_GROUP_ID,
+        surveyFatigueDays: v.BOUCLE_SURVEY_FATIGUE_DAYS,
         settingsFile: v.BOUCLE_SETTINGS_FILE,
         csatPullIntervalMs: v.BOUCLE_CSAT_PULL_INTERVAL,
         deadlineScanIntervalMs: v.BOUCLE_DEADLINE_SCAN_INTERVAL,

@@ -8,6 +8,7 @@ import {
   followUpKindOf,
   INTERVENTION_FIELD_KEYS,
   TICKET_FIELD_TITLES,
+  applyHoldout,
   categorizeNps,
   decisionInputSchema,
   isBoucleTag,
@@ -18,6 +19,7 @@ import {
   type FeedbackResponse,
   type Locale,
 } from '../../../shared/src/index.ts';
+import type { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import type { FeedbackEventPayload } from '../feedback/to-feedback-event.ts';
 import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
 import type { EventQueue, QueueEvent } from '../queue/durable-queue.ts';
@@ -33,6 +35,7 @@ import {
 } from './intervention-ledger.ts';
 import type { LoopTicket, LoopUser, LoopZendesk, TicketChanges } from './loop-ports.ts';
 import { priorityChange, raisePriority } from './plan-priority.ts';
+import { applySurveyFatigue } from './survey-fatigue.ts';
 import { toDecisionInput, toFeedbackResponse } from './to-decision-input.ts';
 
 export const REMINDER_EVENT_KIND = 'loop.reminder';
@@ -65,6 +68,10 @@ export interface ClosedLoopOptions {
   readonly observeDecision?: (seconds: number) => void;
   /** Write-back to Salesforce: answers and decision facts go to its outbox as they happen (local, no I/O). */
   readonly writeback?: Pick<Writeback, 'captureFeedback' | 'captureDecision'>;
+  /** Test and learn: where the arm of each eligible decision is recorded (the holdout applies without it too). */
+  readonly experiment?: Pick<ExperimentLedger, 'record'>;
+  /** Survey fatigue: no survey within this many days of the last answer, nor while a loop is open (0: off). */
+  readonly surveyFatigueDays?: number;
 }
 
 export interface ClosedLoop {
@@ -141,7 +148,12 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     if (ticket === null) return; // deleted: nothing to act on
     const state = ledger.ticketState(ticketId);
     recordAgentOutcomes(ticket, state.interventionId, now);
-    if (!OPEN_STATUSES.has(ticket.status)) return;
+    if (!OPEN_STATUSES.has(ticket.status)) {
+      // Survey fatigue: a solved ticket is tagged so that Zendesk's CSAT automation skips it (docs/programme.md).
+      if (options.surveyFatigueDays !== undefined)
+        await applySurveyFatigue(zendesk, ledger, ticket, now, options.surveyFatigueDays);
+      return;
+    }
     const requester = await zendesk.getUser(ticket.requester_id);
     if (requester === null)
       throw new PermanentEventError(`Requester ${ticket.requester_id} of ticket ${ticketId} does not exist.`);
@@ -173,7 +185,11 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         `The facts of ticket ${ticketId} do not make a decision input: ${z.prettifyError(parsed.error)}`,
       );
     }
-    const decision = decider.decide(parsed.data, now.toISOString());
+    // Test and learn: a step after the decision (docs/programme.md); without a holdout share it changes nothing.
+    const { decision, assignment } = applyHoldout(
+      decider.decide(parsed.data, now.toISOString()),
+      decider.settings.experiment,
+    );
     const fingerprint = fingerprintOf(decision);
     if (fingerprint === state.fingerprint) {
       options.observeDecision?.((performance.now() - started) / 1000);
@@ -194,6 +210,12 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       decidedAt: now,
       dueAt,
       input: parsed.data,
+    });
+    options.experiment?.record(entry.decisionKey, assignment, {
+      customerId: decision.customerId,
+      ticketId,
+      userId: requester.id,
+      decidedAt: now,
     });
     const record = await zendesk.upsertRecord(
       CUSTOM_OBJECT_KEYS.intervention,

@@ -126,7 +126,13 @@ const call = (path: string, init: RequestInit & { token?: string | null } = {}) 
 describe('the programme API on boucle serve', () => {
   it('documents exactly the paths it serves', () => {
     expect(Object.keys(openapi.paths).sort()).toEqual(
-      ['/api/v1/funnel', '/api/v1/openapi.yaml', '/api/v1/programme', '/api/v1/signals'].sort(),
+      [
+        '/api/v1/experiment',
+        '/api/v1/funnel',
+        '/api/v1/openapi.yaml',
+        '/api/v1/programme',
+        '/api/v1/signals',
+      ].sort(),
     );
     // the validators are strict enough to fail
     expect(validator('/api/v1/programme', 200)({ from: 'x', rows: [] })).toBe(false);

@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ExperimentSettings } from '../../../shared/src/index.ts';
+import { queryExperiment } from '../experiment/experiment-service.ts';
 import { programmeJson, signalsJson } from './format-programme.ts';
 import { queryFunnel, queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
 import type { ProgrammeStore } from './programme-store.ts';
@@ -24,6 +27,8 @@ export interface ProgrammeApiOptions {
   readonly token: string;
   readonly allowedOrigins?: readonly RegExp[];
   readonly clock?: () => number;
+  /** Test and learn: the database holding the experiment's table and the experiment as configured. */
+  readonly experiment?: { readonly db: DatabaseSync; readonly settings: ExperimentSettings };
 }
 
 /** Handles the request when it is for /api/…; returns false otherwise. */
@@ -33,6 +38,7 @@ const ROUTES: Readonly<Record<string, { readonly params: readonly string[] }>> =
   '/api/v1/programme': { params: ['from', 'to', 'by', 'bucket'] },
   '/api/v1/signals': { params: ['as_of', 'recent_months', 'baseline_months', 'min_sample', 'by'] },
   '/api/v1/funnel': { params: ['by', 'retention_days'] },
+  '/api/v1/experiment': { params: ['from', 'to', 'by', 'retention_days', 'repeat_days'] },
   '/api/v1/openapi.yaml': { params: [] },
 };
 
@@ -135,6 +141,30 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       if (!result.ok)
         throw new ApiProblem(400, 'invalid_query', 'Some parameters are invalid.', result.issues);
       return sendJson(response, 200, programmeJson(result.value), request.method === 'HEAD');
+    }
+    if (path === '/api/v1/experiment') {
+      const experiment = options.experiment;
+      if (experiment === undefined)
+        throw new ApiProblem(404, 'not_found', 'This connector does not record an experiment.');
+      const get = (key: string): Record<string, string> => {
+        const value = url.searchParams.get(key);
+        return value === null ? {} : { [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]: value };
+      };
+      const result = queryExperiment(
+        options.store,
+        experiment.db,
+        experiment.settings,
+        { ...get('from'), ...get('to'), ...get('by'), ...get('retention_days'), ...get('repeat_days') },
+        clock,
+      );
+      if (!result.ok)
+        throw new ApiProblem(
+          400,
+          'invalid_query',
+          'Some parameters are invalid.',
+          result.issues.map((issue) => ({ ...issue, path: issue.path.replaceAll('-', '_') })),
+        );
+      return sendJson(response, 200, result.value, request.method === 'HEAD');
     }
     if (path === '/api/v1/funnel') {
       const result = queryFunnel(

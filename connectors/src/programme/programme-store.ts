@@ -7,6 +7,7 @@ import type {
   ProgrammeFacts,
   ProgrammeTicket,
 } from '../../../shared/src/index.ts';
+import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -15,7 +16,7 @@ import { PROGRAMME_SCHEMA } from './programme-schema.ts';
 
 /** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
 export function openProgrammeStore(path: string): Store {
-  return openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, SYNC_SCHEMA, PROGRAMME_SCHEMA]);
+  return openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, SYNC_SCHEMA, PROGRAMME_SCHEMA, EXPERIMENT_SCHEMA]);
 }
 
 export interface AnswerRow {
@@ -243,6 +244,11 @@ export class ProgrammeStore {
     return cutsOf;
   }
 
+  /** The cuts of users, groups and products as readFacts resolves them, for the experiment report. */
+  cutResolver(): CutResolver {
+    return this.#cutResolver();
+  }
+
   readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
     const cutsOf = this.#cutResolver();
     const answers: ProgrammeAnswer[] = [];
@@ -360,6 +366,15 @@ export class ProgrammeStore {
     }
   }
 }
+
+/** (user, group, ticket product, channel, touchpoint) → the cuts of a fact. */
+export type CutResolver = (
+  userId: number | null,
+  group: number | null,
+  ticketProduct: string | null,
+  channel: string | null,
+  touchpoint: string | null,
+) => ProgrammeCuts;
 
 interface UserCuts {
   readonly tier: string | null;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
+import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
+import { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
@@ -61,7 +63,7 @@ export interface RunningAutomationService {
 
 /** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
 export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
-  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
+  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA, EXPERIMENT_SCHEMA]);
   store.db.exec(sync === 'full' ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   return store;
 }
@@ -141,6 +143,8 @@ export async function startAutomationService(
     ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
     observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
     ...(writeback === undefined ? {} : { writeback }),
+    experiment: new ExperimentLedger(store.db),
+    ...(settings.surveyFatigueDays === undefined ? {} : { surveyFatigueDays: settings.surveyFatigueDays }),
   });
   const workers = startQueueWorkers({
     queue,
@@ -171,7 +175,11 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
-    api: createProgrammeApi({ store: new ProgrammeStore(programmeDb.db), token: settings.surveyToken }),
+    api: createProgrammeApi({
+      store: new ProgrammeStore(programmeDb.db),
+      token: settings.surveyToken,
+      experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
+    }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -96,6 +96,7 @@ function automationSettings(port: number, webhookSecret: string, surveyToken: st
     businessHours: null,
     reminderLeadMs: 7_200_000,
     followUpGroupId: undefined,
+    surveyFatigueDays: 30,
     settingsFile: undefined,
     csatPullIntervalMs: 0,
     deadlineScanIntervalMs: 60_000,

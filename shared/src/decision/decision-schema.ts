@@ -29,6 +29,7 @@ export const REASON_CODES = [
   'priority_by_rule',
   'callback_window_by_rule',
   'rule_tags',
+  'holdout',
 ] as const;
 
 /**

@@ -64,7 +64,16 @@ export type Reason =
     }
   | { readonly code: 'priority_by_rule'; readonly rule: string; readonly priority: Priority }
   | { readonly code: 'callback_window_by_rule'; readonly rule: string; readonly hours: number }
-  | { readonly code: 'rule_tags'; readonly rule: string; readonly tags: readonly string[] };
+  | { readonly code: 'rule_tags'; readonly rule: string; readonly tags: readonly string[] }
+  | {
+      /** Test and learn: the customer is in the experiment's holdout; the recommendation is withheld. */
+      readonly code: 'holdout';
+      readonly experiment: string;
+      readonly percent: number;
+      readonly action: Action;
+      readonly compensationTier: string | null;
+      readonly expectedValue: number;
+    };
 
 export type ReasonCode = Reason['code'];
 

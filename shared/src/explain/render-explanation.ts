@@ -197,6 +197,10 @@ export function describeReason(reason: Reason, locale: Locale, options: ExplainO
       return fr
         ? `${capitalize(action(reason.action, locale, reason.compensationTier, options))} a la meilleure valeur attendue : ${money(reason.expectedValue)}.`
         : `${capitalize(action(reason.action, locale, reason.compensationTier, options))} has the best expected value: ${money(reason.expectedValue)}.`;
+    case 'holdout':
+      return fr
+        ? `Test et apprentissage : ce client fait partie du groupe témoin de l’expérience « ${reason.experiment} » (${formatPercent(reason.percent / 100, locale)} des clients éligibles, tirés au sort par client). Boucle aurait recommandé ${action(reason.action, locale, reason.compensationTier, options)} (valeur attendue ${money(reason.expectedValue)}) mais ne recommande rien : l’équipe traite le ticket comme d’habitude, et la comparaison mesure ce que la politique rapporte.`
+        : `Test and learn: this customer is in the holdout of experiment "${reason.experiment}" (${formatPercent(reason.percent / 100, locale)} of eligible customers, drawn by customer). Boucle would have recommended ${action(reason.action, locale, reason.compensationTier, options)} (expected value ${money(reason.expectedValue)}) but recommends nothing: the team handles the ticket as usual, and the comparison measures what the policy earns.`;
     case 'no_action_pays':
       return fr
         ? 'Aucune action ne rapporte plus qu’elle ne coûte : l’incident compte dans les tendances.'
@@ -315,6 +319,8 @@ export function glanceReasons(decision: Decision, locale: Locale): string[] {
         : `ticket ${STATUS_WORD[solved.status].en} with no bad answer since`,
     );
   }
+  if (has('holdout') !== undefined)
+    items.push(fr ? 'groupe témoin (test et apprentissage)' : 'holdout (test and learn)');
   const forced = has('rule_forced');
   if (forced?.code === 'rule_forced')
     items.push(fr ? `imposé par la règle « ${forced.rule} »` : `required by rule "${forced.rule}"`);

@@ -216,6 +216,19 @@ export const settingsSchema = z
       npsFalling: coefficient.default(0.3),
       npsFallingBy: z.number().int().min(1).max(10).default(3),
     }),
+    /**
+     * Test and learn: the share of eligible incidents (0–50 %) whose recommendation is withheld, drawn by customer
+     * from the experiment id (change the id to draw a new holdout). 0 = no holdout. See docs/programme.md.
+     */
+    experiment: section({
+      holdoutPercent: z.number().min(0).max(50).default(0),
+      id: z
+        .string()
+        .regex(/^[a-z0-9_-]{1,40}$/, {
+          message: 'An experiment id uses lowercase letters, digits, "_" and "-" only, e.g. "holdout-2026".',
+        })
+        .default('holdout-1'),
+    }),
     rules: rulesSchema.default([]),
   })
   .superRefine((settings, ctx) => {

@@ -1,4 +1,5 @@
 import {
+  applyHoldout,
   createDecider,
   decisionInputSchema,
   describeRuleTrace,
@@ -123,7 +124,8 @@ export function createSidebarDecider(
       return {
         ok: true,
         recommendation: toRecommendationView(
-          decider.decide(input.data, now.getTime()),
+          // Test and learn: the same draw by customer as the connector's, so both show the same decision.
+          applyHoldout(decider.decide(input.data, now.getTime()), settings.experiment).decision,
           locale,
           settings.compensationTiers,
         ),

@@ -1,0 +1,337 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  computeExperiment,
+  experimentReportSchema,
+  type ExperimentEntry,
+  type ExperimentReport,
+} from '../../../shared/src/index.ts';
+import { generateWorld, type World } from '../../../sandbox/dataset/generate-world.ts';
+import {
+  PLANTED_EXPERIMENT,
+  plantExperiment,
+  type PlantedDecision,
+} from '../../../sandbox/dataset/plant-experiment.ts';
+import { captureIo } from '../cli/capture-io.ts';
+import { runCli } from '../cli/main.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import { OPENAPI_FILE, createProgrammeApi } from '../programme/programme-api.ts';
+import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
+import { DurableQueue } from '../queue/durable-queue.ts';
+import { createAutomationServer } from '../serve/create-automation-server.ts';
+import { ServiceMetrics } from '../serve/service-metrics.ts';
+import type { Store } from '../store/index.ts';
+import { ExperimentLedger } from './experiment-ledger.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'boucle-experiment-'));
+const dbPath = join(dir, 'boucle.sqlite');
+const settingsPath = join(dir, 'settings.json');
+const TOKEN = 'connector-token-for-tests-0123456789';
+let world: World;
+let decisions: PlantedDecision[];
+let store: Store;
+let server: ReturnType<typeof createAutomationServer>;
+let base: string;
+
+/** The planted history as the loop, the sync and `boucle report pull` leave it in the database. */
+function fill(db: Store): void {
+  const programme = new ProgrammeStore(db.db);
+  const account = db.db.prepare(
+    'INSERT INTO sync_account (id, name, created, segment, region, modstamp) VALUES (?, ?, 0, ?, ?, 1)',
+  );
+  const contact = db.db.prepare(
+    'INSERT INTO sync_contact (id, account_id, name, modstamp) VALUES (?, ?, ?, 1)',
+  );
+  const profile = db.db.prepare(
+    'INSERT INTO sync_profile (account_id, profile, computed_at) VALUES (?, ?, 0)',
+  );
+  const order = db.db.prepare(
+    `INSERT INTO sync_txn (id, object, account_id, amount, date, revenue, open, modstamp)
+     VALUES (?, 'Order', ?, 100, ?, 1, 0, 1)`,
+  );
+  const ledger = new InterventionLedger(db.db);
+  const experiment = new ExperimentLedger(db.db);
+  db.transaction(() => {
+    for (const a of world.accounts) account.run(a.id, a.name, a.segment, a.country);
+    for (const c of world.contacts) contact.run(c.id, c.accountId, c.lastName);
+    for (const d of decisions) {
+      profile.run(d.accountId, JSON.stringify({ revenue12m: d.revenue12m }));
+      if (d.orderAt !== null)
+        order.run(`O-${d.decisionKey}`, d.accountId, new Date(d.orderAt).toISOString().slice(0, 10));
+      const entry = ledger.record({
+        decisionKey: d.decisionKey,
+        ticketId: d.ticketId,
+        userId: d.zendeskUserId,
+        action: d.arm === 'policy' ? d.action : 'none',
+        priority: 'high',
+        tier: 'gold',
+        expectedValue: 100,
+        cost: d.cost,
+        summary: d.arm === 'holdout' ? 'holdout' : '',
+        decidedAt: new Date(d.decidedAt),
+        dueAt: null,
+      });
+      ledger.markApplied(entry.id, null);
+      experiment.record(
+        d.decisionKey,
+        {
+          experimentId: PLANTED_EXPERIMENT.id,
+          holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent,
+          arm: d.arm,
+          eligible: true,
+          draw: 0,
+          policyAction: d.action,
+          policyCompensationTier: null,
+          policyCost: PLANTED_EXPERIMENT.cost,
+          policyExpectedValue: 100,
+        },
+        {
+          customerId: d.accountId,
+          ticketId: d.ticketId,
+          userId: d.zendeskUserId,
+          decidedAt: new Date(d.decidedAt),
+        },
+      );
+    }
+  });
+  programme.putUsers(
+    world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
+  );
+  const tickets = decisions.flatMap((d, index) => [
+    { id: d.ticketId, createdAt: d.decidedAt - 3_600_000, requesterId: d.zendeskUserId },
+    ...(d.repeatTicketAt === null
+      ? []
+      : [{ id: 900_000 + index, createdAt: d.repeatTicketAt, requesterId: d.zendeskUserId }]),
+  ]);
+  programme.putTickets(
+    tickets.map((t) => ({ ...t, groupId: null, status: 'open', incident: true, product: null, tags: [] })),
+  );
+  programme.putAnswers(
+    decisions.flatMap((d) =>
+      d.followUp === null
+        ? []
+        : [
+            {
+              id: `A-${d.decisionKey}`,
+              respondedAt: d.followUp.at,
+              kind: 'csat' as const,
+              scale: '1-5',
+              score: d.followUp.score,
+              comment: null,
+              channel: 'email',
+              touchpoint: 'follow_up',
+              ticketId: d.ticketId,
+              interactionId: null,
+              userId: d.zendeskUserId,
+              email: null,
+              source: 'survey_api',
+            },
+          ],
+    ),
+  );
+}
+
+const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: unknown; $ref?: string }> }>>;
+  components: { schemas: Record<string, unknown> };
+};
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+const validateReport = ajv.compile({
+  ...(JSON.parse(
+    JSON.stringify(
+      (
+        openapi.paths['/api/v1/experiment']!.get!.responses['200']!.content as Record<
+          string,
+          { schema: unknown }
+        >
+      )['application/json']!.schema,
+    ).replaceAll('#/components/schemas/', '#/$defs/'),
+  ) as object),
+  $defs: JSON.parse(
+    JSON.stringify(openapi.components.schemas).replaceAll('#/components/schemas/', '#/$defs/'),
+  ) as Record<string, unknown>,
+});
+
+beforeAll(async () => {
+  world = generateWorld({ seed: 42, accounts: 3000 });
+  decisions = plantExperiment(world);
+  store = openProgrammeStore(dbPath);
+  fill(store);
+  writeFileSync(
+    settingsPath,
+    JSON.stringify({
+      experiment: { id: PLANTED_EXPERIMENT.id, holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent },
+    }),
+  );
+  server = createAutomationServer({
+    queue: new DurableQueue(store.db),
+    metrics: new ServiceMetrics(),
+    webhookSecret: 'secret',
+    surveyToken: TOKEN,
+    parseSurveyBody: () => ({ ok: true, events: [] }),
+    toleranceSeconds: 300,
+    api: createProgrammeApi({
+      store: new ProgrammeStore(store.db),
+      token: TOKEN,
+      clock: () => world.now,
+      experiment: {
+        db: store.db,
+        settings: { id: PLANTED_EXPERIMENT.id, holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent },
+      },
+    }),
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 60_000);
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({ BOUCLE_DB_PATH: dbPath, BOUCLE_SETTINGS_FILE: settingsPath });
+
+describe('boucle report experiment, on the planted policy effect', () => {
+  it('reads back exactly what was planted, and finds the planted uplift on retention, repeat contact and follow-up', async () => {
+    const { io, stdout, stderr } = captureIo({ cwd: dir, env: env() });
+    const code = await runCli(
+      [
+        'report',
+        'experiment',
+        '--from',
+        '2025-01-01',
+        '--format',
+        'json',
+        '--env-file',
+        join(dir, 'none.env'),
+      ],
+      io,
+    );
+    expect(stderr()).toBe('');
+    expect(code).toBe(0);
+    const report = experimentReportSchema.parse(JSON.parse(stdout()));
+    expect(report.experiment).toEqual({ id: PLANTED_EXPERIMENT.id, holdoutPercent: 30 });
+    const total = report.rows[0]!;
+    const holdout = decisions.filter((d) => d.arm === 'holdout');
+    expect(total.arms.holdout.customers).toBe(holdout.length);
+    expect(total.arms.policy.customers).toBe(decisions.length - holdout.length);
+    expect(total.arms.policy.cost).toBe((decisions.length - holdout.length) * PLANTED_EXPERIMENT.cost);
+    expect(total.arms.holdout.interventions).toBe(0);
+    // The same figures as the pure computation over the planted truth: the SQL loses and invents nothing.
+    const truth: ExperimentEntry[] = decisions.map((d) => ({
+      arm: d.arm,
+      decidedAt: d.decidedAt,
+      customerId: d.accountId,
+      applied: d.arm === 'policy',
+      cost: d.cost,
+      valueAtRisk: d.revenue12m,
+      nextRevenueAt: d.orderAt,
+      nextTicketAt: d.repeatTicketAt,
+      followUp: d.followUp === null ? null : { at: d.followUp.at, positive: d.followUp.score >= 4 },
+      cuts: {},
+    }));
+    const expected = computeExperiment(truth, {
+      asOfMs: Date.parse(report.asOf),
+      fromMs: Date.parse(report.from),
+      toMs: Date.parse(report.to),
+      experiment: report.experiment,
+    });
+    expect(total.outcomes).toEqual(expected.rows[0]!.outcomes);
+    const verdicts = Object.fromEntries(total.outcomes.map((o) => [o.outcome, o.verdict]));
+    expect(verdicts).toMatchObject({
+      retention: 'policy_better',
+      repeat_contact: 'policy_better',
+      follow_up_score: 'policy_better',
+    });
+    // € per customer is noisy (revenues differ a lot): its uplift is positive, the conclusion may need more customers.
+    const value = total.outcomes.find((o) => o.outcome === 'value_per_intervention')!;
+    expect(value.uplift!).toBeGreaterThan(0);
+    expect(value.samplePerArm!).toBeGreaterThan(0);
+  });
+
+  it('prints a table and a CSV by region, and says what to fix', async () => {
+    const table = captureIo({ cwd: dir, env: env() });
+    expect(
+      await runCli(
+        ['report', 'experiment', '--from', '2025-01-01', '--env-file', join(dir, 'none.env')],
+        table.io,
+      ),
+    ).toBe(0);
+    expect(table.stdout()).toContain(
+      `Experiment "${PLANTED_EXPERIMENT.id}" (holdout 30 % of eligible customers)`,
+    );
+    expect(table.stdout()).toMatch(
+      /retention\s+\d+\.\d % \(n=\d+\)\s+\d+\.\d % \(n=\d+\)\s+\+\d+\.\d pts \[/,
+    );
+    expect(table.stdout()).toMatch(/repeat contact .* policy better \(lower is better\)/);
+
+    const csv = captureIo({ cwd: dir, env: env() });
+    expect(
+      await runCli(
+        [
+          'report',
+          'experiment',
+          '--from',
+          '2025-01-01',
+          '--by',
+          'region',
+          '--format',
+          'csv',
+          '--env-file',
+          join(dir, 'none.env'),
+        ],
+        csv.io,
+      ),
+    ).toBe(0);
+    const lines = csv.stdout().trim().split('\n');
+    expect(lines[0]!.startsWith('region,outcome,measure,better,policy_n')).toBe(true);
+    expect(lines[1]!.startsWith('(all),retention,proportion,higher,')).toBe(true);
+    const regions = new Set(lines.slice(5).map((line) => line.split(',')[0]));
+    expect(regions.size).toBeGreaterThan(1);
+
+    const bad = captureIo({ cwd: dir, env: env() });
+    expect(await runCli(['report', 'experiment', '--repeat-days', 'often', '--by', 'planet'], bad.io)).toBe(
+      2,
+    );
+    expect(bad.stderr()).toContain('--repeat-days: takes a whole number from 1 to 365 (got "often")');
+    expect(bad.stderr()).toContain('"planet" is not a cut');
+  });
+
+  it('answers GET /api/v1/experiment as the OpenAPI file says, the same figures as the CLI', async () => {
+    const response = await fetch(`${base}/api/v1/experiment?from=2025-01-01&by=tier`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as ExperimentReport;
+    expect(validateReport(body), JSON.stringify(validateReport.errors?.slice(0, 3))).toBe(true);
+    expect(experimentReportSchema.parse(body)).toEqual(body);
+    expect(body.asOf).toBe(new Date(world.now).toISOString());
+    expect(body.rows[0]!.outcomes.slice(0, 3).map((o) => o.verdict)).toEqual([
+      'policy_better',
+      'policy_better',
+      'policy_better',
+    ]);
+    expect(body.rows.slice(1).map((row) => Object.keys(row.cut))).toContainEqual(['tier']);
+    expect(body.rows[0]!.arms.holdout.customers).toBe(decisions.filter((d) => d.arm === 'holdout').length);
+
+    const bad = await fetch(`${base}/api/v1/experiment?retention_days=0&colour=red`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('Unknown parameter(s) colour');
+    const badDays = await fetch(`${base}/api/v1/experiment?retention_days=0`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(await badDays.json()).toMatchObject({
+      error: 'invalid_query',
+      issues: [{ path: 'retention_days', message: 'takes a whole number from 1 to 3650 (got "0").' }],
+    });
+    expect((await fetch(`${base}/api/v1/experiment`)).status).toBe(401);
+  });
+});
