@@ -155,3 +155,13 @@ describe('the compact stored form of a decision input', () => {
     expect(() => decodeDecisionInput('{not json')).toThrow(SyntaxError);
   });
 });
+
+describe('the compact text', () => {
+  it('is ASCII, with what is beyond it as JSON escapes, surrogate pairs included', () => {
+    const input = { ...FULL, incident: { ...FULL.incident, comments: ['j’appelle 😡 problème\u007f'] } };
+    const text = encodeDecisionInput(input);
+    expect(text).toMatch(/^[\x00-\x7e]*$/);
+    expect(text).toContain('j\\u2019appelle \\ud83d\\ude21 probl\\u00e8me\\u007f');
+    expect(decodeDecisionInput(text).incident.comments).toEqual(input.incident.comments);
+  });
+});
