@@ -75,14 +75,6 @@ function toAccentInsensitivePattern(normalized: string): string {
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** `WORD_CHAR.test(text[index])`, without the one-letter string and the expression for ASCII. */
-function isWordChar(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  if (code >= 128) return WORD_CHAR.test(text[index]!);
-  const lower = code | 32;
-  return (code >= 48 && code <= 57) || (lower >= 97 && lower <= 122);
-}
-
 const NO_MATCH: LexiconMatch = { phrases: [], weight: 0 };
 
 /**
@@ -100,7 +92,7 @@ export function compileLexicon(additions: readonly LexiconEntry[]): CompiledLexi
     .map((entry, index) => ({ key: entry[0], index }))
     .sort((a, b) => b.key.length - a.key.length);
   const groupToEntry = byLength.map(({ index }) => index);
-  const alternation = byLength.map(({ key }) => `(${toAccentInsensitivePattern(key)})`).join('|');
+  const patterns = byLength.map(({ key }) => toAccentInsensitivePattern(key));
   // Whole words, plurals allowed ("attentes", "problems"), so that "again" does not match "against".
   // The start of a word is checked after the match (WORD_CHAR), which keeps the engine's fast scan for the
   // first letters of the phrases.
@@ -112,22 +104,19 @@ export function compileLexicon(additions: readonly LexiconEntry[]): CompiledLexi
   // of the text (callgrind: 12,000 instructions for a 50-character comment, 3,000 without). Where it matches, the
   // same alternation with the groups, anchored there (sticky), says which phrase it was: same matches, same
   // phrases, and which phrase depends on the matched text alone, so it is remembered.
-  const scan = new RegExp(
-    `(?:${byLength.map(({ key }) => toAccentInsensitivePattern(key)).join('|')})${suffix}`,
-    'giu',
-  );
-  const which = new RegExp(`(?:${alternation})${suffix}`, 'iuy');
+  const scan = new RegExp(`(?:${patterns.join('|')})${suffix}`, 'giu');
+  const which = new RegExp(`(?:(${patterns.join(')|(')}))${suffix}`, 'iuy');
   // The phrase of each text matched, as written (its case, accents, plural): the scan's match alone says which
   // phrase it is. At most 256 texts of a phrase's length are kept.
   const entryOf = new Map<string, number>();
   return {
     match(texts) {
-      let found: boolean[] | undefined;
+      let found: true[] | undefined;
       for (const text of texts) {
         scan.lastIndex = 0;
         for (let match = scan.exec(text); match !== null; match = scan.exec(text)) {
           const at = match.index;
-          if (at > 0 && isWordChar(text, at - 1)) continue;
+          if (at > 0 && WORD_CHAR.test(text[at - 1]!)) continue;
           let entry = entryOf.get(match[0]);
           if (entry === undefined) {
             which.lastIndex = at;
@@ -138,14 +127,14 @@ export function compileLexicon(additions: readonly LexiconEntry[]): CompiledLexi
             if (entryOf.size >= 256) entryOf.clear();
             entryOf.set(match[0], entry);
           }
-          (found ??= new Array<boolean>(count).fill(false))[entry] = true;
+          (found ??= [])[entry] = true;
         }
       }
       if (found === undefined) return NO_MATCH;
       const matched: string[] = [];
       let weight = 0;
       for (let index = 0; index < count; index += 1) {
-        if (!found[index]) continue;
+        if (found[index] !== true) continue;
         matched.push(phrases[index]!);
         weight += weights[index]!;
       }
