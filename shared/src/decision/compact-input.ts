@@ -23,16 +23,7 @@ const INCIDENT_TYPES_V1 = [
   'other',
 ] as const;
 const SEVERITIES_V1 = ['low', 'medium', 'high', 'critical'] as const;
-const CHANNELS_V1 = [
-  'email',
-  'phone',
-  'chat',
-  'web',
-  'social',
-  'messaging',
-  'in_person',
-  'other',
-] as const;
+const CHANNELS_V1 = ['email', 'phone', 'chat', 'web', 'social', 'messaging', 'in_person', 'other'] as const;
 const TICKET_STATUSES_V1 = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
 const VALUE_TIERS_V1 = ['platinum', 'gold', 'silver', 'bronze'] as const;
 const KINDS_V1 = ['nps', 'csat', 'ces', 'company_effort'] as const;
@@ -188,7 +179,7 @@ export function decodeDecisionInput(text: string): DecisionInput {
   const pastInterventions = (stored[7] as Row[]).map((r) => ({ action: word(ACTIONS_V1, r[0]), at: r[1] }));
   const s = stored[8] as Row | null;
   return {
-    id: stored[1],
+    id: stored[1] as string,
     now: optional(stored[2]),
     incident: {
       ticketId: i[0],
