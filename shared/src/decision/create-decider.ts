@@ -91,8 +91,17 @@ function daysSince(fromIso: string | undefined, nowMs: number): number | null {
 
 /** The (at most two) factors that raise the risk most, beyond the baseline. */
 function pushRiskDrivers(points: Readonly<Record<RiskFactor, number>>, reasons: Reason[]): void {
-  // Read once into a list, then by position: the comparisons below read each factor's points several times.
-  const values = RISK_FACTORS.map((factor) => points[factor]);
+  // Read by name, in RISK_FACTORS order: a load by a different key each time would go megamorphic.
+  const values = [
+    points.baseline,
+    points.incidentType,
+    points.severity,
+    points.effortClass,
+    points.repeatIncidents,
+    points.tenure,
+    points.npsCategory,
+    points.npsFalling,
+  ];
   let first = -1;
   let second = -1;
   for (let factor = 1; factor < values.length; factor += 1) {
