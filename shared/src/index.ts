@@ -83,6 +83,7 @@ export type {
   PastIncident,
   PastIntervention,
 } from './decision/decision-input-schema.ts';
+export { COMPACT_INPUT_VERSION, decodeDecisionInput, encodeDecisionInput } from './decision/compact-input.ts';
 
 // Metrics
 export {

@@ -1,4 +1,5 @@
 import type { FeatureSchema } from '../store/index.ts';
+import { backfillCompactInputs } from './intervention-ledger.ts';
 
 /** The closed-loop service's own tables (feature "automation"), applied by the shared store. */
 export const AUTOMATION_SCHEMA: FeatureSchema = {
@@ -59,6 +60,15 @@ export const AUTOMATION_SCHEMA: FeatureSchema = {
         ALTER TABLE automation_interventions ADD COLUMN agent_minutes REAL;
         CREATE INDEX automation_interventions_decided ON automation_interventions (decided_at);
       `,
+    },
+    {
+      version: 4,
+      description:
+        'each intervention keeps its decision input in the compact form a preview reads fastest (input_compact); the inputs stored as JSON are converted and their JSON kept',
+      up: (db) => {
+        db.exec('ALTER TABLE automation_interventions ADD COLUMN input_compact TEXT');
+        backfillCompactInputs(db);
+      },
     },
   ],
 };

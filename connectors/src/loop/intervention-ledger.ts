@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { decodeDecisionInput, encodeDecisionInput } from '../../../shared/src/index.ts';
 import type { Decision, DecisionInput, StoredIncident } from '../../../shared/src/index.ts';
 import type { TicketPriority } from './loop-ports.ts';
 
@@ -102,26 +103,58 @@ interface EntryRow {
   record_id: string | null;
 }
 
-interface StoredRow {
-  input: string | null;
-  decided_at: number;
-  action: string;
-  compensation_tier: string | null;
-  cost: number | null;
-  expected_value: number | null;
-  agent_minutes: number | null;
-}
+/** A row of `storedIncidents`, read as an array (cheaper than an object per row). */
+type StoredRow = [
+  inputCompact: string | null,
+  decidedAt: number,
+  action: string,
+  compensationTier: string | null,
+  cost: number | null,
+  expectedValue: number | null,
+  agentMinutes: number | null,
+];
 
 /**
- * The stored input back. It was written from the parsed `DecisionInput` by `record`, so it is read as such without
- * validating it again (that would cost more than deciding); text that is not JSON is not previewable.
+ * The stored input back. It was written by `record` from the parsed `DecisionInput` (or converted from the JSON
+ * of such an input by migration 4), so it is read as such without validating it again: that would cost more than
+ * deciding. Text that is not a compact input is not previewable.
  */
 function readInput(text: string | null): DecisionInput | null {
   if (text === null) return null;
   try {
-    return JSON.parse(text) as DecisionInput;
+    return decodeDecisionInput(text);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Automation migration 4's data step: the compact form of every input stored as JSON (migration 3's `input`),
+ * one page of rows at a time. The JSON stays where it is; an input whose JSON does not read stays without a
+ * compact form (not previewable, as before).
+ */
+export function backfillCompactInputs(db: DatabaseSync, pageSize = 2_000): number {
+  const page = db.prepare(
+    `SELECT id, input FROM automation_interventions
+     WHERE id > ? AND input IS NOT NULL AND input_compact IS NULL ORDER BY id LIMIT ?`,
+  );
+  const update = db.prepare('UPDATE automation_interventions SET input_compact = ? WHERE id = ?');
+  let converted = 0;
+  let last = 0;
+  for (;;) {
+    const rows = page.all(last, pageSize) as unknown as { id: number; input: string }[];
+    if (rows.length === 0) return converted;
+    for (const row of rows) {
+      last = row.id;
+      let compact: string;
+      try {
+        compact = encodeDecisionInput(JSON.parse(row.input) as DecisionInput);
+      } catch {
+        continue;
+      }
+      update.run(compact, row.id);
+      converted += 1;
+    }
   }
 }
 
@@ -165,8 +198,6 @@ const ENTRY_COLUMNS_OF_I = ENTRY_COLUMNS.split(',')
 export interface DecisionWindow {
   readonly from?: number;
   readonly to?: number;
-  /** Only the rows whose id modulo `parts` is `part`: one share of the window, for parallel readers. */
-  readonly share?: { readonly part: number; readonly parts: number };
 }
 
 /**
@@ -199,7 +230,7 @@ export class InterventionLedger {
       .prepare(
         `INSERT INTO automation_interventions
            (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
-            agent_minutes, summary, status, decided_at, due_at, input)
+            agent_minutes, summary, status, decided_at, due_at, input_compact)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
       )
       .run(
@@ -216,7 +247,7 @@ export class InterventionLedger {
         entry.summary,
         entry.decidedAt.getTime(),
         entry.dueAt?.getTime() ?? null,
-        entry.input === undefined ? null : JSON.stringify(entry.input),
+        entry.input === undefined ? null : encodeDecisionInput(entry.input),
       );
     return this.byKey(entry.decisionKey)!;
   }
@@ -259,35 +290,58 @@ export class InterventionLedger {
   /**
    * The stored incidents decided within `window`, oldest first, read one row at a time from a cursor (the
    * memory stays flat however many there are). A row stored without its input (before schema version 3), or
-   * whose input is not readable JSON, comes with `input: null`: not previewable.
+   * whose input does not read, comes with `input: null`: not previewable.
    */
   *storedIncidents(window: DecisionWindow = {}): Generator<StoredIncident> {
-    // Its own statement: two previews may iterate at the same time.
-    const rows = this.#uncached
-      .prepare(
-        `SELECT input, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
-         FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? AND id % ? = ?
-         ORDER BY decided_at, id`,
-      )
-      .iterate(
-        window.from ?? Number.MIN_SAFE_INTEGER,
-        window.to ?? Number.MAX_SAFE_INTEGER,
-        window.share?.parts ?? 1,
-        window.share?.part ?? 0,
-      );
-    for (const row of rows as Iterable<StoredRow>) {
+    // Its own statement: two previews may iterate at the same time. Only the columns a preview reads, as arrays.
+    const statement = this.#uncached.prepare(
+      `SELECT input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+       FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id`,
+    );
+    statement.setReturnArrays(true);
+    const rows = statement.iterate(
+      window.from ?? Number.MIN_SAFE_INTEGER,
+      window.to ?? Number.MAX_SAFE_INTEGER,
+    ) as unknown as Iterable<StoredRow>;
+    for (const row of rows) {
       yield {
-        input: readInput(row.input),
-        decidedAt: row.decided_at,
+        input: readInput(row[0]),
+        decidedAt: row[1],
         recorded: {
-          action: row.action,
-          compensationTier: row.compensation_tier,
-          cost: row.cost,
-          expectedValue: row.expected_value,
-          agentMinutes: row.agent_minutes,
+          action: row[2],
+          compensationTier: row[3],
+          cost: row[4],
+          expectedValue: row[5],
+          agentMinutes: row[6],
         },
       };
     }
+  }
+
+  /**
+   * `window` cut into `parts` consecutive windows holding about as many incidents each (the cuts read the
+   * `decided_at` index only), for parallel readers: each reads a range of the index, and together they cover the
+   * window exactly once, whatever is written meanwhile.
+   */
+  splitWindow(window: DecisionWindow, parts: number): DecisionWindow[] {
+    const from = window.from ?? Number.MIN_SAFE_INTEGER;
+    const to = window.to ?? Number.MAX_SAFE_INTEGER;
+    const { count } = this.#db
+      .prepare(
+        'SELECT COUNT(*) AS count FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?',
+      )
+      .get(from, to) as { count: number };
+    const cut = this.#db.prepare(
+      `SELECT decided_at FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?
+       ORDER BY decided_at LIMIT 1 OFFSET ?`,
+    );
+    const bounds = [from];
+    for (let part = 1; part < parts; part += 1) {
+      const row = cut.get(from, to, Math.floor((part * count) / parts)) as { decided_at: number } | undefined;
+      bounds.push(Math.max(bounds[part - 1]!, row?.decided_at ?? to));
+    }
+    bounds.push(to);
+    return Array.from({ length: parts }, (_, part) => ({ from: bounds[part]!, to: bounds[part + 1]! }));
   }
 
   markApplied(id: number, recordId: string | null): void {

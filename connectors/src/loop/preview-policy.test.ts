@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCH_NOW, BENCH_RULES, makeBenchInputs } from '../../../shared/bench/bench-data.ts';
-import { createDecider, parseSettings } from '../../../shared/src/index.ts';
+import { createDecider, encodeDecisionInput, parseSettings } from '../../../shared/src/index.ts';
 import type { SettingsInput } from '../../../shared/src/index.ts';
 import { openStore } from '../store/index.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
@@ -55,50 +55,51 @@ describe('the intervention ledger keeps what a preview needs', () => {
     );
   });
 
-  it('keeps rows stored before schema version 3, which come back without input, as does unreadable input', () => {
+  it('keeps rows stored before schema versions 3 and 4: migration 4 converts the JSON inputs and keeps them', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'boucle-preview-')), 'boucle.db');
-    const before = openStore(path, [
-      { ...AUTOMATION_SCHEMA, migrations: AUTOMATION_SCHEMA.migrations.slice(0, 2) },
-    ]);
-    before.db
+    const atVersion = (version: number) =>
+      openStore(path, [{ ...AUTOMATION_SCHEMA, migrations: AUTOMATION_SCHEMA.migrations.slice(0, version) }]);
+    const v2 = atVersion(2);
+    v2.db
       .prepare(
         `INSERT INTO automation_interventions (decision_key, ticket_id, action, status, decided_at, cost, expected_value)
          VALUES ('old', 1, 'callback', 'applied', 1000, 15, 40)`,
       )
       .run();
-    before.close();
-    // The same database, opened by this version: migration 3 adds the columns and keeps the row.
+    v2.close();
+    // Version 3 stored the input as JSON.
+    const [input] = makeBenchInputs(1, 9);
+    const v3 = atVersion(3);
+    const insert = v3.db.prepare(
+      `INSERT INTO automation_interventions (decision_key, ticket_id, action, status, decided_at, input)
+       VALUES (?, ?, 'none', 'applied', ?, ?)`,
+    );
+    insert.run('broken', 2, 2000, '{not json');
+    insert.run('json', 3, 3000, JSON.stringify(input));
+    v3.close();
+    // The same database, opened by this version: migration 4 adds the compact form and keeps every row.
     const store = openStore(path, [AUTOMATION_SCHEMA]);
     const ledger = new InterventionLedger(store.db);
-    store.db
-      .prepare(
-        `INSERT INTO automation_interventions (decision_key, ticket_id, action, status, decided_at, input)
-         VALUES ('broken', 2, 'none', 'applied', 2000, '{not json')`,
-      )
-      .run();
+    const recorded = (action: string, cost: number | null, expectedValue: number | null) => ({
+      action,
+      compensationTier: null,
+      cost,
+      expectedValue,
+      agentMinutes: null,
+    });
     expect([...ledger.storedIncidents()]).toEqual([
-      {
-        input: null,
-        decidedAt: 1000,
-        recorded: {
-          action: 'callback',
-          compensationTier: null,
-          cost: 15,
-          expectedValue: 40,
-          agentMinutes: null,
-        },
-      },
-      {
-        input: null,
-        decidedAt: 2000,
-        recorded: {
-          action: 'none',
-          compensationTier: null,
-          cost: null,
-          expectedValue: null,
-          agentMinutes: null,
-        },
-      },
+      { input: null, decidedAt: 1000, recorded: recorded('callback', 15, 40) },
+      { input: null, decidedAt: 2000, recorded: recorded('none', null, null) },
+      { input, decidedAt: 3000, recorded: recorded('none', null, null) },
+    ]);
+    // Nothing stored is lost: the JSON stays beside its compact form.
+    const rows = store.db
+      .prepare('SELECT decision_key, input, input_compact FROM automation_interventions ORDER BY id')
+      .all();
+    expect(rows).toEqual([
+      { decision_key: 'old', input: null, input_compact: null },
+      { decision_key: 'broken', input: '{not json', input_compact: null },
+      { decision_key: 'json', input: JSON.stringify(input), input_compact: encodeDecisionInput(input!) },
     ]);
     expect(ledger.byKey('old')).toMatchObject({
       action: 'callback',
@@ -107,6 +108,23 @@ describe('the intervention ledger keeps what a preview needs', () => {
     });
     store.close();
     rmSync(dirname(path), { recursive: true, force: true });
+  });
+
+  it('cuts a window into consecutive windows of about as many incidents, which cover it once', () => {
+    const ledger = ledgerWith(100);
+    const all = [...ledger.storedIncidents()].map((incident) => incident.decidedAt);
+    for (const parts of [1, 2, 3, 7]) {
+      const windows = ledger.splitWindow({}, parts);
+      expect(windows).toHaveLength(parts);
+      const shares = windows.map((window) => [...ledger.storedIncidents(window)].map((i) => i.decidedAt));
+      expect(shares.flat()).toEqual(all);
+      for (const share of shares) expect(Math.abs(share.length - 100 / parts)).toBeLessThanOrEqual(1);
+    }
+    const from = Date.parse(BENCH_NOW) - 9 * DAY;
+    const inWindow = ledger.splitWindow({ from, to: Date.parse(BENCH_NOW) }, 4);
+    expect(inWindow[0]!.from).toBe(from);
+    expect(inWindow[3]!.to).toBe(Date.parse(BENCH_NOW));
+    expect(inWindow.map((window) => [...ledger.storedIncidents(window)].length)).toEqual([2, 2, 2, 3]);
   });
 });
 

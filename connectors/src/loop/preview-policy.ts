@@ -29,9 +29,14 @@ export interface PreviewRequest {
 
 export type PreviewReply = { readonly preview: PolicyPreview } | { readonly error: string };
 
-/** The share of the ledger file at `path` a worker previews: its own read-only connection, the same code. */
+const openReadOnly = (path: string) => new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
+
+/**
+ * The share of the ledger file at `path` a worker previews: its own read-only connection, the same code. The
+ * worker aggregates its share itself; only the figures come back.
+ */
 export function previewShare(request: PreviewRequest): PolicyPreview {
-  const db = new DatabaseSync(request.path, { readOnly: true, timeout: 10_000 });
+  const db = openReadOnly(request.path);
   try {
     return previewDraftPolicy(new InterventionLedger(db), request.draft, request.window);
   } finally {
@@ -46,16 +51,19 @@ export interface PreviewPool {
 }
 
 /**
- * Worker threads (default: one per core, at most 4) that preview a draft over the ledger file at `path`, each
- * reading its share of the rows (by id) through its own read-only connection; the shares are merged. The
- * threads stay up between previews, so an admin trying drafts one after the other gets warm code. SQLite's WAL
- * lets them read while the connector keeps writing.
+ * Worker threads (default: one per core, at most 4) that preview a draft over the ledger file at `path`. The
+ * window is cut into consecutive ranges of decision times holding about as many incidents each
+ * (`InterventionLedger.splitWindow`); each thread reads its range of the `decided_at` index through its own
+ * read-only connection, decides and sums, and the shares are merged. The threads stay up between previews, so
+ * an admin trying drafts one after the other gets warm code. SQLite's WAL lets them read while the connector
+ * keeps writing.
  */
 export function createPreviewPool(path: string, size = Math.min(4, availableParallelism())): PreviewPool {
   const workers = Array.from(
     { length: size },
     () => new Worker(new URL('./preview-worker.ts', import.meta.url)),
   );
+  const failed = (reason: string) => new Error(`The preview of ${path} failed: ${reason}`);
   const ask = (worker: Worker, request: PreviewRequest) =>
     new Promise<PolicyPreview>((resolve, reject) => {
       const onError = (error: Error) => {
@@ -65,18 +73,30 @@ export function createPreviewPool(path: string, size = Math.min(4, availablePara
       const onMessage = (reply: PreviewReply) => {
         worker.off('error', onError);
         if ('preview' in reply) resolve(reply.preview);
-        else reject(new Error(`The preview of ${path} failed: ${reply.error}`));
+        else reject(failed(reply.error));
       };
       worker.once('message', onMessage);
       worker.once('error', onError);
       worker.postMessage(request);
     });
+  const split = (window: DecisionWindow): DecisionWindow[] => {
+    let db: DatabaseSync;
+    try {
+      db = openReadOnly(path);
+    } catch (error) {
+      throw failed(error instanceof Error ? error.message : String(error));
+    }
+    try {
+      return new InterventionLedger(db).splitWindow(window, size);
+    } finally {
+      db.close();
+    }
+  };
   return {
     async preview(draft, window = {}) {
+      const windows = split(window);
       const shares = await Promise.all(
-        workers.map((worker, part) =>
-          ask(worker, { path, draft, window: { ...window, share: { part, parts: size } } }),
-        ),
+        workers.map((worker, part) => ask(worker, { path, draft, window: windows[part]! })),
       );
       return shares.reduce(mergePolicyPreviews);
     },

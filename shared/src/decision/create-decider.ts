@@ -91,20 +91,33 @@ function daysSince(fromIso: string | undefined, nowMs: number): number | null {
 
 /** The (at most two) factors that raise the risk most, beyond the baseline. */
 function pushRiskDrivers(points: Readonly<Record<RiskFactor, number>>, reasons: Reason[]): void {
-  let first: RiskFactor | null = null;
-  let second: RiskFactor | null = null;
-  for (const factor of RISK_FACTORS) {
-    const value = points[factor];
-    if (factor === 'baseline' || value <= 0) continue;
-    if (first === null || value > points[first]) {
+  // Read by name, in RISK_FACTORS order: a load by a different key each time would go megamorphic.
+  const values = [
+    points.baseline,
+    points.incidentType,
+    points.severity,
+    points.effortClass,
+    points.repeatIncidents,
+    points.tenure,
+    points.npsCategory,
+    points.npsFalling,
+  ];
+  let first = -1;
+  let second = -1;
+  for (let factor = 1; factor < values.length; factor += 1) {
+    const value = values[factor]!;
+    if (value <= 0) continue;
+    if (first === -1 || value > values[first]!) {
       second = first;
       first = factor;
-    } else if (second === null || value > points[second]) {
+    } else if (second === -1 || value > values[second]!) {
       second = factor;
     }
   }
-  if (first !== null) reasons.push({ code: 'risk_driver', factor: first, points: round4(points[first]) });
-  if (second !== null) reasons.push({ code: 'risk_driver', factor: second, points: round4(points[second]) });
+  for (const factor of [first, second]) {
+    if (factor !== -1)
+      reasons.push({ code: 'risk_driver', factor: RISK_FACTORS[factor]!, points: round4(values[factor]!) });
+  }
 }
 
 /** `formatIsoUtc` that remembers its last answer: the same instant is written once. */

@@ -45,4 +45,29 @@ describe('effort lexicon', () => {
     expect(BUILT_IN_EFFORT_LEXICON.some((entry) => entry.phrase === 'toujours pas')).toBe(true);
     expect(BUILT_IN_EFFORT_LEXICON.some((entry) => entry.phrase === 'still waiting')).toBe(true);
   });
+
+  it('finds the same phrases whether a matched text is new or remembered, and when a longer phrase fails', () => {
+    // "no answer" fails before a letter ("no answerx"): the shorter "no" still matches there.
+    const custom = compileLexicon([
+      { phrase: 'no', weight: 0.1 },
+      { phrase: 'no answer', weight: 1 },
+    ]);
+    const texts = ['no answerx', 'NO ANSWERS.', 'No answer', 'no problèmes', 'Nobody, no'];
+    const expected = [
+      { phrases: ['no'], weight: 0.1 },
+      { phrases: ['no answer'], weight: 1 },
+      { phrases: ['no answer'], weight: 1 },
+      { phrases: ['problème', 'no'], weight: 0.35 },
+      { phrases: ['nobody', 'no'], weight: 0.6 },
+    ];
+    for (let round = 0; round < 3; round += 1) {
+      texts.forEach((text, index) => {
+        const match = custom.match([text]);
+        expect(match.phrases).toEqual(expected[index]!.phrases);
+        expect(match.weight).toBeCloseTo(expected[index]!.weight, 9);
+      });
+      // More matched texts than are remembered: the memory is emptied and filled again.
+      for (let n = 0; n < 300; n += 1) custom.match([`problem${'e'.repeat(n % 2)}s ${'x'.repeat(n)} encore`]);
+    }
+  });
 });

@@ -253,7 +253,15 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     .map(({ rule }) => rule);
   const compiled = ordered.map((rule) => compileCondition(rule.conditions));
   const evaluators = compiled.map((condition) => condition.evaluateValues);
-  const params = ordered.map((rule) => rule.event.params);
+  // One shape for every rule's event (absent fields undefined): the loads below stay monomorphic.
+  const params = ordered.map(({ event: { params: e } }) => ({
+    forbid: e.forbid,
+    force: e.force,
+    compensationTier: e.compensationTier,
+    addTags: e.addTags,
+    setPriority: e.setPriority,
+    callbackWindowHours: e.callbackWindowHours,
+  }));
   const ruleCount = ordered.length;
 
   const evaluateValues = (facts: readonly FactValue[]): RulesOutcome => {
