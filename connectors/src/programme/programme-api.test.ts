@@ -126,7 +126,17 @@ const call = (path: string, init: RequestInit & { token?: string | null } = {}) 
 describe('the programme API on boucle serve', () => {
   it('documents exactly the paths it serves', () => {
     expect(Object.keys(openapi.paths).sort()).toEqual(
-      ['/api/v1/funnel', '/api/v1/openapi.yaml', '/api/v1/programme', '/api/v1/signals'].sort(),
+      [
+        '/api/v1/funnel',
+        '/api/v1/openapi.yaml',
+        '/api/v1/programme',
+        '/api/v1/signals',
+        // the console's routes, tested in console-api.test.ts
+        '/api/v1/callbacks',
+        '/api/v1/callbacks/{ticket}/done',
+        '/api/v1/signal-states',
+        '/api/v1/signals/{id}/ack',
+      ].sort(),
     );
     // the validators are strict enough to fail
     expect(validator('/api/v1/programme', 200)({ from: 'x', rows: [] })).toBe(false);

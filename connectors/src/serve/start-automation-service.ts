@@ -7,6 +7,7 @@ import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { createProgrammeApi } from '../programme/programme-api.ts';
+import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue } from '../queue/durable-queue.ts';
@@ -122,6 +123,8 @@ export async function startAutomationService(
   });
   // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
   const programmeDb = openProgrammeStore(options.databasePath);
+  // The console's tables (acknowledged signs, callbacks done) on their own connection, after the programme's.
+  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA]);
   const server = createAutomationServer({
     queue,
     metrics,
@@ -131,7 +134,14 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
-    api: createProgrammeApi({ store: new ProgrammeStore(programmeDb.db), token: settings.surveyToken }),
+    api: createProgrammeApi({
+      store: new ProgrammeStore(programmeDb.db),
+      token: settings.surveyToken,
+      console: {
+        db: consoleDb.db,
+        capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,
+      },
+    }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -192,6 +202,7 @@ export async function startAutomationService(
       await queue.drainWrites();
       await workers.stop();
       programmeDb.close();
+      consoleDb.close();
       store.close();
     },
   };
