@@ -11,6 +11,7 @@ import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
+import { ticketsBehind } from './console-api.ts';
 import { CONSOLE_SCHEMA } from './console-schema.ts';
 import { OPENAPI_FILE, createProgrammeApi } from './programme-api.ts';
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
@@ -198,5 +199,56 @@ describe("the console's routes", () => {
     const preflight = await call('/api/v1/callbacks/102/done', { method: 'OPTIONS', token: null });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+  });
+});
+
+describe('ticketsBehind (the drill-down)', () => {
+  const answer = (
+    id: string,
+    kind: string,
+    scale: string,
+    score: number,
+    region: string,
+    ticketId: string,
+    at: number,
+  ) =>
+    ({ id, at, kind, scale, score, ticketId, interactionId: null, comment: null, cuts: { region } }) as never;
+  const facts = {
+    answers: [
+      answer('a1', 'csat', '1-5', 2, 'Belgium', '11', 1),
+      answer('a2', 'csat', '1-5', 5, 'Belgium', '12', 2),
+      answer('a3', 'csat', '1-5', 1, 'France', '13', 3),
+      answer('a4', 'nps', '0-10', 3, 'Belgium', '14', 4),
+      answer('a5', 'csat', '1-5', 3, 'Belgium', '15', 5),
+    ],
+    tickets: [
+      { id: '21', at: 1, incident: true, cuts: { region: 'Belgium' } },
+      { id: '22', at: 2, incident: false, cuts: { region: 'Belgium' } },
+    ],
+  } as never;
+  it('lists the unsatisfied CSAT answers of the cut, newest first', () => {
+    expect(ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'csat' })).toEqual({
+      tickets: ['15', '11'],
+      count: 2,
+    });
+  });
+  it('the detractors, the complaints, the whole programme', () => {
+    expect(ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'nps' }).tickets).toEqual([
+      '14',
+    ]);
+    expect(
+      ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'complaints' }).tickets,
+    ).toEqual(['21']);
+    expect(ticketsBehind(facts, { dimension: 'all', value: '', metric: 'csat' }).count).toBe(3);
+  });
+  it('answers through the API, and says which metrics exist', async () => {
+    const ok = await call('/api/v1/tickets?dimension=region&value=Belgium&metric=csat');
+    expect(ok.status).toBe(200);
+    expectValid('/api/v1/tickets', 'get', 200, await ok.json());
+    const bad = await call('/api/v1/tickets?metric=mood');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(
+      /metric takes csat, nps, ces, complaints/,
+    );
   });
 });

@@ -4,7 +4,16 @@
  * the same bearer token, CORS and error bodies.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { planCallbacks, type CallbackCandidate } from '../../../shared/src/index.ts';
+import {
+  categorizeNps,
+  cutOf,
+  isCsatSatisfied,
+  planCallbacks,
+  toCustomerEffort,
+  type CallbackCandidate,
+  type ProgrammeDimension,
+  type ProgrammeFacts,
+} from '../../../shared/src/index.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 
 export interface ConsoleApiOptions {
@@ -223,4 +232,38 @@ export function acknowledgeSignal(
     )
     .run(id, state, until, by, nowMs);
   return { status: 200, body: { id, state, until: iso(until), by, at: iso(nowMs) } };
+}
+
+export const DRILL_METRICS = ['csat', 'nps', 'ces', 'complaints'] as const;
+export type DrillMetric = (typeof DRILL_METRICS)[number];
+
+/**
+ * `GET /api/v1/tickets?dimension=&value=&metric=&from=&to=`: the tickets behind a figure of one cut — the unsatisfied
+ * CSAT answers, the detractors, the answers of a great deal of effort (CES 5–7), or the complaints — newest first.
+ */
+export function ticketsBehind(
+  facts: ProgrammeFacts,
+  query: { dimension: ProgrammeDimension | 'all'; value: string; metric: DrillMetric },
+  limit = 50,
+): { tickets: string[]; count: number } {
+  const inCut = (cuts: ProgrammeFacts['answers'][number]['cuts']): boolean =>
+    query.dimension === 'all' || cutOf(cuts, query.dimension) === query.value;
+  const ids: { id: string; at: number }[] = [];
+  if (query.metric === 'complaints') {
+    for (const t of facts.tickets) if (t.incident && inCut(t.cuts)) ids.push({ id: t.id, at: t.at });
+  } else {
+    for (const a of facts.answers) {
+      if (a.ticketId === null || !inCut(a.cuts)) continue;
+      const behind =
+        query.metric === 'csat'
+          ? a.kind === 'csat' && !isCsatSatisfied({ scale: a.scale as never, score: a.score })
+          : query.metric === 'nps'
+            ? a.kind === 'nps' && categorizeNps(a.score) === 'detractor'
+            : a.kind === 'ces' && toCustomerEffort({ scale: a.scale as never, score: a.score }) >= 5;
+      if (behind) ids.push({ id: a.ticketId, at: a.at });
+    }
+  }
+  ids.sort((a, b) => b.at - a.at);
+  const unique = [...new Set(ids.map((i) => i.id))];
+  return { tickets: unique.slice(0, limit), count: unique.length };
 }

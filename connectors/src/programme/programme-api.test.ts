@@ -135,6 +135,7 @@ describe('the programme API on boucle serve', () => {
         '/api/v1/callbacks',
         '/api/v1/callbacks/{ticket}/done',
         '/api/v1/signal-states',
+        '/api/v1/tickets',
         '/api/v1/signals/{id}/ack',
       ].sort(),
     );

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseProgrammeQuery } from '../../../shared/src/index.ts';
 import { programmeJson, signalsJson } from './format-programme.ts';
 import { queryFunnel, queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
 import type { ProgrammeStore } from './programme-store.ts';
@@ -9,6 +10,9 @@ import {
   callbackQueue,
   markCallbackDone,
   signalStates,
+  ticketsBehind,
+  DRILL_METRICS,
+  type DrillMetric,
   type ConsoleAnswer,
   type ConsoleApiOptions,
 } from './console-api.ts';
@@ -202,12 +206,13 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     path: string,
   ): {
     readonly method: 'GET' | 'POST';
-    readonly run: (body: unknown, by: string | null) => ConsoleAnswer;
+    readonly run: (body: unknown, by: string | null, url: URL) => ConsoleAnswer;
   } | null => {
     const consoleOptions = options.console;
     if (consoleOptions === undefined) return null;
     if (path === '/api/v1/callbacks')
       return { method: 'GET', run: () => ({ status: 200, body: callbackQueue(consoleOptions, clock()) }) };
+    if (path === '/api/v1/tickets') return { method: 'GET', run: (_body, _by, url) => drillDown(url) };
     if (path === '/api/v1/signal-states')
       return { method: 'GET', run: () => ({ status: 200, body: signalStates(consoleOptions, clock()) }) };
     const done = /^\/api\/v1\/callbacks\/(\d+)\/done$/.exec(path);
@@ -223,6 +228,38 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
         run: (body) => acknowledgeSignal(consoleOptions, decodeURIComponent(ack[1]!), body, clock()),
       };
     return null;
+  };
+
+  const drillDown = (url: URL): ConsoleAnswer => {
+    const q = url.searchParams;
+    const dimension = q.get('dimension') ?? 'all';
+    const metric = q.get('metric') ?? '';
+    const value = q.get('value') ?? '';
+    if (!(DRILL_METRICS as readonly string[]).includes(metric))
+      return { status: 400, code: 'invalid_query', message: `metric takes ${DRILL_METRICS.join(', ')}.` };
+    const query = parseProgrammeQuery(
+      {
+        ...(dimension === 'all' ? {} : { by: dimension }),
+        ...(q.has('from') ? { from: q.get('from')! } : {}),
+        ...(q.has('to') ? { to: q.get('to')! } : {}),
+      },
+      clock(),
+    );
+    if (!query.success)
+      return {
+        status: 400,
+        code: 'invalid_query',
+        message: query.issues.map((i) => `${i.path} ${i.message}`).join('; '),
+      };
+    const facts = options.store.readFacts(query.data.fromMs, query.data.toMs, { comments: false });
+    return {
+      status: 200,
+      body: ticketsBehind(facts, {
+        dimension: query.data.by[0] ?? 'all',
+        value,
+        metric: metric as DrillMetric,
+      }),
+    };
   };
 
   const handleConsole = async (
@@ -282,7 +319,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       typeof body === 'object' && body !== null && typeof (body as Record<string, unknown>)['by'] === 'string'
         ? ((body as Record<string, unknown>)['by'] as string).slice(0, 200)
         : null;
-    const answer = route.run(body, by);
+    const answer = route.run(body, by, new URL(request.url ?? '/', 'http://boucle.invalid'));
     if ('code' in answer) throw new ApiProblem(answer.status, answer.code, answer.message);
     sendJson(response, answer.status, answer.body);
   };

@@ -151,6 +151,56 @@ async function loadSnapshot(ticketId: number, config: FrameConfig, me: ZdUser): 
   };
 }
 
+/** `client.request`: relative URLs with the agent's session (429 retried), others through the frame's proxy. */
+async function zafRequest(options: Readonly<Record<string, unknown>>): Promise<ZafRequestOutcome> {
+  const url = typeof options['url'] === 'string' ? options['url'] : '';
+  const relative = url.startsWith('/') && !url.startsWith('//');
+  try {
+    if (relative || options['cors'] === true) {
+      const built = buildHttpRequest(options, location.origin);
+      if (!built.ok) return failureArgs(400, built.message);
+      const send = (): Promise<Response> =>
+        fetch(built.spec.url, {
+          method: built.spec.method,
+          headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
+          ...(built.spec.body === null ? {} : { body: built.spec.body }),
+        });
+      let response = await send();
+      // Like ZAF: a 429 from the Zendesk API is retried after Retry-After unless autoRetry is false.
+      for (
+        let retry = 0;
+        relative && response.status === 429 && options['autoRetry'] !== false && retry < MAX_AUTO_RETRIES;
+        retry += 1
+      ) {
+        const seconds = Number(response.headers.get('retry-after'));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(60, Number.isFinite(seconds) ? Math.max(seconds, 0) : 1) * 1000),
+        );
+        response = await send();
+      }
+      return toResponseArgs(options, await toSpec(response));
+    }
+    const response = await fetch('/agent/zaf-proxy', {
+      method: 'POST',
+      headers: { 'x-agent-frame': '1', 'content-type': 'application/json' },
+      body: JSON.stringify(options),
+    });
+    return toResponseArgs(options, await toSpec(response));
+  } catch (error) {
+    return failureArgs(0, error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function toSpec(
+  response: Response,
+): Promise<{ status: number; statusText: string; headers: Record<string, string>; text: string }> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, statusText: response.statusText, headers, text: await response.text() };
+}
+
 // ------------------------------------------------------------------------------------------------ page
 
 async function start(): Promise<void> {
@@ -584,55 +634,6 @@ async function start(): Promise<void> {
       notify(outcome.error.message, 'error', false, 5000);
       renderFields();
     }
-  }
-
-  async function zafRequest(options: Readonly<Record<string, unknown>>): Promise<ZafRequestOutcome> {
-    const url = typeof options['url'] === 'string' ? options['url'] : '';
-    const relative = url.startsWith('/') && !url.startsWith('//');
-    try {
-      if (relative || options['cors'] === true) {
-        const built = buildHttpRequest(options, location.origin);
-        if (!built.ok) return failureArgs(400, built.message);
-        const send = (): Promise<Response> =>
-          fetch(built.spec.url, {
-            method: built.spec.method,
-            headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
-            ...(built.spec.body === null ? {} : { body: built.spec.body }),
-          });
-        let response = await send();
-        // Like ZAF: a 429 from the Zendesk API is retried after Retry-After unless autoRetry is false.
-        for (
-          let retry = 0;
-          relative && response.status === 429 && options['autoRetry'] !== false && retry < MAX_AUTO_RETRIES;
-          retry += 1
-        ) {
-          const seconds = Number(response.headers.get('retry-after'));
-          await new Promise((resolve) =>
-            setTimeout(resolve, Math.min(60, Number.isFinite(seconds) ? Math.max(seconds, 0) : 1) * 1000),
-          );
-          response = await send();
-        }
-        return toResponseArgs(options, await toSpec(response));
-      }
-      const response = await fetch('/agent/zaf-proxy', {
-        method: 'POST',
-        headers: { 'x-agent-frame': '1', 'content-type': 'application/json' },
-        body: JSON.stringify(options),
-      });
-      return toResponseArgs(options, await toSpec(response));
-    } catch (error) {
-      return failureArgs(0, error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  async function toSpec(
-    response: Response,
-  ): Promise<{ status: number; statusText: string; headers: Record<string, string>; text: string }> {
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, statusText: response.statusText, headers, text: await response.text() };
   }
 
   // ---------------------------------------------------------------- submit

@@ -2,7 +2,8 @@
  * What both locations of the app (sidebar, console) share about language: the agent's locale, the translator
  * over a location's own catalogues, and the number and date formats. Each location keeps its own messages.
  */
-import { formatMoney as formatSharedMoney } from '../../../../shared/src/index.ts';
+// The module itself, not shared/'s index: the index would bring zod and the schemas into the console's entry.
+import { formatMoney as formatSharedMoney } from '../../../../shared/src/explain/render-explanation.ts';
 
 export type AppLocale = 'en' | 'fr';
 /** The sidebar's name for it (kept: the sidebar's modules say SidebarLocale). */
