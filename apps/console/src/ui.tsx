@@ -24,7 +24,7 @@ export const CardTitle = styled.h2`
 
 export const Grid = styled.div<{ $min?: number }>`
   display: grid;
-  grid-template-columns: repeat(auto-fill, minmax(${(p) => p.$min ?? 220}px, 1fr));
+  grid-template-columns: repeat(auto-fit, minmax(${(p) => p.$min ?? 220}px, 1fr));
   gap: 16px;
 `;
 

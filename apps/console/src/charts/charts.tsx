@@ -58,7 +58,13 @@ export function LineChart({
           .join('L')}Z`
       : '';
   return (
-    <svg width="100%" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
+    <svg
+      width="100%"
+      style={{ maxWidth: width, display: 'block' }}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={title}
+    >
       <title>{title}</title>
       <Group left={margin.left} top={margin.top}>
         {y.ticks(4).map((tick) => (
@@ -107,6 +113,8 @@ export interface BarDatum {
   readonly small: boolean;
   /** The accessible name: value, sample, interval. */
   readonly description: string;
+  /** Shown after the value, e.g. the sample: "n = 54". */
+  readonly note?: string;
 }
 
 /** Horizontal bars with their interval as a whisker; each bar is a button that selects its cut. */
@@ -130,7 +138,7 @@ export function BarChart({
   smallLabel: string;
 }) {
   const rowH = 30;
-  const margin = { top: 8, right: 90, bottom: 28, left: 150 };
+  const margin = { top: 8, right: 170, bottom: 28, left: 150 };
   const innerW = width - margin.left - margin.right;
   const innerH = bars.length * rowH;
   const height = innerH + margin.top + margin.bottom;
@@ -149,7 +157,13 @@ export function BarChart({
     }
   };
   return (
-    <svg width="100%" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={title}>
+    <svg
+      width="100%"
+      style={{ maxWidth: width, display: 'block' }}
+      viewBox={`0 0 ${width} ${height}`}
+      role="group"
+      aria-label={title}
+    >
       <Group left={margin.left} top={margin.top}>
         {x.ticks(5).map((tick) => (
           <line key={tick} x1={x(tick)} x2={x(tick)} y1={0} y2={innerH} stroke={GRID} />
@@ -199,6 +213,7 @@ export function BarChart({
               )}
               <text x={innerW + 8} y={top + h / 2} dy="0.35em" fontSize={12} fill={b.small ? MUTED : INK}>
                 {b.value === null ? '—' : format(b.value)}
+                {b.note === undefined ? '' : ` · ${b.note}`}
                 {b.small ? ` · ${smallLabel}` : ''}
               </text>
             </g>
@@ -243,7 +258,13 @@ export function FunnelChart({
   const x = scaleLinear({ domain: [0, max], range: [0, innerW] });
   const height = steps.length * rowH + 4;
   return (
-    <svg width="100%" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
+    <svg
+      width="100%"
+      style={{ maxWidth: width, display: 'block' }}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={title}
+    >
       <title>{title}</title>
       {steps.map((s, i) => (
         <g key={s.label} transform={`translate(0, ${i * rowH + 2})`}>

@@ -182,7 +182,8 @@ export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
             used: queue.usedMinutes,
             capacity: queue.capacityMinutes,
             value: i18n.money(Math.round(queue.scheduledValue)),
-          })}
+          })}{' '}
+          · {t('callbacks.order')}
         </Muted>
         {queue.queue.length === 0 ? (
           <Empty>{t('callbacks.empty')}</Empty>

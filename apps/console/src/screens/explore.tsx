@@ -161,6 +161,7 @@ export function ExploreScreen({ ctx }: { ctx: ConsoleContext }) {
             <Muted>{t('explore.drill')}</Muted>
             <ChartSlot height={240}>
               <BarChart
+                width={820}
                 title={t('explore.byCut', { metric: metricName, dimension: dimensionName })}
                 format={format}
                 smallLabel={t('explore.small')}
@@ -178,6 +179,7 @@ export function ExploreScreen({ ctx }: { ctx: ConsoleContext }) {
                     low: figure.low,
                     high: figure.high,
                     small: figure.n < SMALL_SAMPLE,
+                    note: `n = ${figure.n}`,
                     description: `${value}: ${figure.value === null ? '—' : format(figure.value)}, n = ${figure.n}${
                       figure.low === null || figure.high === null
                         ? ''

@@ -14,7 +14,7 @@ import { useConnector } from '../data/use-connector.ts';
 import { useI18n, type ConsoleI18n, type MessageKey } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, Grid, Loading, Muted, Row, Stack } from '../ui.tsx';
 import { periodsEndingAt } from './period.ts';
-import { openSigns, signTitle } from './signals.tsx';
+import { dimensionLabel, openSigns, signTitle } from './signals.tsx';
 
 const Kpi = styled.div`
   .value {
@@ -178,7 +178,7 @@ export function OverviewScreen({ ctx }: { ctx: ConsoleContext }) {
               <Row key={`${sign.kind}.${sign.value}.${sign.phrase ?? ''}`} $gap={8} data-testid="open-sign">
                 <strong>{signTitle(sign, t)}</strong>
                 <span>
-                  {sign.dimension === 'all' ? t('dimension.all') : sign.value} ·{' '}
+                  {dimensionLabel(sign, t)} ·{' '}
                   {t('signs.fromTo', {
                     from: i18n.percent(sign.baseline.rate),
                     to: i18n.percent(sign.recent.rate),

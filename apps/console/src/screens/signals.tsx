@@ -27,7 +27,7 @@ export function signTitle(sign: WarningSign, t: Translate): string {
   return t(`sign.${sign.kind}` as MessageKey);
 }
 
-function dimensionLabel(sign: WarningSign, t: Translate): string {
+export function dimensionLabel(sign: WarningSign, t: Translate): string {
   if (sign.dimension === 'all') return t('dimension.all');
   const key = `dimension.${sign.dimension}` as MessageKey;
   return `${t(key)}: ${sign.value}`;
@@ -85,7 +85,9 @@ function SignCard({
           · {t('signs.since', { month: i18n.month(sign.since) })} ·{' '}
           {t('signs.onAnswers', { n: sign.answers })} ·{' '}
           <Muted>
-            {t('signs.certainty', { q: sign.qValue < 0.001 ? '< 0.001' : i18n.decimal(sign.qValue, 3) })}
+            {t('signs.certainty', {
+              q: sign.qValue < 0.001 ? '< 0.001' : `= ${i18n.decimal(sign.qValue, 3)}`,
+            })}
           </Muted>
         </div>
         <Row $gap={8}>
