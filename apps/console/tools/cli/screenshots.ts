@@ -3,13 +3,14 @@
  * sandbox (the planted warning signs, a day's seeded callbacks): docs/console-*.png.
  */
 import { join, resolve } from 'node:path';
-import { launchChromium, openConsole, startConsoleHarness } from '../e2e/harness.ts';
+import type { Frame } from 'playwright-core';
+import { launchChromium, openConsole, startConsoleHarness } from '../../e2e/harness.ts';
 
-const DOCS = resolve(import.meta.dirname, '../../../docs');
+const DOCS = resolve(import.meta.dirname, '../../../../docs');
 const harness = await startConsoleHarness();
 const browser = await launchChromium();
 try {
-  const shots: [string, string, (app: import('playwright-core').Frame) => Promise<void>][] = [
+  const shots: [string, string, (app: Frame) => Promise<void>][] = [
     ['console-overview-en.png', '', (app) => app.getByTestId('funnel').locator('svg').waitFor()],
     [
       'console-explore-en.png',
