@@ -103,7 +103,7 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     expect(text).toMatch(/\d+% → \d+% · Since Aug 2026 · on \d+ answers/);
     expect(text).toMatch(/\d+ tickets: #\d+/);
     await belgium.getByRole('button', { name: 'Acknowledge' }).click();
-    await expect.poll(() => app.getByTestId('sign').count()).toBe(2);
+    await expect.poll(() => app.getByTestId('sign').count(), { timeout: 15_000 }).toBe(2);
     await page.reload();
     const { app: again } = {
       app: (await (await page.waitForSelector('iframe.af-navbar-frame')).contentFrame())!,
@@ -134,9 +134,11 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const before = await contacted();
     await app.getByRole('button', { name: `Mark done #${compensation}` }).click();
     await expect
-      .poll(() => app.locator(`[data-testid="callback"][data-ticket="${compensation}"]`).count())
+      .poll(() => app.locator(`[data-testid="callback"][data-ticket="${compensation}"]`).count(), {
+        timeout: 15_000,
+      })
       .toBe(0);
-    await expect.poll(contacted).toBe(before + 1);
+    await expect.poll(contacted, { timeout: 15_000 }).toBe(before + 1);
     const notices = (await page.evaluate(() => window.__agentFrame!.state()['notices'])) as {
       message: string;
     }[];
