@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { styled } from 'styled-components';
 import type { CallbackItem, CallbackQueue, FunnelReport } from '../api-types.ts';
 import type { ConsoleContext } from '../console-app.tsx';
-import { useConnector } from '../data/use-connector.ts';
+import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, LinkButton, Loading, Muted, Stack } from '../ui.tsx';
 import { FunnelCard } from './overview.tsx';

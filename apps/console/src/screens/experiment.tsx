@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import type { ConsoleContext } from '../console-app.tsx';
-import { useConnector } from '../data/use-connector.ts';
+import { useConnector } from '../load/use-connector.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, Loading, Muted, Stack } from '../ui.tsx';
 

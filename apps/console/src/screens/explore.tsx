@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { ProgrammeFigures, ProgrammeReport, TicketList } from '../api-types.ts';
 import { BarChart, ChartSlot, LineChart } from '../charts/lazy.tsx';
 import type { ConsoleContext } from '../console-app.tsx';
-import { useConnector } from '../data/use-connector.ts';
+import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type ConsoleI18n, type MessageKey } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, LinkButton, Loading, Muted, Row, Stack } from '../ui.tsx';
 import { periodsEndingAt } from './period.ts';

@@ -10,7 +10,7 @@ import type {
 } from '../api-types.ts';
 import { ChartSlot, FunnelChart, LineChart } from '../charts/lazy.tsx';
 import type { ConsoleContext } from '../console-app.tsx';
-import { useConnector } from '../data/use-connector.ts';
+import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type ConsoleI18n, type MessageKey } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, Grid, Loading, Muted, Row, Stack } from '../ui.tsx';
 import { periodsEndingAt } from './period.ts';

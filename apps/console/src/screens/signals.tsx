@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { signalId } from '../../../../shared/src/programme/signal-id.ts';
 import type { SignalScan, SignalState, WarningSign } from '../api-types.ts';
 import type { ConsoleContext } from '../console-app.tsx';
-import { useConnector } from '../data/use-connector.ts';
+import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type MessageKey, type Translate } from '../i18n/i18n.tsx';
 import { Card, ConnectorError, Empty, LinkButton, Loading, Muted, Row, Stack } from '../ui.tsx';
 
