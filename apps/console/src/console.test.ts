@@ -4,6 +4,7 @@ import { en } from './i18n/en.ts';
 import { fr } from './i18n/fr.ts';
 import { consoleI18n } from './i18n/i18n.tsx';
 import { createRouteStore, routeOf } from './route.ts';
+import { experimentReportSchema } from '../../../shared/src/programme/experiment-report.ts';
 import { figureOf } from './screens/explore.tsx';
 import { periodsEndingAt } from './screens/period.ts';
 
@@ -72,5 +73,47 @@ describe('the console’s pieces', () => {
     expect(figureOf(figures, 'nps')).toEqual({ value: -25, low: -60, high: 10, n: 8 });
     expect(figureOf(figures, 'ces')).toEqual({ value: 5.5, low: null, high: null, n: 4 });
     expect(figureOf(figures, 'complaints').n).toBe(5);
+  });
+});
+
+describe('the test and learn tab reads the shared experiment schema', () => {
+  const estimate = { n: 120, successes: 60, value: 0.5, interval: { low: 0.41, high: 0.59 } };
+  const report = {
+    from: '2026-05-01T00:00:00.000Z',
+    to: '2026-11-01T00:00:00.000Z',
+    asOf: '2026-11-01T00:00:00.000Z',
+    retentionDays: 90,
+    repeatDays: 30,
+    by: [],
+    experiment: { id: 'exp-1', holdoutPercent: 10 },
+    design: { alpha: 0.05, power: 0.8 },
+    rows: [
+      {
+        cut: {},
+        arms: {
+          policy: { incidents: 120, customers: 100, interventions: 90, cost: 900, valueAtRisk: 50_000 },
+          holdout: { incidents: 14, customers: 12, interventions: 0, cost: 0, valueAtRisk: 6_000 },
+        },
+        outcomes: [
+          {
+            outcome: 'retention',
+            measure: 'proportion',
+            better: 'higher',
+            policy: estimate,
+            holdout: { ...estimate, n: 14, successes: 5, value: 5 / 14 },
+            uplift: 0.14,
+            upliftInterval: { low: -0.12, high: 0.4 },
+            pValue: 0.3,
+            minimumEffect: 0.05,
+            samplePerArm: 1_500,
+            verdict: 'no_difference_yet',
+          },
+        ],
+      },
+    ],
+  };
+  it('accepts the connector’s report and refuses another shape', () => {
+    expect(experimentReportSchema.safeParse(report).success).toBe(true);
+    expect(experimentReportSchema.safeParse({ ...report, rows: 'none' }).success).toBe(false);
   });
 });
