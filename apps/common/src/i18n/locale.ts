@@ -2,9 +2,6 @@
  * What both locations of the app (sidebar, console) share about language: the agent's locale, the translator
  * over a location's own catalogues, and the number and date formats. Each location keeps its own messages.
  */
-// The module itself, not shared/'s index: the index would bring zod and the schemas into the console's entry.
-import { formatMoney as formatSharedMoney } from '../../../../shared/src/explain/render-explanation.ts';
-
 export type AppLocale = 'en' | 'fr';
 /** The sidebar's name for it (kept: the sidebar's modules say SidebarLocale). */
 export type SidebarLocale = AppLocale;
@@ -39,10 +36,8 @@ function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
 }
 const intlLocale = (locale: AppLocale) => (locale === 'fr' ? 'fr-FR' : 'en-GB');
 
-/** Money as `shared/` formats it in the explanation: one format for every card and sentence. */
-export function formatMoney(locale: AppLocale, amount: number): string {
-  return formatSharedMoney(amount, locale);
-}
+// Money is `shared/`'s `formatMoney` (explain/render-explanation.ts), one format for every card and sentence:
+// each location imports it its own way (the console from its module, so zod stays out of its entry).
 
 /** A plain decimal with the locale's separator (`2.00`, `2,00`), cheap enough for the start-up path. */
 export function formatDecimal(locale: AppLocale, value: number, digits: number): string {

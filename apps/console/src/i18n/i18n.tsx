@@ -1,8 +1,9 @@
 import { createContext, useContext, type ReactNode } from 'react';
+// shared/'s money format from its module, not shared/'s index (which would bring zod into the console's entry).
+import { formatMoney as formatSharedMoney } from '../../../../shared/src/explain/render-explanation.ts';
 import {
   formatDate,
   formatDecimal,
-  formatMoney,
   translatorOf,
   type AppLocale,
   type TranslateWith,
@@ -38,7 +39,7 @@ export function consoleI18n(locale: AppLocale): ConsoleI18n {
     t: translatorOf(CATALOGUES[locale]),
     percent: (rate) => (rate === null ? '—' : `${Math.round(rate * 100)}${locale === 'fr' ? ' %' : '%'}`),
     decimal: (value, digits) => (value === null ? '—' : formatDecimal(locale, value, digits)),
-    money: (amount) => formatMoney(locale, amount),
+    money: (amount) => formatSharedMoney(amount, locale),
     date: (iso) => formatDate(locale, iso),
     month: (yyyyMm) => monthFormat.format(new Date(`${yyyyMm}-01T00:00:00Z`)),
   };

@@ -1,3 +1,4 @@
+import { formatMoney as formatSharedMoney } from '../../../../shared/src/index.ts';
 import { translatorOf, type AppLocale, type TranslateWith } from '../../../common/src/i18n/locale.ts';
 import { en, type MessageKey } from './en.ts';
 import { fr } from './fr.ts';
@@ -6,7 +7,6 @@ export {
   formatDate,
   formatDateTime,
   formatDecimal,
-  formatMoney,
   toSidebarLocale,
   type SidebarLocale,
 } from '../../../common/src/i18n/locale.ts';
@@ -15,6 +15,11 @@ export type { MessageKey };
 const CATALOGUES: Record<AppLocale, Record<MessageKey, string>> = { en, fr };
 
 export type Translate = TranslateWith<MessageKey>;
+
+/** Money as `shared/` formats it in the explanation: one format for every card and sentence. */
+export function formatMoney(locale: AppLocale, amount: number): string {
+  return formatSharedMoney(amount, locale);
+}
 
 /** The sidebar's translator for one locale (its own messages, the shared placeholder rules). */
 export function createTranslator(locale: AppLocale): Translate {
