@@ -84,6 +84,7 @@ export const en = {
   'signs.snoozed': 'Snoozed until {{until}}',
   'signs.someone': 'someone',
   'signs.showHandled': 'Show acknowledged and snoozed ({{n}})',
+  'sign.cut': '{{dimension}}: {{value}}',
   'sign.csat_falling': 'CSAT falling',
   'sign.detractors_rising': 'Detractors rising',
   'sign.promoters_falling': 'Promoters falling',

@@ -87,6 +87,7 @@ export const fr: Record<MessageKey, string> = {
   'signs.snoozed': 'Reporté jusqu’au {{until}}',
   'signs.someone': 'quelqu’un',
   'signs.showHandled': 'Afficher les signaux traités ({{n}})',
+  'sign.cut': '{{dimension}} : {{value}}',
   'sign.csat_falling': 'CSAT en baisse',
   'sign.detractors_rising': 'Détracteurs en hausse',
   'sign.promoters_falling': 'Promoteurs en baisse',

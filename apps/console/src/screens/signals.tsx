@@ -30,7 +30,7 @@ export function signTitle(sign: WarningSign, t: Translate): string {
 export function dimensionLabel(sign: WarningSign, t: Translate): string {
   if (sign.dimension === 'all') return t('dimension.all');
   const key = `dimension.${sign.dimension}` as MessageKey;
-  return `${t(key)}: ${sign.value}`;
+  return t('sign.cut', { dimension: t(key), value: sign.value });
 }
 
 function SignCard({
