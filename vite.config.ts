@@ -81,7 +81,7 @@ export default defineConfig({
           environment: 'jsdom',
           // First renders of Garden components inject many styles, which jsdom parses slowly on a loaded machine.
           testTimeout: 60_000,
-          include: ['apps/zendesk-sidebar/**/*.test.{ts,tsx}'],
+          include: ['apps/**/*.test.{ts,tsx}'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           setupFiles: [
             'scripts/test-setup/fail-on-console.ts',

@@ -10,7 +10,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildHttpRequest } from './page/zaf-request.ts';
-import { readAppPackage, splitSettings } from './server/app-package.ts';
+import { appSlug, readAppPackage, splitSettings } from './server/app-package.ts';
 import type { AppPackage, SettingValue } from './server/app-package.ts';
 import { hostBundle, sdkBundle } from './server/bundles.ts';
 import { substituteSecureSettings } from './server/secure-settings.ts';
@@ -55,6 +55,8 @@ export interface RunningAgentFrame {
   readonly sdkUrl: string;
   /** The ticket view of a ticket: `${url}/agent/tickets/${id}`. */
   ticketUrl(ticketId: number): string;
+  /** The app's nav_bar page at a sub-path: `${url}/agent/apps/<app>/<subPath>`; null without a nav_bar location. */
+  navBarUrl(subPath?: string): string | null;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,8 @@ export interface FrameConfig {
   readonly appGuid: string;
   readonly appName: string;
   readonly flexible: boolean;
+  /** The app's nav_bar page and its name in the URL (/agent/apps/<slug>), when it has that location. */
+  readonly navBar: { readonly path: string; readonly slug: string } | null;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly subdomain: string;
   readonly locale: string;
@@ -108,6 +112,7 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
     appGuid: options.appGuid ?? appGuid,
     appName: app.name,
     flexible: app.flexible,
+    navBar: app.navBarPath === null ? null : { path: `/${app.navBarPath}`, slug: appSlug(app.name) },
     metadata: {
       appId: 0,
       installationId: 1,
@@ -127,7 +132,11 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
     const route = async (): Promise<void> => {
       if (url.pathname === '/' || url.pathname === '/agent' || url.pathname === '/agent/') {
         res.writeHead(302, { location: '/agent/tickets' }).end();
-      } else if (url.pathname === '/agent/tickets' || /^\/agent\/tickets\/\d+$/.test(url.pathname)) {
+      } else if (
+        url.pathname === '/agent/tickets' ||
+        /^\/agent\/tickets\/\d+$/.test(url.pathname) ||
+        (app.navBarPath !== null && isNavBarPath(url.pathname, appSlug(app.name)))
+      ) {
         send(res, 200, 'text/html; charset=utf-8', hostPage(app));
       } else if (url.pathname === '/agent/assets/host.js') {
         send(res, 200, 'text/javascript; charset=utf-8', host);
@@ -161,6 +170,10 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
     appUrl,
     sdkUrl: `${appUrl}${ZAF_SDK_PATH}`,
     ticketUrl: (ticketId: number) => `${hostUrl}/agent/tickets/${ticketId}`,
+    navBarUrl: (subPath = '') =>
+      app.navBarPath === null
+        ? null
+        : `${hostUrl}/agent/apps/${appSlug(app.name)}${subPath === '' ? '' : `/${subPath.replace(/^\/+/, '')}`}`,
     close: async () => {
       await Promise.all([close(hostServer), close(appServer)]);
     },
@@ -168,6 +181,11 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
 }
 
 // ------------------------------------------------------------------------------------------ host origin
+
+/** `/agent/apps/<slug>` and any sub-path under it (a nav_bar app's own URL). */
+export function isNavBarPath(pathname: string, slug: string): boolean {
+  return pathname === `/agent/apps/${slug}` || pathname.startsWith(`/agent/apps/${slug}/`);
+}
 
 function hostPage(app: AppPackage): string {
   return `<!doctype html>

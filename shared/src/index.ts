@@ -153,6 +153,7 @@ export {
 export type { Interval, MeanEstimate, Proportion, TwoProportionTest } from './programme/statistics.ts';
 
 export { SIGN_KINDS, SIGN_METRICS, scanSignals } from './programme/scan-signals.ts';
+export { signalId } from './programme/signal-id.ts';
 export type {
   SignKind,
   SignMetric,
@@ -247,7 +248,7 @@ export type { FatigueFacts, FatigueReason, FatigueVerdict } from './policy/surve
 export type { ExperimentSettings, HoldoutArm, HoldoutAssignment, HoldoutResult } from './policy/holdout.ts';
 export { FOLLOW_UP_OF, FOLLOW_UP_TEXTS, followUpKindOf } from './policy/follow-up.ts';
 export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
-export type { CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
+export type { CallbackCandidate, CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
 export { createPolicyPreview, mergePolicyPreviews, previewPolicy } from './policy/preview-policy.ts';
 export type {
   PolicyPreview,

@@ -1,5 +1,5 @@
 import { startSidebar } from './app/start.ts';
-import { initZafClient } from './zaf/zaf-client.ts';
+import { initZafClient } from '../../common/src/zaf/zaf-client.ts';
 
 // The page's entry, kept small: initialise the SDK once and start the handshake, the settings and the ticket's
 // reads; then load the UI code (React, Garden, the decision core: preloaded by the page) while the reads are in

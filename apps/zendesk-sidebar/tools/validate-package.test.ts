@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { findDuplicateKeys } from './find-duplicate-keys.ts';
+import { navBarIconSvg } from './nav-icon.ts';
 import { drawLogo } from './png-encoder.ts';
 import { validatePackage, type PackageFile } from './validate-package.ts';
 
@@ -274,5 +275,47 @@ describe('findDuplicateKeys', () => {
       'a',
     ]);
     expect(findDuplicateKeys('{"s":"with \\"quotes\\" and }","t":[]}')).toEqual([]);
+  });
+});
+
+describe('validatePackage: icons of the locations shown as an icon (nav_bar)', () => {
+  const navBar = {
+    ...MANIFEST,
+    location: {
+      support: {
+        ticket_sidebar: { url: 'assets/index.html', flexible: true },
+        nav_bar: { url: 'assets/console.html' },
+      },
+    },
+  };
+  const consolePage = text('assets/console.html', '<!doctype html>');
+
+  it('refuses a nav_bar location without its icon, naming the files to add', () => {
+    expect(validatePackage(pkg({ manifest: navBar, files: [consolePage] })).errors).toEqual([
+      'Could not find assets/icon_nav_bar.svg (or assets/icon_nav_bar_inactive.png, assets/icon_nav_bar_active.png, assets/icon_nav_bar_hover.png): the nav_bar location shows the app as an icon.',
+    ]);
+  });
+
+  it('accepts the SVG icon, or the three PNG states but not only some of them', () => {
+    const svg = text('assets/icon_nav_bar.svg', navBarIconSvg());
+    expect(validatePackage(pkg({ manifest: navBar, files: [consolePage, svg] })).errors).toEqual([]);
+    const png = (state: string): PackageFile => ({
+      path: `assets/icon_nav_bar_${state}.png`,
+      data: drawLogo(18),
+    });
+    expect(
+      validatePackage(
+        pkg({ manifest: navBar, files: [consolePage, png('inactive'), png('active'), png('hover')] }),
+      ).errors,
+    ).toEqual([]);
+    expect(
+      validatePackage(pkg({ manifest: navBar, files: [consolePage, png('inactive'), png('active')] })).errors,
+    ).toHaveLength(1);
+  });
+
+  it('the generated icon is a clean SVG with an 18×18 view box and no colour of its own', () => {
+    const svg = navBarIconSvg();
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 18 18">/);
+    expect(svg).not.toMatch(/<script|\son\w+=|fill="#|<image/);
   });
 });

@@ -358,6 +358,16 @@ export function validatePackage(files: readonly PackageFile[]): ValidationReport
   for (const path of ['assets/logo.png', 'assets/logo-small.png']) {
     if (!marketingOnly && !requirementsOnly && !byPath.has(path)) errors.push(`Could not find ${path}`);
   }
+  // Locations shown as an icon need it: assets/icon_<location>.svg, or its three PNG states.
+  for (const name of iconLocations(manifest['location'])) {
+    const svg = `assets/icon_${name}.svg`;
+    const pngs = ['inactive', 'active', 'hover'].map((state) => `assets/icon_${name}_${state}.png`);
+    if (!byPath.has(svg) && !pngs.every((png) => byPath.has(png))) {
+      errors.push(
+        `Could not find ${svg} (or ${pngs.join(', ')}): the ${name} location shows the app as an icon.`,
+      );
+    }
+  }
 
   // Warnings: insecure requests and possible secrets.
   for (const file of visible.filter((f) => /\.(js|html)$/.test(f.path))) {
@@ -386,6 +396,18 @@ export function validatePackage(files: readonly PackageFile[]): ValidationReport
     );
   }
   return { errors, warnings };
+}
+
+const ICON_LOCATIONS = ['top_bar', 'nav_bar', 'system_top_bar', 'ticket_editor'];
+
+function iconLocations(location: unknown): string[] {
+  if (!isObject(location)) return [];
+  const names = new Set<string>();
+  for (const locations of Object.values(location)) {
+    if (!isObject(locations)) continue;
+    for (const name of Object.keys(locations)) if (ICON_LOCATIONS.includes(name)) names.add(name);
+  }
+  return [...names].sort();
 }
 
 function validateLocations(

@@ -66,6 +66,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       [
         '',
         `Open: ${running.url}`,
+        ...(running.consoleUrl === null
+          ? []
+          : [`Console (team leads, Zendesk's left bar): ${running.consoleUrl}`]),
         `Survey page (send a customer's answer): ${running.surveyUrl ?? ''}`,
         `Connector: ${running.serviceUrl}`,
         'Written back to Salesforce: npx boucle report writeback',

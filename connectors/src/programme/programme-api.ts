@@ -4,9 +4,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DatabaseSync } from 'node:sqlite';
 import type { ExperimentSettings } from '../../../shared/src/index.ts';
 import { queryExperiment } from '../experiment/experiment-service.ts';
+import { parseProgrammeQuery } from '../../../shared/src/index.ts';
 import { programmeJson, signalsJson } from './format-programme.ts';
 import { queryFunnel, queryProgramme, querySignals, type ServiceIssue } from './programme-service.ts';
 import type { ProgrammeStore } from './programme-store.ts';
+import {
+  acknowledgeSignal,
+  callbackQueue,
+  markCallbackDone,
+  signalStates,
+  ticketsBehind,
+  DRILL_METRICS,
+  type DrillMetric,
+  type ConsoleAnswer,
+  type ConsoleApiOptions,
+} from './console-api.ts';
 
 /** The OpenAPI document of this API, in the repository (served at /api/v1/openapi.yaml). */
 export const OPENAPI_FILE = new URL('../../../docs/api/boucle-api.openapi.yaml', import.meta.url);
@@ -29,6 +41,8 @@ export interface ProgrammeApiOptions {
   readonly clock?: () => number;
   /** Test and learn: the database holding the experiment's table and the experiment as configured. */
   readonly experiment?: { readonly db: DatabaseSync; readonly settings: ExperimentSettings };
+  /** The console's routes (callbacks, signal states); absent, they answer 404. */
+  readonly console?: ConsoleApiOptions;
 }
 
 /** Handles the request when it is for /api/…; returns false otherwise. */
@@ -215,10 +229,155 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     sendJson(response, 200, signalsJson(result.value), request.method === 'HEAD');
   };
 
+  // ------------------------------------------------------------------ the console's routes (issue 14)
+  // GET /api/v1/callbacks, POST /api/v1/callbacks/{ticket}/done, GET /api/v1/signal-states,
+  // POST /api/v1/signals/{id}/ack. Same token, CORS and error bodies as the routes above.
+  const consoleRoute = (
+    path: string,
+  ): {
+    readonly method: 'GET' | 'POST';
+    readonly run: (body: unknown, by: string | null, url: URL) => ConsoleAnswer;
+  } | null => {
+    const consoleOptions = options.console;
+    if (consoleOptions === undefined) return null;
+    if (path === '/api/v1/callbacks')
+      return { method: 'GET', run: () => ({ status: 200, body: callbackQueue(consoleOptions, clock()) }) };
+    if (path === '/api/v1/tickets') return { method: 'GET', run: (_body, _by, url) => drillDown(url) };
+    if (path === '/api/v1/signal-states')
+      return { method: 'GET', run: () => ({ status: 200, body: signalStates(consoleOptions, clock()) }) };
+    const done = /^\/api\/v1\/callbacks\/(\d+)\/done$/.exec(path);
+    if (done !== null)
+      return {
+        method: 'POST',
+        run: (_body, by) => markCallbackDone(consoleOptions, Number(done[1]), by, clock()),
+      };
+    const ack = /^\/api\/v1\/signals\/([^/]+)\/ack$/.exec(path);
+    if (ack !== null)
+      return {
+        method: 'POST',
+        run: (body) => acknowledgeSignal(consoleOptions, decodeURIComponent(ack[1]!), body, clock()),
+      };
+    return null;
+  };
+
+  const drillDown = (url: URL): ConsoleAnswer => {
+    const q = url.searchParams;
+    const dimension = q.get('dimension') ?? 'all';
+    const metric = q.get('metric') ?? '';
+    const value = q.get('value') ?? '';
+    if (!(DRILL_METRICS as readonly string[]).includes(metric))
+      return { status: 400, code: 'invalid_query', message: `metric takes ${DRILL_METRICS.join(', ')}.` };
+    const query = parseProgrammeQuery(
+      {
+        ...(dimension === 'all' ? {} : { by: dimension }),
+        ...(q.has('from') ? { from: q.get('from')! } : {}),
+        ...(q.has('to') ? { to: q.get('to')! } : {}),
+      },
+      clock(),
+    );
+    if (!query.success)
+      return {
+        status: 400,
+        code: 'invalid_query',
+        message: query.issues.map((i) => `${i.path} ${i.message}`).join('; '),
+      };
+    const facts = options.store.readFacts(query.data.fromMs, query.data.toMs, { comments: false });
+    return {
+      status: 200,
+      body: ticketsBehind(facts, {
+        dimension: query.data.by[0] ?? 'all',
+        value,
+        metric: metric as DrillMetric,
+      }),
+    };
+  };
+
+  const handleConsole = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    route: NonNullable<ReturnType<typeof consoleRoute>>,
+  ): Promise<void> => {
+    const originAllowed = cors(request, response);
+    if (request.method === 'OPTIONS') {
+      if (request.headers.origin !== undefined && !originAllowed)
+        throw new ApiProblem(
+          403,
+          'origin_not_allowed',
+          `Origin ${request.headers.origin} may not call this API.`,
+        );
+      response.writeHead(204, {
+        'Access-Control-Allow-Methods': `${route.method}, OPTIONS`,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
+      response.end();
+      return;
+    }
+    if (request.method !== route.method) {
+      response.setHeader('Allow', `${route.method}, OPTIONS`);
+      throw new ApiProblem(405, 'method_not_allowed', `This path takes ${route.method}.`);
+    }
+    const authorization = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+    if (token === undefined || !timingSafeEqual(digest(token), tokenDigest)) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="boucle-api"');
+      throw new ApiProblem(
+        401,
+        'unauthorised',
+        'Send the connector token as "Authorization: Bearer <connector token>".',
+      );
+    }
+    let body: unknown = undefined;
+    if (route.method === 'POST') {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > 64 * 1024) throw new ApiProblem(400, 'invalid_body', 'The body is over 64 KB.');
+        chunks.push(chunk);
+      }
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text !== '') {
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          throw new ApiProblem(400, 'invalid_body', 'The body must be JSON.');
+        }
+      }
+    }
+    const by =
+      typeof body === 'object' && body !== null && typeof (body as Record<string, unknown>)['by'] === 'string'
+        ? ((body as Record<string, unknown>)['by'] as string).slice(0, 200)
+        : null;
+    const answer = route.run(body, by, new URL(request.url ?? '/', 'http://boucle.invalid'));
+    if ('code' in answer) throw new ApiProblem(answer.status, answer.code, answer.message);
+    sendJson(response, answer.status, answer.body);
+  };
+
+  const sendProblem = (response: ServerResponse, error: unknown): void => {
+    if (error instanceof ApiProblem)
+      sendJson(response, error.status, {
+        error: error.code,
+        message: error.message,
+        ...(error.issues === undefined ? {} : { issues: error.issues }),
+      });
+    else
+      sendJson(response, 500, {
+        error: 'internal',
+        message: 'The report could not be computed; retry later.',
+      });
+  };
+  // ------------------------------------------------------------------ end of the console's routes
+
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://boucle.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path !== '/api' && !path.startsWith('/api/')) return false;
+    const consoleMatch = consoleRoute(path);
+    if (consoleMatch !== null) {
+      handleConsole(request, response, consoleMatch).catch((error: unknown) => sendProblem(response, error));
+      return true;
+    }
     try {
       handle(request, response, url, path);
     } catch (error) {

@@ -9,6 +9,7 @@ import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { createProgrammeApi } from '../programme/programme-api.ts';
+import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
@@ -166,6 +167,8 @@ export async function startAutomationService(
   });
   // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
   const programmeDb = openProgrammeStore(options.databasePath);
+  // The console's tables (acknowledged signs, callbacks done) on their own connection, after the programme's.
+  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA]);
   const server = createAutomationServer({
     queue,
     metrics,
@@ -179,6 +182,10 @@ export async function startAutomationService(
       store: new ProgrammeStore(programmeDb.db),
       token: settings.surveyToken,
       experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
+      console: {
+        db: consoleDb.db,
+        capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,
+      },
     }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -248,6 +255,7 @@ export async function startAutomationService(
       await workers.stop();
       await sqliteQueue?.close();
       programmeDb.close();
+      consoleDb.close();
       store.close();
       await Promise.all(locks.map((lock) => lock.close()));
       await postgres?.close();

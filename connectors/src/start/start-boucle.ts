@@ -67,6 +67,10 @@ export interface RunningBoucle {
   /** The URL to open (sandbox: a ticket in the agent page; real: the service's health check). */
   readonly url: string;
   readonly agentUrl: string | null;
+  /** The Boucle console (the app's nav_bar location) in the agent page (sandbox). */
+  readonly consoleUrl: string | null;
+  /** The Zendesk emulator's base URL (sandbox), for tests that open another agent page on it. */
+  readonly zendeskUrl: string | null;
   readonly surveyUrl: string | null;
   readonly serviceUrl: string;
   /** A critical-incident ticket of the dataset to start from (sandbox). */
@@ -171,6 +175,8 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
         mode,
         url: `${service.url}/healthz`,
         agentUrl: null,
+        consoleUrl: null,
+        zendeskUrl: null,
         surveyUrl: null,
         serviceUrl: service.url,
         ticketId: null,
@@ -263,7 +269,7 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     const appRoot = join(dataDir, 'app');
     let appDir = appRoot;
     if (!existsSync(join(appDir, 'manifest.json'))) {
-      say('Building the sidebar app (first run only)…');
+      say('Building the Zendesk app, sidebar and console (first run only)…');
       const { buildApp } = await import('../../../apps/zendesk-sidebar/tools/build-app.ts');
       appDir = (await buildApp({ outDir: appRoot, quiet: true })).packageDir;
     }
@@ -297,6 +303,8 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
       mode,
       url: `${frame.url}/agent/tickets/${ticketId}`,
       agentUrl: frame.url,
+      consoleUrl: frame.navBarUrl(),
+      zendeskUrl: zendesk.url,
       surveyUrl: `${survey.url}/?ticket=${ticketId}`,
       serviceUrl,
       ticketId,

@@ -17,6 +17,7 @@ interface FrameConfig {
   readonly appGuid: string;
   readonly appName: string;
   readonly flexible: boolean;
+  readonly navBar: { readonly path: string; readonly slug: string } | null;
   readonly metadata: Record<string, unknown>;
   readonly subdomain: string;
   readonly locale: string;
@@ -151,6 +152,258 @@ async function loadSnapshot(ticketId: number, config: FrameConfig, me: ZdUser): 
   };
 }
 
+/** `client.request`: relative URLs with the agent's session (429 retried), others through the frame's proxy. */
+async function zafRequest(options: Readonly<Record<string, unknown>>): Promise<ZafRequestOutcome> {
+  const url = typeof options['url'] === 'string' ? options['url'] : '';
+  const relative = url.startsWith('/') && !url.startsWith('//');
+  try {
+    if (relative || options['cors'] === true) {
+      const built = buildHttpRequest(options, location.origin);
+      if (!built.ok) return failureArgs(400, built.message);
+      const send = (): Promise<Response> =>
+        fetch(built.spec.url, {
+          method: built.spec.method,
+          headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
+          ...(built.spec.body === null ? {} : { body: built.spec.body }),
+        });
+      let response = await send();
+      // Like ZAF: a 429 from the Zendesk API is retried after Retry-After unless autoRetry is false.
+      for (
+        let retry = 0;
+        relative && response.status === 429 && options['autoRetry'] !== false && retry < MAX_AUTO_RETRIES;
+        retry += 1
+      ) {
+        const seconds = Number(response.headers.get('retry-after'));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(60, Number.isFinite(seconds) ? Math.max(seconds, 0) : 1) * 1000),
+        );
+        response = await send();
+      }
+      return toResponseArgs(options, await toSpec(response));
+    }
+    const response = await fetch('/agent/zaf-proxy', {
+      method: 'POST',
+      headers: { 'x-agent-frame': '1', 'content-type': 'application/json' },
+      body: JSON.stringify(options),
+    });
+    return toResponseArgs(options, await toSpec(response));
+  } catch (error) {
+    return failureArgs(0, error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function toSpec(
+  response: Response,
+): Promise<{ status: number; statusText: string; headers: Record<string, string>; text: string }> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, statusText: response.statusText, headers, text: await response.text() };
+}
+
+// ------------------------------------------------------------------------------------------ nav_bar page
+
+/** The app's icon in the left rail (assets/icon_nav_bar.svg), a link to its full-page view. */
+function navBarRailItem(config: FrameConfig, active: boolean): HTMLElement | null {
+  if (config.navBar === null) return null;
+  return h(
+    'a',
+    {
+      class: active ? 'af-rail-item af-rail-active af-rail-app' : 'af-rail-item af-rail-app',
+      href: `/agent/apps/${config.navBar.slug}`,
+      title: config.appName,
+      'aria-label': config.appName,
+      'data-nav-bar-app': config.navBar.slug,
+    },
+    h('img', { src: `${config.appOrigin}/assets/icon_nav_bar.svg`, alt: '', width: '18', height: '18' }),
+  );
+}
+
+/** The sub-path after /agent/apps/<slug>/, as Zendesk gives it to the app (`app.route.changed`'s appRoute). */
+function appRouteOf(slug: string): string {
+  return decodeURIComponent(location.pathname.slice(`/agent/apps/${slug}`.length).replace(/^\/+/, ''));
+}
+
+/**
+ * A nav_bar app (Zendesk's left bar): the app's page in a full-page iframe, its own URL and sub-paths. The host
+ * registers it with `location: 'nav_bar'`, then sends `app.activated`, `pane.activated` and `app.route.changed`
+ * with the sub-path; `routeTo('nav_bar', app, path)` changes the address bar (and sends `app.route.changed`),
+ * `routeTo('ticket', id)` opens the ticket view. Requests go through the same proxy and secure-setting rules.
+ */
+function startNavBar(root: HTMLElement, config: FrameConfig, me: ZdUser): void {
+  const navBar = config.navBar!;
+  const notices: Notice[] = [];
+  const routes: string[] = [];
+  const toastArea = h('div', { class: 'af-toasts', 'aria-live': 'polite' });
+  const iframe = h('iframe', {
+    class: 'af-navbar-frame',
+    title: config.appName,
+    src: `${config.appOrigin}${navBar.path}?origin=${encodeURIComponent(location.origin)}&app_guid=${encodeURIComponent(config.appGuid)}`,
+  });
+  root.className = 'af-workspace';
+  root.replaceChildren(
+    h(
+      'div',
+      { class: 'af-rail', 'aria-label': 'Main navigation' },
+      h('div', { class: 'af-logo', title: 'Boucle sandbox' }, 'B'),
+      h('a', { class: 'af-rail-item', href: '/agent/tickets', title: 'Views' }, '☰'),
+      h('span', { class: 'af-rail-item', title: 'Customers' }, '◎'),
+      h('span', { class: 'af-rail-item', title: 'Reporting' }, '▤'),
+      navBarRailItem(config, true),
+    ),
+    h(
+      'div',
+      { class: 'af-main' },
+      h(
+        'div',
+        { class: 'af-topbar' },
+        h('span', { class: 'af-tabtitle' }, config.appName),
+        h('span', { class: 'af-topbar-spacer' }),
+        h('span', { class: 'af-sandbox-badge' }, `${config.subdomain} · sandbox`),
+        h('span', { class: 'af-avatar', title: `${me.name} (${config.locale})` }, initials(me.name)),
+      ),
+      h('div', { class: 'af-navbar-body' }, iframe),
+    ),
+    toastArea,
+  );
+  const notify = (message: string, kind: string): void => {
+    notices.push({ message, kind });
+    const toast = h(
+      'div',
+      { class: `af-toast af-toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+      message,
+    );
+    toastArea.append(toast);
+    setTimeout(() => toast.remove(), 5000);
+  };
+  const currentUser = {
+    id: me.id,
+    name: me.name,
+    email: me.email ?? null,
+    locale: config.locale,
+    role: me.role,
+  };
+  const values: Record<string, unknown> = {
+    currentUser,
+    'currentUser.id': me.id,
+    'currentUser.name': me.name,
+    'currentUser.email': me.email ?? null,
+    'currentUser.locale': config.locale,
+    'currentUser.role': me.role,
+    currentAccount: { subdomain: config.subdomain },
+  };
+  const emitRoute = (): void => {
+    const appRoute = appRouteOf(navBar.slug);
+    routes.push(appRoute);
+    host.emit('app.route.changed', { appRoute });
+  };
+  const host: ZafHost = new ZafHost({
+    post: (message) => iframe.contentWindow?.postMessage(JSON.stringify(message), config.appOrigin),
+    registration: {
+      metadata: config.metadata,
+      context: {
+        host: 'zendesk',
+        product: 'support',
+        location: 'nav_bar',
+        instanceGuid: config.appGuid,
+        account: { subdomain: config.subdomain },
+      },
+    },
+    onRegistered: () =>
+      setTimeout(() => {
+        host.emit('app.activated', { firstLoad: true });
+        host.emit('pane.activated', { firstLoad: true });
+        emitRoute();
+      }, 0),
+    handlers: {
+      get: (paths) => {
+        const out: ZafResult = { values: {}, errors: {} };
+        for (const path of paths) {
+          if (path in values) out.values[path] = values[path];
+          else out.errors[path] = { name: 'APIUnavailable', message: 'No such API', path };
+        }
+        return out;
+      },
+      set: (changes) => ({
+        values: {},
+        errors: Object.fromEntries(
+          Object.keys(changes).map((path) => [
+            path,
+            { name: 'APIUnavailable', message: 'No such API in the nav_bar location', path },
+          ]),
+        ),
+      }),
+      invoke: (calls) => {
+        const out: ZafResult = { values: {}, errors: {} };
+        for (const [name, args] of Object.entries(calls)) {
+          if (name === 'routeTo') {
+            const [where, a, b] = args;
+            if (where === 'ticket' && (typeof a === 'number' || (typeof a === 'string' && /^\d+$/.test(a)))) {
+              out.values[name] = null;
+              setTimeout(() => location.assign(`/agent/tickets/${a}`), 0);
+              continue;
+            }
+            if (where === 'nav_bar' && typeof a === 'string') {
+              const path = typeof b === 'string' ? b.replace(/^\/+/, '') : '';
+              const next = `/agent/apps/${a === navBar.slug ? a : navBar.slug}${path === '' ? '' : `/${path}`}`;
+              if (next !== location.pathname) {
+                history.pushState(null, '', `${next}${location.search}`);
+                emitRoute();
+              }
+              out.values[name] = null;
+              continue;
+            }
+            out.errors[name] = {
+              name: 'InvalidValue',
+              message: "routeTo takes ('ticket', id) or ('nav_bar', appName, path)",
+              path: name,
+            };
+          } else if (name === 'notify') {
+            const [message, kind] = args;
+            if (typeof message === 'string' && message !== '') {
+              notify(
+                message,
+                typeof kind === 'string' && ['notice', 'alert', 'error'].includes(kind) ? kind : 'notice',
+              );
+              out.values[name] = null;
+            } else
+              out.errors[name] = {
+                name: 'InvalidValue',
+                message: 'notify takes a message string',
+                path: name,
+              };
+          } else if (['track', 'app.show', 'app.hide', 'resize'].includes(name)) out.values[name] = null;
+          else out.errors[name] = { name: 'APIUnavailable', message: 'No such API', path: name };
+        }
+        return out;
+      },
+      request: (options) => zafRequest(options),
+    },
+  });
+  window.addEventListener('message', (event) => {
+    if (event.source !== iframe.contentWindow || event.origin !== config.appOrigin) return;
+    host.receive(event.data);
+  });
+  window.addEventListener('popstate', () => emitRoute());
+  window.__agentFrame = {
+    state: () =>
+      structuredClone({
+        location: 'nav_bar',
+        registered: host.registered,
+        path: location.pathname,
+        routes,
+        notices,
+        iframe: { src: iframe.src },
+      }),
+    log: () => host.log(),
+    subscriptions: () => host.subscriptions(),
+    submit: () => Promise.resolve({ ok: false, message: 'A nav_bar app has no ticket to submit.' }),
+    emit: (event, data) => host.emit(event, data),
+    fireHook: (event) => host.fireHook(event, config.hookTimeoutMs),
+  };
+}
+
 // ------------------------------------------------------------------------------------------------ page
 
 async function start(): Promise<void> {
@@ -162,6 +415,13 @@ async function start(): Promise<void> {
     api<{ tickets: ZdTicket[] }>('/api/v2/tickets.json?per_page=50'),
   ]);
   const me: ZdUser = { ...(meRaw?.user ?? { id: 0, name: 'Agent', role: 'agent' }), locale: config.locale };
+  if (config.navBar !== null && location.pathname.startsWith(`/agent/apps/${config.navBar.slug}`)) {
+    // Sandbox convenience: ?locale=fr shows the nav_bar app as a French agent sees it.
+    const asked = new URLSearchParams(location.search).get('locale');
+    const navConfig = asked === null || asked === '' ? config : { ...config, locale: asked };
+    startNavBar(root, navConfig, { ...me, locale: navConfig.locale });
+    return;
+  }
   const match = /^\/agent\/tickets\/(\d+)$/.exec(location.pathname);
   if (match === null) {
     const first = list.tickets[0];
@@ -218,6 +478,7 @@ async function start(): Promise<void> {
       h('a', { class: 'af-rail-item af-rail-active', href: '/agent/tickets', title: 'Views' }, '☰'),
       h('span', { class: 'af-rail-item', title: 'Customers' }, '◎'),
       h('span', { class: 'af-rail-item', title: 'Reporting' }, '▤'),
+      navBarRailItem(config, false),
     ),
     h(
       'div',
@@ -584,55 +845,6 @@ async function start(): Promise<void> {
       notify(outcome.error.message, 'error', false, 5000);
       renderFields();
     }
-  }
-
-  async function zafRequest(options: Readonly<Record<string, unknown>>): Promise<ZafRequestOutcome> {
-    const url = typeof options['url'] === 'string' ? options['url'] : '';
-    const relative = url.startsWith('/') && !url.startsWith('//');
-    try {
-      if (relative || options['cors'] === true) {
-        const built = buildHttpRequest(options, location.origin);
-        if (!built.ok) return failureArgs(400, built.message);
-        const send = (): Promise<Response> =>
-          fetch(built.spec.url, {
-            method: built.spec.method,
-            headers: relative ? { ...built.spec.headers, 'x-agent-frame': '1' } : built.spec.headers,
-            ...(built.spec.body === null ? {} : { body: built.spec.body }),
-          });
-        let response = await send();
-        // Like ZAF: a 429 from the Zendesk API is retried after Retry-After unless autoRetry is false.
-        for (
-          let retry = 0;
-          relative && response.status === 429 && options['autoRetry'] !== false && retry < MAX_AUTO_RETRIES;
-          retry += 1
-        ) {
-          const seconds = Number(response.headers.get('retry-after'));
-          await new Promise((resolve) =>
-            setTimeout(resolve, Math.min(60, Number.isFinite(seconds) ? Math.max(seconds, 0) : 1) * 1000),
-          );
-          response = await send();
-        }
-        return toResponseArgs(options, await toSpec(response));
-      }
-      const response = await fetch('/agent/zaf-proxy', {
-        method: 'POST',
-        headers: { 'x-agent-frame': '1', 'content-type': 'application/json' },
-        body: JSON.stringify(options),
-      });
-      return toResponseArgs(options, await toSpec(response));
-    } catch (error) {
-      return failureArgs(0, error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  async function toSpec(
-    response: Response,
-  ): Promise<{ status: number; statusText: string; headers: Record<string, string>; text: string }> {
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, statusText: response.statusText, headers, text: await response.text() };
   }
 
   // ---------------------------------------------------------------- submit

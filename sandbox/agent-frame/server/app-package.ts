@@ -24,6 +24,8 @@ export interface AppPackage {
   /** `location.support.ticket_sidebar.url`, e.g. `assets/iframe.html`. */
   readonly sidebarPath: string;
   readonly flexible: boolean;
+  /** `location.support.nav_bar.url` when the app has a nav_bar location (a full-page app), else null. */
+  readonly navBarPath: string | null;
   readonly parameters: readonly ManifestParameter[];
   readonly domainWhitelist: readonly string[];
 }
@@ -59,6 +61,13 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
       `${manifestPath}: location.support.ticket_sidebar.url must be a path under assets/ (e.g. "assets/iframe.html"), got ${JSON.stringify(url)}.`,
     );
   }
+  const navBar = isRecord(support) ? support['nav_bar'] : undefined;
+  const navBarUrl = typeof navBar === 'string' ? navBar : isRecord(navBar) ? navBar['url'] : undefined;
+  if (navBar !== undefined && (typeof navBarUrl !== 'string' || !navBarUrl.startsWith('assets/'))) {
+    throw new Error(
+      `${manifestPath}: location.support.nav_bar.url must be a path under assets/ (e.g. "assets/console.html"), got ${JSON.stringify(navBarUrl)}.`,
+    );
+  }
   const parameters = Array.isArray(manifest['parameters'])
     ? manifest['parameters'].map((p, i) => readParameter(p, i, manifestPath))
     : [];
@@ -69,6 +78,7 @@ export async function readAppPackage(dir: string): Promise<AppPackage> {
     version: typeof manifest['version'] === 'string' ? manifest['version'] : '0.0.0',
     sidebarPath: url,
     flexible: !(isRecord(sidebar) && sidebar['flexible'] === false),
+    navBarPath: typeof navBarUrl === 'string' ? navBarUrl : null,
     parameters,
     domainWhitelist: Array.isArray(whitelist)
       ? whitelist.filter((d): d is string => typeof d === 'string')
@@ -126,4 +136,20 @@ export function splitSettings(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The app's name in nav_bar URLs, as Zendesk writes it: camel case, spaces and underscores become dashes,
+ * lower case (`/agent/apps/<slug>/<sub/path>`).
+ */
+export function appSlug(name: string): string {
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .replace(/[\s_]+/g, '-')
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'app'
+  );
 }

@@ -1,7 +1,13 @@
 import type { Decision } from '../decision/decision.ts';
 
-export interface PlannedCallback {
-  readonly decision: Decision;
+/** What the plan reads of a decision: a full `Decision`, or a ledger entry's stored figures (the console). */
+export type CallbackCandidate = Pick<
+  Decision,
+  'id' | 'action' | 'expectedValue' | 'agentMinutes' | 'decidedBy'
+>;
+
+export interface PlannedCallback<T extends CallbackCandidate = Decision> {
+  readonly decision: T;
   /** Expected value per agent-minute, the ranking key. */
   readonly valuePerMinute: number;
   /** 1-based rank in the day's queue. */
@@ -10,9 +16,9 @@ export interface PlannedCallback {
   readonly scheduled: boolean;
 }
 
-export interface CallbackPlan {
+export interface CallbackPlan<T extends CallbackCandidate = Decision> {
   /** Every callback or compensation of the day, best first. */
-  readonly queue: readonly PlannedCallback[];
+  readonly queue: readonly PlannedCallback<T>[];
   readonly capacityMinutes: number;
   readonly usedMinutes: number;
   readonly scheduledValue: number;
@@ -24,7 +30,10 @@ export interface CallbackPlan {
  * agent-minute, rules' forced callbacks first, and fills the team's capacity in that order. A callback that does
  * not fit is deferred, not dropped: a smaller one further down may still fit.
  */
-export function planCallbacks(decisions: readonly Decision[], capacityMinutes: number): CallbackPlan {
+export function planCallbacks<T extends CallbackCandidate = Decision>(
+  decisions: readonly T[],
+  capacityMinutes: number,
+): CallbackPlan<T> {
   const ranked = decisions
     .filter((decision) => decision.action === 'callback' || decision.action === 'compensation')
     .map((decision) => ({
@@ -43,7 +52,7 @@ export function planCallbacks(decisions: readonly Decision[], capacityMinutes: n
   let usedMinutes = 0;
   let scheduledValue = 0;
   let deferredValue = 0;
-  const queue = ranked.map((entry, index): PlannedCallback => {
+  const queue = ranked.map((entry, index): PlannedCallback<T> => {
     const scheduled = usedMinutes + entry.decision.agentMinutes <= capacityMinutes;
     if (scheduled) {
       usedMinutes += entry.decision.agentMinutes;

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ThemeProvider, DEFAULT_THEME } from '@zendeskgarden/react-theming';
+import { GardenTheme } from '../../../common/src/ui/garden-theme.tsx';
 import { I18nProvider } from '../ui/i18n-context.tsx';
 import type { TicketRead } from '../zaf/read-ticket-facts.ts';
-import type { ZafClient } from '../zaf/zaf-client.ts';
+import type { ZafClient } from '../../../common/src/zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';
 import type { FirstView } from './first-view.ts';
@@ -115,10 +115,10 @@ function Shell({ client, children }: { client: ZafClient; children: ReactNode })
     return () => observer.disconnect();
   }, [client]);
   return (
-    <ThemeProvider theme={DEFAULT_THEME}>
+    <GardenTheme>
       <div ref={ref} style={{ padding: '4px 2px' }}>
         {children}
       </div>
-    </ThemeProvider>
+    </GardenTheme>
   );
 }

@@ -1,7 +1,7 @@
 import { BOUCLE_TAGS, INTERVENTION_FIELD_KEYS, isBoucleTag } from '../../../../shared/src/index.ts';
 import type { CustomObjectRecord, InterventionRecord } from '../requester/zendesk-records.ts';
 import { INTERVENTION_OBJECT, readInterventionRecord } from '../requester/zendesk-records.ts';
-import type { ZafClient } from '../zaf/zaf-client.ts';
+import type { ZafClient } from '../../../common/src/zaf/zaf-client.ts';
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
 import type { Action, RecommendationView, TicketFacts } from './sidebar-model.ts';
 

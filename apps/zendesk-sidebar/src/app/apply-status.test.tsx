@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest';
 import { FakeZafClient, json, type FakeRoute } from '../testing/fake-zaf-client.ts';
 import { FEEDBACK, NOW, ticketValues, USER } from '../testing/fixtures.ts';
-import type { ZafGetPaths } from '../zaf/zaf-client.ts';
+import type { ZafGetPaths } from '../../../common/src/zaf/zaf-client.ts';
 import { createZendeskApi } from '../zaf/zendesk-api.ts';
 import { App } from './app.tsx';
 import { applyStatusOf, type StoredTicket } from './apply-status.ts';

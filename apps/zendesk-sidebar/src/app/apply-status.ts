@@ -1,5 +1,5 @@
 import type { InterventionRecord } from '../requester/zendesk-records.ts';
-import type { ZafClient, ZafGetPath } from '../zaf/zaf-client.ts';
+import type { ZafClient, ZafGetPath } from '../../../common/src/zaf/zaf-client.ts';
 import type { Action, RecommendationView, TicketFacts } from './sidebar-model.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { toSidebarLocale, type SidebarLocale } from '../i18n/i18n.ts';
-import type { ZafClient, ZafContext } from '../zaf/zaf-client.ts';
+import type { ZafClient, ZafContext } from '../../../common/src/zaf/zaf-client.ts';
 import type { SettingsProblem } from './sidebar-model.ts';
 
 /** Manifest parameters that are not Boucle settings (secure ones never reach the decision). */

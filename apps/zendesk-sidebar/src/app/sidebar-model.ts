@@ -1,5 +1,5 @@
 import type { CompensationTier, FollowUp } from '../../../../shared/src/index.ts';
-import type { TicketPriority } from '../zaf/zaf-client.ts';
+import type { TicketPriority } from '../../../common/src/zaf/zaf-client.ts';
 
 export type Action = 'none' | 'apology' | 'callback' | 'compensation';
 export type EffortClass = 'customer_harder' | 'balanced' | 'company_harder';

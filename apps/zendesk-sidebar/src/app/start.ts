@@ -1,6 +1,6 @@
 import { createRequesterCache, loadRequesterData } from '../requester/load-requester-data.ts';
 import { readTicketFacts, type TicketRead } from '../zaf/read-ticket-facts.ts';
-import type { ZafClient } from '../zaf/zaf-client.ts';
+import type { ZafClient } from '../../../common/src/zaf/zaf-client.ts';
 import { createZendeskApi, type ZendeskApi } from '../zaf/zendesk-api.ts';
 import { readStoredTicket, type StoredTicket } from './apply-status.ts';
 import { bootSidebar, type BootInfo } from './boot.ts';

@@ -3,7 +3,7 @@ import type { SidebarLocale } from '../i18n/i18n.ts';
 import { createRequesterCache, loadRequesterData } from '../requester/load-requester-data.ts';
 import type { InterventionRecord, RequesterData } from '../requester/zendesk-records.ts';
 import { readTicketFacts, type TicketRead } from '../zaf/read-ticket-facts.ts';
-import type { ZafClient, ZafEvent } from '../zaf/zaf-client.ts';
+import type { ZafClient, ZafEvent } from '../../../common/src/zaf/zaf-client.ts';
 import type { ZendeskApi } from '../zaf/zendesk-api.ts';
 import { readStoredTicket, resolveFieldIds, type PendingApply, type StoredTicket } from './apply-status.ts';
 import type { RecommendationView, SettingsProblem, TicketFacts } from './sidebar-model.ts';

@@ -8,7 +8,7 @@ import type {
   ZafInvoke,
   ZafMetadata,
   ZafRequestOptions,
-} from '../zaf/zaf-client.ts';
+} from '../../../common/src/zaf/zaf-client.ts';
 
 export type FakeRoute = (request: ZafRequestOptions) => ZafHttpResponse | undefined;
 

@@ -1,4 +1,4 @@
-import type { ZafGetPaths } from '../zaf/zaf-client.ts';
+import type { ZafGetPaths } from '../../../common/src/zaf/zaf-client.ts';
 import { json, type FakeRoute } from './fake-zaf-client.ts';
 
 export const NOW = new Date('2026-11-22T10:00:00Z');

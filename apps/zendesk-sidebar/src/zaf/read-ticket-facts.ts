@@ -1,6 +1,6 @@
 import { TICKET_FIELD_TITLES } from '../../../../shared/src/zendesk/data-model.ts';
 import type { TicketFacts } from '../app/sidebar-model.ts';
-import type { ZafClient, ZafGetPath } from './zaf-client.ts';
+import type { ZafClient, ZafGetPath } from '../../../common/src/zaf/zaf-client.ts';
 
 const PATHS = [
   'ticket.id',

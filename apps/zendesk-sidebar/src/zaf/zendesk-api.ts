@@ -1,4 +1,4 @@
-import type { ZafClient, ZafHttpResponse, ZafRequestOptions } from './zaf-client.ts';
+import type { ZafClient, ZafHttpResponse, ZafRequestOptions } from '../../../common/src/zaf/zaf-client.ts';
 
 export const ZENDESK_API_ERROR_CODES = [
   'RATE_LIMITED',

@@ -1,6 +1,7 @@
 /**
- * The only module that touches the ZAF SDK (`window.ZAFClient`). Everything else in the sidebar talks to the
- * narrow, typed `ZafClient` interface below, which tests implement with a fake.
+ * The only module that touches the ZAF SDK (`window.ZAFClient`), shared by the app's two locations (the ticket
+ * sidebar and the nav_bar console). Everything else talks to the narrow, typed `ZafClient` interface below,
+ * which tests implement with a fake.
  */
 
 /** The ticket sidebar paths the app reads with `client.get`, and the type of each value. */
@@ -18,6 +19,7 @@ export interface ZafGetPaths {
   'ticket.comments': ZafComment[];
   'ticket.assignee': { user?: ZafUser | null; group?: { id: number } | null } | null;
   'currentUser.locale': string;
+  'currentUser.name': string;
   ticketFields: ZafTicketField[];
   /** A custom ticket field's value in the form (`custom_field_<id>`). */
   [customField: `ticket.customField:custom_field_${string}`]: string | number | boolean | null;
@@ -49,8 +51,10 @@ export interface ZafTicketField {
 
 export type ZafGetPath = keyof ZafGetPaths;
 
-/** Events the sidebar listens to. */
+/** Events the app listens to (the last two: the nav_bar console). */
 export type ZafEvent =
+  | 'app.route.changed'
+  | 'pane.activated'
   | 'ticket.requester.id.changed'
   | 'ticket.tags.changed'
   | 'ticket.priority.changed'
@@ -105,7 +109,9 @@ export type ZafInvoke =
   | { name: 'ticket.tags.add'; args: [string[]] }
   | { name: 'ticket.tags.remove'; args: [string[]] }
   | { name: 'comment.appendText'; args: [string] }
-  | { name: 'notify'; args: [string, 'notice' | 'alert' | 'error'] };
+  | { name: 'notify'; args: [string, 'notice' | 'alert' | 'error'] }
+  /** Opens a ticket in the agent workspace, or a nav_bar app at a sub-path (`routeTo('nav_bar', app, path)`). */
+  | { name: 'routeTo'; args: ['ticket', number] | ['nav_bar', string, string] };
 
 export interface ZafClient {
   context(): Promise<ZafContext>;

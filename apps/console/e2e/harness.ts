@@ -1,0 +1,108 @@
+/**
+ * The console's end-to-end harness: `boucle start`'s sandbox in-process (the generated dataset with its planted
+ * warning signs, the emulators, a first sync, the programme copy, the connector, the agent frame), the app built
+ * once into the sandbox's folder, and a day's callbacks recorded in the intervention ledger as the closed loop
+ * records them. Used by the e2e tests, the screenshots and `npm run bench:app`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { InterventionLedger } from '../../../connectors/src/loop/intervention-ledger.ts';
+import { startBoucle, type RunningBoucle } from '../../../connectors/src/start/start-boucle.ts';
+import { openStore } from '../../../connectors/src/store/index.ts';
+import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
+import { buildApp } from '../../zendesk-sidebar/tools/build-app.ts';
+
+export { launchChromium } from '../../../sandbox/chromium.ts';
+
+export interface ConsoleHarness {
+  readonly running: RunningBoucle;
+  readonly dataDir: string;
+  /** The seeded callbacks' tickets: [due in 3 h, overdue by 1 h, compensation due in 8 h, too long for today]. */
+  readonly callbackTickets: readonly number[];
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'boucle-console-'));
+  await buildApp({ outDir: join(dataDir, 'app'), quiet: true });
+  const sink = new PassThrough();
+  sink.resume();
+  const running = await startBoucle({
+    io: {
+      stdin: new PassThrough(),
+      stdout: sink,
+      stderr: sink,
+      env: { PATH: process.env['PATH'] },
+      cwd: dataDir,
+    },
+    dataDir,
+  });
+  const store = openStore(join(dataDir, 'boucle.sqlite'), []);
+  const ids = (
+    store.db
+      .prepare('SELECT id, requester_id FROM programme_tickets WHERE incident = 1 ORDER BY id DESC LIMIT 4')
+      .all() as { id: number; requester_id: number | null }[]
+  ).map((r) => ({ id: r.id, user: r.requester_id }));
+  const ledger = new InterventionLedger(store.db);
+  const now = Date.now();
+  const plan: [string, number, number, number][] = [
+    ['callback', 600, 15, 3], // 40 €/min
+    ['callback', 300, 20, -1], // 15 €/min, overdue
+    ['compensation', 900, 10, 8], // 90 €/min
+    ['callback', 2_000, 600, 24], // 3.3 €/min, 600 min: more than the day's 480
+  ];
+  plan.forEach(([action, value, minutes, dueInHours], index) => {
+    const ticket = ids[index]!;
+    ledger.record({
+      decisionKey: `console-e2e-${ticket.id}`,
+      ticketId: ticket.id,
+      userId: ticket.user,
+      action,
+      priority: 'high',
+      tier: 'gold',
+      expectedValue: value,
+      cost: 20,
+      agentMinutes: minutes,
+      summary: `Seeded ${action}`,
+      decidedAt: new Date(now - 2 * HOUR),
+      dueAt: new Date(now + dueInHours * HOUR),
+    });
+  });
+  store.close();
+  return {
+    running,
+    dataDir,
+    callbackTickets: ids.map((t) => t.id),
+    close: () => running.close(),
+  };
+}
+
+/** A new tab on the console (the app's nav_bar page) at a sub-path; returns the page and the app's frame. */
+export async function openConsole(
+  browser: Browser,
+  url: string,
+  options: { width?: number; height?: number } = {},
+): Promise<{ page: Page; app: Frame }> {
+  const page = await browser.newPage({
+    viewport: { width: options.width ?? 1366, height: options.height ?? 900 },
+  });
+  const origin = new URL(url).origin;
+  const sdk = await (
+    await fetch(`${origin}/agent/frame.json`).then(async (r) => {
+      const config = (await r.json()) as { appOrigin: string };
+      return fetch(`${config.appOrigin}/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js`);
+    })
+  ).text();
+  await page.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
+  await page.goto(url);
+  await page.waitForFunction(() => window.__agentFrame?.state()['registered'] === true);
+  const handle = await page.waitForSelector('iframe.af-navbar-frame');
+  const app = await handle.contentFrame();
+  if (app === null) throw new Error('The console iframe has no content frame.');
+  return { page, app };
+}

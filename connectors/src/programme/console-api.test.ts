@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import { DurableQueue } from '../queue/durable-queue.ts';
+import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
+import { createAutomationServer } from '../serve/create-automation-server.ts';
+import { ServiceMetrics } from '../serve/service-metrics.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { SYNC_SCHEMA } from '../sync/schema.ts';
+import { ticketsBehind } from './console-api.ts';
+import { CONSOLE_SCHEMA } from './console-schema.ts';
+import { OPENAPI_FILE, createProgrammeApi } from './programme-api.ts';
+import { PROGRAMME_SCHEMA } from './programme-schema.ts';
+import { ProgrammeStore } from './programme-store.ts';
+
+const TOKEN = 'connector-token-for-console-tests-0123';
+const ORIGIN = 'https://acme.apps.zdusercontent.com';
+const NOW = Date.parse('2026-11-20T10:00:00.000Z');
+const HOUR = 3_600_000;
+let store: Store;
+let server: ReturnType<typeof createAutomationServer>;
+let base: string;
+
+const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, unknown>; responses: Record<string, { content: unknown }> };
+};
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+const defs = JSON.parse(
+  JSON.stringify(openapi.components.schemas).replaceAll('#/components/schemas/', '#/$defs/'),
+) as Record<string, unknown>;
+function expectValid(path: string, method: 'get' | 'post', status: number, body: unknown): void {
+  let response = openapi.paths[path]![method]!.responses[String(status)] as {
+    $ref?: string;
+    content?: unknown;
+  };
+  if (response.$ref !== undefined) response = openapi.components.responses[response.$ref.split('/').at(-1)!]!;
+  const content = response.content as Record<string, { schema: unknown }>;
+  const schema = JSON.parse(
+    JSON.stringify(content['application/json']!.schema).replaceAll('#/components/schemas/', '#/$defs/'),
+  ) as object;
+  const validate = ajv.compile({ ...schema, $defs: defs });
+  expect(validate(body), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+}
+
+beforeAll(async () => {
+  store = openStore(':memory:', [
+    QUEUE_SCHEMA,
+    AUTOMATION_SCHEMA,
+    SYNC_SCHEMA,
+    PROGRAMME_SCHEMA,
+    CONSOLE_SCHEMA,
+  ]);
+  const ledger = new InterventionLedger(store.db);
+  const entry = (ticketId: number, action: string, value: number, minutes: number, dueInHours: number) =>
+    ledger.record({
+      decisionKey: `t${ticketId}`,
+      ticketId,
+      userId: ticketId + 1000,
+      action,
+      priority: 'high',
+      tier: 'gold',
+      expectedValue: value,
+      cost: 10,
+      agentMinutes: minutes,
+      summary: `ticket ${ticketId}`,
+      decidedAt: new Date(NOW - 2 * HOUR),
+      dueAt: new Date(NOW + dueInHours * HOUR),
+    });
+  entry(101, 'callback', 300, 15, 4); // 20 €/min
+  entry(102, 'callback', 100, 20, -1); // 5 €/min, overdue
+  entry(103, 'compensation', 400, 10, 8); // 40 €/min
+  entry(104, 'callback', 900, 60, 24); // 15 €/min, does not fit in 60 minutes after the others
+  entry(105, 'apology', 50, 5, 2); // not a callback
+  server = createAutomationServer({
+    queue: new DurableQueue(store.db),
+    metrics: new ServiceMetrics(),
+    webhookSecret: 'secret',
+    surveyToken: TOKEN,
+    parseSurveyBody: () => ({ ok: true, events: [] }),
+    toleranceSeconds: 300,
+    api: createProgrammeApi({
+      store: new ProgrammeStore(store.db),
+      token: TOKEN,
+      clock: () => NOW,
+      console: { db: store.db, capacityMinutes: 60 },
+    }),
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  store.close();
+});
+
+const call = (path: string, init: RequestInit & { token?: string | null } = {}) =>
+  fetch(`${base}${path}`, {
+    ...init,
+    headers: {
+      origin: ORIGIN,
+      ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? TOKEN}` }),
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
+
+interface Queue {
+  queue: { ticketId: number; rank: number; overdue: boolean; scheduled: boolean }[];
+  outsideCapacity: { ticketId: number; outsideCapacity: { minutesNeeded: number; minutesLeft: number } }[];
+  usedMinutes: number;
+}
+
+describe("the console's routes", () => {
+  it('GET /api/v1/callbacks: ranked by € per agent-minute within capacity, overdue first, the rest outside', async () => {
+    const response = await call('/api/v1/callbacks');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    const body = (await response.json()) as Queue;
+    expectValid('/api/v1/callbacks', 'get', 200, body);
+    // plan: 103 (40/min, 10) → 101 (20/min, 15) → 104 (15/min, 60: does not fit) → 102 (5/min, 20) = 45 min used
+    expect(body.queue.map((i) => [i.ticketId, i.rank, i.overdue])).toEqual([
+      [102, 4, true],
+      [103, 1, false],
+      [101, 2, false],
+    ]);
+    expect(body.usedMinutes).toBe(45);
+    expect(body.outsideCapacity.map((i) => [i.ticketId, i.outsideCapacity])).toEqual([
+      [104, { minutesNeeded: 60, minutesLeft: 15, reason: 'capacity' }],
+    ]);
+  });
+
+  it('POST /api/v1/callbacks/{ticket}/done: leaves the queue, counts as contacted in the ledger, once', async () => {
+    const done = await call('/api/v1/callbacks/101/done', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: 'Camille Martin' }),
+    });
+    expect(done.status).toBe(200);
+    const body = (await done.json()) as { by: string; inTime: boolean };
+    expectValid('/api/v1/callbacks/{ticket}/done', 'post', 200, body);
+    expect(body).toMatchObject({ by: 'Camille Martin', inTime: true });
+    const queue = (await (await call('/api/v1/callbacks')).json()) as Queue;
+    expect(queue.queue.map((i) => i.ticketId)).toEqual([102, 103]);
+    // 104 now fits: 103 (10) + 104 (60) > 60? 70 > 60, still outside; 102 still scheduled
+    expect(new InterventionLedger(store.db).forTicket(101)[0]!.firstContactAt?.getTime()).toBe(NOW);
+    const again = await call('/api/v1/callbacks/101/done', { method: 'POST' });
+    expect(again.status).toBe(404);
+    expectValid('/api/v1/callbacks/{ticket}/done', 'post', 404, await again.json());
+    expect((await call('/api/v1/callbacks/105/done', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('acknowledges and snoozes a warning sign, and lists the states', async () => {
+    const ack = await call('/api/v1/signals/csat-falling.region.belgium/ack', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'acknowledge', by: 'Lead' }),
+    });
+    expect(ack.status).toBe(200);
+    expectValid('/api/v1/signals/{id}/ack', 'post', 200, await ack.json());
+    const snooze = await call('/api/v1/signals/complaints-rising.product.mobile/ack', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'snooze', days: 3 }),
+    });
+    expect(((await snooze.json()) as { until: string }).until).toBe(
+      new Date(NOW + 3 * 24 * HOUR).toISOString(),
+    );
+    const states = (await (await call('/api/v1/signal-states')).json()) as {
+      states: { id: string; state: string }[];
+    };
+    expectValid('/api/v1/signal-states', 'get', 200, states);
+    expect(states.states.map((s) => [s.id, s.state])).toEqual([
+      ['complaints-rising.product.mobile', 'snoozed'],
+      ['csat-falling.region.belgium', 'acknowledged'],
+    ]);
+  });
+
+  it('says what to fix: bad id, bad body, wrong method, no token; preflight allows POST', async () => {
+    const badId = await call('/api/v1/signals/nope/ack', { method: 'POST' });
+    expect(badId.status).toBe(400);
+    expectValid('/api/v1/signals/{id}/ack', 'post', 400, await badId.json());
+    const badDays = await call('/api/v1/signals/csat-falling.all.all/ack', {
+      method: 'POST',
+      body: JSON.stringify({ action: 'snooze', days: 400 }),
+    });
+    expect(((await badDays.json()) as { message: string }).message).toMatch(/days takes a whole number/);
+    expect(
+      (await call('/api/v1/signals/csat-falling.all.all/ack', { method: 'POST', body: '{' })).status,
+    ).toBe(400);
+    const get = await call('/api/v1/callbacks/101/done');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
+    const anonymous = await call('/api/v1/callbacks', { token: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    const preflight = await call('/api/v1/callbacks/102/done', { method: 'OPTIONS', token: null });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+  });
+});
+
+describe('ticketsBehind (the drill-down)', () => {
+  const answer = (
+    id: string,
+    kind: string,
+    scale: string,
+    score: number,
+    region: string,
+    ticketId: string,
+    at: number,
+  ) =>
+    ({ id, at, kind, scale, score, ticketId, interactionId: null, comment: null, cuts: { region } }) as never;
+  const facts = {
+    answers: [
+      answer('a1', 'csat', '1-5', 2, 'Belgium', '11', 1),
+      answer('a2', 'csat', '1-5', 5, 'Belgium', '12', 2),
+      answer('a3', 'csat', '1-5', 1, 'France', '13', 3),
+      answer('a4', 'nps', '0-10', 3, 'Belgium', '14', 4),
+      answer('a5', 'csat', '1-5', 3, 'Belgium', '15', 5),
+    ],
+    tickets: [
+      { id: '21', at: 1, incident: true, cuts: { region: 'Belgium' } },
+      { id: '22', at: 2, incident: false, cuts: { region: 'Belgium' } },
+    ],
+  } as never;
+  it('lists the unsatisfied CSAT answers of the cut, newest first', () => {
+    expect(ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'csat' })).toEqual({
+      tickets: ['15', '11'],
+      count: 2,
+    });
+  });
+  it('the detractors, the complaints, the whole programme', () => {
+    expect(ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'nps' }).tickets).toEqual([
+      '14',
+    ]);
+    expect(
+      ticketsBehind(facts, { dimension: 'region', value: 'Belgium', metric: 'complaints' }).tickets,
+    ).toEqual(['21']);
+    expect(ticketsBehind(facts, { dimension: 'all', value: '', metric: 'csat' }).count).toBe(3);
+  });
+  it('answers through the API, and says which metrics exist', async () => {
+    const ok = await call('/api/v1/tickets?dimension=region&value=Belgium&metric=csat');
+    expect(ok.status).toBe(200);
+    expectValid('/api/v1/tickets', 'get', 200, await ok.json());
+    const bad = await call('/api/v1/tickets?metric=mood');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(
+      /metric takes csat, nps, ces, complaints/,
+    );
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * The console's routes of the connector API (the nav_bar app in Zendesk): today's callback queue, marking a
+ * callback done, and a warning sign's acknowledgement or snooze. Mounted by programme-api.ts in its own block;
+ * the same bearer token, CORS and error bodies.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  categorizeNps,
+  cutOf,
+  isCsatSatisfied,
+  planCallbacks,
+  toCustomerEffort,
+  type CallbackCandidate,
+  type ProgrammeDimension,
+  type ProgrammeFacts,
+} from '../../../shared/src/index.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
+
+export interface ConsoleApiOptions {
+  readonly db: DatabaseSync;
+  /** Agent minutes per day for callbacks and compensations (settings `capacity.agentMinutesPerDay`). */
+  readonly capacityMinutes: number;
+}
+
+export interface ConsoleProblem {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export type ConsoleAnswer = { readonly status: number; readonly body: unknown } | ConsoleProblem;
+
+interface OpenCallbackRow {
+  id: number;
+  ticket_id: number;
+  action: string;
+  tier: string | null;
+  expected_value: number | null;
+  agent_minutes: number | null;
+  summary: string;
+  decided_at: number;
+  due_at: number | null;
+  email: string | null;
+  group_id: number | null;
+}
+
+interface Candidate extends CallbackCandidate {
+  readonly row: OpenCallbackRow;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** `GET /api/v1/callbacks`: the open callbacks (no contact yet), planned by the shared plan-callbacks. */
+export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknown {
+  const rows = options.db
+    .prepare(
+      `SELECT i.id, i.ticket_id, i.action, i.tier, i.expected_value, i.agent_minutes, i.summary, i.decided_at, i.due_at,
+         u.email, t.group_id
+       FROM automation_interventions i
+       LEFT JOIN console_callbacks_done d ON d.intervention_id = i.id
+       LEFT JOIN programme_tickets t ON t.id = i.ticket_id
+       LEFT JOIN programme_users u ON u.id = COALESCE(i.user_id, t.requester_id)
+       WHERE i.action IN ('callback', 'compensation') AND i.first_contact_at IS NULL AND i.outcome IS NULL
+         AND d.intervention_id IS NULL
+       ORDER BY i.id`,
+    )
+    .all() as unknown as OpenCallbackRow[];
+  const candidates: Candidate[] = rows.map((row) => ({
+    id: String(row.id),
+    action: row.action as CallbackCandidate['action'],
+    expectedValue: row.expected_value ?? 0,
+    agentMinutes: row.agent_minutes ?? 0,
+    decidedBy: 'model',
+    row,
+  }));
+  const plan = planCallbacks(candidates, options.capacityMinutes);
+  let minutesBefore = 0;
+  const items = plan.queue.map((planned) => {
+    const { row } = planned.decision;
+    const overdue = row.due_at !== null && row.due_at <= nowMs;
+    const item = {
+      ticketId: row.ticket_id,
+      interventionId: row.id,
+      action: row.action,
+      tier: row.tier,
+      customer: row.email,
+      groupId: row.group_id,
+      summary: row.summary,
+      expectedValue: planned.decision.expectedValue,
+      agentMinutes: planned.decision.agentMinutes,
+      valuePerMinute: Number.isFinite(planned.valuePerMinute) ? planned.valuePerMinute : null,
+      rank: planned.rank,
+      scheduled: planned.scheduled,
+      decidedAt: iso(row.decided_at),
+      dueAt: iso(row.due_at),
+      overdue,
+      minutesToDue: row.due_at === null ? null : Math.round((row.due_at - nowMs) / 60_000),
+      outsideCapacity: planned.scheduled
+        ? null
+        : {
+            minutesNeeded: planned.decision.agentMinutes,
+            minutesLeft: Math.max(0, plan.capacityMinutes - plan.usedMinutes),
+            reason: 'capacity' as const,
+          },
+    };
+    minutesBefore += planned.scheduled ? planned.decision.agentMinutes : 0;
+    return item;
+  });
+  // Overdue first, then the plan's own order (value per agent-minute); the rank stays the plan's.
+  const scheduled = items
+    .filter((i) => i.scheduled)
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.rank - b.rank);
+  const outside = items.filter((i) => !i.scheduled);
+  return {
+    asOf: new Date(nowMs).toISOString(),
+    capacityMinutes: plan.capacityMinutes,
+    usedMinutes: plan.usedMinutes,
+    scheduledValue: plan.scheduledValue,
+    deferredValue: plan.deferredValue,
+    plannedMinutes: minutesBefore,
+    queue: scheduled,
+    outsideCapacity: outside,
+  };
+}
+
+/** `POST /api/v1/callbacks/{ticket}/done`: the ticket's open callback is contacted now; it leaves the queue. */
+export function markCallbackDone(
+  options: ConsoleApiOptions,
+  ticketId: number,
+  by: string | null,
+  nowMs: number,
+): ConsoleAnswer {
+  const ledger = new InterventionLedger(options.db);
+  const open = ledger
+    .forTicket(ticketId)
+    .filter(
+      (e) =>
+        (e.action === 'callback' || e.action === 'compensation') &&
+        e.firstContactAt === null &&
+        e.outcome === null,
+    );
+  const entry = open.at(-1);
+  if (entry === undefined)
+    return {
+      status: 404,
+      code: 'not_found',
+      message: `Ticket ${ticketId} has no open callback (already done, or never planned).`,
+    };
+  const at = new Date(nowMs);
+  options.db.exec('BEGIN IMMEDIATE');
+  try {
+    ledger.recordOutcome(entry.id, 'contacted', at);
+    options.db
+      .prepare(
+        'INSERT OR REPLACE INTO console_callbacks_done (intervention_id, ticket_id, by_name, done_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(entry.id, ticketId, by, nowMs);
+    options.db.exec('COMMIT');
+  } catch (error) {
+    options.db.exec('ROLLBACK');
+    throw error;
+  }
+  return {
+    status: 200,
+    body: {
+      ticketId,
+      interventionId: entry.id,
+      doneAt: at.toISOString(),
+      by,
+      inTime: entry.dueAt === null || entry.dueAt.getTime() >= nowMs,
+    },
+  };
+}
+
+/** `GET /api/v1/signal-states`: every acknowledged or snoozed sign (expired snoozes left out). */
+export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown {
+  const rows = options.db
+    .prepare(
+      `SELECT signal_id, state, until_at, by_name, at FROM console_signal_states
+       WHERE state = 'acknowledged' OR until_at > ? ORDER BY signal_id`,
+    )
+    .all(nowMs) as unknown as {
+    signal_id: string;
+    state: string;
+    until_at: number | null;
+    by_name: string | null;
+    at: number;
+  }[];
+  return {
+    states: rows.map((r) => ({
+      id: r.signal_id,
+      state: r.state,
+      until: iso(r.until_at),
+      by: r.by_name,
+      at: iso(r.at),
+    })),
+  };
+}
+
+const SIGNAL_ID = /^[a-z0-9-]+(\.[a-z0-9-]+){2,3}$/;
+
+/** `POST /api/v1/signals/{id}/ack` with `{ action: "acknowledge" | "snooze", days?, by? }`. */
+export function acknowledgeSignal(
+  options: ConsoleApiOptions,
+  id: string,
+  body: unknown,
+  nowMs: number,
+): ConsoleAnswer {
+  if (!SIGNAL_ID.test(id))
+    return {
+      status: 400,
+      code: 'invalid_id',
+      message: `"${id}" is not a warning sign id (kind.dimension.value[.phrase]).`,
+    };
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const action = input['action'] ?? 'acknowledge';
+  if (action !== 'acknowledge' && action !== 'snooze')
+    return { status: 400, code: 'invalid_body', message: 'action takes "acknowledge" or "snooze".' };
+  const days = input['days'] ?? 7;
+  if (action === 'snooze' && (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 90))
+    return {
+      status: 400,
+      code: 'invalid_body',
+      message: 'days takes a whole number from 1 to 90 (a snooze).',
+    };
+  const by = typeof input['by'] === 'string' && input['by'] !== '' ? input['by'].slice(0, 200) : null;
+  const until = action === 'snooze' ? nowMs + (days as number) * 86_400_000 : null;
+  const state = action === 'snooze' ? 'snoozed' : 'acknowledged';
+  options.db
+    .prepare(
+      'INSERT OR REPLACE INTO console_signal_states (signal_id, state, until_at, by_name, at) VALUES (?, ?, ?, ?, ?)',
+    )
+    .run(id, state, until, by, nowMs);
+  return { status: 200, body: { id, state, until: iso(until), by, at: iso(nowMs) } };
+}
+
+export const DRILL_METRICS = ['csat', 'nps', 'ces', 'complaints'] as const;
+export type DrillMetric = (typeof DRILL_METRICS)[number];
+
+/**
+ * `GET /api/v1/tickets?dimension=&value=&metric=&from=&to=`: the tickets behind a figure of one cut — the unsatisfied
+ * CSAT answers, the detractors, the answers of a great deal of effort (CES 5–7), or the complaints — newest first.
+ */
+export function ticketsBehind(
+  facts: ProgrammeFacts,
+  query: { dimension: ProgrammeDimension | 'all'; value: string; metric: DrillMetric },
+  limit = 50,
+): { tickets: string[]; count: number } {
+  const inCut = (cuts: ProgrammeFacts['answers'][number]['cuts']): boolean =>
+    query.dimension === 'all' || cutOf(cuts, query.dimension) === query.value;
+  const ids: { id: string; at: number }[] = [];
+  if (query.metric === 'complaints') {
+    for (const t of facts.tickets) if (t.incident && inCut(t.cuts)) ids.push({ id: t.id, at: t.at });
+  } else {
+    for (const a of facts.answers) {
+      if (a.ticketId === null || !inCut(a.cuts)) continue;
+      const behind =
+        query.metric === 'csat'
+          ? a.kind === 'csat' && !isCsatSatisfied({ scale: a.scale as never, score: a.score })
+          : query.metric === 'nps'
+            ? a.kind === 'nps' && categorizeNps(a.score) === 'detractor'
+            : a.kind === 'ces' && toCustomerEffort({ scale: a.scale as never, score: a.score }) >= 5;
+      if (behind) ids.push({ id: a.ticketId, at: a.at });
+    }
+  }
+  ids.sort((a, b) => b.at - a.at);
+  const unique = [...new Set(ids.map((i) => i.id))];
+  return { tickets: unique.slice(0, limit), count: unique.length };
+}
