@@ -5,6 +5,10 @@ import type { FeatureSchema } from '../store/index.ts';
  * the programme reads, refreshed from Zendesk (`boucle report pull`) and from the answers the connector queued
  * itself. The CRM cuts (segment, region, product line, value tier) are read from the sync's mirror at query
  * time, so they always follow the latest sync.
+ *
+ * Version 2 adds the facts the report and the signal scan aggregate in SQL (docs/programme.md, "Speed and
+ * memory"): they are derived from the tables above and the sync mirror, rebuilt after a pull and whenever their
+ * sources changed, never edited by hand.
  */
 export const PROGRAMME_SCHEMA: FeatureSchema = {
   feature: 'programme',
@@ -48,6 +52,77 @@ export const PROGRAMME_SCHEMA: FeatureSchema = {
         );
         CREATE INDEX programme_users_email ON programme_users (email);
         CREATE TABLE programme_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `,
+    },
+    {
+      version: 2,
+      description:
+        'programme facts: one narrow row per answer and per ticket, monthly counts per cut, phrase counts',
+      up: `
+        -- The values of each cut, numbered per dimension (0, never stored, is "not known"); dimension 'score':
+        -- each distinct (kind, value) of the facts, as "kind:value", numbered from 0.
+        CREATE TABLE programme_cut_values (
+          dimension TEXT NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (dimension, id)
+        ) WITHOUT ROWID;
+        -- One row per answer, in the order the answers were given, with what the figures need and nothing else.
+        CREATE TABLE programme_facts (
+          seq INTEGER PRIMARY KEY,            -- order of the answers (responded_at, then arrival)
+          at INTEGER NOT NULL,                -- responded_at, ms
+          month INTEGER NOT NULL,             -- year * 12 + month − 1 (UTC)
+          week INTEGER NOT NULL,              -- ISO year * 100 + ISO week (UTC)
+          kind INTEGER NOT NULL,              -- 0 nps, 1 csat, 2 ces, 3 company_effort
+          value REAL NOT NULL,                -- nps: score; csat: 1 satisfied, 0 not; ces: customer effort; company effort: score
+          code INTEGER NOT NULL,              -- (kind, value) numbered: programme_cut_values 'score'
+          d_tier INTEGER NOT NULL, d_segment INTEGER NOT NULL, d_region INTEGER NOT NULL, d_product INTEGER NOT NULL,
+          d_group INTEGER NOT NULL, d_channel INTEGER NOT NULL, d_touchpoint INTEGER NOT NULL,
+          d_language INTEGER NOT NULL,        -- programme_cut_values ids
+          ticket_id INTEGER,
+          answer_rowid INTEGER NOT NULL       -- programme_answers.rowid (its comment)
+        );
+        CREATE INDEX programme_facts_at ON programme_facts (at, code, d_tier, d_segment, d_region, d_product,
+          d_group, d_channel, d_touchpoint, d_language, month, week);
+        CREATE TABLE programme_ticket_facts (
+          seq INTEGER PRIMARY KEY,
+          id INTEGER NOT NULL,
+          at INTEGER NOT NULL,
+          month INTEGER NOT NULL,
+          week INTEGER NOT NULL,
+          incident INTEGER NOT NULL,
+          d_tier INTEGER NOT NULL, d_segment INTEGER NOT NULL, d_region INTEGER NOT NULL, d_product INTEGER NOT NULL,
+          d_group INTEGER NOT NULL, d_channel INTEGER NOT NULL, d_touchpoint INTEGER NOT NULL,
+          d_language INTEGER NOT NULL
+        );
+        CREATE INDEX programme_ticket_facts_at ON programme_ticket_facts (at, incident, d_tier, d_segment,
+          d_region, d_product, d_group, d_channel, d_touchpoint, d_language, month, week);
+        -- One row per interaction with both a CES and a company-effort answer (the latest of each): when and
+        -- in which cuts each was given, and the two efforts.
+        CREATE TABLE programme_pairs (
+          c_at INTEGER NOT NULL, c_month INTEGER NOT NULL, c_week INTEGER NOT NULL, ces REAL NOT NULL,
+          c_tier INTEGER NOT NULL, c_segment INTEGER NOT NULL, c_region INTEGER NOT NULL, c_product INTEGER NOT NULL,
+          c_group INTEGER NOT NULL, c_channel INTEGER NOT NULL, c_touchpoint INTEGER NOT NULL,
+          c_language INTEGER NOT NULL,
+          k_at INTEGER NOT NULL, k_month INTEGER NOT NULL, k_week INTEGER NOT NULL, ke REAL NOT NULL,
+          k_tier INTEGER NOT NULL, k_segment INTEGER NOT NULL, k_region INTEGER NOT NULL, k_product INTEGER NOT NULL,
+          k_group INTEGER NOT NULL, k_channel INTEGER NOT NULL, k_touchpoint INTEGER NOT NULL,
+          k_language INTEGER NOT NULL
+        );
+        -- The signal scan's input: per cut value ('all' for the whole programme) and month, the CSAT, NPS and
+        -- ticket counts, and where the cut first appears (the first answer's and first ticket's seq).
+        CREATE TABLE programme_cut_months (
+          dimension TEXT NOT NULL, value_id INTEGER NOT NULL, month INTEGER NOT NULL,
+          csat_n INTEGER NOT NULL, csat_ok INTEGER NOT NULL, nps_n INTEGER NOT NULL, promoters INTEGER NOT NULL,
+          detractors INTEGER NOT NULL, first_answer INTEGER, tickets INTEGER NOT NULL, incidents INTEGER NOT NULL,
+          first_ticket INTEGER,
+          PRIMARY KEY (month, dimension, value_id)
+        ) WITHOUT ROWID;
+        -- Comments per month and language, and how many of them hold each phrase.
+        CREATE TABLE programme_comment_counts (
+          month INTEGER NOT NULL, language TEXT NOT NULL, comments INTEGER NOT NULL, PRIMARY KEY (month, language)
+        ) WITHOUT ROWID;
+        CREATE TABLE programme_phrase_counts (
+          month INTEGER NOT NULL, language TEXT NOT NULL, phrase TEXT NOT NULL, comments INTEGER NOT NULL,
+          PRIMARY KEY (month, language, phrase)
+        ) WITHOUT ROWID;
       `,
     },
   ],

@@ -2,15 +2,31 @@ import type { DatabaseSync } from 'node:sqlite';
 import type {
   FeedbackKind,
   FunnelEntry,
+  KeywordCounts,
   ProgrammeAnswer,
+  ProgrammeCountedCell,
   ProgrammeCuts,
+  ProgrammeDimension,
   ProgrammeFacts,
+  ProgrammePairCount,
+  ProgrammeQuery,
   ProgrammeTicket,
+  SignalCutCounts,
+  SignalEvidence,
+  SignalWindow,
 } from '../../../shared/src/index.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
+import {
+  readCutDictionaries,
+  readProgrammeCounts,
+  readSignalCounts,
+  rebuildFacts,
+  signalEvidence,
+  type CutDictionaries,
+} from './programme-facts-sql.ts';
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
 
 /** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
@@ -55,6 +71,11 @@ export interface UserRow {
 /** Where the programme's facts live locally, and the one SQL query that resolves their cuts. */
 export class ProgrammeStore {
   readonly #db: DatabaseSync;
+  /** The data version at the last check of the facts' sources, and the cut sets read for them. */
+  #checkedAt: string | null = null;
+  #dictionaries: { readonly source: string; readonly values: CutDictionaries } | null = null;
+  /** Rows this connection wrote to its temporary tables (counted by total_changes(), not data). */
+  #scratchChanges = 0;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -73,6 +94,7 @@ export class ProgrammeStore {
          email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
     );
     this.#transaction(() => {
+      this.#changed();
       for (const r of rows)
         insert.run(
           r.id,
@@ -101,6 +123,7 @@ export class ProgrammeStore {
          product = excluded.product, tags = excluded.tags`,
     );
     this.#transaction(() => {
+      this.#changed();
       for (const r of rows)
         insert.run(
           r.id,
@@ -122,8 +145,115 @@ export class ProgrammeStore {
          locale = excluded.locale`,
     );
     this.#transaction(() => {
+      this.#changed();
       for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);
     });
+  }
+
+  /** Counts writes to the programme's source tables, so the facts know when they are behind (any process). */
+  #changed(): void {
+    this.#db
+      .prepare(
+        `INSERT INTO programme_state (key, value) VALUES ('changes', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,
+      )
+      .run();
+  }
+
+  /**
+   * What the facts are derived from: the writes to the programme's answers, tickets and users (counted by the
+   * put methods), and the sync mirror's accounts, contacts and profiles (rows, latest modstamp, generations).
+   */
+  #sourceSignature(): string {
+    const row = this.#db
+      .prepare(
+        `SELECT (SELECT value FROM programme_state WHERE key = 'changes') AS changes,
+           (SELECT COUNT(*) || ':' || IFNULL(MAX(modstamp), 0) || ':' || TOTAL(generation) FROM sync_account) AS accounts,
+           (SELECT COUNT(*) || ':' || IFNULL(MAX(modstamp), 0) || ':' || TOTAL(generation) FROM sync_contact) AS contacts,
+           (SELECT COUNT(*) || ':' || IFNULL(MAX(computed_at), 0) FROM sync_profile) AS profiles`,
+      )
+      .get() as Record<string, string | null>;
+    return JSON.stringify(row);
+  }
+
+  /**
+   * Rebuilds the programme's facts (one row per answer and per ticket with its cut set, phrase counts per month,
+   * C:CER pairs) from the answers, tickets, users and the sync mirror, in one transaction. The pull runs it;
+   * queries run it when the sources changed since (ensureFacts).
+   */
+  refreshFacts(): { answers: number; tickets: number } {
+    const built = this.#transaction(() => {
+      const signature = this.#sourceSignature();
+      const counts = rebuildFacts(this.#db, this.#cutResolver());
+      this.setState('facts_source', signature);
+      return counts;
+    });
+    this.#dictionaries = null;
+    this.#checkedAt = this.dataVersion();
+    return built;
+  }
+
+  /**
+   * Rebuilds the facts when their sources changed since they were built; checked only when the database
+   * changed since the last check. True when it rebuilt them.
+   */
+  ensureFacts(): boolean {
+    const version = this.dataVersion();
+    if (version === this.#checkedAt) return false;
+    const stale = this.getState('facts_source') !== this.#sourceSignature();
+    if (stale) this.refreshFacts();
+    else this.#checkedAt = version;
+    return stale;
+  }
+
+  #readDictionaries(): CutDictionaries {
+    const source = this.getState('facts_source') ?? '';
+    if (this.#dictionaries === null || this.#dictionaries.source !== source)
+      this.#dictionaries = { source, values: readCutDictionaries(this.#db) };
+    return this.#dictionaries.values;
+  }
+
+  /**
+   * The report's counts per cut set and bucket, summed by SQL over the facts (brought up to date first), in one
+   * read transaction: the shared engine's computeProgrammeFromCounts turns them into the report.
+   */
+  programmeCounts(query: ProgrammeQuery): {
+    cells: ProgrammeCountedCell[];
+    totalPairs: ProgrammePairCount[];
+  } {
+    this.ensureFacts();
+    // The counting writes only to a temporary table: not a change of the data (dataVersion leaves it out).
+    const before = this.#totalChanges();
+    try {
+      return this.#read(() => readProgrammeCounts(this.#db, this.#readDictionaries(), query));
+    } finally {
+      this.#scratchChanges += this.#totalChanges() - before;
+    }
+  }
+
+  /** The signal scan's monthly counts per cut and its phrase counts (scanSignalCounts' input). */
+  signalCounts(
+    window: SignalWindow,
+    dimensions: readonly ProgrammeDimension[],
+  ): { cells: SignalCutCounts[]; keywords: KeywordCounts[] } {
+    this.ensureFacts();
+    return this.#read(() => readSignalCounts(this.#db, this.#readDictionaries(), window, dimensions));
+  }
+
+  /** The answers and tickets behind the signs raised (read on demand from the recent months' facts). */
+  signalEvidence(window: SignalWindow): SignalEvidence {
+    return signalEvidence(this.#db, this.#readDictionaries(), window);
+  }
+
+  /** Several reads seeing one state of the database. */
+  #read<T>(work: () => T): T {
+    if (this.#db.isTransaction) return work();
+    this.#db.exec('BEGIN');
+    try {
+      return work();
+    } finally {
+      this.#db.exec('COMMIT');
+    }
   }
 
   getState(key: string): string | undefined {
@@ -142,12 +272,16 @@ export class ProgrammeStore {
 
   /**
    * Changes whenever the data may have changed: commits by other connections (`PRAGMA data_version`) and by this
-   * one (`total_changes()`). Repeated dashboard queries are answered from a cache while it stays the same.
+   * one (`total_changes()`, less the rows of its own scratch tables). Repeated dashboard queries are answered
+   * from a cache while it stays the same.
    */
   dataVersion(): string {
     const version = this.#db.prepare('PRAGMA data_version').get() as { data_version: number };
-    const changes = this.#db.prepare('SELECT total_changes() AS n').get() as { n: number };
-    return `${version.data_version}:${changes.n}`;
+    return `${version.data_version}:${this.#totalChanges() - this.#scratchChanges}`;
+  }
+
+  #totalChanges(): number {
+    return (this.#db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   /** When the latest answer was given (ms), null without answers. */
@@ -349,11 +483,13 @@ export class ProgrammeStore {
     }));
   }
 
-  #transaction(work: () => void): void {
+  #transaction<T>(work: () => T): T {
+    if (this.#db.isTransaction) return work();
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      work();
+      const result = work();
       this.#db.exec('COMMIT');
+      return result;
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
