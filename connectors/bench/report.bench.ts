@@ -23,6 +23,7 @@ import { ProgrammeStore, openProgrammeStore } from '../src/programme/programme-s
 
 const END = Date.parse('2026-11-01T00:00:00Z');
 const START = addMonths(END, -24);
+const PLANTED_FROM = addMonths(END, -3);
 const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.3,1').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** BENCH_BEFORE=0 skips the per-answer path (slow: tens of seconds at 100 %). */
@@ -128,17 +129,31 @@ function build(
       const kind = pick(['nps', 'csat', 'ces', 'company_effort'] as const);
       // an answer follows its ticket by a few days
       const ticketId = Math.min(tickets, 1 + Math.floor((i / answers) * tickets) + Math.floor(random() * 50));
-      answer.run(
-        `S${i}`,
-        at(i, answers),
-        kind,
-        kind === 'nps' ? '0-10' : kind === 'csat' ? '1-5' : '1-7',
+      const answeredAt = at(i, answers);
+      // Planted for the scan to raise signs (and read the answers behind them): in the last three months CSAT
+      // falls for every cut, and a new complaint spreads in the comments.
+      const planted = answeredAt >= PLANTED_FROM;
+      const score =
         kind === 'nps'
           ? Math.floor(random() * 11)
           : kind === 'csat'
-            ? 1 + Math.floor(random() * 5)
-            : 1 + Math.floor(random() * 7),
-        kind === 'nps' || kind === 'csat' ? pick(COMMENTS) : null,
+            ? planted && random() < 0.2
+              ? 1
+              : 1 + Math.floor(random() * 5)
+            : 1 + Math.floor(random() * 7);
+      const comment =
+        kind === 'nps' || kind === 'csat'
+          ? planted && random() < 0.1
+            ? 'Appelé à nouveau pour la même facture'
+            : pick(COMMENTS)
+          : null;
+      answer.run(
+        `S${i}`,
+        answeredAt,
+        kind,
+        kind === 'nps' ? '0-10' : kind === 'csat' ? '1-5' : '1-7',
+        score,
+        comment,
         pick(['email', 'web', 'phone', 'chat']),
         'ticket_solved',
         ticketId,
@@ -261,7 +276,7 @@ else {
         `scan ≤ ${TARGETS.scanMs} ms, peak RSS ≤ ${TARGETS.rssMb} MB`,
     );
     console.log(
-      'scale  answers  tickets  gen s  facts s  cold ms  repeated ms  scan ms  RSS MB  cells  tests  load',
+      'scale  answers  tickets  gen s  facts s  cold ms  repeated ms  scan ms  RSS MB  cells  tests  signs  load',
     );
     const befores: string[] = [];
     for (const scale of SCALES) {
@@ -282,7 +297,7 @@ else {
           `${pad(cold.toFixed(0) + mark(cold, TARGETS.coldMs), 8)} ` +
           `${pad(repeated.toFixed(2) + mark(repeated, TARGETS.repeatedMs), 12)} ` +
           `${pad(scan.toFixed(0) + mark(scan, TARGETS.scanMs), 8)} ${pad(rss.toFixed(0) + mark(rss, TARGETS.rssMb), 7)} ` +
-          `${pad(last['rows']!, 6)} ${pad(last['tested']!, 6)} ${load()}`,
+          `${pad(last['rows']!, 6)} ${pad(last['tested']!, 6)} ${pad(last['signs']!, 6)} ${load()}`,
       );
       if (BEFORE) {
         const before = measure('rows', path);
