@@ -93,6 +93,7 @@ export class ProgrammeStore {
          user_id = COALESCE(excluded.user_id, programme_answers.user_id),
          email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       this.#changed();
       for (const r of rows)
@@ -122,6 +123,7 @@ export class ProgrammeStore {
          group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
          product = excluded.product, tags = excluded.tags`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       this.#changed();
       for (const r of rows)
@@ -144,6 +146,7 @@ export class ProgrammeStore {
        ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
          locale = excluded.locale`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       this.#changed();
       for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);

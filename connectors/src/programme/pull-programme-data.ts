@@ -127,7 +127,7 @@ export function importQueuedAnswers(db: DatabaseSync, store: ProgrammeStore): nu
  * Refreshes the programme's local copy: every `boucle_feedback` record (a full read: records have no
  * incremental export), then the tickets and users changed since the last pull (Zendesk's cursor-based
  * incremental exports, resumed from the stored cursor), then the answers in the local queue; then rebuilds
- * the programme's facts from them (ProgrammeStore.refreshFacts).
+ * the programme's facts from them when anything changed (ProgrammeStore.ensureFacts).
  */
 export async function pullProgrammeData(
   client: ZendeskClient,
@@ -177,8 +177,9 @@ export async function pullProgrammeData(
     if (page.afterCursor !== null) store.setState('users_cursor', page.afterCursor);
   }
   const queuedAnswers = importQueuedAnswers(db, store);
-  // The facts the report and the scan aggregate, rebuilt now so the first query after a pull is fast.
-  store.refreshFacts();
+  // The facts the report and the scan aggregate, rebuilt now (when anything changed) so the first query after a
+  // pull is fast.
+  store.ensureFacts();
   store.setState('pulled_at', new Date().toISOString());
   return { answers, queuedAnswers, tickets, users, skipped };
 }
