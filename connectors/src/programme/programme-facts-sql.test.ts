@@ -146,6 +146,119 @@ function ticket(
   };
 }
 
+type World = ReturnType<typeof generateWorld>;
+
+/** A generated world in the mirror and the programme's tables (answers kept by `keep`). */
+function loadWorld(world: World, keep: (answer: World['answers'][number]) => boolean = () => true): void {
+  store.db.exec('BEGIN');
+  const account = store.db.prepare(
+    'INSERT INTO sync_account (id, name, segment, region, modstamp) VALUES (?, ?, ?, ?, 1)',
+  );
+  const contact = store.db.prepare(
+    'INSERT INTO sync_contact (id, account_id, name, modstamp) VALUES (?, ?, ?, 1)',
+  );
+  for (const a of world.accounts) account.run(a.id, a.name, a.segment, a.country);
+  for (const c of world.contacts) contact.run(c.id, c.accountId, c.lastName);
+  store.db.exec('COMMIT');
+  programme.putUsers(
+    world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
+  );
+  programme.putTickets(
+    world.tickets.map((t) => ({
+      id: t.id,
+      createdAt: t.createdAt,
+      requesterId: userOf(world, t.contactId),
+      groupId: null,
+      status: t.status,
+      incident: t.type === 'incident' || t.tags.includes('complaint'),
+      product: t.tags.find((tag) => tag.startsWith('product_'))!.slice('product_'.length),
+      tags: t.tags,
+    })),
+  );
+  programme.putAnswers(world.answers.filter(keep).map((a) => answerOf(world, a)));
+}
+
+const usersOf = new WeakMap<World, Map<string, number>>();
+function userOf(world: World, contactId: string): number {
+  let users = usersOf.get(world);
+  if (users === undefined) {
+    users = new Map(world.contacts.map((c) => [c.id, c.zendeskUserId]));
+    usersOf.set(world, users);
+  }
+  return users.get(contactId)!;
+}
+
+function answerOf(world: World, a: World['answers'][number]): AnswerRow {
+  return {
+    id: a.id,
+    respondedAt: a.respondedAt,
+    kind: a.kind,
+    scale: a.scale,
+    score: a.score,
+    comment: a.comment,
+    channel: a.channel,
+    touchpoint: a.touchpoint,
+    ticketId: a.ticketId,
+    interactionId: a.interactionId,
+    userId: userOf(world, a.contactId),
+    email: null,
+    source: 'survey_api',
+  };
+}
+
+/** The derived tables, their cut numbers read as values (numbering may differ between two builds). */
+function derivedTables(): Record<string, unknown[]> {
+  const { values } = readCutDictionaries(store.db);
+  const name = (dimension: string, id: number): string =>
+    dimension === 'all' ? 'all' : values.get(dimension as ProgrammeQuery['by'][number])![id]!;
+  const rows = (sql: string): Record<string, unknown>[] => store.db.prepare(sql).all();
+  const sorted = (list: unknown[]): unknown[] => list.map((row) => JSON.stringify(row)).sort();
+  const dims = [
+    'tier',
+    'segment',
+    'region',
+    'product',
+    'group',
+    'channel',
+    'touchpoint',
+    'language',
+  ] as const;
+  return {
+    cutMonths: sorted(
+      rows('SELECT * FROM programme_cut_months').map((row) => ({
+        ...row,
+        value_id: name(row['dimension'] as string, row['value_id'] as number),
+      })),
+    ),
+    facts: sorted(
+      rows('SELECT * FROM programme_facts').map((row) => ({
+        ...row,
+        code: null,
+        ...Object.fromEntries(dims.map((d) => [`d_${d}`, name(d, row[`d_${d}`] as number)])),
+      })),
+    ),
+    tickets: sorted(
+      rows('SELECT * FROM programme_ticket_facts').map((row) => ({
+        ...row,
+        ...Object.fromEntries(dims.map((d) => [`d_${d}`, name(d, row[`d_${d}`] as number)])),
+      })),
+    ),
+    pairs: sorted(
+      rows('SELECT * FROM programme_pairs').map((row) => ({
+        ...row,
+        ...Object.fromEntries(
+          dims.flatMap((d) => [
+            [`c_${d}`, name(d, row[`c_${d}`] as number)],
+            [`k_${d}`, name(d, row[`k_${d}`] as number)],
+          ]),
+        ),
+      })),
+    ),
+    comments: sorted(rows('SELECT * FROM programme_comment_counts')),
+    phrases: sorted(rows('SELECT * FROM programme_phrase_counts')),
+  };
+}
+
 describe('the SQL-aggregated programme (facts, GROUP BY, counts per cut and month)', () => {
   it('gives the hand-computed figures of a small programme', () => {
     handMade();
@@ -227,50 +340,7 @@ describe('the SQL-aggregated programme (facts, GROUP BY, counts per cut and mont
   });
 
   it('scans a planted world to exactly the signs, q-values and tickets of the per-answer scan', () => {
-    const world = generateWorld({ seed: 42 });
-    store.db.exec('BEGIN');
-    const account = store.db.prepare(
-      'INSERT INTO sync_account (id, name, segment, region, modstamp) VALUES (?, ?, ?, ?, 1)',
-    );
-    const contact = store.db.prepare(
-      'INSERT INTO sync_contact (id, account_id, name, modstamp) VALUES (?, ?, ?, 1)',
-    );
-    for (const a of world.accounts) account.run(a.id, a.name, a.segment, a.country);
-    for (const c of world.contacts) contact.run(c.id, c.accountId, c.lastName);
-    store.db.exec('COMMIT');
-    const userOf = new Map(world.contacts.map((c) => [c.id, c.zendeskUserId]));
-    programme.putUsers(
-      world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
-    );
-    programme.putTickets(
-      world.tickets.map((t) => ({
-        id: t.id,
-        createdAt: t.createdAt,
-        requesterId: userOf.get(t.contactId)!,
-        groupId: null,
-        status: t.status,
-        incident: t.type === 'incident' || t.tags.includes('complaint'),
-        product: t.tags.find((tag) => tag.startsWith('product_'))!.slice('product_'.length),
-        tags: t.tags,
-      })),
-    );
-    programme.putAnswers(
-      world.answers.map((a) => ({
-        id: a.id,
-        respondedAt: a.respondedAt,
-        kind: a.kind,
-        scale: a.scale,
-        score: a.score,
-        comment: a.comment,
-        channel: a.channel,
-        touchpoint: a.touchpoint,
-        ticketId: a.ticketId,
-        interactionId: a.interactionId,
-        userId: userOf.get(a.contactId)!,
-        email: null,
-        source: 'survey_api',
-      })),
-    );
+    loadWorld(generateWorld({ seed: 42 }));
     const asOfMs = programme.latestAnswerAt()! + 1;
     const variants: SignalOptions[] = [
       { asOfMs },
@@ -298,5 +368,146 @@ describe('the SQL-aggregated programme (facts, GROUP BY, counts per cut and mont
     );
     expect(new Set(first.signs.map((sign) => sign.kind))).toContain('emerging_keyword');
     expect(first.signs.every((sign) => sign.ticketCount > 0)).toBe(true);
+  });
+  it('refreshes incrementally to exactly a full rebuild and the per-answer engine', () => {
+    const world = generateWorld({ seed: 7 });
+    // 1 % of the answers arrive with a later pull.
+    const later = new Set(world.answers.filter((_, index) => index % 100 === 37).map((a) => a.id));
+    loadWorld(world, (a) => !later.has(a.id));
+    expect(programme.refreshFacts()).toMatchObject({ full: true });
+    const asOfMs = programme.latestAnswerAt()! + 1;
+    // A pull that brings nothing new records nothing to redo.
+    programme.putAnswers(
+      world.answers
+        .filter((a) => !later.has(a.id))
+        .slice(0, 50)
+        .map((a) => answerOf(world, a)),
+    );
+    programme.putUsers([
+      {
+        ...world.contacts.map((c) => ({
+          id: c.zendeskUserId,
+          externalId: c.id,
+          email: c.email,
+          locale: c.lang,
+        }))[0]!,
+      },
+    ]);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM programme_dirty').get()).toEqual({ n: 0 });
+
+    // New answers; an answer edited (score, comment, month); a ticket moved to a group; an account whose region
+    // changes in place (same modstamp); a contact moved to another account; a profile's tier; a user's locale;
+    // an answer deleted.
+    programme.putAnswers(world.answers.filter((a) => later.has(a.id)).map((a) => answerOf(world, a)));
+    const edited = world.answers.find((a) => a.kind === 'nps' && a.comment !== null && !later.has(a.id))!;
+    programme.putAnswers([
+      {
+        ...answerOf(world, edited),
+        score: 0,
+        comment: 'appelé à nouveau, toujours rien',
+        respondedAt: asOfMs - 86_400_000,
+      },
+    ]);
+    const cesAnswer = world.answers.find(
+      (a) => a.kind === 'ces' && a.interactionId !== null && !later.has(a.id),
+    )!;
+    programme.putAnswers([{ ...answerOf(world, cesAnswer), score: 7 }]);
+    const moved = world.tickets.find((t) => world.answers.some((a) => a.ticketId === t.id))!;
+    programme.putTickets([
+      {
+        id: moved.id,
+        createdAt: moved.createdAt,
+        requesterId: userOf(world, moved.contactId),
+        groupId: 4242,
+        status: moved.status,
+        incident: true,
+        product: 'tv',
+        tags: moved.tags,
+      },
+    ]);
+    const [first, second, third] = world.accounts;
+    store.db
+      .prepare("UPDATE sync_account SET region = 'Luxembourg', segment = 'Public' WHERE id = ?")
+      .run(first!.id);
+    store.db
+      .prepare('UPDATE sync_contact SET account_id = ? WHERE id = ?')
+      .run(third!.id, world.contacts.find((c) => c.accountId === second!.id)!.id);
+    store.db
+      .prepare(
+        'INSERT INTO sync_profile (account_id, profile, computed_at) VALUES (?, \'{"tier":"gold"}\', 5)',
+      )
+      .run(third!.id);
+    const contact = world.contacts.find((c) => c.lang !== 'fr')!;
+    programme.putUsers([
+      { id: contact.zendeskUserId, externalId: contact.id, email: contact.email, locale: 'fr-BE' },
+    ]);
+    // The first NPS or CSAT answer of the world: the first answer of every cut of its month.
+    const earliest = world.answers
+      .filter((a) => (a.kind === 'nps' || a.kind === 'csat') && !later.has(a.id))
+      .reduce((x, y) => (y.respondedAt < x.respondedAt ? y : x));
+    store.db.prepare('DELETE FROM programme_answers WHERE id = ?').run(earliest.id);
+
+    const refreshed = programme.refreshFacts();
+    expect(refreshed.full).toBe(false);
+    expect(refreshed.answers).toBeGreaterThan(later.size);
+    expect(refreshed.answers).toBeLessThan(world.answers.length / 5);
+    const queries: ProgrammeQuery[] = [
+      { ...ALL, by: ['segment', 'product', 'region'], bucket: null },
+      { ...ALL, by: ['tier', 'group', 'language'], bucket: 'month' },
+      { fromMs: asOfMs - 200 * 86_400_000, toMs: asOfMs, by: ['channel', 'touchpoint'], bucket: 'week' },
+    ];
+    const scans: SignalOptions[] = [{ asOfMs }, { asOfMs, dimensions: ['region', 'tier'], minSample: 10 }];
+    const scan = (options: SignalOptions) => {
+      const window = signalWindow(options);
+      return scanSignalCounts(
+        programme.signalCounts(window, options.dimensions ?? PROGRAMME_DIMENSIONS),
+        programme.signalEvidence(window),
+        options,
+      );
+    };
+    const incremental = {
+      reports: queries.map((query) => bothReports(query)),
+      scans: scans.map(scan),
+      tables: derivedTables(),
+    };
+    for (const { sql, rows } of incremental.reports)
+      expect(withRoundedRatios(sql)).toEqual(withRoundedRatios(rows));
+    scans.forEach((options, index) => {
+      const window = signalWindow(options);
+      expect(incremental.scans[index]).toEqual(
+        scanSignals(programme.readFacts(window.startMs, window.endMs), options),
+      );
+    });
+    const luxembourg = incremental.reports[0]!.sql.rows.filter((row) => row.cut['region'] === 'Luxembourg');
+    expect(luxembourg.length).toBeGreaterThan(0);
+
+    expect(programme.refreshFacts({ full: true }).full).toBe(true);
+    expect(derivedTables()).toEqual(incremental.tables);
+    queries.forEach((query, index) =>
+      expect(bothReports(query).sql).toEqual(incremental.reports[index]!.sql),
+    );
+    expect(scans.map(scan)).toEqual(incremental.scans);
+  });
+
+  it('refreshes in steps in the background while queries answer from the facts as they were', async () => {
+    store.close();
+    store = openProgrammeStore(join(dir, 'boucle.sqlite'));
+    const errors: unknown[] = [];
+    programme = new ProgrammeStore(store.db, { background: true, onError: (error) => errors.push(error) });
+    handMade();
+    const query: ProgrammeQuery = { ...ALL, by: ['region'], bucket: null };
+    // No facts yet: the first query builds them.
+    expect(programme.ensureFacts()).toBe(true);
+    const before = computeProgrammeFromCounts(programme.programmeCounts(query), query);
+    store.db.exec("UPDATE sync_account SET region = 'Luxembourg' WHERE id = 'A2'");
+    // The refresh starts; the query answers from the facts as they were, never a mix.
+    const during = computeProgrammeFromCounts(programme.programmeCounts(query), query);
+    expect(during).toEqual(before);
+    expect(programme.refreshing).not.toBeNull();
+    await programme.refreshing;
+    expect(errors).toEqual([]);
+    const after = computeProgrammeFromCounts(programme.programmeCounts(query), query);
+    expect(after.rows.map((row) => row.cut['region'])).toEqual(['(unknown)', 'France', 'Luxembourg']);
+    expect(withRoundedRatios(after)).toEqual(withRoundedRatios(bothReports(query).rows));
   });
 });

@@ -49,14 +49,6 @@ export const KIND_CODES: Readonly<Record<FeedbackKind, number>> = {
   company_effort: 3,
 };
 
-type CutsOf = (
-  userId: number | null,
-  group: number | null,
-  ticketProduct: string | null,
-  channel: string | null,
-  touchpoint: string | null,
-) => ProgrammeCuts;
-
 /** Comments tokenised once per distinct text (many comments repeat); bounded. */
 const PHRASE_MEMO_SIZE = 20_000;
 
@@ -91,86 +83,237 @@ const weekNumber = (ms: number): number => {
 const weekLabel = (week: number): string =>
   `${Math.floor(week / 100)}-W${String(week % 100).padStart(2, '0')}`;
 
-/** Running counts of one cut value in one month, for programme_cut_months. */
-interface CutMonth {
+/** The cut resolution of an answer or a ticket (the per-answer path's, see ProgrammeStore). */
+export type CutsOf = (
+  userId: number | null,
+  group: number | null,
+  ticketProduct: string | null,
+  channel: string | null,
+  touchpoint: string | null,
+) => ProgrammeCuts;
+
+/** The facts' layout version: facts built by another layout are rebuilt in full. */
+export const FACTS_VERSION = '3';
+
+/** The numbers of the cut values and score codes, as stored, with the ones added since (written by `write`). */
+class Numbering {
+  readonly #dimensions = new Map<ProgrammeDimension, Map<string, number>>(
+    FACT_DIMENSIONS.map((dimension) => [dimension, new Map()]),
+  );
+  readonly #scores = new Map<string, number>();
+  readonly #numbered = new Map<ProgrammeCuts, number[]>();
+  readonly #added: [string, number, string][] = [];
+
+  constructor(db: DatabaseSync | null) {
+    if (db === null) return;
+    for (const row of db.prepare('SELECT dimension, id, value FROM programme_cut_values').all() as {
+      dimension: string;
+      id: number;
+      value: string;
+    }[]) {
+      if (row.dimension === 'score') this.#scores.set(row.value, row.id);
+      else this.#dimensions.get(row.dimension as ProgrammeDimension)?.set(row.value, row.id);
+    }
+  }
+
+  idsOf(cuts: ProgrammeCuts): number[] {
+    let ids = this.#numbered.get(cuts);
+    if (ids === undefined) {
+      ids = FACT_DIMENSIONS.map((dimension) => {
+        const value = cuts[dimension];
+        if (value === undefined) return 0;
+        const dictionary = this.#dimensions.get(dimension)!;
+        let id = dictionary.get(value);
+        if (id === undefined) {
+          id = dictionary.size + 1;
+          dictionary.set(value, id);
+          this.#added.push([dimension, id, value]);
+        }
+        return id;
+      });
+      this.#numbered.set(cuts, ids);
+    }
+    return ids;
+  }
+
+  scoreCode(kind: number, value: number): number {
+    const key = `${kind}:${value}`;
+    let code = this.#scores.get(key);
+    if (code === undefined) {
+      code = this.#scores.size;
+      this.#scores.set(key, code);
+      this.#added.push(['score', code, key]);
+    }
+    return code;
+  }
+
+  /** The score codes of NPS and CSAT answers (the ones the monthly counts and their first answer follow). */
+  surveyCodes(): number[] {
+    return [...this.#scores].flatMap(([key, code]) =>
+      key.startsWith('0:') || key.startsWith('1:') ? [code] : [],
+    );
+  }
+
+  write(db: DatabaseSync): void {
+    const insert = db.prepare('INSERT INTO programme_cut_values (dimension, id, value) VALUES (?, ?, ?)');
+    for (const row of this.#added) insert.run(...row);
+    this.#added.length = 0;
+  }
+}
+
+/** One answer's fact, as stored. */
+interface AnswerFact {
+  readonly rowid: number;
+  readonly at: number;
+  readonly month: number;
+  readonly week: number;
+  readonly kind: number;
+  readonly value: number;
+  readonly code: number;
+  readonly ids: readonly number[];
+  readonly ticketId: number | null;
+  readonly interaction: string | null;
+  readonly commented: number;
+}
+
+interface TicketFact {
+  readonly id: number;
+  readonly at: number;
+  readonly month: number;
+  readonly week: number;
+  readonly incident: number;
+  readonly ids: readonly number[];
+}
+
+interface AnswerSource {
+  rowid: number;
+  responded_at: number;
+  kind: FeedbackKind;
+  scale: string;
+  score: number;
+  comment: string | null;
+  channel: string | null;
+  touchpoint: string | null;
+  ticket_id: number | null;
+  interaction_id: string | null;
+  user_id: number | null;
+  group_id: number | null;
+  product: string | null;
+}
+
+const ANSWER_SOURCE = `SELECT a.rowid AS rowid, a.responded_at, a.kind, a.scale, a.score, a.comment, a.channel,
+    a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id, t.group_id,
+    t.product
+  FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id`;
+
+interface TicketSource {
+  id: number;
+  created_at: number;
+  incident: number;
+  requester_id: number | null;
+  group_id: number | null;
+  product: string | null;
+}
+
+const TICKET_SOURCE =
+  'SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets';
+
+const hasComment = (comment: string | null): boolean => comment !== null && comment.trim() !== '';
+
+function answerFact(r: AnswerSource, cutsOf: CutsOf, numbering: Numbering): AnswerFact {
+  const kind = KIND_CODES[r.kind];
+  const value = valueOf(r.kind, r.scale, r.score);
+  return {
+    rowid: r.rowid,
+    at: r.responded_at,
+    month: monthNumber(r.responded_at),
+    week: weekNumber(r.responded_at),
+    kind,
+    value,
+    code: numbering.scoreCode(kind, value),
+    ids: numbering.idsOf(cutsOf(r.user_id, r.group_id, r.product, r.channel, r.touchpoint)),
+    ticketId: r.ticket_id,
+    interaction: kind < 2 ? null : (r.interaction_id ?? (r.ticket_id === null ? null : String(r.ticket_id))),
+    commented: hasComment(r.comment) ? 1 : 0,
+  };
+}
+
+function ticketFact(r: TicketSource, cutsOf: CutsOf, numbering: Numbering): TicketFact {
+  return {
+    id: r.id,
+    at: r.created_at,
+    month: monthNumber(r.created_at),
+    week: weekNumber(r.created_at),
+    incident: r.incident,
+    ids: numbering.idsOf(cutsOf(r.requester_id, r.group_id, r.product, null, null)),
+  };
+}
+
+const FACT_COLUMNS = FACT_DIMENSIONS.map((dimension) => column(dimension)).join(', ');
+
+function factWriters(db: DatabaseSync) {
+  const answer = db.prepare(
+    `INSERT INTO programme_facts (answer_rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id,
+       interaction, commented) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const ticket = db.prepare(
+    `INSERT INTO programme_ticket_facts (id, at, month, week, incident, ${FACT_COLUMNS})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    answer: (f: AnswerFact) =>
+      answer.run(
+        f.rowid,
+        f.at,
+        f.month,
+        f.week,
+        f.kind,
+        f.value,
+        f.code,
+        ...f.ids,
+        f.ticketId,
+        f.interaction,
+        f.commented,
+      ),
+    ticket: (f: TicketFact) => ticket.run(f.id, f.at, f.month, f.week, f.incident, ...f.ids),
+  };
+}
+
+/** (at, rowid) as one comparable pair; null: none. */
+type First = readonly [number, number] | null;
+const earlier = (a: First, b: First): First =>
+  a === null ? b : b === null ? a : a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]) ? a : b;
+const same = (a: First, b: First): boolean => a !== null && b !== null && a[0] === b[0] && a[1] === b[1];
+
+/**
+ * What a change does to one cut value's month in programme_cut_months: counts to add (negative for removed
+ * facts), the earliest fact added, and the earliest removed (when it was the cut's first, the first is looked up
+ * again).
+ */
+interface CutMonthChange {
   csatN: number;
   csatOk: number;
   npsN: number;
   promoters: number;
   detractors: number;
-  firstAnswer: number | null;
   tickets: number;
   incidents: number;
-  firstTicket: number | null;
+  firstAdded: First;
+  firstRemoved: First;
+  ticketAdded: First;
+  ticketRemoved: First;
 }
 
-/**
- * Rebuilds every fact from the source tables, inside the caller's transaction: one pass over the answers in the
- * order they were given and one over the tickets, each streamed (held: the dictionaries, the counts per cut
- * value and month, the current month's phrase counts), the cuts resolved by `cutsOf` — the resolution the
- * per-answer path uses — then the C:CER pairs in SQL.
- */
-export function rebuildFacts(db: DatabaseSync, cutsOf: CutsOf): { answers: number; tickets: number } {
-  for (const table of [
-    'programme_facts',
-    'programme_ticket_facts',
-    'programme_pairs',
-    'programme_cut_values',
-    'programme_cut_months',
-    'programme_comment_counts',
-    'programme_phrase_counts',
-  ])
-    db.exec(`DELETE FROM ${table}`);
-  db.exec(
-    'CREATE TEMP TABLE IF NOT EXISTS programme_interactions (interaction TEXT NOT NULL, kind INTEGER NOT NULL, seq INTEGER NOT NULL)',
-  );
-  db.exec('DELETE FROM temp.programme_interactions');
+class CutMonthChanges {
+  readonly entries = new Map<string, CutMonthChange>();
 
-  // Dictionaries: the number of each cut value, per dimension; the numbers of each (interned) cut set.
-  const insertValue = db.prepare('INSERT INTO programme_cut_values (dimension, id, value) VALUES (?, ?, ?)');
-  const dictionaries = new Map<ProgrammeDimension, Map<string, number>>(
-    FACT_DIMENSIONS.map((dimension) => [dimension, new Map()]),
-  );
-  const numbered = new Map<ProgrammeCuts, number[]>();
-  const idsOf = (cuts: ProgrammeCuts): number[] => {
-    let ids = numbered.get(cuts);
-    if (ids === undefined) {
-      ids = FACT_DIMENSIONS.map((dimension) => {
-        const value = cuts[dimension];
-        if (value === undefined) return 0;
-        const dictionary = dictionaries.get(dimension)!;
-        let id = dictionary.get(value);
-        if (id === undefined) {
-          id = dictionary.size + 1;
-          dictionary.set(value, id);
-          insertValue.run(dimension, id, value);
-        }
-        return id;
-      });
-      numbered.set(cuts, ids);
-    }
-    return ids;
-  };
-  // The (kind, value) pairs of the facts, numbered from 0: what the report counts per cell.
-  const scores = new Map<string, number>();
-  const scoreCode = (kind: number, value: number): number => {
-    const key = `${kind}:${value}`;
-    let code = scores.get(key);
-    if (code === undefined) {
-      code = scores.size;
-      scores.set(key, code);
-      insertValue.run('score', code, key);
-    }
-    return code;
-  };
-  const cutMonths = new Map<string, CutMonth>();
-  const cutMonthsOf = (ids: readonly number[], month: number): CutMonth[] => {
-    const list: CutMonth[] = [];
+  #of(ids: readonly number[], month: number): CutMonthChange[] {
+    const list: CutMonthChange[] = [];
     for (let index = -1; index < FACT_DIMENSIONS.length; index += 1) {
       const id = index < 0 ? 0 : ids[index]!;
       if (index >= 0 && id === 0) continue;
       const key = `${index < 0 ? 'all' : FACT_DIMENSIONS[index]}\u0000${id}\u0000${month}`;
-      let entry = cutMonths.get(key);
+      let entry = this.entries.get(key);
       if (entry === undefined) {
         entry = {
           csatN: 0,
@@ -178,184 +321,458 @@ export function rebuildFacts(db: DatabaseSync, cutsOf: CutsOf): { answers: numbe
           npsN: 0,
           promoters: 0,
           detractors: 0,
-          firstAnswer: null,
           tickets: 0,
           incidents: 0,
-          firstTicket: null,
+          firstAdded: null,
+          firstRemoved: null,
+          ticketAdded: null,
+          ticketRemoved: null,
         };
-        cutMonths.set(key, entry);
+        this.entries.set(key, entry);
       }
       list.push(entry);
     }
     return list;
-  };
+  }
 
-  const insertFact = db.prepare(
-    `INSERT INTO programme_facts (seq, at, month, week, kind, value, code, d_tier, d_segment, d_region,
-       d_product, d_group, d_channel, d_touchpoint, d_language, ticket_id, answer_rowid)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertInteraction = db.prepare(
-    'INSERT INTO temp.programme_interactions (interaction, kind, seq) VALUES (?, ?, ?)',
-  );
-  const insertComments = db.prepare(
-    'INSERT INTO programme_comment_counts (month, language, comments) VALUES (?, ?, ?)',
-  );
-  const insertPhrase = db.prepare(
-    'INSERT INTO programme_phrase_counts (month, language, phrase, comments) VALUES (?, ?, ?, ?)',
-  );
-  const phrasesOf = memoPhrases();
-  // The phrase counts of the month being read, written when the month changes (answers come in time order).
-  let commentMonth = -1;
-  const comments = new Map<string, number>();
-  const phrases = new Map<string, Map<string, number>>();
-  const flush = (): void => {
-    for (const [language, n] of comments) insertComments.run(commentMonth, language, n);
-    for (const [language, counts] of phrases)
-      for (const [phrase, n] of counts) insertPhrase.run(commentMonth, language, phrase, n);
-    comments.clear();
-    phrases.clear();
-  };
-  let answers = 0;
-  for (const r of db
-    .prepare(
-      `SELECT a.rowid AS rowid, a.responded_at, a.kind, a.scale, a.score, a.comment, a.channel, a.touchpoint,
-         a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id, t.group_id, t.product
-       FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-       ORDER BY a.responded_at, a.rowid`,
-    )
-    .iterate() as Iterable<{
-    rowid: number;
-    responded_at: number;
-    kind: FeedbackKind;
-    scale: string;
-    score: number;
-    comment: string | null;
-    channel: string | null;
-    touchpoint: string | null;
-    ticket_id: number | null;
-    interaction_id: string | null;
-    user_id: number | null;
-    group_id: number | null;
-    product: string | null;
-  }>) {
-    answers += 1;
-    const seq = answers;
-    const cuts = cutsOf(r.user_id, r.group_id, r.product, r.channel, r.touchpoint);
-    const ids = idsOf(cuts);
-    const month = monthNumber(r.responded_at);
-    const value = valueOf(r.kind, r.scale, r.score);
-    insertFact.run(
-      seq,
-      r.responded_at,
-      month,
-      weekNumber(r.responded_at),
-      KIND_CODES[r.kind],
-      value,
-      scoreCode(KIND_CODES[r.kind], value),
-      ...ids,
-      r.ticket_id,
-      r.rowid,
-    );
-    if (r.kind === 'nps' || r.kind === 'csat')
-      for (const entry of cutMonthsOf(ids, month)) {
-        entry.firstAnswer ??= seq;
-        if (r.kind === 'csat') {
-          entry.csatN += 1;
-          if (value === 1) entry.csatOk += 1;
-        } else {
-          entry.npsN += 1;
-          if (value >= 9) entry.promoters += 1;
-          else if (value <= 6) entry.detractors += 1;
-        }
+  answer(fact: AnswerFact, sign: 1 | -1): void {
+    if (fact.kind > 1) return;
+    const first: First = [fact.at, fact.rowid];
+    for (const entry of this.#of(fact.ids, fact.month)) {
+      if (sign > 0) entry.firstAdded = earlier(entry.firstAdded, first);
+      else entry.firstRemoved = earlier(entry.firstRemoved, first);
+      if (fact.kind === 1) {
+        entry.csatN += sign;
+        if (fact.value === 1) entry.csatOk += sign;
+      } else {
+        entry.npsN += sign;
+        if (fact.value >= 9) entry.promoters += sign;
+        else if (fact.value <= 6) entry.detractors += sign;
       }
-    else {
-      const interaction = r.interaction_id ?? (r.ticket_id === null ? null : String(r.ticket_id));
-      if (interaction !== null) insertInteraction.run(interaction, KIND_CODES[r.kind], seq);
     }
-    if (r.comment === null || r.comment.trim() === '') continue;
-    if (month !== commentMonth) {
-      flush();
-      commentMonth = month;
+  }
+
+  ticket(fact: TicketFact, sign: 1 | -1): void {
+    const first: First = [fact.at, fact.id];
+    for (const entry of this.#of(fact.ids, fact.month)) {
+      if (sign > 0) entry.ticketAdded = earlier(entry.ticketAdded, first);
+      else entry.ticketRemoved = earlier(entry.ticketRemoved, first);
+      entry.tickets += sign;
+      if (fact.incident === 1) entry.incidents += sign;
     }
-    const language = cuts.language ?? UNKNOWN_CUT;
-    comments.set(language, (comments.get(language) ?? 0) + 1);
-    let counts = phrases.get(language);
+  }
+
+  /**
+   * Merges the changes into programme_cut_months (the facts already written): counts added, a first answer or
+   * ticket that was removed looked up again in the facts, a cut month left without answers or tickets deleted.
+   */
+  write(db: DatabaseSync, surveyCodes: readonly number[]): void {
+    const read = db.prepare(
+      `SELECT csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid, tickets, incidents,
+         first_ticket_at, first_ticket FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?`,
+    );
+    const upsert = db.prepare(
+      `INSERT OR REPLACE INTO programme_cut_months (dimension, value_id, month, csat_n, csat_ok, nps_n, promoters,
+         detractors, first_at, first_rowid, tickets, incidents, first_ticket_at, first_ticket)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const remove = db.prepare(
+      'DELETE FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?',
+    );
+    const firstIn = (table: 'answers' | 'tickets', dimension: string, id: number, month: number): First => {
+      const inCut = dimension === 'all' ? '' : `AND ${column(dimension as ProgrammeDimension)} = ${id}`;
+      const row = db
+        .prepare(
+          table === 'answers'
+            ? `SELECT at, answer_rowid AS key FROM programme_facts WHERE at >= ? AND at < ?
+                 AND code IN (${surveyCodes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid LIMIT 1`
+            : `SELECT at, id AS key FROM programme_ticket_facts WHERE at >= ? AND at < ? ${inCut}
+                 ORDER BY at, id LIMIT 1`,
+        )
+        .get(monthStart(month), monthStart(month + 1)) as { at: number; key: number } | undefined;
+      return row === undefined ? null : [row.at, row.key];
+    };
+    for (const [key, change] of this.entries) {
+      const [dimension, idText, monthText] = key.split('\u0000') as [string, string, string];
+      const id = Number(idText);
+      const month = Number(monthText);
+      const row = read.get(month, dimension, id) as
+        | {
+            csat_n: number;
+            csat_ok: number;
+            nps_n: number;
+            promoters: number;
+            detractors: number;
+            first_at: number | null;
+            first_rowid: number | null;
+            tickets: number;
+            incidents: number;
+            first_ticket_at: number | null;
+            first_ticket: number | null;
+          }
+        | undefined;
+      const csatN = (row?.csat_n ?? 0) + change.csatN;
+      const npsN = (row?.nps_n ?? 0) + change.npsN;
+      const tickets = (row?.tickets ?? 0) + change.tickets;
+      if (csatN + npsN + tickets === 0) {
+        if (row !== undefined) remove.run(month, dimension, id);
+        continue;
+      }
+      const stored: First =
+        row?.first_at === undefined || row.first_at === null ? null : [row.first_at, row.first_rowid!];
+      const first =
+        csatN + npsN === 0
+          ? null
+          : same(stored, change.firstRemoved)
+            ? firstIn('answers', dimension, id, month)
+            : earlier(stored, change.firstAdded);
+      const storedTicket: First =
+        row?.first_ticket_at === undefined || row.first_ticket_at === null
+          ? null
+          : [row.first_ticket_at, row.first_ticket!];
+      const firstTicket =
+        tickets === 0
+          ? null
+          : same(storedTicket, change.ticketRemoved)
+            ? firstIn('tickets', dimension, id, month)
+            : earlier(storedTicket, change.ticketAdded);
+      upsert.run(
+        dimension,
+        id,
+        month,
+        csatN,
+        (row?.csat_ok ?? 0) + change.csatOk,
+        npsN,
+        (row?.promoters ?? 0) + change.promoters,
+        (row?.detractors ?? 0) + change.detractors,
+        first?.[0] ?? null,
+        first?.[1] ?? null,
+        tickets,
+        (row?.incidents ?? 0) + change.incidents,
+        firstTicket?.[0] ?? null,
+        firstTicket?.[1] ?? null,
+      );
+    }
+  }
+}
+
+/** The first instant of a month number (UTC). */
+const monthStart = (month: number): number => Date.UTC(Math.floor(month / 12), month % 12, 1);
+
+/** Comments per language, and per language how many of them hold each phrase: one month's phrase counts. */
+class PhraseMonth {
+  readonly comments = new Map<string, number>();
+  readonly phrases = new Map<string, Map<string, number>>();
+
+  add(language: string, phrases: Iterable<string>): void {
+    this.comments.set(language, (this.comments.get(language) ?? 0) + 1);
+    let counts = this.phrases.get(language);
     if (counts === undefined) {
       counts = new Map();
-      phrases.set(language, counts);
+      this.phrases.set(language, counts);
     }
-    for (const phrase of phrasesOf(r.comment)) counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
-  }
-  flush();
-
-  const insertTicket = db.prepare(
-    `INSERT INTO programme_ticket_facts (seq, id, at, month, week, incident, d_tier, d_segment, d_region,
-       d_product, d_group, d_channel, d_touchpoint, d_language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  let tickets = 0;
-  for (const r of db
-    .prepare(
-      `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
-       ORDER BY created_at, id`,
-    )
-    .iterate() as Iterable<{
-    id: number;
-    created_at: number;
-    incident: number;
-    requester_id: number | null;
-    group_id: number | null;
-    product: string | null;
-  }>) {
-    tickets += 1;
-    const ids = idsOf(cutsOf(r.requester_id, r.group_id, r.product, null, null));
-    const month = monthNumber(r.created_at);
-    insertTicket.run(tickets, r.id, r.created_at, month, weekNumber(r.created_at), r.incident, ...ids);
-    for (const entry of cutMonthsOf(ids, month)) {
-      entry.firstTicket ??= tickets;
-      entry.tickets += 1;
-      if (r.incident === 1) entry.incidents += 1;
-    }
+    for (const phrase of phrases) counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
 
-  const insertCutMonth = db.prepare(
-    `INSERT INTO programme_cut_months (dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors,
-       first_answer, tickets, incidents, first_ticket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (const [key, entry] of cutMonths) {
-    const [dimension, id, month] = key.split('\u0000') as [string, string, string];
-    insertCutMonth.run(
-      dimension,
-      Number(id),
-      Number(month),
-      entry.csatN,
-      entry.csatOk,
-      entry.npsN,
-      entry.promoters,
-      entry.detractors,
-      entry.firstAnswer,
-      entry.tickets,
-      entry.incidents,
-      entry.firstTicket,
+  write(db: DatabaseSync, month: number): void {
+    db.prepare('DELETE FROM programme_comment_counts WHERE month = ?').run(month);
+    db.prepare('DELETE FROM programme_phrase_counts WHERE month = ?').run(month);
+    const comments = db.prepare(
+      'INSERT INTO programme_comment_counts (month, language, comments) VALUES (?, ?, ?)',
     );
+    const phrases = db.prepare(
+      'INSERT INTO programme_phrase_counts (month, language, phrase, comments) VALUES (?, ?, ?, ?)',
+    );
+    for (const [language, n] of this.comments) comments.run(month, language, n);
+    for (const [language, counts] of this.phrases)
+      for (const [phrase, n] of counts) phrases.run(month, language, phrase, n);
   }
-  // One pair per interaction: its latest CES and latest company-effort answer (the per-answer engine keeps the
-  // last one it reads).
+}
+
+/** The C:CER pairs of the interactions listed (all when null): their latest CES and company-effort answers. */
+function writePairs(db: DatabaseSync, interactions: readonly string[] | null): void {
   const copy = (table: string): string =>
     ['at', 'month', 'week', 'value', ...FACT_DIMENSIONS.map((dimension) => column(dimension))]
       .map((name) => `${table}.${name}`)
       .join(', ');
-  db.exec(`
-    INSERT INTO programme_pairs
-    SELECT ${copy('c')}, ${copy('k')}
-    FROM (SELECT interaction, MAX(seq) AS seq FROM temp.programme_interactions WHERE kind = 2
-          GROUP BY interaction) lc
-    JOIN (SELECT interaction, MAX(seq) AS seq FROM temp.programme_interactions WHERE kind = 3
-          GROUP BY interaction) lk ON lk.interaction = lc.interaction
-    JOIN programme_facts c ON c.seq = lc.seq
-    JOIN programme_facts k ON k.seq = lk.seq`);
-  db.exec('DELETE FROM temp.programme_interactions');
+  const latest = (kind: number): string =>
+    `(SELECT answer_rowid FROM programme_facts WHERE interaction = i.interaction AND kind = ${kind}
+      ORDER BY at DESC, answer_rowid DESC LIMIT 1)`;
+  const list =
+    interactions === null
+      ? 'SELECT DISTINCT interaction FROM programme_facts WHERE interaction IS NOT NULL'
+      : 'SELECT value AS interaction FROM json_each(?)';
+  if (interactions !== null)
+    db.prepare('DELETE FROM programme_pairs WHERE interaction IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(interactions),
+    );
+  db.prepare(
+    `INSERT INTO programme_pairs
+     SELECT i.interaction, ${copy('c')}, ${copy('k')} FROM (${list}) i
+     JOIN programme_facts c ON c.answer_rowid = ${latest(2)}
+     JOIN programme_facts k ON k.answer_rowid = ${latest(3)}`,
+  ).run(...(interactions === null ? [] : [JSON.stringify(interactions)]));
+}
+
+const FACT_TABLES = [
+  'programme_facts',
+  'programme_ticket_facts',
+  'programme_pairs',
+  'programme_cut_values',
+  'programme_cut_months',
+  'programme_comment_counts',
+  'programme_phrase_counts',
+];
+
+/**
+ * Rebuilds every fact from the source tables, inside the caller's transaction (a migration, `--full`, or too
+ * many changes for an incremental refresh): one pass over the answers in the order they were given and one over
+ * the tickets, each streamed (held: the dictionaries, the counts per cut value and month, the current month's
+ * phrase counts), the cuts resolved by `cutsOf` — the resolution the per-answer path uses — then the C:CER pairs
+ * in SQL. Clears the changes recorded up to now.
+ */
+export function rebuildFacts(db: DatabaseSync, cutsOf: CutsOf): { answers: number; tickets: number } {
+  for (const table of FACT_TABLES) db.exec(`DELETE FROM ${table}`);
+  db.exec('DELETE FROM programme_dirty');
+  const numbering = new Numbering(null);
+  const changes = new CutMonthChanges();
+  const write = factWriters(db);
+  const phrasesOf = memoPhrases();
+  let commentMonth = -1;
+  let phrases = new PhraseMonth();
+  let answers = 0;
+  for (const r of db
+    .prepare(`${ANSWER_SOURCE} ORDER BY a.responded_at, a.rowid`)
+    .iterate() as Iterable<AnswerSource>) {
+    answers += 1;
+    const fact = answerFact(r, cutsOf, numbering);
+    write.answer(fact);
+    changes.answer(fact, 1);
+    if (fact.commented === 0) continue;
+    if (fact.month !== commentMonth) {
+      if (commentMonth >= 0) phrases.write(db, commentMonth);
+      phrases = new PhraseMonth();
+      commentMonth = fact.month;
+    }
+    phrases.add(cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT, phrasesOf(r.comment!));
+  }
+  if (commentMonth >= 0) phrases.write(db, commentMonth);
+  let tickets = 0;
+  for (const r of db
+    .prepare(`${TICKET_SOURCE} ORDER BY created_at, id`)
+    .iterate() as Iterable<TicketSource>) {
+    tickets += 1;
+    const fact = ticketFact(r, cutsOf, numbering);
+    write.ticket(fact);
+    changes.ticket(fact, 1);
+  }
+  numbering.write(db);
+  changes.write(db, numbering.surveyCodes());
+  writePairs(db, null);
   return { answers, tickets };
+}
+
+/** What an incremental refresh will write, computed from reads only (planRefresh), written by applyRefresh. */
+export interface RefreshPlan {
+  /** The last change it covers (programme_dirty.seq). */
+  readonly upTo: number;
+  /** The facts' generation it was computed against: another refresh committed since → plan again. */
+  readonly generation: string | null;
+  readonly answers: number;
+  readonly tickets: number;
+  readonly removedAnswers: readonly number[];
+  readonly addedAnswers: readonly AnswerFact[];
+  readonly removedTickets: readonly number[];
+  readonly addedTickets: readonly TicketFact[];
+  readonly cutMonths: CutMonthChanges;
+  readonly interactions: readonly string[];
+  readonly phraseMonths: ReadonlyMap<number, PhraseMonth>;
+  readonly numbering: Numbering;
+}
+
+/** How many answers or tickets an incremental refresh reads per step (between two yields). */
+export const REFRESH_BATCH = 2_000;
+
+/**
+ * Plans an incremental refresh: the answers and tickets changed since the last refresh (recorded by the
+ * triggers of migration 3), and those of the users whose cuts may have moved (a Zendesk user edited, a Salesforce
+ * contact or account or profile changed in the sync mirror), with their old facts (to take out of the monthly
+ * counts) and their new ones; the C:CER pairs of the interactions touched; the phrase counts of the months whose
+ * comments changed. Reads only, a batch at a time: it yields between batches (no statement stays open across a
+ * yield), so `boucle serve` can answer between them. Null when nothing changed.
+ */
+export function* planRefresh(
+  db: DatabaseSync,
+  cutsOf: CutsOf,
+  generation: string | null,
+): Generator<void, RefreshPlan | null> {
+  const top = db.prepare('SELECT MAX(seq) AS seq FROM programme_dirty').get() as { seq: number | null };
+  if (top.seq === null) return null;
+  const upTo = top.seq;
+  const keys = (sql: string, ...params: (string | number)[]): number[] =>
+    (db.prepare(sql).all(...params) as { key: number }[]).map((row) => row.key);
+  const dirty = (kind: string): string =>
+    `SELECT key FROM programme_dirty WHERE seq <= ${upTo} AND kind = '${kind}'`;
+  const users = keys(
+    `${dirty('u')} UNION SELECT u.id FROM programme_users u WHERE u.external_id IN (${dirty('c')})
+     UNION SELECT u.id FROM sync_contact c JOIN programme_users u ON u.external_id = c.id
+       WHERE c.account_id IN (${dirty('acc')})`,
+  );
+  const usersJson = JSON.stringify(users);
+  const tickets = keys(
+    `${dirty('t')} UNION SELECT id FROM programme_tickets WHERE requester_id IN (SELECT value FROM json_each(?))`,
+    usersJson,
+  );
+  const answers = keys(
+    `${dirty('a')} UNION SELECT rowid FROM programme_answers WHERE user_id IN (SELECT value FROM json_each(?))
+     UNION SELECT rowid FROM programme_answers WHERE ticket_id IN (SELECT value FROM json_each(?))`,
+    usersJson,
+    JSON.stringify(tickets),
+  );
+  const edited = new Set(keys(dirty('a')));
+  yield;
+
+  const numbering = new Numbering(db);
+  const cutMonths = new CutMonthChanges();
+  const interactions = new Set<string>();
+  const months = new Set<number>();
+  const addedAnswers: AnswerFact[] = [];
+  const addedTickets: TicketFact[] = [];
+  const oldAnswers = db.prepare(
+    `SELECT answer_rowid AS rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id, interaction,
+       commented FROM programme_facts WHERE answer_rowid IN (SELECT value FROM json_each(?))`,
+  );
+  oldAnswers.setReturnArrays(true);
+  const answerSources = db.prepare(`${ANSWER_SOURCE} WHERE a.rowid IN (SELECT value FROM json_each(?))`);
+  const width = FACT_DIMENSIONS.length;
+  for (let start = 0; start < answers.length; start += REFRESH_BATCH) {
+    const batch = JSON.stringify(answers.slice(start, start + REFRESH_BATCH));
+    const old = new Map<number, AnswerFact>();
+    for (const row of oldAnswers.all(batch) as unknown as unknown[][]) {
+      const fact: AnswerFact = {
+        rowid: row[0] as number,
+        at: row[1] as number,
+        month: row[2] as number,
+        week: row[3] as number,
+        kind: row[4] as number,
+        value: row[5] as number,
+        code: row[6] as number,
+        ids: row.slice(7, 7 + width) as number[],
+        ticketId: row[7 + width] as number | null,
+        interaction: row[8 + width] as string | null,
+        commented: row[9 + width] as number,
+      };
+      old.set(fact.rowid, fact);
+      cutMonths.answer(fact, -1);
+      if (fact.interaction !== null) interactions.add(fact.interaction);
+    }
+    for (const r of answerSources.all(batch) as unknown as AnswerSource[]) {
+      const fact = answerFact(r, cutsOf, numbering);
+      addedAnswers.push(fact);
+      cutMonths.answer(fact, 1);
+      if (fact.interaction !== null) interactions.add(fact.interaction);
+      const before = old.get(fact.rowid);
+      old.delete(fact.rowid);
+      // A comment counts in its month and language: recount the months it left and joined.
+      const moved =
+        before === undefined ||
+        edited.has(fact.rowid) ||
+        before.month !== fact.month ||
+        before.ids[width - 1] !== fact.ids[width - 1] ||
+        before.commented !== fact.commented;
+      if (moved && (fact.commented === 1 || before?.commented === 1)) {
+        months.add(fact.month);
+        if (before !== undefined) months.add(before.month);
+      }
+    }
+    // Answers gone from the source.
+    for (const before of old.values()) if (before.commented === 1) months.add(before.month);
+    yield;
+  }
+  const oldTickets = db.prepare(
+    `SELECT id, at, month, week, incident, ${FACT_COLUMNS} FROM programme_ticket_facts
+     WHERE id IN (SELECT value FROM json_each(?))`,
+  );
+  oldTickets.setReturnArrays(true);
+  const ticketSources = db.prepare(`${TICKET_SOURCE} WHERE id IN (SELECT value FROM json_each(?))`);
+  for (let start = 0; start < tickets.length; start += REFRESH_BATCH) {
+    const batch = JSON.stringify(tickets.slice(start, start + REFRESH_BATCH));
+    for (const row of oldTickets.all(batch) as unknown as number[][])
+      cutMonths.ticket(
+        { id: row[0]!, at: row[1]!, month: row[2]!, week: row[3]!, incident: row[4]!, ids: row.slice(5) },
+        -1,
+      );
+    for (const r of ticketSources.all(batch) as unknown as TicketSource[]) {
+      const fact = ticketFact(r, cutsOf, numbering);
+      addedTickets.push(fact);
+      cutMonths.ticket(fact, 1);
+    }
+    yield;
+  }
+
+  // The phrase counts of the months whose comments changed, recounted a day at a time.
+  const phraseMonths = new Map<number, PhraseMonth>();
+  const commentsOf = db.prepare(
+    `SELECT a.comment, COALESCE(a.user_id, t.requester_id) AS user_id FROM programme_answers a
+     LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+     WHERE a.responded_at >= ? AND a.responded_at < ? AND a.comment IS NOT NULL`,
+  );
+  const phrasesOf = memoPhrases();
+  for (const month of months) {
+    const counts = new PhraseMonth();
+    const end = monthStart(month + 1);
+    for (let day = monthStart(month); day < end; day += 86_400_000) {
+      for (const r of commentsOf.all(day, Math.min(day + 86_400_000, end)) as {
+        comment: string;
+        user_id: number | null;
+      }[])
+        if (hasComment(r.comment))
+          counts.add(cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT, phrasesOf(r.comment));
+      yield;
+    }
+    phraseMonths.set(month, counts);
+  }
+  return {
+    upTo,
+    generation,
+    answers: answers.length,
+    tickets: tickets.length,
+    removedAnswers: answers,
+    addedAnswers,
+    removedTickets: tickets,
+    addedTickets,
+    cutMonths,
+    interactions: [...interactions],
+    phraseMonths,
+    numbering,
+  };
+}
+
+/**
+ * Writes a plan, inside the caller's (short) transaction: the changed facts replaced, the monthly counts merged,
+ * the pairs of the interactions touched and the phrase counts of the months recounted replaced, the changes it
+ * covered cleared.
+ */
+export function applyRefresh(db: DatabaseSync, plan: RefreshPlan): void {
+  plan.numbering.write(db);
+  const removeAnswers = db.prepare(
+    'DELETE FROM programme_facts WHERE answer_rowid IN (SELECT value FROM json_each(?))',
+  );
+  const removeTickets = db.prepare(
+    'DELETE FROM programme_ticket_facts WHERE id IN (SELECT value FROM json_each(?))',
+  );
+  for (let start = 0; start < plan.removedAnswers.length; start += REFRESH_BATCH)
+    removeAnswers.run(JSON.stringify(plan.removedAnswers.slice(start, start + REFRESH_BATCH)));
+  for (let start = 0; start < plan.removedTickets.length; start += REFRESH_BATCH)
+    removeTickets.run(JSON.stringify(plan.removedTickets.slice(start, start + REFRESH_BATCH)));
+  const write = factWriters(db);
+  for (const fact of plan.addedAnswers) write.answer(fact);
+  for (const fact of plan.addedTickets) write.ticket(fact);
+  plan.cutMonths.write(db, plan.numbering.surveyCodes());
+  for (let start = 0; start < plan.interactions.length; start += REFRESH_BATCH)
+    writePairs(db, plan.interactions.slice(start, start + REFRESH_BATCH));
+  for (const [month, counts] of plan.phraseMonths) counts.write(db, month);
+  db.prepare('DELETE FROM programme_dirty WHERE seq <= ?').run(plan.upTo);
 }
 
 /** What a figure needs of an answer: the NPS score, 1/0 satisfied for CSAT, the customer or company effort. */
@@ -648,14 +1065,12 @@ export function readSignalCounts(
   ]);
   const found = new Map<
     string,
-    { cell: SignalCutCounts; firstAnswer: number | null; firstTicket: number | null; order: number }
+    { cell: SignalCutCounts; firstAnswer: First; firstTicket: First; order: number }
   >();
-  const earliest = (a: number | null, b: number | null): number | null =>
-    a === null ? b : b === null ? a : Math.min(a, b);
   for (const row of db
     .prepare(
-      `SELECT dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors, first_answer, tickets,
-         incidents, first_ticket FROM programme_cut_months WHERE month >= ? AND month < ?`,
+      `SELECT dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid,
+         tickets, incidents, first_ticket_at, first_ticket FROM programme_cut_months WHERE month >= ? AND month < ?`,
     )
     .iterate(first, end) as Iterable<{
     dimension: ProgrammeDimension | 'all';
@@ -666,9 +1081,11 @@ export function readSignalCounts(
     nps_n: number;
     promoters: number;
     detractors: number;
-    first_answer: number | null;
+    first_at: number | null;
+    first_rowid: number | null;
     tickets: number;
     incidents: number;
+    first_ticket_at: number | null;
     first_ticket: number | null;
   }>) {
     const rank = order.get(row.dimension);
@@ -694,14 +1111,21 @@ export function readSignalCounts(
     counts.detractors[month]! += row.detractors;
     counts.tickets[month]! += row.tickets;
     counts.incidents[month]! += row.incidents;
-    entry.firstAnswer = earliest(entry.firstAnswer, row.first_answer);
-    entry.firstTicket = earliest(entry.firstTicket, row.first_ticket);
+    entry.firstAnswer = earlier(
+      entry.firstAnswer,
+      row.first_at === null ? null : [row.first_at, row.first_rowid!],
+    );
+    entry.firstTicket = earlier(
+      entry.firstTicket,
+      row.first_ticket_at === null ? null : [row.first_ticket_at, row.first_ticket!],
+    );
   }
   const cells = [...found.values()]
     .sort((a, b) => {
       if ((a.firstAnswer === null) !== (b.firstAnswer === null)) return a.firstAnswer === null ? 1 : -1;
-      const byFirst =
-        a.firstAnswer !== null ? a.firstAnswer - b.firstAnswer! : a.firstTicket! - b.firstTicket!;
+      const [x, y] =
+        a.firstAnswer !== null ? [a.firstAnswer, b.firstAnswer!] : [a.firstTicket!, b.firstTicket!];
+      const byFirst = x[0] - y[0] || x[1] - y[1];
       return byFirst || a.order - b.order;
     })
     .map((entry) => entry.cell);
@@ -768,7 +1192,7 @@ export function signalEvidence(
       .prepare(
         `SELECT a.id, a.comment, f.d_language, f.ticket_id FROM programme_facts f
          JOIN programme_answers a ON a.rowid = f.answer_rowid
-         WHERE f.at >= ? AND f.at < ? AND a.comment IS NOT NULL ORDER BY f.seq`,
+         WHERE f.at >= ? AND f.at < ? AND a.comment IS NOT NULL ORDER BY f.at, f.answer_rowid`,
       )
       .iterate(window.recentMs, window.endMs) as Iterable<{
       id: string;
@@ -809,7 +1233,7 @@ export function signalEvidence(
       const params = subject.dimension === 'all' ? [] : [idOf(subject.dimension, subject.value)];
       if (subject.kind === 'complaints_rising' || subject.kind === 'complaints_up_recommendations_down')
         return ids(
-          `SELECT id FROM programme_ticket_facts WHERE at >= ? AND at < ? AND incident = 1 ${inCut} ORDER BY seq`,
+          `SELECT id FROM programme_ticket_facts WHERE at >= ? AND at < ? AND incident = 1 ${inCut} ORDER BY at, id`,
           ...params,
         );
       const wanted = (score: { kind: number; value: number }): boolean =>
@@ -821,7 +1245,7 @@ export function signalEvidence(
       const codes = dictionaries.scores.flatMap((score, code) => (wanted(score) ? [code] : []));
       return ids(
         `SELECT ticket_id AS id FROM programme_facts WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL
-           AND code IN (${codes.join(', ') || 'NULL'}) ${inCut} ORDER BY seq`,
+           AND code IN (${codes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid`,
         ...params,
       );
     },

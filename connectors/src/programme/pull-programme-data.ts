@@ -177,9 +177,10 @@ export async function pullProgrammeData(
     if (page.afterCursor !== null) store.setState('users_cursor', page.afterCursor);
   }
   const queuedAnswers = importQueuedAnswers(db, store);
-  // The facts the report and the scan aggregate, rebuilt now (when anything changed) so the first query after a
-  // pull is fast.
-  store.ensureFacts();
+  // The facts the report and the scan aggregate, brought up to date now (the rows that changed; everything on
+  // `--full`) so the first query after a pull is fast.
+  if (options.full === true) store.refreshFacts({ full: true });
+  else store.ensureFacts();
   store.setState('pulled_at', new Date().toISOString());
   return { answers, queuedAnswers, tickets, users, skipped };
 }
