@@ -3,11 +3,14 @@
 // beside the issue's targets, the medians of cold and repeated queries, the scan, and the peak RSS of each child
 // process through the SQL-aggregated path the service uses; then the same questions answered the way they were
 // before (one JavaScript row per answer, aggregated by the shared engine) in their own process, the ratios, and
-// whether both gave the same figures. Asserts nothing.
+// whether both gave the same figures. Then the incremental refresh of the facts in the stepped form `boucle serve`
+// runs (after 1 % new answers, after a sync moving 1 % of the accounts to another region in place), its longest
+// event-loop stall, and whether its figures equal a full rebuild's. Asserts nothing.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -28,6 +31,8 @@ const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.3,1').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** BENCH_BEFORE=0 skips the per-answer path (slow: tens of seconds at 100 %). */
 const BEFORE = process.env.BENCH_BEFORE !== '0';
+/** BENCH_INCREMENTAL=0 skips the incremental refresh (it ends with a full rebuild to compare). */
+const INCREMENTAL = process.env.BENCH_INCREMENTAL !== '0';
 /** Rows per transaction while generating: the data is written in batches, never held. */
 const BATCH = 20_000;
 const TARGETS = { coldMs: 1000, repeatedMs: 100, scanMs: 5000, rssMb: 300 };
@@ -247,6 +252,71 @@ function child(mode: string, path: string): void {
   );
 }
 
+/**
+ * The incremental refresh, in its own process: 1 % new answers (the last month, as a pull brings them), then a
+ * sync changing the region of 1 % of the accounts in place; each refreshed the way `boucle serve` does it
+ * (refreshFactsInSteps) while a histogram of the event loop's delay runs; then the report and the scan, and the
+ * same after a full rebuild (same figures?).
+ */
+async function incremental(path: string): Promise<void> {
+  const store = openProgrammeStore(path);
+  const db = store.db;
+  const programme = new ProgrammeStore(db);
+  const { answers } = programme.counts();
+  const { tickets } = programme.counts();
+  const random = lcg(11);
+  const added = Math.round(answers / 100);
+  const insert = db.prepare(
+    `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
+       interaction_id, user_id, email, source) VALUES (?, ?, 'csat', '1-5', ?, ?, 'web', 'ticket_solved', ?, ?, NULL,
+       NULL, 'bench')`,
+  );
+  store.transaction(() => {
+    for (let i = 0; i < added; i += 1) {
+      const ticketId = tickets - Math.floor(random() * (tickets / 24));
+      insert.run(
+        `N${i}`,
+        END - 1 - Math.floor(random() * 28 * 86_400_000),
+        1 + Math.floor(random() * 5),
+        random() < 0.3 ? 'Appelé à nouveau, attente interminable' : null,
+        ticketId,
+        `ticket-${ticketId}`,
+      );
+    }
+  });
+  const stepped = async (): Promise<{ ms: number; stallMs: number; answers: number; tickets: number }> => {
+    const histogram = monitorEventLoopDelay({ resolution: 5 });
+    histogram.enable();
+    const started = performance.now();
+    const refreshed = await programme.refreshFactsInSteps();
+    const ms = performance.now() - started;
+    histogram.disable();
+    if (refreshed.full) throw new Error('expected an incremental refresh');
+    return { ms, stallMs: histogram.max / 1e6, answers: refreshed.answers, tickets: refreshed.tickets };
+  };
+  const newAnswers = await stepped();
+  const accounts = (db.prepare('SELECT COUNT(*) AS n FROM sync_account').get() as { n: number }).n;
+  const moved = Math.round(accounts / 100);
+  store.transaction(() => {
+    const update = db.prepare("UPDATE sync_account SET region = 'Luxembourg' WHERE id = ?");
+    for (let i = 0; i < moved; i += 1) update.run(`A${Math.floor(random() * accounts)}`);
+  });
+  const regions = await stepped();
+  const figures = (): string => {
+    const report = queryProgramme(programme, REPORT_INPUT);
+    const scan = querySignals(programme, {});
+    if (!report.ok || !scan.ok) throw new Error('query failed');
+    return digest(report.value) + digest(scan.value);
+  };
+  const after = figures();
+  const fullStarted = performance.now();
+  programme.refreshFacts({ full: true });
+  const fullMs = performance.now() - fullStarted;
+  const same = figures() === after;
+  store.close();
+  process.stdout.write(JSON.stringify({ added, moved, newAnswers, regions, fullMs, same }));
+}
+
 const measure = (mode: string, path: string): Record<string, number | string> => {
   const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, path], {
     encoding: 'utf8',
@@ -261,8 +331,10 @@ const load = (): string =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-if (process.argv[2] === '--child') child(process.argv[3]!, process.argv[4]!);
-else {
+if (process.argv[2] === '--child') {
+  if (process.argv[3] === 'incremental') await incremental(process.argv[4]!);
+  else child(process.argv[3]!, process.argv[4]!);
+} else {
   // BENCH_DIR keeps the databases (for profiling); by default they go to a temporary folder, removed after.
   const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'boucle-bench-report-'));
   const pad = (value: string | number, width: number): string => String(value).padEnd(width);
@@ -279,6 +351,7 @@ else {
       'scale  answers  tickets  gen s  facts s  cold ms  repeated ms  scan ms  RSS MB  cells  tests  signs  load',
     );
     const befores: string[] = [];
+    const increments: string[] = [];
     for (const scale of SCALES) {
       const path = join(dir, `bench-${scale}.sqlite`);
       const built = build(path, scale);
@@ -310,11 +383,37 @@ else {
             `${pad(`${((before['rssMb'] as number) / rss).toFixed(1)}×`, 7)} ${pad(same ? 'yes' : 'NO', 6)} ${load()}`,
         );
       }
+      if (INCREMENTAL) {
+        const run = measure('incremental', path) as unknown as {
+          added: number;
+          moved: number;
+          newAnswers: { ms: number; stallMs: number; answers: number; tickets: number };
+          regions: { ms: number; stallMs: number; answers: number; tickets: number };
+          fullMs: number;
+          same: boolean;
+        };
+        const step = (name: string, r: typeof run.newAnswers): string =>
+          `${pad(`${scale * 100} %`, 6)} ${pad(name, 26)} ${pad(`${r.answers}+${r.tickets}`, 14)} ` +
+          `${pad(r.ms.toFixed(0), 8)} ${pad(r.stallMs.toFixed(0), 9)} ${pad((run.fullMs / 1000).toFixed(1), 7)} ` +
+          `${pad(`${(run.fullMs / r.ms).toFixed(0)}×`, 6)} ${pad(run.same ? 'yes' : 'NO', 5)} ${load()}`;
+        increments.push(step(`+${run.added} answers (1 %)`, run.newAnswers));
+        increments.push(step(`${run.moved} accounts' region`, run.regions));
+      }
     }
     if (BEFORE) {
       console.log('\nbefore (one JS row per answer, same data, one process each) and the ratios before/now:');
       console.log('scale  cold ms  scan ms  RSS MB  cold ×   scan ×   RSS ×   same   load');
       for (const line of befores) console.log(line);
+    }
+    if (INCREMENTAL) {
+      console.log(
+        '\nincremental refresh, stepped as boucle serve runs it (answers+tickets refreshed), its longest event-loop' +
+          ' stall, the full rebuild on the same data, the ratio, same figures as the full rebuild:',
+      );
+      console.log(
+        'scale  change                     refreshed      ms       stall ms  full s  ×      same  load',
+      );
+      for (const line of increments) console.log(line);
     }
     console.log(`load after: ${load()}`);
   } finally {

@@ -131,7 +131,15 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
-    api: createProgrammeApi({ store: new ProgrammeStore(programmeDb.db), token: settings.surveyToken }),
+    // The facts follow pulls and syncs in steps between requests (docs/programme.md, "Speed and memory").
+    api: createProgrammeApi({
+      store: new ProgrammeStore(programmeDb.db, {
+        background: true,
+        onError: (error) =>
+          log(`programme facts refresh failed: ${error instanceof Error ? error.message : String(error)}`),
+      }),
+      token: settings.surveyToken,
+    }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
