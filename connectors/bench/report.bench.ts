@@ -8,7 +8,7 @@
 // event-loop stall, and whether its figures equal a full rebuild's. Asserts nothing.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.3,1').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** BENCH_BEFORE=0 skips the per-answer path (slow: tens of seconds at 100 %). */
 const BEFORE = process.env.BENCH_BEFORE !== '0';
+/** BENCH_DUMP=/tmp/x writes the incremental and the full rebuild's report and scan to /tmp/x-0.json and -1.json. */
 /** BENCH_INCREMENTAL=0 skips the incremental refresh (it ends with a full rebuild to compare). */
 const INCREMENTAL = process.env.BENCH_INCREMENTAL !== '0';
 /** Rows per transaction while generating: the data is written in batches, never held. */
@@ -302,10 +303,16 @@ async function incremental(path: string): Promise<void> {
     for (let i = 0; i < moved; i += 1) update.run(`A${Math.floor(random() * accounts)}`);
   });
   const regions = await stepped();
+  let dumps = 0;
   const figures = (): string => {
     const report = queryProgramme(programme, REPORT_INPUT);
     const scan = querySignals(programme, {});
     if (!report.ok || !scan.ok) throw new Error('query failed');
+    if (process.env.BENCH_DUMP !== undefined)
+      writeFileSync(
+        `${process.env.BENCH_DUMP}-${dumps++}.json`,
+        JSON.stringify([report.value, scan.value], null, 1),
+      );
     return digest(report.value) + digest(scan.value);
   };
   const after = figures();

@@ -20,8 +20,9 @@ import {
 } from '../../../shared/src/index.ts';
 
 /**
- * The programme's facts in SQL (migration 2 of programme-schema.ts). Rebuilt from the answers, tickets, users
- * and the sync mirror: one narrow row per answer and per ticket whose cuts are small integers (a dictionary per
+ * The programme's facts in SQL (migrations 2 and 3 of programme-schema.ts). Built from the answers, tickets,
+ * users and the sync mirror (rebuildFacts), then kept up to date by the changes the triggers record (planRefresh,
+ * applyRefresh): one narrow row per answer and per ticket whose cuts are small integers (a dictionary per
  * dimension), the monthly counts of every cut value the signal scan reads, and the comments' phrase counts per
  * month. The report's GROUP BY then hands the shared engine one row per cell × bucket × score, never one per
  * answer. See docs/programme.md, "Speed and memory".

@@ -7,8 +7,9 @@ import type { FeatureSchema } from '../store/index.ts';
  * time, so they always follow the latest sync.
  *
  * Version 2 adds the facts the report and the signal scan aggregate in SQL (docs/programme.md, "Speed and
- * memory"): they are derived from the tables above and the sync mirror, rebuilt after a pull and whenever their
- * sources changed, never edited by hand.
+ * memory"): they are derived from the tables above and the sync mirror, never edited by hand. Version 3 keys them
+ * by answer and ticket and records what changes (triggers on the sources and the sync mirror's cut columns), so a
+ * refresh redoes only the facts those changes touch.
  */
 export const PROGRAMME_SCHEMA: FeatureSchema = {
   feature: 'programme',
