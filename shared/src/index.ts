@@ -125,6 +125,21 @@ export type {
   ProgrammeTicket,
 } from './programme/programme-facts.ts';
 export { PROGRAMME_BUCKETS, computeProgramme } from './programme/compute-programme.ts';
+export { computeProgrammeFromCounts } from './programme/compute-programme.ts';
+export type {
+  ProgrammeCellCounts,
+  ProgrammeCountedCell,
+  ProgrammePairCount,
+} from './programme/compute-programme.ts';
+export { newSignalMonthCounts, scanSignalCounts, signalWindow } from './programme/scan-signals.ts';
+export type {
+  KeywordCounts,
+  SignSubject,
+  SignalCutCounts,
+  SignalEvidence,
+  SignalMonthCounts,
+  SignalWindow,
+} from './programme/scan-signals.ts';
 export type {
   EffortRatioFigures,
   NpsFigures,

@@ -1,9 +1,11 @@
 import {
   addMonths,
+  PROGRAMME_DIMENSIONS,
   computeLoopFunnel,
-  computeProgramme,
+  computeProgrammeFromCounts,
   parseProgrammeQuery,
-  scanSignals,
+  scanSignalCounts,
+  signalWindow,
   type FunnelRow,
   type ProgrammeQueryInput,
   type ProgrammeReport,
@@ -31,8 +33,10 @@ const CACHE_SIZE = 32;
 const caches = new WeakMap<ProgrammeStore, Map<string, { version: string; value: unknown }>>();
 
 /**
- * The last results per store, by query, valid while the data version stays the same: a dashboard that asks the
- * same question again is answered without reading the data again.
+ * The last results per store, by query, valid while the data version stays the same (any commit, by this
+ * connection or another process — a pull, a sync — changes it): a dashboard that asks the same question again
+ * is answered without reading the data again. On a miss the facts are brought up to date first, so a rebuild
+ * does not itself invalidate the result it serves.
  */
 function cached<T>(store: ProgrammeStore, key: string, compute: () => T): T {
   let cache = caches.get(store);
@@ -40,9 +44,10 @@ function cached<T>(store: ProgrammeStore, key: string, compute: () => T): T {
     cache = new Map();
     caches.set(store, cache);
   }
-  const version = store.dataVersion();
+  let version = store.dataVersion();
   const hit = cache.get(key);
   if (hit !== undefined && hit.version === version) return hit.value as T;
+  if (store.ensureFacts()) version = store.dataVersion();
   const value = compute();
   cache.delete(key);
   cache.set(key, { version, value });
@@ -71,7 +76,7 @@ export function queryProgramme(
   return {
     ok: true,
     value: cached(store, `programme:${JSON.stringify(data)}`, () =>
-      computeProgramme(store.readFacts(data.fromMs, data.toMs, { comments: false }), data),
+      computeProgrammeFromCounts(store.programmeCounts(data), data),
     ),
   };
 }
@@ -120,12 +125,14 @@ export function querySignals(
   };
   return {
     ok: true,
-    value: cached(store, `signals:${JSON.stringify(options)}`, () =>
-      scanSignals(
-        store.readFacts(addMonths(asOfMs, -(recentMonths + baselineMonths)), addMonths(asOfMs, 0)),
+    value: cached(store, `signals:${JSON.stringify(options)}`, () => {
+      const window = signalWindow(options);
+      return scanSignalCounts(
+        store.signalCounts(window, options.dimensions ?? PROGRAMME_DIMENSIONS),
+        store.signalEvidence(window),
         options,
-      ),
-    ),
+      );
+    }),
   };
 }
 

@@ -2,16 +2,43 @@ import type { DatabaseSync } from 'node:sqlite';
 import type {
   FeedbackKind,
   FunnelEntry,
+  KeywordCounts,
   ProgrammeAnswer,
+  ProgrammeCountedCell,
   ProgrammeCuts,
+  ProgrammeDimension,
   ProgrammeFacts,
+  ProgrammePairCount,
+  ProgrammeQuery,
   ProgrammeTicket,
+  SignalCutCounts,
+  SignalEvidence,
+  SignalWindow,
 } from '../../../shared/src/index.ts';
 import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
+import {
+  readCutDictionaries,
+  FACTS_VERSION,
+  applyRefresh,
+  planRefresh,
+  readProgrammeCounts,
+  readSignalCounts,
+  rebuildFacts,
+  signalEvidence,
+  type CutDictionaries,
+  type RefreshPlan,
+} from './programme-facts-sql.ts';
+
+/** What a refresh of the facts did: how many answers and tickets it (re)built, and whether all of them. */
+export interface FactsRefresh {
+  readonly answers: number;
+  readonly tickets: number;
+  readonly full: boolean;
+}
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
 
 /** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
@@ -56,9 +83,26 @@ export interface UserRow {
 /** Where the programme's facts live locally, and the one SQL query that resolves their cuts. */
 export class ProgrammeStore {
   readonly #db: DatabaseSync;
+  /** The data version at the last check of the facts' sources, and the cut sets read for them. */
+  #checkedAt: string | null = null;
+  readonly #background: boolean;
+  readonly #onError: (error: unknown) => void;
+  #refreshing: Promise<void> | null = null;
+  #dictionaries: { readonly source: string; readonly values: CutDictionaries } | null = null;
+  /** Rows this connection wrote to its temporary tables (counted by total_changes(), not data). */
+  #scratchChanges = 0;
 
-  constructor(db: DatabaseSync) {
+  /**
+   * `background`: refresh the facts in steps between queries (`boucle serve`, whose event loop also accepts the
+   * webhooks), `onError` told when such a refresh fails (the next query tries again).
+   */
+  constructor(
+    db: DatabaseSync,
+    options: { readonly background?: boolean; readonly onError?: (error: unknown) => void } = {},
+  ) {
     this.#db = db;
+    this.#background = options.background === true;
+    this.#onError = options.onError ?? (() => undefined);
   }
 
   /** Inserts or replaces answers by id (a re-pulled answer replaces its older copy). */
@@ -73,6 +117,7 @@ export class ProgrammeStore {
          user_id = COALESCE(excluded.user_id, programme_answers.user_id),
          email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       for (const r of rows)
         insert.run(
@@ -101,6 +146,7 @@ export class ProgrammeStore {
          group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
          product = excluded.product, tags = excluded.tags`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       for (const r of rows)
         insert.run(
@@ -122,9 +168,186 @@ export class ProgrammeStore {
        ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
          locale = excluded.locale`,
     );
+    if (rows.length === 0) return;
     this.#transaction(() => {
       for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);
     });
+  }
+
+  /**
+   * Brings the programme's facts up to date, in one transaction: incrementally (the answers and tickets changed
+   * since the last refresh, and those of the customers whose CRM cuts or locale changed: see planRefresh), or in
+   * full with `{ full: true }`, when the facts were never built by this layout (a migration), or when more than
+   * a quarter of the answers and tickets changed (a first pull). The pull runs it; queries run it when something
+   * changed since (ensureFacts).
+   */
+  refreshFacts(options: { readonly full?: boolean } = {}): FactsRefresh {
+    for (;;) {
+      if (options.full === true || this.#needsFullBuild()) {
+        const built = this.#transaction(() => {
+          const counts = rebuildFacts(this.#db, this.#cutResolver());
+          this.setState('facts_version', FACTS_VERSION);
+          this.#nextGeneration();
+          return counts;
+        });
+        this.#afterRefresh();
+        return { ...built, full: true };
+      }
+      const planning = planRefresh(
+        this.#db,
+        this.#cutResolver({ lazy: true }),
+        this.getState('facts_generation') ?? null,
+      );
+      let step = planning.next();
+      while (step.done !== true) step = planning.next();
+      const applied = this.#apply(step.value);
+      if (applied !== null) return applied;
+    }
+  }
+
+  /**
+   * The same incremental refresh for `boucle serve`: it plans by reads of a few thousand rows, yielding to the
+   * event loop between them (queries keep answering from the facts as they were), then writes the plan in one
+   * short transaction. A full build (see refreshFacts) is not split: it runs as one transaction.
+   */
+  async refreshFactsInSteps(): Promise<FactsRefresh> {
+    for (;;) {
+      if (this.#needsFullBuild()) return this.refreshFacts();
+      const planning = planRefresh(
+        this.#db,
+        this.#cutResolver({ lazy: true }),
+        this.getState('facts_generation') ?? null,
+      );
+      let step = planning.next();
+      while (step.done !== true) {
+        await new Promise((resolve) => setImmediate(resolve));
+        step = planning.next();
+      }
+      const applied = this.#apply(step.value);
+      if (applied !== null) return applied;
+    }
+  }
+
+  /** Writes a plan; null when another refresh committed since it was planned (plan again). */
+  #apply(plan: RefreshPlan | null): FactsRefresh | null {
+    if (plan === null) return { answers: 0, tickets: 0, full: false };
+    const written = this.#transaction(() => {
+      if ((this.getState('facts_generation') ?? null) !== plan.generation) return false;
+      applyRefresh(this.#db, plan);
+      this.#nextGeneration();
+      return true;
+    });
+    if (!written) return null;
+    this.#afterRefresh();
+    return { answers: plan.answers, tickets: plan.tickets, full: false };
+  }
+
+  #nextGeneration(): void {
+    this.setState('facts_generation', String(Number(this.getState('facts_generation') ?? '0') + 1));
+  }
+
+  #afterRefresh(): void {
+    this.#dictionaries = null;
+    this.#checkedAt = this.dataVersion();
+  }
+
+  /** Facts of another layout (or none), or so many changes that reading everything once is cheaper. */
+  #needsFullBuild(): boolean {
+    if (this.getState('facts_version') !== FACTS_VERSION) return true;
+    const row = this.#db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM programme_dirty WHERE kind IN ('a', 't')) AS changed,
+           (SELECT COUNT(*) FROM programme_facts) + (SELECT COUNT(*) FROM programme_ticket_facts) AS facts`,
+      )
+      .get() as { changed: number; facts: number };
+    return row.changed > 10_000 && row.changed > row.facts / 4;
+  }
+
+  /** Something changed since the facts were refreshed. */
+  #stale(): boolean {
+    return (
+      this.getState('facts_version') !== FACTS_VERSION ||
+      this.#db.prepare('SELECT 1 FROM programme_dirty LIMIT 1').get() !== undefined
+    );
+  }
+
+  /**
+   * Brings the facts up to date when something changed since they were refreshed; checked only when the
+   * database changed since the last check. True when it refreshed them. A store made with `{ background: true }`
+   * (`boucle serve`) starts refreshFactsInSteps instead and answers from the facts as they are until it is
+   * done (false), except when there are no facts yet.
+   */
+  ensureFacts(): boolean {
+    const version = this.dataVersion();
+    if (version === this.#checkedAt) return false;
+    if (!this.#stale()) {
+      this.#checkedAt = version;
+      return false;
+    }
+    if (this.#background && this.getState('facts_version') === FACTS_VERSION) {
+      this.#refreshing ??= this.refreshFactsInSteps()
+        .then(() => undefined)
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => (this.#refreshing = null));
+      return false;
+    }
+    this.refreshFacts();
+    return true;
+  }
+
+  /** The background refresh running now (`{ background: true }`), if any. */
+  get refreshing(): Promise<void> | null {
+    return this.#refreshing;
+  }
+
+  #readDictionaries(): CutDictionaries {
+    const source = this.getState('facts_generation') ?? '';
+    if (this.#dictionaries === null || this.#dictionaries.source !== source)
+      this.#dictionaries = { source, values: readCutDictionaries(this.#db) };
+    return this.#dictionaries.values;
+  }
+
+  /**
+   * The report's counts per cut set and bucket, summed by SQL over the facts (brought up to date first), in one
+   * read transaction: the shared engine's computeProgrammeFromCounts turns them into the report.
+   */
+  programmeCounts(query: ProgrammeQuery): {
+    cells: ProgrammeCountedCell[];
+    totalPairs: ProgrammePairCount[];
+  } {
+    this.ensureFacts();
+    // The counting writes only to a temporary table: not a change of the data (dataVersion leaves it out).
+    const before = this.#totalChanges();
+    try {
+      return this.#read(() => readProgrammeCounts(this.#db, this.#readDictionaries(), query));
+    } finally {
+      this.#scratchChanges += this.#totalChanges() - before;
+    }
+  }
+
+  /** The signal scan's monthly counts per cut and its phrase counts (scanSignalCounts' input). */
+  signalCounts(
+    window: SignalWindow,
+    dimensions: readonly ProgrammeDimension[],
+  ): { cells: SignalCutCounts[]; keywords: KeywordCounts[] } {
+    this.ensureFacts();
+    return this.#read(() => readSignalCounts(this.#db, this.#readDictionaries(), window, dimensions));
+  }
+
+  /** The answers and tickets behind the signs raised (read on demand from the recent months' facts). */
+  signalEvidence(window: SignalWindow): SignalEvidence {
+    return signalEvidence(this.#db, this.#readDictionaries(), window);
+  }
+
+  /** Several reads seeing one state of the database. */
+  #read<T>(work: () => T): T {
+    if (this.#db.isTransaction) return work();
+    this.#db.exec('BEGIN');
+    try {
+      return work();
+    } finally {
+      this.#db.exec('COMMIT');
+    }
   }
 
   getState(key: string): string | undefined {
@@ -143,12 +366,16 @@ export class ProgrammeStore {
 
   /**
    * Changes whenever the data may have changed: commits by other connections (`PRAGMA data_version`) and by this
-   * one (`total_changes()`). Repeated dashboard queries are answered from a cache while it stays the same.
+   * one (`total_changes()`, less the rows of its own scratch tables). Repeated dashboard queries are answered
+   * from a cache while it stays the same.
    */
   dataVersion(): string {
     const version = this.#db.prepare('PRAGMA data_version').get() as { data_version: number };
-    const changes = this.#db.prepare('SELECT total_changes() AS n').get() as { n: number };
-    return `${version.data_version}:${changes.n}`;
+    return `${version.data_version}:${this.#totalChanges() - this.#scratchChanges}`;
+  }
+
+  #totalChanges(): number {
+    return (this.#db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
   }
 
   /** When the latest answer was given (ms), null without answers. */
@@ -178,37 +405,49 @@ export class ProgrammeStore {
    * not read them; the signal scan does).
    */
   /** The cuts of a user's answers and tickets: CRM values per user, resolved once, equal sets shared. */
-  #cutResolver(): (
+  #cutResolver(
+    options: { readonly lazy?: boolean } = {},
+  ): (
     userId: number | null,
     group: number | null,
     ticketProduct: string | null,
     channel: string | null,
     touchpoint: string | null,
   ) => ProgrammeCuts {
-    const users = new Map<number, UserCuts>();
-    for (const row of this.#db
-      .prepare(
-        `SELECT u.id, u.locale, json_extract(p.profile, '$.tier') AS tier, acc.segment, acc.region,
+    const users = new Map<number, UserCuts | null>();
+    const sql = `SELECT u.id, u.locale, json_extract(p.profile, '$.tier') AS tier, acc.segment, acc.region,
            acc.product_line FROM programme_users u
          LEFT JOIN sync_contact c ON c.id = u.external_id
          LEFT JOIN sync_account acc ON acc.id = c.account_id
-         LEFT JOIN sync_profile p ON p.account_id = acc.id`,
-      )
-      .iterate() as Iterable<{
-      id: number;
+         LEFT JOIN sync_profile p ON p.account_id = acc.id`;
+    const userCuts = (row: {
       locale: string | null;
       tier: string | null;
       segment: string | null;
       region: string | null;
       product_line: string | null;
-    }>)
-      users.set(row.id, {
-        tier: row.tier,
-        segment: row.segment,
-        region: row.region,
-        product: row.product_line,
-        language: row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en',
-      });
+    }): UserCuts => ({
+      tier: row.tier,
+      segment: row.segment,
+      region: row.region,
+      product: row.product_line,
+      language: row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en',
+    });
+    type Row = Parameters<typeof userCuts>[0] & { id: number };
+    // All users at once for a full pass; one user at a time (each once) for a few changed rows.
+    const one = options.lazy === true ? this.#db.prepare(`${sql} WHERE u.id = ?`) : null;
+    if (one === null)
+      for (const row of this.#db.prepare(sql).iterate() as Iterable<Row>) users.set(row.id, userCuts(row));
+    const userOf = (id: number): UserCuts | undefined => {
+      if (one === null) return users.get(id) ?? undefined;
+      let cuts = users.get(id);
+      if (cuts === undefined) {
+        const row = one.get(id) as Row | undefined;
+        cuts = row === undefined ? null : userCuts(row);
+        users.set(id, cuts);
+      }
+      return cuts ?? undefined;
+    };
     const interned = new Map<string, ProgrammeCuts>();
     const cutsOf = (
       userId: number | null,
@@ -217,7 +456,7 @@ export class ProgrammeStore {
       channel: string | null,
       touchpoint: string | null,
     ): ProgrammeCuts => {
-      const user = userId === null ? undefined : users.get(userId);
+      const user = userId === null ? undefined : userOf(userId);
       const values = [
         user?.tier ?? null,
         user?.segment ?? null,
@@ -355,11 +594,13 @@ export class ProgrammeStore {
     }));
   }
 
-  #transaction(work: () => void): void {
+  #transaction<T>(work: () => T): T {
+    if (this.#db.isTransaction) return work();
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      work();
+      const result = work();
       this.#db.exec('COMMIT');
+      return result;
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;

@@ -126,7 +126,8 @@ export function importQueuedAnswers(db: DatabaseSync, store: ProgrammeStore): nu
 /**
  * Refreshes the programme's local copy: every `boucle_feedback` record (a full read: records have no
  * incremental export), then the tickets and users changed since the last pull (Zendesk's cursor-based
- * incremental exports, resumed from the stored cursor), then the answers in the local queue.
+ * incremental exports, resumed from the stored cursor), then the answers in the local queue; then rebuilds
+ * the programme's facts from them when anything changed (ProgrammeStore.ensureFacts).
  */
 export async function pullProgrammeData(
   client: ZendeskClient,
@@ -176,6 +177,10 @@ export async function pullProgrammeData(
     if (page.afterCursor !== null) store.setState('users_cursor', page.afterCursor);
   }
   const queuedAnswers = importQueuedAnswers(db, store);
+  // The facts the report and the scan aggregate, brought up to date now (the rows that changed; everything on
+  // `--full`) so the first query after a pull is fast.
+  if (options.full === true) store.refreshFacts({ full: true });
+  else store.ensureFacts();
   store.setState('pulled_at', new Date().toISOString());
   return { answers, queuedAnswers, tickets, users, skipped };
 }

@@ -178,8 +178,13 @@ export async function startAutomationService(
     toleranceSeconds: settings.webhookToleranceSeconds,
     onAccepted: () => workers.wake(),
     health: () => ({ workers: settings.workers }),
+    // The facts follow pulls and syncs in steps between requests (docs/programme.md, "Speed and memory").
     api: createProgrammeApi({
-      store: new ProgrammeStore(programmeDb.db),
+      store: new ProgrammeStore(programmeDb.db, {
+        background: true,
+        onError: (error) =>
+          log(`programme facts refresh failed: ${error instanceof Error ? error.message : String(error)}`),
+      }),
       token: settings.surveyToken,
       experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
       console: {

@@ -115,6 +115,25 @@ class Cell {
   tickets = 0;
   incidents = 0;
   readonly pairs = new Map<string, { ces?: number; ke?: number }>();
+  /** Pairs already matched by the data layer (computeProgrammeFromCounts). */
+  readonly countedPairs: ProgrammePairCount[] = [];
+
+  addCounts(counts: ProgrammeCellCounts): void {
+    this.answers += counts.answers;
+    this.promoters += counts.promoters;
+    this.passives += counts.passives;
+    this.detractors += counts.detractors;
+    this.csatN += counts.csatN;
+    this.csatSatisfied += counts.csatSatisfied;
+    this.cesN += counts.cesN;
+    this.cesSum += counts.cesSum;
+    this.cesSquares += counts.cesSquares;
+    this.keN += counts.keN;
+    this.keSum += counts.keSum;
+    this.keSquares += counts.keSquares;
+    this.tickets += counts.tickets;
+    this.incidents += counts.incidents;
+  }
 
   addAnswer(answer: ProgrammeAnswer): void {
     this.answers += 1;
@@ -174,6 +193,13 @@ class Cell {
       if (ratio.class === 'customer_harder') harder += 1;
       else if (ratio.class === 'balanced') balanced += 1;
     }
+    for (const pair of this.countedPairs) {
+      const ratio = computeEffortRatio(pair.ces, pair.ke, tolerance);
+      pairs += pair.count;
+      ratioSum += ratio.ratio * pair.count;
+      if (ratio.class === 'customer_harder') harder += pair.count;
+      else if (ratio.class === 'balanced') balanced += pair.count;
+    }
     return {
       answers: this.answers,
       nps: {
@@ -205,6 +231,96 @@ class Cell {
 }
 
 const SEPARATOR = '\u0000';
+
+/** The sums of one cell (or part of one), as the data layer's SQL adds them up. */
+export interface ProgrammeCellCounts {
+  readonly answers: number;
+  readonly promoters: number;
+  readonly passives: number;
+  readonly detractors: number;
+  readonly csatN: number;
+  readonly csatSatisfied: number;
+  readonly cesN: number;
+  /** Sum and sum of squares of the customer effort (1-7_agree already reversed). */
+  readonly cesSum: number;
+  readonly cesSquares: number;
+  readonly keN: number;
+  readonly keSum: number;
+  readonly keSquares: number;
+  readonly tickets: number;
+  readonly incidents: number;
+}
+
+/** `count` interactions of a cell whose CES is `ces` and company effort `ke`. */
+export interface ProgrammePairCount {
+  readonly ces: number;
+  readonly ke: number;
+  readonly count: number;
+}
+
+/** Counts of one cell: its cut values in the order of `by`, its bucket; parts of one cell may come apart. */
+export interface ProgrammeCountedCell {
+  readonly cut: readonly string[];
+  readonly bucket: string | null;
+  readonly counts?: ProgrammeCellCounts;
+  readonly pairs?: readonly ProgrammePairCount[];
+}
+
+/**
+ * The same report as computeProgramme, from counts the data layer summed (SQL GROUP BY cut and bucket) instead
+ * of one row per answer: parts of the same cell are added up, the whole programme is the sum of the cells, and
+ * the C:CER pairs (matched by interaction by the data layer) come per cell and for the whole programme.
+ */
+export function computeProgrammeFromCounts(
+  input: {
+    readonly cells: Iterable<ProgrammeCountedCell>;
+    readonly totalPairs: readonly ProgrammePairCount[];
+  },
+  query: ProgrammeQuery,
+): ProgrammeReport {
+  const tolerance = query.tolerance ?? 0;
+  const total = new Cell();
+  total.countedPairs.push(...input.totalPairs);
+  const cells = new Map<string, { cut: readonly string[]; bucket: string | null; cell: Cell }>();
+  for (const part of input.cells) {
+    const key = `${part.cut.join(SEPARATOR)}${SEPARATOR}${part.bucket ?? ''}`;
+    let entry = cells.get(key);
+    if (entry === undefined) {
+      entry = { cut: part.cut, bucket: part.bucket, cell: new Cell() };
+      cells.set(key, entry);
+    }
+    if (part.counts !== undefined) {
+      entry.cell.addCounts(part.counts);
+      total.addCounts(part.counts);
+    }
+    if (part.pairs !== undefined) entry.cell.countedPairs.push(...part.pairs);
+  }
+  return report(query, total.figures(tolerance), cells.values(), tolerance);
+}
+
+function report(
+  query: ProgrammeQuery,
+  total: ProgrammeFigures,
+  cells: Iterable<{ cut: readonly string[]; bucket: string | null; cell: Cell }>,
+  tolerance: number,
+): ProgrammeReport {
+  const rows = [...cells]
+    .filter(({ cell }) => cell.answers > 0 || cell.tickets > 0)
+    .sort((a, b) => compareCells(a.cut, a.bucket, b.cut, b.bucket))
+    .map(({ cut, bucket, cell }) => ({
+      cut: Object.fromEntries(query.by.map((dimension, index) => [dimension, cut[index]!])),
+      bucket,
+      figures: cell.figures(tolerance),
+    }));
+  return {
+    fromMs: query.fromMs,
+    toMs: query.toMs,
+    by: query.by,
+    bucket: query.bucket,
+    total,
+    rows,
+  };
+}
 
 /**
  * NPS (promoters, passives, detractors), CSAT %, CES, company effort, C:CER share, tickets, incidents and the
@@ -240,24 +356,15 @@ export function computeProgramme(facts: ProgrammeFacts, query: ProgrammeQuery): 
     total.addTicket(ticket);
     cellOf(ticket).addTicket(ticket);
   }
-  const rows = [...cells.values()]
-    .sort((a, b) => compareCells(a.cut, a.bucket, b.cut, b.bucket))
-    .map(({ cut, bucket, cell }) => ({
-      cut: Object.fromEntries(query.by.map((dimension, index) => [dimension, cut[index]!])),
-      bucket,
-      figures: cell.figures(tolerance),
-    }));
-  return {
-    fromMs: query.fromMs,
-    toMs: query.toMs,
-    by: query.by,
-    bucket: query.bucket,
-    total: total.figures(tolerance),
-    rows,
-  };
+  return report(query, total.figures(tolerance), cells.values(), tolerance);
 }
 
-function compareCells(a: string[], aBucket: string | null, b: string[], bBucket: string | null): number {
+function compareCells(
+  a: readonly string[],
+  aBucket: string | null,
+  b: readonly string[],
+  bBucket: string | null,
+): number {
   for (let index = 0; index < a.length; index += 1) {
     const order = a[index]!.localeCompare(b[index]!);
     if (order !== 0) return order;

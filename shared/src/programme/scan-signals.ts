@@ -100,18 +100,21 @@ export interface SignalScan {
   readonly signs: readonly WarningSign[];
 }
 
-interface Counts {
-  csatN: number[];
-  csatSatisfied: number[];
-  npsN: number[];
-  promoters: number[];
-  detractors: number[];
-  tickets: number[];
-  incidents: number[];
+/** Monthly counts of one cut over the scan's window (index 0 = its first month). */
+export interface SignalMonthCounts {
+  readonly csatN: number[];
+  readonly csatSatisfied: number[];
+  readonly npsN: number[];
+  readonly promoters: number[];
+  /** NPS answers scored 6 or less. */
+  readonly detractors: number[];
+  readonly tickets: number[];
+  readonly incidents: number[];
 }
+type Counts = SignalMonthCounts;
 
 type Series = keyof Counts;
-const newCounts = (months: number): Counts => ({
+export const newSignalMonthCounts = (months: number): SignalMonthCounts => ({
   csatN: new Array<number>(months).fill(0),
   csatSatisfied: new Array<number>(months).fill(0),
   npsN: new Array<number>(months).fill(0),
@@ -174,6 +177,65 @@ interface Candidate {
   readonly answers: number;
 }
 
+/** The scan's window: `months` calendar months before the month of `asOfMs`, the last `recentMonths` recent. */
+export interface SignalWindow {
+  readonly startMs: number;
+  /** Start of the recent months. */
+  readonly recentMs: number;
+  /** Exclusive end. */
+  readonly endMs: number;
+  readonly months: number;
+  readonly baselineMonths: number;
+  /** `YYYY-MM` of each month of the window. */
+  readonly labels: readonly string[];
+}
+
+export function signalWindow(options: SignalOptions): SignalWindow {
+  const recentMonths = options.recentMonths ?? 3;
+  const baselineMonths = options.baselineMonths ?? 6;
+  const months = recentMonths + baselineMonths;
+  const startMs = addMonths(options.asOfMs, -months);
+  return {
+    startMs,
+    recentMs: addMonths(options.asOfMs, -recentMonths),
+    endMs: addMonths(options.asOfMs, 0),
+    months,
+    baselineMonths,
+    labels: Array.from({ length: months }, (_, index) => monthOf(addMonths(startMs, index))),
+  };
+}
+
+/** A cut (one value of one dimension, or "all") with its monthly counts. */
+export interface SignalCutCounts {
+  readonly dimension: ProgrammeDimension | 'all';
+  readonly value: string;
+  readonly counts: SignalMonthCounts;
+}
+
+/** Comments of one language before and in the recent months, and how many of them hold each phrase. */
+export interface KeywordCounts {
+  readonly language: string;
+  /** [baseline, recent] */
+  readonly comments: readonly [number, number];
+  readonly phrases: ReadonlyMap<string, readonly [number, number]>;
+}
+
+/** What a raised sign is about, for the tickets behind it. */
+export interface SignSubject {
+  readonly kind: SignKind;
+  readonly dimension: ProgrammeDimension | 'all';
+  readonly value: string;
+  readonly phrase: string | null;
+}
+
+/** The answers and tickets behind raised signs, from the recent months: read only for the few signs raised. */
+export interface SignalEvidence {
+  /** For each phrase, the ids of the recent answers in its language whose comment holds it. */
+  keywordHolders(phrases: readonly { readonly language: string; readonly phrase: string }[]): Set<string>[];
+  /** The tickets behind a sign, in the order of the answers (or tickets), without repeats. */
+  ticketsBehind(subject: SignSubject): string[];
+}
+
 /**
  * The warning signs of every cut against its own baseline. For each cut (each value of each dimension, and the
  * whole programme) and each sign, the recent months are compared with the months before them by a one-sided
@@ -184,20 +246,9 @@ interface Candidate {
  * same way per language, on the share of comments holding each phrase, as their own family.
  */
 export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): SignalScan {
-  const recentMonths = options.recentMonths ?? 3;
-  const baselineMonths = options.baselineMonths ?? 6;
   const dimensions = options.dimensions ?? PROGRAMME_DIMENSIONS;
-  const minSample = options.minSample ?? 30;
-  const minChange = options.minChange ?? 0.03;
-  const fdr = options.falseDiscoveryRate ?? 0.05;
-  const keywordMinCount = options.keywordMinCount ?? 8;
-  const keywordMinRatio = options.keywordMinRatio ?? 2;
-  const maxTickets = options.maxTickets ?? 20;
-  const months = recentMonths + baselineMonths;
-  const endMs = addMonths(options.asOfMs, 0);
-  const startMs = addMonths(options.asOfMs, -months);
-  const recentMs = addMonths(options.asOfMs, -recentMonths);
-  const labels = Array.from({ length: months }, (_, index) => monthOf(addMonths(startMs, index)));
+  const window = signalWindow(options);
+  const { startMs, recentMs, endMs, months } = window;
   const startDate = new Date(startMs);
   const startIndex = startDate.getUTCFullYear() * 12 + startDate.getUTCMonth();
   const monthIndex = (ms: number): number => {
@@ -207,7 +258,7 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
   const within = (ms: number): boolean => ms >= startMs && ms < endMs;
 
   // 1. Monthly counts per cut.
-  const cells = new Map<string, { dimension: ProgrammeDimension | 'all'; value: string; counts: Counts }>();
+  const cells = new Map<string, SignalCutCounts>();
   const cellsOf = (cuts: ProgrammeAnswer['cuts']): Counts[] => {
     const list: Counts[] = [];
     for (const dimension of ['all' as const, ...dimensions]) {
@@ -216,7 +267,7 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
       const key = `${dimension}\u0000${value}`;
       let cell = cells.get(key);
       if (cell === undefined) {
-        cell = { dimension, value, counts: newCounts(months) };
+        cell = { dimension, value, counts: newSignalMonthCounts(months) };
         cells.set(key, cell);
       }
       list.push(cell.counts);
@@ -266,12 +317,61 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
       if (ticket.incident) counts.incidents[month]! += 1;
     }
   }
+  const recentAnswers = facts.answers.filter((answer) => answer.at >= recentMs && answer.at < endMs);
+  const recentTickets = facts.tickets.filter((ticket) => ticket.at >= recentMs && ticket.at < endMs);
+  const evidence: SignalEvidence = {
+    keywordHolders: (phrases) => {
+      const holders = phrases.map(() => new Set<string>());
+      if (phrases.length === 0) return holders;
+      for (const answer of recentAnswers) {
+        if (answer.comment === null) continue;
+        const found = extractPhrases(answer.comment);
+        const language = cutOf(answer.cuts, 'language');
+        phrases.forEach((item, index) => {
+          if (item.language === language && found.has(item.phrase)) holders[index]!.add(answer.id);
+        });
+      }
+      return holders;
+    },
+    ticketsBehind: (subject) => ticketsBehind(subject, recentAnswers, recentTickets),
+  };
+  return scanSignalCounts(
+    {
+      cells: cells.values(),
+      keywords: [...languages].map(([language, entry]) => ({
+        language,
+        comments: entry.n,
+        phrases: entry.phrases,
+      })),
+    },
+    evidence,
+    options,
+  );
+}
+
+/**
+ * The tests, false-alarm control and description of scanSignals, from counts: the monthly counts of every cut
+ * (in the order the cuts first appear) and the phrase counts per language, however they were summed, and the
+ * evidence behind the signs raised.
+ */
+export function scanSignalCounts(
+  input: { readonly cells: Iterable<SignalCutCounts>; readonly keywords: Iterable<KeywordCounts> },
+  evidence: SignalEvidence,
+  options: SignalOptions,
+): SignalScan {
+  const minSample = options.minSample ?? 30;
+  const minChange = options.minChange ?? 0.03;
+  const fdr = options.falseDiscoveryRate ?? 0.05;
+  const keywordMinCount = options.keywordMinCount ?? 8;
+  const keywordMinRatio = options.keywordMinRatio ?? 2;
+  const maxTickets = options.maxTickets ?? 20;
+  const { startMs, recentMs, endMs, months, labels, baselineMonths } = signalWindow(options);
 
   // 2. One test per (cut, sign) with enough answers on both sides.
   const candidates: Candidate[] = [];
   let tooSmall = 0;
   const split = baselineMonths;
-  for (const { dimension, value, counts } of cells.values()) {
+  for (const { dimension, value, counts } of input.cells) {
     for (const sign of SIGNS) {
       const parts: SignPart[] = [];
       let onset = 0;
@@ -314,8 +414,9 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
 
   // 3. Emerging keywords, per language.
   const keywordCandidates: Candidate[] = [];
-  for (const [language, entry] of languages) {
-    const [beforeN, afterN] = entry.n;
+  for (const entry of input.keywords) {
+    const { language } = entry;
+    const [beforeN, afterN] = entry.comments;
     if (beforeN < minSample || afterN < minSample) continue;
     for (const [phrase, [before, after]] of entry.phrases) {
       if (after < keywordMinCount) continue;
@@ -359,16 +460,14 @@ export function scanSignals(facts: ProgrammeFacts, options: SignalOptions): Sign
   const raisedSigns = raise(candidates, (candidate) =>
     candidate.parts.every((part) => Math.abs(part.change) >= minChange),
   );
-  const recentAnswers = facts.answers.filter((answer) => answer.at >= recentMs && answer.at < endMs);
   const raisedKeywords = clusterKeywords(
     raise(keywordCandidates, () => true),
-    recentAnswers,
+    evidence,
   );
   const keywordsTested = keywordCandidates.length;
   const raised = [...raisedSigns.map((item) => ({ ...item, related: [] as string[] })), ...raisedKeywords];
-  const recentTickets = facts.tickets.filter((ticket) => ticket.at >= recentMs && ticket.at < endMs);
   const signs = raised.map(({ candidate, qValue, related }): WarningSign => {
-    const ids = ticketsBehind(candidate, recentAnswers, recentTickets);
+    const ids = evidence.ticketsBehind(candidate);
     const [main, second] = candidate.parts;
     return {
       kind: candidate.kind,
@@ -433,17 +532,12 @@ function sharpestSplit(
  */
 function clusterKeywords<T extends { candidate: Candidate }>(
   list: readonly T[],
-  answers: readonly ProgrammeAnswer[],
+  evidence: SignalEvidence,
 ): (T & { related: string[] })[] {
-  const holders = new Map<T, Set<string>>(list.map((item) => [item, new Set<string>()]));
-  for (const answer of answers) {
-    if (answer.comment === null || list.length === 0) continue;
-    const phrases = extractPhrases(answer.comment);
-    const language = cutOf(answer.cuts, 'language');
-    for (const item of list)
-      if (item.candidate.language === language && phrases.has(item.candidate.phrase!))
-        holders.get(item)!.add(answer.id);
-  }
+  const found = evidence.keywordHolders(
+    list.map((item) => ({ language: item.candidate.language!, phrase: item.candidate.phrase! })),
+  );
+  const holders = new Map<T, Set<string>>(list.map((item, index) => [item, found[index]!]));
   const words = (item: T): number => item.candidate.phrase!.split(' ').length;
   const sorted = [...list].sort(
     (a, b) =>
@@ -467,7 +561,7 @@ function clusterKeywords<T extends { candidate: Candidate }>(
 }
 
 function ticketsBehind(
-  candidate: Candidate,
+  candidate: SignSubject,
   answers: readonly ProgrammeAnswer[],
   tickets: ProgrammeFacts['tickets'],
 ): string[] {
