@@ -35,6 +35,7 @@ export function zodWithoutJsonSchema(): Plugin {
     apply: 'build',
     enforce: 'pre',
     resolveId(source, importer) {
+      if (source === PROCESSORS) return PROCESSORS; // imported by the to-json-schema replacement
       const target = replaced.get(source);
       if (target === undefined || importer === undefined || importer.split('?')[0] !== classicSchemas) return;
       seen.add(source);
