@@ -1,13 +1,15 @@
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { zodWithoutJsonSchema } from './apps/zendesk-sidebar/tools/zod-without-json-schema.ts';
 
 /**
  * Lists the sidebar's dynamically imported UI chunk (and the chunks it imports) as `modulepreload` links in the
  * page, so the browser fetches and compiles it while the small entry does the handshake; the entry evaluates it
- * once the ticket's reads are in flight (apps/zendesk-sidebar/src/main.tsx).
+ * once the ticket's reads are in flight (apps/zendesk-sidebar/src/main.tsx). Dynamic imports whose module matches
+ * `onDemand` are not listed: the page fetches them only when it needs them (one language's messages of two).
  */
-function preloadDynamicChunks(): Plugin {
+function preloadDynamicChunks({ onDemand }: { onDemand: RegExp }): Plugin {
   return {
     name: 'boucle:preload-dynamic-chunks',
     apply: 'build',
@@ -22,8 +24,10 @@ function preloadDynamicChunks(): Plugin {
           files.add(file);
           chunk.imports.forEach(add);
         };
-        for (const [file, chunk] of Object.entries(bundle))
-          if (chunk.type === 'chunk' && chunk.isDynamicEntry) add(file);
+        for (const [file, chunk] of Object.entries(bundle)) {
+          if (chunk.type === 'chunk' && chunk.isDynamicEntry && !onDemand.test(chunk.facadeModuleId ?? ''))
+            add(file);
+        }
         const entryImports = new Set(
           Object.values(bundle).flatMap((c) =>
             c.type === 'chunk' && c.isEntry ? [c.fileName, ...c.imports] : [],
@@ -41,6 +45,9 @@ function preloadDynamicChunks(): Plugin {
   };
 }
 
+/** The sidebar's messages, one module per language (apps/zendesk-sidebar/src/i18n/catalogue.ts). */
+const SIDEBAR_MESSAGES = /\/apps\/zendesk-sidebar\/src\/i18n\/(en|fr)\.ts$/;
+
 /** Where `npm run build:app` puts the Zendesk app package (manifest.json, assets/, translations/). */
 export const SIDEBAR_PACKAGE_DIR = 'dist/zendesk-sidebar';
 
@@ -49,7 +56,9 @@ export const SIDEBAR_PACKAGE_DIR = 'dist/zendesk-sidebar';
 export default defineConfig({
   ...(process.env.VITEST ? {} : { root: 'apps/zendesk-sidebar' }),
   base: './',
-  plugins: process.env.VITEST ? [] : [react(), preloadDynamicChunks()],
+  plugins: process.env.VITEST
+    ? []
+    : [react(), preloadDynamicChunks({ onDemand: SIDEBAR_MESSAGES }), zodWithoutJsonSchema()],
   build: {
     outDir: `../../${SIDEBAR_PACKAGE_DIR}/assets`,
     emptyOutDir: true,
@@ -60,6 +69,11 @@ export default defineConfig({
     modulePreload: false,
     reportCompressedSize: false,
     rolldownOptions: {
+      // shared/ is pure (no I/O, no globals, no registration at import: eslint.config.js holds it to that), so a
+      // shared module none of whose exports the sidebar uses is left out, its top-level zod schemas included; and
+      // the page's entry, which reads a few shared constants, does not evaluate shared's schemas before the UI
+      // chunk's zod setting (src/zod-jitless.ts).
+      treeshake: { moduleSideEffects: [{ test: /\/shared\/src\//, sideEffects: false }] },
       output: { entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
     },
   },

@@ -1,4 +1,7 @@
-import { toSidebarLocale, type SidebarLocale } from '../i18n/i18n.ts';
+// Not through ../i18n/i18n.ts: the page's entry imports this module, and must reach neither `shared/` (its schemas
+// belong to the UI chunk, built after zod's jitless setting) nor either language's messages.
+import { loadMessages } from '../i18n/catalogue.ts';
+import { toSidebarLocale, type SidebarLocale } from '../../../common/src/i18n/locale.ts';
 import type { ZafClient, ZafContext } from '../../../common/src/zaf/zaf-client.ts';
 import type { SettingsProblem } from './sidebar-model.ts';
 
@@ -13,7 +16,8 @@ export interface BootInfo {
 
 /**
  * Readiness: `client.context()` resolves once the host registered the app (from cache when it already did, so
- * there is no race with a late `app.registered` listener). Then the installation settings and the agent locale.
+ * there is no race with a late `app.registered` listener). Then the installation settings and the agent locale,
+ * and that locale's messages (loaded as soon as the locale is read, while the settings are still on their way).
  */
 export async function bootSidebar(
   client: ZafClient,
@@ -30,12 +34,19 @@ export async function bootSidebar(
       () => undefined,
     );
   }
-  const [metadata, localeRead] = await Promise.all([client.metadata(), client.get(['currentUser.locale'])]);
+  const reading = client
+    .get(['currentUser.locale'])
+    .then(({ values }) => toSidebarLocale(values['currentUser.locale']));
+  const [metadata, locale] = await Promise.all([
+    client.metadata(),
+    reading,
+    reading.then((read) => loadMessages(read)),
+  ]);
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(metadata.settings ?? {})) {
     if (!(NON_SETTING_PARAMETERS as readonly string[]).includes(key)) settings[key] = value;
   }
-  return { context, locale: toSidebarLocale(localeRead.values['currentUser.locale']), settings };
+  return { context, locale, settings };
 }
 
 export function toSettingsProblems(

@@ -1,9 +1,15 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, HOLDOUT_TAG, holdoutDraw } from '../../../../shared/src/index.ts';
 import type { RequesterData } from '../requester/zendesk-records.ts';
+import { loadMessages } from '../i18n/i18n.ts';
 import { createSidebarDecider } from './decide.ts';
 import type { TicketFacts } from './sidebar-model.ts';
+
+// Built without the boot, which loads the agent's language.
+beforeAll(async () => {
+  await loadMessages('en');
+});
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
-import { createTranslator, formatDecimal, toSidebarLocale } from './i18n.ts';
+import { createTranslator, formatDecimal, loadMessages, toSidebarLocale } from './i18n.ts';
 
 describe('i18n', () => {
   it('has every key in both languages, with the same placeholders', () => {
@@ -30,7 +30,18 @@ describe('i18n', () => {
     expect(formatDecimal('fr', 6.5, 1)).toBe('6,5');
   });
 
-  it('interpolates and refuses a missing value', () => {
+  it('translates a language only once its messages are loaded, each language on its own', async () => {
+    // This file's module state is its own: nothing loaded either language before.
+    expect(() => createTranslator('en')).toThrow(/the en messages are not loaded yet/);
+    const [first, again] = await Promise.all([loadMessages('en'), loadMessages('en')]);
+    expect(first('state.retry')).toBe('Retry');
+    expect(createTranslator('en')('state.retry')).toBe('Retry');
+    expect(again('apply.button')).toBe(en['apply.button']);
+    expect(() => createTranslator('fr')).toThrow(/the fr messages are not loaded yet/);
+  });
+
+  it('interpolates and refuses a missing value', async () => {
+    await loadMessages('fr');
     const t = createTranslator('fr');
     expect(t('loop.status', { status: 'ouvert' })).toBe('Statut : ouvert');
     expect(() => t('loop.status')).toThrow(/needs a value for \{\{status\}\}/);

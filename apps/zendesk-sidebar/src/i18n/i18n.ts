@@ -1,7 +1,6 @@
 import { formatMoney as formatSharedMoney } from '../../../../shared/src/index.ts';
-import { translatorOf, type AppLocale, type TranslateWith } from '../../../common/src/i18n/locale.ts';
-import { en, type MessageKey } from './en.ts';
-import { fr } from './fr.ts';
+import type { AppLocale } from '../../../common/src/i18n/locale.ts';
+import type { MessageKey } from './en.ts';
 
 export {
   formatDate,
@@ -11,17 +10,9 @@ export {
   type SidebarLocale,
 } from '../../../common/src/i18n/locale.ts';
 export type { MessageKey };
-
-const CATALOGUES: Record<AppLocale, Record<MessageKey, string>> = { en, fr };
-
-export type Translate = TranslateWith<MessageKey>;
+export { createTranslator, loadMessages, type Translate } from './catalogue.ts';
 
 /** Money as `shared/` formats it in the explanation: one format for every card and sentence. */
 export function formatMoney(locale: AppLocale, amount: number): string {
   return formatSharedMoney(amount, locale);
-}
-
-/** The sidebar's translator for one locale (its own messages, the shared placeholder rules). */
-export function createTranslator(locale: AppLocale): Translate {
-  return translatorOf(CATALOGUES[locale]);
 }

@@ -1,12 +1,17 @@
 import { render, screen } from '@testing-library/react';
 import { ThemeProvider, DEFAULT_THEME } from '@zendeskgarden/react-theming';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toDecisionInput } from '../app/to-decision-input.ts';
-import type { SidebarLocale } from '../i18n/i18n.ts';
+import { loadMessages, type SidebarLocale } from '../i18n/i18n.ts';
 import { readCrmValues, type RequesterData } from '../requester/zendesk-records.ts';
 import { NOW } from '../testing/fixtures.ts';
 import { CustomerCard } from './customer-card.tsx';
 import { I18nProvider } from './i18n-context.tsx';
+
+// Rendered without the boot, which loads the agent's language: load both here.
+beforeAll(async () => {
+  await Promise.all([loadMessages('en'), loadMessages('fr')]);
+});
 
 /** What the sync writes: the account's profile on the organisation, and the same copied onto each contact. */
 const ACCOUNT = {

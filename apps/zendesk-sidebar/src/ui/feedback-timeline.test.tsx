@@ -1,10 +1,15 @@
 import { render, screen, within } from '@testing-library/react';
 import { ThemeProvider, DEFAULT_THEME } from '@zendeskgarden/react-theming';
-import { describe, expect, it } from 'vitest';
-import type { SidebarLocale } from '../i18n/i18n.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMessages, type SidebarLocale } from '../i18n/i18n.ts';
 import type { FeedbackRecord } from '../requester/zendesk-records.ts';
 import { FeedbackTimeline } from './feedback-timeline.tsx';
 import { I18nProvider } from './i18n-context.tsx';
+
+// Rendered without the boot, which loads the agent's language: load both here.
+beforeAll(async () => {
+  await Promise.all([loadMessages('en'), loadMessages('fr')]);
+});
 
 let n = 0;
 function answer(
