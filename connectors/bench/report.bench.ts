@@ -31,7 +31,10 @@ const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.3,1').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** BENCH_BEFORE=0 skips the per-answer path (slow: tens of seconds at 100 %). */
 const BEFORE = process.env.BENCH_BEFORE !== '0';
-/** BENCH_DUMP=/tmp/x writes the incremental and the full rebuild's report and scan to /tmp/x-0.json and -1.json. */
+/**
+ * BENCH_DUMP=/tmp/x writes the incremental and the full rebuild's report and scan to /tmp/x-0.json and -1.json;
+ * they are written to the temporary folder anyway when they differ (its path printed).
+ */
 /** BENCH_INCREMENTAL=0 skips the incremental refresh (it ends with a full rebuild to compare). */
 const INCREMENTAL = process.env.BENCH_INCREMENTAL !== '0';
 /** Rows per transaction while generating: the data is written in batches, never held. */
@@ -303,25 +306,30 @@ async function incremental(path: string): Promise<void> {
     for (let i = 0; i < moved; i += 1) update.run(`A${Math.floor(random() * accounts)}`);
   });
   const regions = await stepped();
-  let dumps = 0;
-  const figures = (): string => {
+  const figures = (): { digest: string; text: string } => {
     const report = queryProgramme(programme, REPORT_INPUT);
     const scan = querySignals(programme, {});
     if (!report.ok || !scan.ok) throw new Error('query failed');
-    if (process.env.BENCH_DUMP !== undefined)
-      writeFileSync(
-        `${process.env.BENCH_DUMP}-${dumps++}.json`,
-        JSON.stringify([report.value, scan.value], null, 1),
-      );
-    return digest(report.value) + digest(scan.value);
+    return {
+      digest: digest(report.value) + digest(scan.value),
+      text: JSON.stringify([report.value, scan.value], null, 1),
+    };
   };
   const after = figures();
   const fullStarted = performance.now();
   programme.refreshFacts({ full: true });
   const fullMs = performance.now() - fullStarted;
-  const same = figures() === after;
+  const rebuilt = figures();
+  const same = rebuilt.digest === after.digest;
+  // The figures of both, to diff: asked for, or whenever they differ (a mismatch leaves its evidence).
+  const dump =
+    process.env.BENCH_DUMP ?? (same ? undefined : join(tmpdir(), `boucle-bench-mismatch-${process.pid}`));
+  if (dump !== undefined)
+    [after, rebuilt].forEach((f, index) => writeFileSync(`${dump}-${index}.json`, f.text));
   store.close();
-  process.stdout.write(JSON.stringify({ added, moved, newAnswers, regions, fullMs, same }));
+  process.stdout.write(
+    JSON.stringify({ added, moved, newAnswers, regions, fullMs, same, dump: same ? null : dump }),
+  );
 }
 
 const measure = (mode: string, path: string): Record<string, number | string> => {
@@ -398,6 +406,7 @@ if (process.argv[2] === '--child') {
           regions: { ms: number; stallMs: number; answers: number; tickets: number };
           fullMs: number;
           same: boolean;
+          dump: string | null;
         };
         const step = (name: string, r: typeof run.newAnswers): string =>
           `${pad(`${scale * 100} %`, 6)} ${pad(name, 26)} ${pad(`${r.answers}+${r.tickets}`, 14)} ` +
@@ -405,6 +414,8 @@ if (process.argv[2] === '--child') {
           `${pad(`${(run.fullMs / r.ms).toFixed(0)}×`, 6)} ${pad(run.same ? 'yes' : 'NO', 5)} ${load()}`;
         increments.push(step(`+${run.added} answers (1 %)`, run.newAnswers));
         increments.push(step(`${run.moved} accounts' region`, run.regions));
+        if (run.dump !== null)
+          increments.push(`       figures differ: diff ${run.dump}-0.json ${run.dump}-1.json`);
       }
     }
     if (BEFORE) {

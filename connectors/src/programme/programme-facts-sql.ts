@@ -606,6 +606,7 @@ export function* planRefresh(
   db: DatabaseSync,
   cutsOf: CutsOf,
   generation: string | null,
+  batchSize: number = REFRESH_BATCH,
 ): Generator<void, RefreshPlan | null> {
   const top = db.prepare('SELECT MAX(seq) AS seq FROM programme_dirty').get() as { seq: number | null };
   if (top.seq === null) return null;
@@ -637,6 +638,8 @@ export function* planRefresh(
   const cutMonths = new CutMonthChanges();
   const interactions = new Set<string>();
   const months = new Set<number>();
+  /** The comments of the answers planned (their new facts), per month: the recount takes them from here. */
+  const plannedComments = new Map<number, { language: string; comment: string }[]>();
   const addedAnswers: AnswerFact[] = [];
   const addedTickets: TicketFact[] = [];
   const oldAnswers = db.prepare(
@@ -646,8 +649,8 @@ export function* planRefresh(
   oldAnswers.setReturnArrays(true);
   const answerSources = db.prepare(`${ANSWER_SOURCE} WHERE a.rowid IN (SELECT value FROM json_each(?))`);
   const width = FACT_DIMENSIONS.length;
-  for (let start = 0; start < answers.length; start += REFRESH_BATCH) {
-    const batch = JSON.stringify(answers.slice(start, start + REFRESH_BATCH));
+  for (let start = 0; start < answers.length; start += batchSize) {
+    const batch = JSON.stringify(answers.slice(start, start + batchSize));
     const old = new Map<number, AnswerFact>();
     for (const row of oldAnswers.all(batch) as unknown as unknown[][]) {
       const fact: AnswerFact = {
@@ -670,6 +673,17 @@ export function* planRefresh(
     for (const r of answerSources.all(batch) as unknown as AnswerSource[]) {
       const fact = answerFact(r, cutsOf, numbering);
       addedAnswers.push(fact);
+      if (fact.commented === 1) {
+        let list = plannedComments.get(fact.month);
+        if (list === undefined) {
+          list = [];
+          plannedComments.set(fact.month, list);
+        }
+        list.push({
+          language: cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT,
+          comment: r.comment!,
+        });
+      }
       cutMonths.answer(fact, 1);
       if (fact.interaction !== null) interactions.add(fact.interaction);
       const before = old.get(fact.rowid);
@@ -696,8 +710,8 @@ export function* planRefresh(
   );
   oldTickets.setReturnArrays(true);
   const ticketSources = db.prepare(`${TICKET_SOURCE} WHERE id IN (SELECT value FROM json_each(?))`);
-  for (let start = 0; start < tickets.length; start += REFRESH_BATCH) {
-    const batch = JSON.stringify(tickets.slice(start, start + REFRESH_BATCH));
+  for (let start = 0; start < tickets.length; start += batchSize) {
+    const batch = JSON.stringify(tickets.slice(start, start + batchSize));
     for (const row of oldTickets.all(batch) as unknown as number[][])
       cutMonths.ticket(
         { id: row[0]!, at: row[1]!, month: row[2]!, week: row[3]!, incident: row[4]!, ids: row.slice(5) },
@@ -711,12 +725,18 @@ export function* planRefresh(
     yield;
   }
 
-  // The phrase counts of the months whose comments changed, recounted a day at a time.
+  // The phrase counts of the months whose comments changed, recounted a day at a time from the facts as they
+  // will be once the plan is written: the other facts' comments (their language as stored), then the planned
+  // ones. Never from the answers as they are now: an answer written between two steps (recorded for the next
+  // refresh) could be counted in a state no fact records, and edited or deleted again before that refresh, which
+  // would then not know to recount the month.
   const phraseMonths = new Map<number, PhraseMonth>();
+  const planned = new Set(answers);
+  const languages = readCutDictionaries(db).values.get('language')!;
   const commentsOf = db.prepare(
-    `SELECT a.comment, COALESCE(a.user_id, t.requester_id) AS user_id FROM programme_answers a
-     LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-     WHERE a.responded_at >= ? AND a.responded_at < ? AND a.comment IS NOT NULL`,
+    `SELECT f.answer_rowid AS rowid, f.d_language AS language, a.comment FROM programme_facts f
+     JOIN programme_answers a ON a.rowid = f.answer_rowid
+     WHERE f.at >= ? AND f.at < ? AND f.commented = 1`,
   );
   const phrasesOf = memoPhrases();
   for (const month of months) {
@@ -724,13 +744,16 @@ export function* planRefresh(
     const end = monthStart(month + 1);
     for (let day = monthStart(month); day < end; day += 86_400_000) {
       for (const r of commentsOf.all(day, Math.min(day + 86_400_000, end)) as {
-        comment: string;
-        user_id: number | null;
+        rowid: number;
+        language: number;
+        comment: string | null;
       }[])
-        if (hasComment(r.comment))
-          counts.add(cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT, phrasesOf(r.comment));
+        if (!planned.has(r.rowid) && hasComment(r.comment))
+          counts.add(languages[r.language] ?? UNKNOWN_CUT, phrasesOf(r.comment!));
       yield;
     }
+    for (const { language, comment } of plannedComments.get(month) ?? [])
+      counts.add(language, phrasesOf(comment));
     phraseMonths.set(month, counts);
   }
   return {

@@ -87,6 +87,7 @@ export class ProgrammeStore {
   #checkedAt: string | null = null;
   readonly #background: boolean;
   readonly #onError: (error: unknown) => void;
+  readonly #refreshBatch: number | undefined;
   #refreshing: Promise<void> | null = null;
   #dictionaries: { readonly source: string; readonly values: CutDictionaries } | null = null;
   /** Rows this connection wrote to its temporary tables (counted by total_changes(), not data). */
@@ -94,15 +95,21 @@ export class ProgrammeStore {
 
   /**
    * `background`: refresh the facts in steps between queries (`boucle serve`, whose event loop also accepts the
-   * webhooks), `onError` told when such a refresh fails (the next query tries again).
+   * webhooks), `onError` told when such a refresh fails (the next query tries again), `refreshBatch` the rows an
+   * incremental refresh reads per step (REFRESH_BATCH; tests make it small to cross batch edges).
    */
   constructor(
     db: DatabaseSync,
-    options: { readonly background?: boolean; readonly onError?: (error: unknown) => void } = {},
+    options: {
+      readonly background?: boolean;
+      readonly onError?: (error: unknown) => void;
+      readonly refreshBatch?: number;
+    } = {},
   ) {
     this.#db = db;
     this.#background = options.background === true;
     this.#onError = options.onError ?? (() => undefined);
+    this.#refreshBatch = options.refreshBatch;
   }
 
   /** Inserts or replaces answers by id (a re-pulled answer replaces its older copy). */
@@ -197,6 +204,7 @@ export class ProgrammeStore {
         this.#db,
         this.#cutResolver({ lazy: true }),
         this.getState('facts_generation') ?? null,
+        this.#refreshBatch,
       );
       let step = planning.next();
       while (step.done !== true) step = planning.next();
@@ -217,6 +225,7 @@ export class ProgrammeStore {
         this.#db,
         this.#cutResolver({ lazy: true }),
         this.getState('facts_generation') ?? null,
+        this.#refreshBatch,
       );
       let step = planning.next();
       while (step.done !== true) {
