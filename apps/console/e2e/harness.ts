@@ -20,7 +20,10 @@ export { launchChromium } from '../../../sandbox/chromium.ts';
 export interface ConsoleHarness {
   readonly running: RunningBoucle;
   readonly dataDir: string;
-  /** The seeded callbacks' tickets: [due in 3 h, overdue by 1 h, compensation due in 8 h, too long for today]. */
+  /**
+   * The seeded callbacks' tickets: [due later today, overdue by 1 h, compensation due later today, too long for
+   * today's capacity, due tomorrow]. "Today" is the UTC day (the console's pages run in UTC, see openConsole).
+   */
   readonly callbackTickets: readonly number[];
   close(): Promise<void>;
 }
@@ -45,18 +48,22 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const store = openStore(join(dataDir, 'boucle.sqlite'), []);
   const ids = (
     store.db
-      .prepare('SELECT id, requester_id FROM programme_tickets WHERE incident = 1 ORDER BY id DESC LIMIT 4')
+      .prepare('SELECT id, requester_id FROM programme_tickets WHERE incident = 1 ORDER BY id DESC LIMIT 5')
       .all() as { id: number; requester_id: number | null }[]
   ).map((r) => ({ id: r.id, user: r.requester_id }));
   const ledger = new InterventionLedger(store.db);
   const now = Date.now();
+  const day = new Date(now);
+  // What is left of today (UTC): the day's callbacks fall in it, whatever the hour the tests run.
+  const left = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1) - now;
   const plan: [string, number, number, number][] = [
-    ['callback', 600, 15, 3], // 40 €/min
-    ['callback', 300, 20, -1], // 15 €/min, overdue
-    ['compensation', 900, 10, 8], // 90 €/min
-    ['callback', 2_000, 600, 24], // 3.3 €/min, 600 min: more than the day's 480
+    ['callback', 600, 15, 0.3 * left], // 40 €/min
+    ['callback', 300, 20, -HOUR], // 15 €/min, overdue
+    ['compensation', 900, 10, 0.6 * left], // 90 €/min
+    ['callback', 2_000, 600, 0.9 * left], // 3.3 €/min, 600 min: more than the day's 480
+    ['callback', 1_200, 10, left + 26 * HOUR], // 120 €/min but due after today: counted apart, not planned
   ];
-  plan.forEach(([action, value, minutes, dueInHours], index) => {
+  plan.forEach(([action, value, minutes, dueInMs], index) => {
     const ticket = ids[index]!;
     ledger.record({
       decisionKey: `console-e2e-${ticket.id}`,
@@ -70,7 +77,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       agentMinutes: minutes,
       summary: `Seeded ${action}`,
       decidedAt: new Date(now - 2 * HOUR),
-      dueAt: new Date(now + dueInHours * HOUR),
+      dueAt: new Date(now + dueInMs),
     });
   });
   store.close();
@@ -90,6 +97,7 @@ export async function openConsole(
 ): Promise<{ page: Page; app: Frame }> {
   const page = await browser.newPage({
     viewport: { width: options.width ?? 1366, height: options.height ?? 900 },
+    timezoneId: 'UTC',
   });
   const origin = new URL(url).origin;
   const sdk = await (

@@ -91,6 +91,14 @@ export interface CallbackItem {
   readonly outsideCapacity: { readonly minutesNeeded: number; readonly minutesLeft: number } | null;
 }
 export interface CallbackQueue {
+  readonly asOf: string;
+  /** The end of today as asked (exclusive): callbacks due from then on are `later`. */
+  readonly until: string;
+  readonly later: {
+    readonly count: number;
+    readonly nextDueAt: string | null;
+    readonly expectedValue: number;
+  };
   readonly capacityMinutes: number;
   readonly usedMinutes: number;
   readonly scheduledValue: number;

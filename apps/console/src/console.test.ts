@@ -5,6 +5,8 @@ import { fr } from './i18n/fr.ts';
 import { consoleI18n } from './i18n/i18n.tsx';
 import { createRouteStore, routeOf } from './route.ts';
 import { experimentReportSchema } from '../../../shared/src/programme/experiment-report.ts';
+import { endOfLocalDay } from './screens/callbacks.tsx';
+import { experimentFrom } from './screens/experiment.tsx';
 import { figureOf } from './screens/explore.tsx';
 import { periodsEndingAt } from './screens/period.ts';
 
@@ -115,5 +117,14 @@ describe('the test and learn tab reads the shared experiment schema', () => {
   it('accepts the connector’s report and refuses another shape', () => {
     expect(experimentReportSchema.safeParse(report).success).toBe(true);
     expect(experimentReportSchema.safeParse({ ...report, rows: 'none' }).success).toBe(false);
+  });
+
+  it("asks for today's callbacks up to the agent's local midnight, and for the experiment's whole run", () => {
+    const now = new Date(2026, 11, 2, 23, 30).getTime(); // 23:30 on 2 Dec, the test machine's local time
+    expect(new Date(endOfLocalDay(now)).getTime()).toBe(new Date(2026, 11, 3, 0, 0).getTime());
+    expect(new Date(endOfLocalDay(new Date(2026, 11, 3, 0, 0).getTime())).getTime()).toBe(
+      new Date(2026, 11, 4, 0, 0).getTime(),
+    );
+    expect(experimentFrom(Date.parse('2026-12-02T10:00:00Z'))).toBe('2024-12-01');
   });
 });

@@ -50,9 +50,23 @@ interface Candidate extends CallbackCandidate {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** `GET /api/v1/callbacks`: the open callbacks (no contact yet), planned by the shared plan-callbacks. */
-export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknown {
-  const rows = options.db
+/** The end of `nowMs`'s UTC day: the default end of "today" when the console does not send its own. */
+export const endOfUtcDay = (nowMs: number): number => {
+  const d = new Date(nowMs);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+};
+
+/**
+ * `GET /api/v1/callbacks`: today's open callbacks (no contact yet): those due before `untilMs` (the end of the
+ * agent's day; overdue included) or without a deadline, planned by the shared plan-callbacks within one day's
+ * capacity. The later ones are not mixed in: only counted, with the next one's deadline.
+ */
+export function callbackQueue(
+  options: ConsoleApiOptions,
+  nowMs: number,
+  untilMs: number = endOfUtcDay(nowMs),
+): unknown {
+  const allRows = options.db
     .prepare(
       `SELECT i.id, i.ticket_id, i.action, i.tier, i.expected_value, i.agent_minutes, i.summary, i.decided_at, i.due_at,
          u.email, t.group_id
@@ -65,6 +79,12 @@ export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknow
        ORDER BY i.id`,
     )
     .all() as unknown as OpenCallbackRow[];
+  const later = allRows.filter((row) => row.due_at !== null && row.due_at >= untilMs);
+  const rows = allRows.filter((row) => row.due_at === null || row.due_at < untilMs);
+  const nextDue = later.reduce<number | null>(
+    (next, row) => (next === null || row.due_at! < next ? row.due_at : next),
+    null,
+  );
   const candidates: Candidate[] = rows.map((row) => ({
     id: String(row.id),
     action: row.action as CallbackCandidate['action'],
@@ -113,6 +133,12 @@ export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknow
   const outside = items.filter((i) => !i.scheduled);
   return {
     asOf: new Date(nowMs).toISOString(),
+    until: new Date(untilMs).toISOString(),
+    later: {
+      count: later.length,
+      nextDueAt: iso(nextDue),
+      expectedValue: later.reduce((sum, row) => sum + (row.expected_value ?? 0), 0),
+    },
     capacityMinutes: plan.capacityMinutes,
     usedMinutes: plan.usedMinutes,
     scheduledValue: plan.scheduledValue,

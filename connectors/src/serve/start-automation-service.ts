@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
+import {
+  createDecider,
+  parseSettings,
+  type Decider,
+  type ExperimentSettings,
+} from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
 import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
@@ -48,6 +53,11 @@ export interface AutomationServiceOptions {
     readonly salesforce: SalesforceSettings;
     readonly client?: WritebackSalesforce;
   };
+  /**
+   * The experiment `GET /api/v1/experiment` reports; by default the one the decider draws its holdout from. The
+   * sandbox passes its planted history's (a 30 % holdout already run) while its live decisions keep no holdout.
+   */
+  readonly reportedExperiment?: ExperimentSettings;
 }
 
 export interface RunningAutomationService {
@@ -181,7 +191,10 @@ export async function startAutomationService(
     api: createProgrammeApi({
       store: new ProgrammeStore(programmeDb.db),
       token: settings.surveyToken,
-      experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
+      experiment: {
+        db: programmeDb.db,
+        settings: options.reportedExperiment ?? options.decider.settings.experiment,
+      },
       console: {
         db: consoleDb.db,
         capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,

@@ -94,7 +94,11 @@ export const en = {
   'callbacks.title': 'Today’s callbacks',
   'callbacks.capacity': '{{used}} of {{capacity}} agent-minutes planned · {{value}} expected value',
   'callbacks.order': 'Overdue first, then by € per agent-minute (the value rank).',
-  'callbacks.empty': 'No callback waiting: every customer to call back has been called.',
+  'callbacks.later':
+    '{{count}} more callbacks are due after today (the next in {{time}}; {{value}} expected): they are not planned today.',
+  'callbacks.laterOne':
+    '{{count}} more callback is due after today (in {{time}}; {{value}} expected): it is not planned today.',
+  'callbacks.empty': 'No callback due today: every customer to call back today has been called.',
   'callbacks.rank': 'Value rank',
   'callbacks.ticket': 'Ticket',
   'callbacks.customer': 'Customer',
@@ -115,6 +119,11 @@ export const en = {
   'callbacks.action.callback': 'Callback',
   'callbacks.action.compensation': 'Compensation',
   'callbacks.perMinute': '{{value}}/min',
+  'experiment.points': 'pts',
+  'experiment.interval': '95 % interval {{low}} to {{high}}',
+  'experiment.window':
+    'Decisions from {{from}} to {{to}}: {{policy}} customers followed the policy, {{holdout}} were held out (no action). Uplift = policy − holdout.',
+  'experiment.needHave': '{{need}} per arm (smaller arm: {{have}})',
   'experiment.title': 'Test and learn',
   'experiment.unavailable':
     'Not available from this connector yet: it does not serve /api/v1/experiment. Update the connector to see holdout against policy.',

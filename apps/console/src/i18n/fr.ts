@@ -97,7 +97,11 @@ export const fr: Record<MessageKey, string> = {
   'callbacks.title': 'Les rappels du jour',
   'callbacks.capacity': '{{used}} minutes d’agent prévues sur {{capacity}} · {{value}} de valeur attendue',
   'callbacks.order': 'En retard d’abord, puis par € par minute d’agent (le rang de valeur).',
-  'callbacks.empty': 'Aucun rappel en attente : chaque client à rappeler l’a été.',
+  'callbacks.later':
+    '{{count}} autres rappels sont dus après aujourd’hui (le prochain dans {{time}} ; {{value}} attendus) : ils ne sont pas prévus aujourd’hui.',
+  'callbacks.laterOne':
+    '{{count}} autre rappel est dû après aujourd’hui (dans {{time}} ; {{value}} attendus) : il n’est pas prévu aujourd’hui.',
+  'callbacks.empty': 'Aucun rappel dû aujourd’hui : chaque client à rappeler aujourd’hui l’a été.',
   'callbacks.rank': 'Rang (valeur)',
   'callbacks.ticket': 'Ticket',
   'callbacks.customer': 'Client',
@@ -118,6 +122,11 @@ export const fr: Record<MessageKey, string> = {
   'callbacks.action.callback': 'Rappel',
   'callbacks.action.compensation': 'Geste commercial',
   'callbacks.perMinute': '{{value}}/min',
+  'experiment.points': 'pts',
+  'experiment.interval': 'intervalle à 95 % de {{low}} à {{high}}',
+  'experiment.window':
+    'Décisions de {{from}} à {{to}} : {{policy}} clients ont suivi la politique, {{holdout}} ont été mis en témoin (aucune action). Gain = politique − témoin.',
+  'experiment.needHave': '{{need}} par groupe (le plus petit : {{have}})',
   'experiment.title': 'Tester et apprendre',
   'experiment.unavailable':
     'Pas encore disponible sur ce connecteur : il ne sert pas /api/v1/experiment. Mettez le connecteur à jour pour comparer le groupe témoin à la politique.',
