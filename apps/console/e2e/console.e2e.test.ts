@@ -88,6 +88,17 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const drill = app.getByTestId('drill');
     await drill.getByText(/tickets$/).waitFor();
     expect(await drill.innerText()).toMatch(/Tickets behind CSAT for Belgium/);
+    // The time chart follows the selected cut: Belgium's own months, where the planted fall shows.
+    const overTime = app.getByTestId('explore-over-time');
+    await expect.poll(() => overTime.getAttribute('data-cut')).toBe('Belgium');
+    const line = overTime.getByRole('img', { name: 'CSAT by month: Belgium' });
+    const values = ((await line.getAttribute('data-values')) ?? '')
+      .split(' ')
+      .filter((v) => v !== '')
+      .map(Number);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(values.length).toBeGreaterThan(6);
+    expect(mean(values.slice(-3))).toBeLessThan(mean(values.slice(0, -5)) - 0.1);
     const first = drill.locator('[data-ticket]').first();
     const ticketId = await first.getAttribute('data-ticket');
     await first.click();
@@ -102,6 +113,17 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const text = (await belgium.innerText()).replace(/\s+/g, ' ');
     expect(text).toMatch(/\d+% → \d+% · Since Aug 2026 · on \d+ answers/);
     expect(text).toMatch(/\d+ tickets: #\d+/);
+    // Who was alerted: the group configured for Belgium, on the alert ticket opened for this sign.
+    const alerted = belgium.getByTestId('sign-alerted');
+    const alertTicket = await alerted.getAttribute('data-alert-ticket');
+    expect(alertTicket).toMatch(/^\d+$/);
+    expect((await alerted.innerText()).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`^Alerted: group #${harness.alertGroups[0]} on ticket #${alertTicket} \\(opened `),
+    );
+    const mobile = app.locator('[data-sign="complaints-rising.product.mobile"]').getByTestId('sign-alerted');
+    // No group is configured for products and there is no default: nobody was alerted of this one.
+    expect(await mobile.innerText()).toMatch(/^Alerted: nobody yet/);
+    expect(await mobile.getAttribute('data-alert-ticket')).toBeNull();
     await belgium.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => app.getByTestId('sign').count(), { timeout: 15_000 }).toBe(2);
     await page.reload();

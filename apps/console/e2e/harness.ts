@@ -9,10 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { captureIo } from '../../../connectors/src/cli/capture-io.ts';
+import { runCli } from '../../../connectors/src/cli/main.ts';
 import { InterventionLedger } from '../../../connectors/src/loop/intervention-ledger.ts';
 import { startBoucle, type RunningBoucle } from '../../../connectors/src/start/start-boucle.ts';
 import { openStore } from '../../../connectors/src/store/index.ts';
+import { ZendeskClient } from '../../../connectors/src/zendesk/client.ts';
 import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
+import { ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { buildApp } from '../../zendesk-sidebar/tools/build-app.ts';
 
 export { launchChromium } from '../../../sandbox/chromium.ts';
@@ -25,6 +29,8 @@ export interface ConsoleHarness {
    * today's capacity, due tomorrow]. "Today" is the UTC day (the console's pages run in UTC, see openConsole).
    */
   readonly callbackTickets: readonly number[];
+  /** The Zendesk group Belgium's warning signs are alerted to (the others have no owner: not sent). */
+  readonly alertGroups: readonly number[];
   close(): Promise<void>;
 }
 
@@ -81,10 +87,40 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     });
   });
   store.close();
+  // The warning signs alerted as `boucle report signals --alert` does it (the alerts feature's own code, tickets in
+  // the Zendesk emulator): Belgium's to the sandbox's group; no default, so the other signs have nobody to go to.
+  const zendesk = new ZendeskClient({
+    baseUrl: running.zendeskUrl!,
+    auth: {
+      kind: 'apiToken',
+      email: ZENDESK_SANDBOX_CREDENTIALS.email,
+      token: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+    },
+  });
+  const groups = (
+    await zendesk.request<{ groups: { id: number }[] }>('GET', '/api/v2/groups.json')
+  ).groups.map((g) => g.id);
+  const alerting = captureIo({
+    cwd: dataDir,
+    env: {
+      BOUCLE_DB_PATH: join(dataDir, 'boucle.sqlite'),
+      ZENDESK_URL: running.zendeskUrl!,
+      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      BOUCLE_ALERT_GROUPS: `region:Belgium=${groups[0]}`,
+      BOUCLE_ALERT_DETRACTOR_MIN_REVENUE: '1000000000',
+    },
+  });
+  const alertCode = await runCli(
+    ['report', 'signals', '--alert', '--env-file', join(dataDir, 'no-dotenv')],
+    alerting.io,
+  );
+  if (alertCode !== 0) throw new Error(`boucle report signals --alert failed: ${alerting.stderr()}`);
   return {
     running,
     dataDir,
     callbackTickets: ids.map((t) => t.id),
+    alertGroups: groups.slice(0, 1),
     close: () => running.close(),
   };
 }

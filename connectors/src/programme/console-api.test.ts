@@ -11,7 +11,9 @@ import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
-import { ticketsBehind } from './console-api.ts';
+import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
+import { sendAlerts, type Alert, type AlertPorts } from '../alerts/send-alerts.ts';
+import { signAlertTickets, ticketsBehind } from './console-api.ts';
 import { CONSOLE_SCHEMA } from './console-schema.ts';
 import { OPENAPI_FILE, createProgrammeApi } from './programme-api.ts';
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
@@ -55,6 +57,7 @@ beforeAll(async () => {
     SYNC_SCHEMA,
     PROGRAMME_SCHEMA,
     CONSOLE_SCHEMA,
+    ALERTS_SCHEMA,
   ]);
   const ledger = new InterventionLedger(store.db);
   const entry = (ticketId: number, action: string, value: number, minutes: number, dueInHours: number) =>
@@ -203,6 +206,76 @@ describe("the console's routes", () => {
       ['complaints-rising.product.mobile', 'snoozed'],
       ['csat-falling.region.belgium', 'acknowledged'],
     ]);
+  });
+
+  it('says who was alerted of each sign: the alert ticket sent for it, its owner (agent or group)', async () => {
+    const none = (await (await call('/api/v1/signal-states')).json()) as { alerts: unknown[] };
+    expect(none.alerts).toEqual([]);
+    // What `boucle report signals --alert` records, through the alerts feature's own sending code.
+    const created: { groupId: number | null; assigneeId: number | null }[] = [];
+    const ports: AlertPorts = {
+      ownerEmails: () => Promise.resolve(new Map([['001A', 'owner@acme.test']])),
+      findAgent: (email) => Promise.resolve(email === 'owner@acme.test' ? 7001 : null),
+      findTicketByExternalId: () => Promise.resolve(null),
+      createTicket: (ticket) => {
+        created.push({ groupId: ticket.groupId, assigneeId: ticket.assigneeId });
+        return Promise.resolve(900 + created.length);
+      },
+      addNote: () => Promise.resolve(),
+    };
+    const alert = (key: string, routes: string[], accountId: string | null = null): Alert => ({
+      key,
+      kind: key.startsWith('sign:') ? 'sign' : 'detractor',
+      subject: key,
+      body: key,
+      fingerprint: 'f1',
+      accountId,
+      routes,
+      tags: [],
+    });
+    await sendAlerts(
+      store.db,
+      [
+        alert('sign:csat_falling:region:Belgium:', ['region:Belgium']),
+        alert('sign:emerging_keyword:language:fr:application plante', ['language:fr']),
+        alert('detractor:001A', [], '001A'),
+      ],
+      ports,
+      {
+        groups: new Map([
+          ['region:Belgium', 360001],
+          ['default', 360002],
+        ]),
+        maxPerOwnerPerDay: 10,
+        detractorMinRevenue: 0,
+        detractorDays: 30,
+        ticketLinkBase: undefined,
+      },
+      NOW,
+    );
+    const body = (await (await call('/api/v1/signal-states')).json()) as { alerts: unknown[] };
+    expectValid('/api/v1/signal-states', 'get', 200, body);
+    // Keyed like the console's signs (shared signalId); the detractor's alert is not a sign's.
+    expect(body.alerts).toEqual([
+      {
+        signalId: 'csat-falling.region.belgium',
+        ticketId: 901,
+        owner: { kind: 'group', id: 360001 },
+        openedAt: new Date(NOW).toISOString(),
+        updatedAt: new Date(NOW).toISOString(),
+      },
+      {
+        signalId: 'emerging-keyword.language.fr.application-plante',
+        ticketId: 902,
+        owner: { kind: 'group', id: 360002 },
+        openedAt: new Date(NOW).toISOString(),
+        updatedAt: new Date(NOW).toISOString(),
+      },
+    ]);
+    // A database where alerts never ran has no alerts table: nobody was alerted, nothing fails.
+    const bare = openStore(':memory:', []);
+    expect(signAlertTickets(bare.db)).toEqual([]);
+    bare.close();
   });
 
   it('says what to fix: bad id, bad body, wrong method, no token; preflight allows POST', async () => {

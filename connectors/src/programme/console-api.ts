@@ -9,7 +9,9 @@ import {
   cutOf,
   isCsatSatisfied,
   planCallbacks,
+  signalId,
   toCustomerEffort,
+  type WarningSign,
   type CallbackCandidate,
   type ProgrammeDimension,
   type ProgrammeFacts,
@@ -220,6 +222,64 @@ export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown
       by: r.by_name,
       at: iso(r.at),
     })),
+    alerts: signAlertTickets(options.db),
+  };
+}
+
+/**
+ * Who was alerted of each sign: the alert ticket `boucle report signals --alert` opened for it (the alerts
+ * feature's `alerts_tickets`, one per sign, never two), keyed like the console's signs (shared signalId). The
+ * owner is the Zendesk agent (the account owner's e-mail matched) or the group configured for the cut.
+ */
+export function signAlertTickets(db: DatabaseSync): unknown[] {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts_tickets'")
+    .get();
+  if (table === undefined) return [];
+  const rows = db
+    .prepare(
+      `SELECT alert_key, ticket_id, owner, opened_at, updated_at FROM alerts_tickets
+       WHERE alert_key LIKE 'sign:%' ORDER BY alert_key`,
+    )
+    .all() as unknown as {
+    alert_key: string;
+    ticket_id: number;
+    owner: string;
+    opened_at: number;
+    updated_at: number;
+  }[];
+  return rows.flatMap((r) => {
+    const sign = signOfAlertKey(r.alert_key);
+    const owner = /^(agent|group):(\d+)$/.exec(r.owner);
+    if (sign === null || owner === null) return [];
+    return [
+      {
+        signalId: signalId(sign),
+        ticketId: r.ticket_id,
+        owner: { kind: owner[1], id: Number(owner[2]) },
+        openedAt: iso(r.opened_at),
+        updatedAt: iso(r.updated_at),
+      },
+    ];
+  });
+}
+
+/** `sign:<kind>:<dimension>:<value>:<phrase>` (connectors/src/alerts/compose-alerts.ts) back to its parts. */
+export function signOfAlertKey(
+  key: string,
+): {
+  kind: WarningSign['kind'];
+  dimension: WarningSign['dimension'];
+  value: string;
+  phrase: string | null;
+} | null {
+  const match = /^sign:([a-z_]+):([a-z_]+):(.*):([^:]*)$/.exec(key);
+  if (match === null) return null;
+  return {
+    kind: match[1] as WarningSign['kind'],
+    dimension: match[2] as WarningSign['dimension'],
+    value: match[3]!,
+    phrase: match[4] === '' ? null : match[4]!,
   };
 }
 

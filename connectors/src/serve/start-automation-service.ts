@@ -8,6 +8,7 @@ import {
 } from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
+import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
 import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
@@ -178,7 +179,7 @@ export async function startAutomationService(
   // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
   const programmeDb = openProgrammeStore(options.databasePath);
   // The console's tables (acknowledged signs, callbacks done) on their own connection, after the programme's.
-  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA]);
+  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA, ALERTS_SCHEMA]);
   const server = createAutomationServer({
     queue,
     metrics,

@@ -59,6 +59,11 @@ export const fr: Record<MessageKey, string> = {
   'explore.metric': 'Indicateur',
   'explore.by': 'Découper par',
   'explore.overTime': '{{metric}} par mois',
+  'explore.overTimeCut': '{{metric}} par mois : {{value}}',
+  'explore.overTimeAll':
+    'Tout le programme. Choisissez une barre ci-dessus pour voir les mois de ce segment.',
+  'explore.overTimeCutHint':
+    'Les mois de ce segment, avec leur intervalle à 95 % (large quand un mois a peu de réponses).',
   'explore.byCut': '{{metric}} par {{dimension}}, 3 derniers mois',
   'explore.small': 'petit échantillon',
   'explore.interval': 'intervalle à 95 % {{low}}–{{high}}',
@@ -80,7 +85,12 @@ export const fr: Record<MessageKey, string> = {
   'signs.tickets': '{{count}} tickets',
   'signs.alerted': 'Prévenu : {{who}}',
   'signs.alertedNobody':
-    'personne encore (les alertes aux responsables de compte ne sont pas en place sur ce connecteur)',
+    'personne pour l’instant (aucun ticket d’alerte pour ce signe : `boucle report signals --alert` les envoie)',
+  'signs.alertedAgent': 'l’agent #{{id}} (propriétaire du compte)',
+  'signs.alertedGroup': 'le groupe #{{id}}',
+  'signs.alertTicket': 'sur le ticket',
+  'signs.alertOpened': 'ouvert le {{at}}',
+  'signs.alertUpdated': 'mis à jour le {{at}}',
   'signs.acknowledge': 'Pris en compte',
   'signs.snooze': 'Reporter de 7 jours',
   'signs.acknowledged': 'Pris en compte par {{by}} le {{at}}',
