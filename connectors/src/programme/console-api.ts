@@ -265,9 +265,7 @@ export function signAlertTickets(db: DatabaseSync): unknown[] {
 }
 
 /** `sign:<kind>:<dimension>:<value>:<phrase>` (connectors/src/alerts/compose-alerts.ts) back to its parts. */
-export function signOfAlertKey(
-  key: string,
-): {
+export function signOfAlertKey(key: string): {
   kind: WarningSign['kind'];
   dimension: WarningSign['dimension'];
   value: string;

@@ -6,7 +6,8 @@
  *   put at the planted date (the rest of the world, its answers and tickets, is unchanged: repeat contact and the
  *   follow-up score read the world's own tickets and answers, with no planted difference);
  * - the loop's past is written to the ledger once (`automation_interventions`, `experiment_assignments`), as the
- *   connector would have recorded it: policy decisions applied and closed (contacted, then recovered or lost),
+ *   connector would have recorded it: policy decisions applied, contacted and resolved (whether the customer
+ *   stayed is the CRM's next order, as the funnel reads it),
  *   holdout decisions withheld (action `none`), so none of them waits in the callback queue.
  * Start command only (it imports sandbox/).
  */
@@ -83,11 +84,7 @@ export function seedPlantedExperiment(db: DatabaseSync, decisions: readonly Plan
       if (d.arm === 'policy') {
         ledger.markApplied(entry.id, null);
         ledger.recordOutcome(entry.id, 'contacted', new Date(d.decidedAt + 4 * 3_600_000));
-        ledger.recordOutcome(
-          entry.id,
-          d.orderAt === null ? 'lost' : 'recovered',
-          new Date(d.decidedAt + 95 * DAY),
-        );
+        ledger.recordOutcome(entry.id, 'resolved', new Date(d.decidedAt + 2 * DAY));
       }
       experiment.record(
         d.decisionKey,

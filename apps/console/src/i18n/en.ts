@@ -82,7 +82,7 @@ export const en = {
   'signs.tickets': '{{count}} tickets',
   'signs.alerted': 'Alerted: {{who}}',
   'signs.alertedNobody':
-    'nobody yet (no alert ticket for this sign: `boucle report signals --alert` sends them)',
+    'nobody yet: no alert ticket was opened for this sign (the connector sends them when a group is set for the cut in BOUCLE_ALERT_GROUPS)',
   'signs.alertedAgent': 'agent #{{id}} (the account owner)',
   'signs.alertedGroup': 'group #{{id}}',
   'signs.alertTicket': 'on ticket',
@@ -133,7 +133,10 @@ export const en = {
   'experiment.interval': '95 % interval {{low}} to {{high}}',
   'experiment.window':
     'Decisions from {{from}} to {{to}}: {{policy}} customers followed the policy, {{holdout}} were held out (no action). Uplift = policy − holdout.',
-  'experiment.needHave': '{{need}} per arm (smaller arm: {{have}})',
+  'experiment.needHave': '{{need}} per arm to see {{effect}} (smaller arm: {{have}})',
+  'experiment.clear': 'Enough: the difference is already beyond chance.',
+  'experiment.lowerBetter': 'lower is better',
+  'experiment.higherBetter': 'higher is better',
   'experiment.title': 'Test and learn',
   'experiment.unavailable':
     'Not available from this connector yet: it does not serve /api/v1/experiment. Update the connector to see holdout against policy.',
@@ -148,7 +151,7 @@ export const en = {
   'experiment.outcome': 'Outcome',
   'experiment.policy': 'Policy',
   'experiment.holdoutArm': 'Holdout',
-  'experiment.sample': 'Sample per arm needed',
+  'experiment.sample': 'Is the sample enough?',
   'experiment.verdict': 'Verdict',
   'outcome.retention': 'Customers retained',
   'outcome.repeat_contact': 'Contacted again',

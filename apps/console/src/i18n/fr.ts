@@ -85,7 +85,7 @@ export const fr: Record<MessageKey, string> = {
   'signs.tickets': '{{count}} tickets',
   'signs.alerted': 'Prévenu : {{who}}',
   'signs.alertedNobody':
-    'personne pour l’instant (aucun ticket d’alerte pour ce signe : `boucle report signals --alert` les envoie)',
+    'personne pour l’instant : aucun ticket d’alerte n’a été ouvert pour ce signe (le connecteur les envoie quand un groupe est défini pour ce segment dans BOUCLE_ALERT_GROUPS)',
   'signs.alertedAgent': 'l’agent #{{id}} (propriétaire du compte)',
   'signs.alertedGroup': 'le groupe #{{id}}',
   'signs.alertTicket': 'sur le ticket',
@@ -136,7 +136,10 @@ export const fr: Record<MessageKey, string> = {
   'experiment.interval': 'intervalle à 95 % de {{low}} à {{high}}',
   'experiment.window':
     'Décisions de {{from}} à {{to}} : {{policy}} clients ont suivi la politique, {{holdout}} ont été mis en témoin (aucune action). Gain = politique − témoin.',
-  'experiment.needHave': '{{need}} par groupe (le plus petit : {{have}})',
+  'experiment.needHave': '{{need}} par groupe pour voir {{effect}} (le plus petit : {{have}})',
+  'experiment.clear': 'Suffisant : la différence dépasse déjà le hasard.',
+  'experiment.lowerBetter': 'plus bas, c’est mieux',
+  'experiment.higherBetter': 'plus haut, c’est mieux',
   'experiment.title': 'Tester et apprendre',
   'experiment.unavailable':
     'Pas encore disponible sur ce connecteur : il ne sert pas /api/v1/experiment. Mettez le connecteur à jour pour comparer le groupe témoin à la politique.',
@@ -151,7 +154,7 @@ export const fr: Record<MessageKey, string> = {
   'experiment.outcome': 'Résultat',
   'experiment.policy': 'Politique',
   'experiment.holdoutArm': 'Témoin',
-  'experiment.sample': 'Échantillon nécessaire par groupe',
+  'experiment.sample': 'L’échantillon suffit-il ?',
   'experiment.verdict': 'Verdict',
   'outcome.retention': 'Clients conservés',
   'outcome.repeat_contact': 'Recontacts',

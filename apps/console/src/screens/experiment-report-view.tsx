@@ -63,7 +63,14 @@ export default function ExperimentReportView({ raw, fallback }: { raw: unknown; 
                 data-uplift={o.uplift ?? ''}
                 style={{ borderTop: '1px solid #e9ebed' }}
               >
-                <td>{t(`outcome.${o.outcome}` as MessageKey)}</td>
+                <td>
+                  {t(`outcome.${o.outcome}` as MessageKey)}
+                  <div>
+                    <Muted>
+                      {t(o.better === 'lower' ? 'experiment.lowerBetter' : 'experiment.higherBetter')}
+                    </Muted>
+                  </div>
+                </td>
                 <td>
                   {show(o.measure, o.policy.value)} <Muted>n = {o.policy.n}</Muted>
                 </td>
@@ -82,17 +89,26 @@ export default function ExperimentReportView({ raw, fallback }: { raw: unknown; 
                   )}
                 </td>
                 <td>
-                  {o.samplePerArm === null
-                    ? '—'
-                    : t('experiment.needHave', {
-                        need: o.samplePerArm,
-                        have: Math.min(o.policy.n, o.holdout.n),
+                  {o.verdict === 'policy_better' || o.verdict === 'holdout_better' ? (
+                    // A difference already beyond chance needs no more: the sample per arm is the one needed
+                    // to detect the smallest effect worth knowing, not this one.
+                    <Muted>{t('experiment.clear')}</Muted>
+                  ) : o.samplePerArm === null ? (
+                    '—'
+                  ) : (
+                    <>
+                      {t('experiment.needHave', {
+                        need: i18n.decimal(o.samplePerArm, 0),
+                        effect: signed(o.measure, o.minimumEffect).replace(/^\+/, ''),
+                        have: i18n.decimal(Math.min(o.policy.n, o.holdout.n), 0),
                       })}{' '}
-                  <Muted>
-                    {o.samplePerArm !== null && Math.min(o.policy.n, o.holdout.n) >= o.samplePerArm
-                      ? t('experiment.sufficient')
-                      : t('experiment.insufficient')}
-                  </Muted>
+                      <Muted>
+                        {Math.min(o.policy.n, o.holdout.n) >= o.samplePerArm
+                          ? t('experiment.sufficient')
+                          : t('experiment.insufficient')}
+                      </Muted>
+                    </>
+                  )}
                 </td>
                 <td>
                   <Tag
