@@ -16,6 +16,7 @@ export default function ExperimentReportView({ raw, fallback }: { raw: unknown; 
   const whole = report.rows[0];
   const show = (measure: 'proportion' | 'mean', v: number | null) =>
     v === null ? '—' : measure === 'proportion' ? i18n.percent(v) : i18n.money(Math.round(v));
+  const count = (n: number) => n.toLocaleString(i18n.locale === 'fr' ? 'fr-FR' : 'en-GB');
   // An uplift is a difference: signed, in percentage points for a share (a holdout at 68 % and a policy at 85 %
   // is "+17 pts", not "17 %").
   const signed = (measure: 'proportion' | 'mean', v: number) => {
@@ -98,9 +99,9 @@ export default function ExperimentReportView({ raw, fallback }: { raw: unknown; 
                   ) : (
                     <>
                       {t('experiment.needHave', {
-                        need: i18n.decimal(o.samplePerArm, 0),
+                        need: count(o.samplePerArm),
                         effect: signed(o.measure, o.minimumEffect).replace(/^\+/, ''),
-                        have: i18n.decimal(Math.min(o.policy.n, o.holdout.n), 0),
+                        have: count(Math.min(o.policy.n, o.holdout.n)),
                       })}{' '}
                       <Muted>
                         {Math.min(o.policy.n, o.holdout.n) >= o.samplePerArm
