@@ -88,6 +88,17 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const drill = app.getByTestId('drill');
     await drill.getByText(/tickets$/).waitFor();
     expect(await drill.innerText()).toMatch(/Tickets behind CSAT for Belgium/);
+    // The time chart follows the selected cut: Belgium's own months, where the planted fall shows.
+    const overTime = app.getByTestId('explore-over-time');
+    await expect.poll(() => overTime.getAttribute('data-cut')).toBe('Belgium');
+    const line = overTime.getByRole('img', { name: 'CSAT by month: Belgium' });
+    const values = ((await line.getAttribute('data-values')) ?? '')
+      .split(' ')
+      .filter((v) => v !== '')
+      .map(Number);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(values.length).toBeGreaterThan(6);
+    expect(mean(values.slice(-3))).toBeLessThan(mean(values.slice(0, -5)) - 0.1);
     const first = drill.locator('[data-ticket]').first();
     const ticketId = await first.getAttribute('data-ticket');
     await first.click();
@@ -102,6 +113,17 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const text = (await belgium.innerText()).replace(/\s+/g, ' ');
     expect(text).toMatch(/\d+% → \d+% · Since Aug 2026 · on \d+ answers/);
     expect(text).toMatch(/\d+ tickets: #\d+/);
+    // Who was alerted: the group configured for Belgium, on the alert ticket opened for this sign.
+    const alerted = belgium.getByTestId('sign-alerted');
+    const alertTicket = await alerted.getAttribute('data-alert-ticket');
+    expect(alertTicket).toMatch(/^\d+$/);
+    expect((await alerted.innerText()).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`^Alerted: group #${harness.alertGroups[0]} on ticket #${alertTicket} \\(opened `),
+    );
+    const mobile = app.locator('[data-sign="complaints-rising.product.mobile"]').getByTestId('sign-alerted');
+    // No group is configured for products and there is no default: nobody was alerted of this one.
+    expect(await mobile.innerText()).toMatch(/^Alerted: nobody yet/);
+    expect(await mobile.getAttribute('data-alert-ticket')).toBeNull();
     await belgium.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => app.getByTestId('sign').count(), { timeout: 15_000 }).toBe(2);
     await page.reload();
@@ -119,7 +141,7 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const { page, app } = await openConsole(browser, consoleUrl('callbacks'));
     const rows = app.getByTestId('callbacks').locator('[data-testid="outside-capacity"]');
     await rows.waitFor({ timeout: 30_000 });
-    const [due3h, overdue, compensation, tooLong] = harness.callbackTickets.map(String);
+    const [due3h, overdue, compensation, tooLong, tomorrow] = harness.callbackTickets.map(String);
     const order = await app
       .locator('[data-testid="callbacks"] > section')
       .first()
@@ -128,6 +150,11 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     expect(order).toEqual([overdue, compensation, due3h]);
     expect(await rows.innerText()).toMatch(
       new RegExp(`#${tooLong}[\\s\\S]*600 min needed, \\d+ min left today`),
+    );
+    // Tomorrow's callback is worth the most per minute, yet it is not today's: counted apart, not in the plan.
+    expect(await app.locator(`[data-testid="callback"][data-ticket="${tomorrow}"]`).count()).toBe(0);
+    expect(await app.getByTestId('callbacks-later').innerText()).toMatch(
+      /^1 more callback is due after today \(in \d+ [hd]; €1,200 expected\): it is not planned today/,
     );
     const contacted = async () =>
       Number(await app.locator('[data-step="contacted_within_sla"]').getAttribute('data-count'));
@@ -146,6 +173,31 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     await app.getByRole('button', { name: `Open #${overdue}` }).click();
     await page.waitForURL(`**/agent/tickets/${overdue}`);
     await page.close();
+  });
+
+  it('test and learn: the planted policy effect, policy better on retention with its interval (en, fr)', async () => {
+    for (const [query, verdict, retained] of [
+      ['', 'Policy better', 'Customers retained'],
+      ['?locale=fr', 'La politique fait mieux', 'Clients conservés'],
+    ] as const) {
+      const { page, app } = await openConsole(browser, consoleUrl('experiment', query));
+      const retention = app.locator('[data-testid="experiment-outcome"][data-outcome="retention"]');
+      await retention.waitFor({ timeout: 30_000 });
+      // The sandbox plants retention at 85 % under the policy against 68 % in the 30 % holdout.
+      expect(await retention.getAttribute('data-verdict')).toBe('policy_better');
+      expect(Number(await retention.getAttribute('data-uplift'))).toBeGreaterThan(0.08);
+      const text = (await retention.innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain(retained);
+      expect(text).toContain(verdict);
+      expect(text).toMatch(/\+\d+ pts/);
+      expect(await app.getByTestId('experiment-window').innerText()).toMatch(
+        query === '' ? /\d+ customers followed the policy, \d+ were held out/ : /\d+ clients ont suivi/,
+      );
+      expect(await app.getByTestId('experiment-report').innerText()).toContain(
+        query === '' ? 'Holdout: 30 % of customers' : 'Groupe témoin : 30 %',
+      );
+      await page.close();
+    }
   });
 
   it('in French for a French agent: sections, signs and the queue', async () => {

@@ -60,6 +60,14 @@ export interface SignalState {
   readonly by: string | null;
   readonly at: string;
 }
+/** Who was alerted of a sign: the alert ticket opened for it (GET /api/v1/signal-states `alerts`). */
+export interface SignAlert {
+  readonly signalId: string;
+  readonly ticketId: number;
+  readonly owner: { readonly kind: 'agent' | 'group'; readonly id: number };
+  readonly openedAt: string;
+  readonly updatedAt: string;
+}
 export interface FunnelStep {
   readonly step: string;
   readonly count: number;
@@ -91,6 +99,14 @@ export interface CallbackItem {
   readonly outsideCapacity: { readonly minutesNeeded: number; readonly minutesLeft: number } | null;
 }
 export interface CallbackQueue {
+  readonly asOf: string;
+  /** The end of today as asked (exclusive): callbacks due from then on are `later`. */
+  readonly until: string;
+  readonly later: {
+    readonly count: number;
+    readonly nextDueAt: string | null;
+    readonly expectedValue: number;
+  };
   readonly capacityMinutes: number;
   readonly usedMinutes: number;
   readonly scheduledValue: number;

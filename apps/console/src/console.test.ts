@@ -5,7 +5,9 @@ import { fr } from './i18n/fr.ts';
 import { consoleI18n } from './i18n/i18n.tsx';
 import { createRouteStore, routeOf } from './route.ts';
 import { experimentReportSchema } from '../../../shared/src/programme/experiment-report.ts';
-import { figureOf } from './screens/explore.tsx';
+import { endOfLocalDay } from './screens/callbacks.tsx';
+import { experimentFrom } from './screens/experiment.tsx';
+import { cutSeries, figureOf } from './screens/explore.tsx';
 import { periodsEndingAt } from './screens/period.ts';
 
 describe('the console’s pieces', () => {
@@ -115,5 +117,35 @@ describe('the test and learn tab reads the shared experiment schema', () => {
   it('accepts the connector’s report and refuses another shape', () => {
     expect(experimentReportSchema.safeParse(report).success).toBe(true);
     expect(experimentReportSchema.safeParse({ ...report, rows: 'none' }).success).toBe(false);
+  });
+
+  it("asks for today's callbacks up to the agent's local midnight, and for the experiment's whole run", () => {
+    const now = new Date(2026, 11, 2, 23, 30).getTime(); // 23:30 on 2 Dec, the test machine's local time
+    expect(new Date(endOfLocalDay(now)).getTime()).toBe(new Date(2026, 11, 3, 0, 0).getTime());
+    expect(new Date(endOfLocalDay(new Date(2026, 11, 3, 0, 0).getTime())).getTime()).toBe(
+      new Date(2026, 11, 4, 0, 0).getTime(),
+    );
+    expect(experimentFrom(Date.parse('2026-12-02T10:00:00Z'))).toBe('2024-12-01');
+  });
+
+  it("draws the selected cut's own months: gaps where the cut had no answers, never the programme's figures", () => {
+    const figures = (rate: number, n: number) =>
+      ({
+        csat: { rate, interval: { low: rate - 0.1, high: rate + 0.1 }, n },
+      }) as unknown as Parameters<typeof figureOf>[0];
+    const rows = [
+      { cut: { region: 'Belgium' }, bucket: '2026-07', figures: figures(0.8, 40) },
+      { cut: { region: 'France' }, bucket: '2026-07', figures: figures(0.9, 400) },
+      { cut: { region: 'Belgium' }, bucket: '2026-09', figures: figures(0.3, 25) },
+      { cut: { region: 'Belgium' }, bucket: '2026-10', figures: figures(0.5, 0) },
+    ];
+    expect(
+      cutSeries(['2026-07', '2026-08', '2026-09', '2026-10'], rows, 'region', 'Belgium', 'csat'),
+    ).toEqual([
+      { bucket: '2026-07', value: 0.8, low: 0.8 - 0.1, high: 0.8 + 0.1, n: 40 },
+      { bucket: '2026-08', value: null, low: null, high: null, n: 0 },
+      { bucket: '2026-09', value: 0.3, low: 0.3 - 0.1, high: 0.3 + 0.1, n: 25 },
+      { bucket: '2026-10', value: null, low: null, high: null, n: 0 },
+    ]);
   });
 });

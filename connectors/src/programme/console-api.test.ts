@@ -11,7 +11,9 @@ import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
-import { ticketsBehind } from './console-api.ts';
+import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
+import { sendAlerts, type Alert, type AlertPorts } from '../alerts/send-alerts.ts';
+import { signAlertTickets, ticketsBehind } from './console-api.ts';
 import { CONSOLE_SCHEMA } from './console-schema.ts';
 import { OPENAPI_FILE, createProgrammeApi } from './programme-api.ts';
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
@@ -55,6 +57,7 @@ beforeAll(async () => {
     SYNC_SCHEMA,
     PROGRAMME_SCHEMA,
     CONSOLE_SCHEMA,
+    ALERTS_SCHEMA,
   ]);
   const ledger = new InterventionLedger(store.db);
   const entry = (ticketId: number, action: string, value: number, minutes: number, dueInHours: number) =>
@@ -75,8 +78,10 @@ beforeAll(async () => {
   entry(101, 'callback', 300, 15, 4); // 20 €/min
   entry(102, 'callback', 100, 20, -1); // 5 €/min, overdue
   entry(103, 'compensation', 400, 10, 8); // 40 €/min
-  entry(104, 'callback', 900, 60, 24); // 15 €/min, does not fit in 60 minutes after the others
+  entry(104, 'callback', 900, 60, 12); // 15 €/min, does not fit in 60 minutes after the others
   entry(105, 'apology', 50, 5, 2); // not a callback
+  entry(106, 'callback', 5_000, 5, 50); // due in two days: not today's, however valuable
+  entry(107, 'compensation', 700, 5, 30); // due tomorrow: not today's
   server = createAutomationServer({
     queue: new DurableQueue(store.db),
     metrics: new ServiceMetrics(),
@@ -113,6 +118,8 @@ interface Queue {
   queue: { ticketId: number; rank: number; overdue: boolean; scheduled: boolean }[];
   outsideCapacity: { ticketId: number; outsideCapacity: { minutesNeeded: number; minutesLeft: number } }[];
   usedMinutes: number;
+  until: string;
+  later: { count: number; nextDueAt: string | null; expectedValue: number };
 }
 
 describe("the console's routes", () => {
@@ -132,6 +139,29 @@ describe("the console's routes", () => {
     expect(body.outsideCapacity.map((i) => [i.ticketId, i.outsideCapacity])).toEqual([
       [104, { minutesNeeded: 60, minutesLeft: 15, reason: 'capacity' }],
     ]);
+    // Today is the connector's UTC day by default: 106 and 107 are counted apart, not planned.
+    expect(body.until).toBe('2026-11-21T00:00:00.000Z');
+    expect(body.later).toEqual({ count: 2, nextDueAt: '2026-11-21T16:00:00.000Z', expectedValue: 5_700 });
+  });
+
+  it("GET /api/v1/callbacks?until=: the agent's day decides what is today's; a bad until says what to send", async () => {
+    // A Paris agent's day ends at 23:00 UTC; at 22:00 UTC (23:00 in Paris, 104's deadline) it is tomorrow's.
+    const paris = (await (await call('/api/v1/callbacks?until=2026-11-20T23:00:00%2B01:00')).json()) as Queue;
+    expectValid('/api/v1/callbacks', 'get', 200, paris);
+    expect(paris.until).toBe('2026-11-20T22:00:00.000Z');
+    expect(paris.queue.map((i) => i.ticketId)).toEqual([102, 103, 101]);
+    expect(paris.outsideCapacity).toEqual([]);
+    expect(paris.later).toEqual({ count: 3, nextDueAt: '2026-11-20T22:00:00.000Z', expectedValue: 6_600 });
+    // Three days ahead: everything open is planned, 106 (1,000 €/min) first among those on time.
+    const wide = (await (await call('/api/v1/callbacks?until=2026-11-23T00:00:00Z')).json()) as Queue;
+    expect(wide.queue.map((i) => i.ticketId)).toEqual([102, 106, 107, 103, 101]);
+    expect(wide.later.count).toBe(0);
+    expect(wide.later.nextDueAt).toBeNull();
+    const bad = await call('/api/v1/callbacks?until=tomorrow');
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { message: string };
+    expectValid('/api/v1/callbacks', 'get', 400, problem);
+    expect(problem.message).toMatch(/until takes the end of the agent's day as an ISO date-time/);
   });
 
   it('POST /api/v1/callbacks/{ticket}/done: leaves the queue, counts as contacted in the ledger, once', async () => {
@@ -176,6 +206,76 @@ describe("the console's routes", () => {
       ['complaints-rising.product.mobile', 'snoozed'],
       ['csat-falling.region.belgium', 'acknowledged'],
     ]);
+  });
+
+  it('says who was alerted of each sign: the alert ticket sent for it, its owner (agent or group)', async () => {
+    const none = (await (await call('/api/v1/signal-states')).json()) as { alerts: unknown[] };
+    expect(none.alerts).toEqual([]);
+    // What `boucle report signals --alert` records, through the alerts feature's own sending code.
+    const created: { groupId: number | null; assigneeId: number | null }[] = [];
+    const ports: AlertPorts = {
+      ownerEmails: () => Promise.resolve(new Map([['001A', 'owner@acme.test']])),
+      findAgent: (email) => Promise.resolve(email === 'owner@acme.test' ? 7001 : null),
+      findTicketByExternalId: () => Promise.resolve(null),
+      createTicket: (ticket) => {
+        created.push({ groupId: ticket.groupId, assigneeId: ticket.assigneeId });
+        return Promise.resolve(900 + created.length);
+      },
+      addNote: () => Promise.resolve(),
+    };
+    const alert = (key: string, routes: string[], accountId: string | null = null): Alert => ({
+      key,
+      kind: key.startsWith('sign:') ? 'sign' : 'detractor',
+      subject: key,
+      body: key,
+      fingerprint: 'f1',
+      accountId,
+      routes,
+      tags: [],
+    });
+    await sendAlerts(
+      store.db,
+      [
+        alert('sign:csat_falling:region:Belgium:', ['region:Belgium']),
+        alert('sign:emerging_keyword:language:fr:application plante', ['language:fr']),
+        alert('detractor:001A', [], '001A'),
+      ],
+      ports,
+      {
+        groups: new Map([
+          ['region:Belgium', 360001],
+          ['default', 360002],
+        ]),
+        maxPerOwnerPerDay: 10,
+        detractorMinRevenue: 0,
+        detractorDays: 30,
+        ticketLinkBase: undefined,
+      },
+      NOW,
+    );
+    const body = (await (await call('/api/v1/signal-states')).json()) as { alerts: unknown[] };
+    expectValid('/api/v1/signal-states', 'get', 200, body);
+    // Keyed like the console's signs (shared signalId); the detractor's alert is not a sign's.
+    expect(body.alerts).toEqual([
+      {
+        signalId: 'csat-falling.region.belgium',
+        ticketId: 901,
+        owner: { kind: 'group', id: 360001 },
+        openedAt: new Date(NOW).toISOString(),
+        updatedAt: new Date(NOW).toISOString(),
+      },
+      {
+        signalId: 'emerging-keyword.language.fr.application-plante',
+        ticketId: 902,
+        owner: { kind: 'group', id: 360002 },
+        openedAt: new Date(NOW).toISOString(),
+        updatedAt: new Date(NOW).toISOString(),
+      },
+    ]);
+    // A database where alerts never ran has no alerts table: nobody was alerted, nothing fails.
+    const bare = openStore(':memory:', []);
+    expect(signAlertTickets(bare.db)).toEqual([]);
+    bare.close();
   });
 
   it('says what to fix: bad id, bad body, wrong method, no token; preflight allows POST', async () => {

@@ -9,7 +9,9 @@ import {
   cutOf,
   isCsatSatisfied,
   planCallbacks,
+  signalId,
   toCustomerEffort,
+  type WarningSign,
   type CallbackCandidate,
   type ProgrammeDimension,
   type ProgrammeFacts,
@@ -50,9 +52,23 @@ interface Candidate extends CallbackCandidate {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** `GET /api/v1/callbacks`: the open callbacks (no contact yet), planned by the shared plan-callbacks. */
-export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknown {
-  const rows = options.db
+/** The end of `nowMs`'s UTC day: the default end of "today" when the console does not send its own. */
+export const endOfUtcDay = (nowMs: number): number => {
+  const d = new Date(nowMs);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+};
+
+/**
+ * `GET /api/v1/callbacks`: today's open callbacks (no contact yet): those due before `untilMs` (the end of the
+ * agent's day; overdue included) or without a deadline, planned by the shared plan-callbacks within one day's
+ * capacity. The later ones are not mixed in: only counted, with the next one's deadline.
+ */
+export function callbackQueue(
+  options: ConsoleApiOptions,
+  nowMs: number,
+  untilMs: number = endOfUtcDay(nowMs),
+): unknown {
+  const allRows = options.db
     .prepare(
       `SELECT i.id, i.ticket_id, i.action, i.tier, i.expected_value, i.agent_minutes, i.summary, i.decided_at, i.due_at,
          u.email, t.group_id
@@ -65,6 +81,12 @@ export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknow
        ORDER BY i.id`,
     )
     .all() as unknown as OpenCallbackRow[];
+  const later = allRows.filter((row) => row.due_at !== null && row.due_at >= untilMs);
+  const rows = allRows.filter((row) => row.due_at === null || row.due_at < untilMs);
+  const nextDue = later.reduce<number | null>(
+    (next, row) => (next === null || row.due_at! < next ? row.due_at : next),
+    null,
+  );
   const candidates: Candidate[] = rows.map((row) => ({
     id: String(row.id),
     action: row.action as CallbackCandidate['action'],
@@ -113,6 +135,12 @@ export function callbackQueue(options: ConsoleApiOptions, nowMs: number): unknow
   const outside = items.filter((i) => !i.scheduled);
   return {
     asOf: new Date(nowMs).toISOString(),
+    until: new Date(untilMs).toISOString(),
+    later: {
+      count: later.length,
+      nextDueAt: iso(nextDue),
+      expectedValue: later.reduce((sum, row) => sum + (row.expected_value ?? 0), 0),
+    },
     capacityMinutes: plan.capacityMinutes,
     usedMinutes: plan.usedMinutes,
     scheduledValue: plan.scheduledValue,
@@ -194,6 +222,62 @@ export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown
       by: r.by_name,
       at: iso(r.at),
     })),
+    alerts: signAlertTickets(options.db),
+  };
+}
+
+/**
+ * Who was alerted of each sign: the alert ticket `boucle report signals --alert` opened for it (the alerts
+ * feature's `alerts_tickets`, one per sign, never two), keyed like the console's signs (shared signalId). The
+ * owner is the Zendesk agent (the account owner's e-mail matched) or the group configured for the cut.
+ */
+export function signAlertTickets(db: DatabaseSync): unknown[] {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts_tickets'")
+    .get();
+  if (table === undefined) return [];
+  const rows = db
+    .prepare(
+      `SELECT alert_key, ticket_id, owner, opened_at, updated_at FROM alerts_tickets
+       WHERE alert_key LIKE 'sign:%' ORDER BY alert_key`,
+    )
+    .all() as unknown as {
+    alert_key: string;
+    ticket_id: number;
+    owner: string;
+    opened_at: number;
+    updated_at: number;
+  }[];
+  return rows.flatMap((r) => {
+    const sign = signOfAlertKey(r.alert_key);
+    const owner = /^(agent|group):(\d+)$/.exec(r.owner);
+    if (sign === null || owner === null) return [];
+    return [
+      {
+        signalId: signalId(sign),
+        ticketId: r.ticket_id,
+        owner: { kind: owner[1], id: Number(owner[2]) },
+        openedAt: iso(r.opened_at),
+        updatedAt: iso(r.updated_at),
+      },
+    ];
+  });
+}
+
+/** `sign:<kind>:<dimension>:<value>:<phrase>` (connectors/src/alerts/compose-alerts.ts) back to its parts. */
+export function signOfAlertKey(key: string): {
+  kind: WarningSign['kind'];
+  dimension: WarningSign['dimension'];
+  value: string;
+  phrase: string | null;
+} | null {
+  const match = /^sign:([a-z_]+):([a-z_]+):(.*):([^:]*)$/.exec(key);
+  if (match === null) return null;
+  return {
+    kind: match[1] as WarningSign['kind'],
+    dimension: match[2] as WarningSign['dimension'],
+    value: match[3]!,
+    phrase: match[4] === '' ? null : match[4]!,
   };
 }
 

@@ -241,7 +241,22 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     const consoleOptions = options.console;
     if (consoleOptions === undefined) return null;
     if (path === '/api/v1/callbacks')
-      return { method: 'GET', run: () => ({ status: 200, body: callbackQueue(consoleOptions, clock()) }) };
+      return {
+        method: 'GET',
+        run: (_body, _by, url) => {
+          const raw = url.searchParams.get('until');
+          const now = clock();
+          if (raw === null || raw === '') return { status: 200, body: callbackQueue(consoleOptions, now) };
+          const until = Date.parse(raw);
+          if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(until) || until <= now - 86_400_000 * 2)
+            return {
+              status: 400,
+              code: 'invalid_query',
+              message: `until takes the end of the agent's day as an ISO date-time, e.g. 2026-12-03T00:00:00+01:00 (got "${raw}").`,
+            };
+          return { status: 200, body: callbackQueue(consoleOptions, now, until) };
+        },
+      };
     if (path === '/api/v1/tickets') return { method: 'GET', run: (_body, _by, url) => drillDown(url) };
     if (path === '/api/v1/signal-states')
       return { method: 'GET', run: () => ({ status: 200, body: signalStates(consoleOptions, clock()) }) };

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createDecider, parseSettings, type Decider } from '../../../shared/src/index.ts';
+import {
+  createDecider,
+  parseSettings,
+  type Decider,
+  type ExperimentSettings,
+} from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { parseSurveyBody } from '../feedback/parse-survey-body.ts';
+import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
 import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
@@ -48,6 +54,11 @@ export interface AutomationServiceOptions {
     readonly salesforce: SalesforceSettings;
     readonly client?: WritebackSalesforce;
   };
+  /**
+   * The experiment `GET /api/v1/experiment` reports; by default the one the decider draws its holdout from. The
+   * sandbox passes its planted history's (a 30 % holdout already run) while its live decisions keep no holdout.
+   */
+  readonly reportedExperiment?: ExperimentSettings;
 }
 
 export interface RunningAutomationService {
@@ -168,7 +179,7 @@ export async function startAutomationService(
   // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
   const programmeDb = openProgrammeStore(options.databasePath);
   // The console's tables (acknowledged signs, callbacks done) on their own connection, after the programme's.
-  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA]);
+  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA, ALERTS_SCHEMA]);
   const server = createAutomationServer({
     queue,
     metrics,
@@ -186,7 +197,10 @@ export async function startAutomationService(
           log(`programme facts refresh failed: ${error instanceof Error ? error.message : String(error)}`),
       }),
       token: settings.surveyToken,
-      experiment: { db: programmeDb.db, settings: options.decider.settings.experiment },
+      experiment: {
+        db: programmeDb.db,
+        settings: options.reportedExperiment ?? options.decider.settings.experiment,
+      },
       console: {
         db: consoleDb.db,
         capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,

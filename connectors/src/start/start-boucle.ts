@@ -10,6 +10,14 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { generateWorld } from '../../../sandbox/dataset/generate-world.ts';
+import { PLANTED_EXPERIMENT } from '../../../sandbox/dataset/plant-experiment.ts';
+import {
+  PLANTED_DECISIONS_FILE,
+  plantExperimentInWorld,
+  readPlantedDecisions,
+  seedPlantedExperiment,
+  writePlantedDecisions,
+} from './planted-experiment-history.ts';
 import { writeDataset } from '../../../sandbox/dataset/write-data.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { environmentWithDotEnv, loadConfig } from '../config/config.ts';
@@ -190,7 +198,9 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     const datasetDir = join(dataDir, 'dataset');
     if (!existsSync(join(datasetDir, 'zendesk', 'tickets.json'))) {
       say('Generating the dataset (seed 42)…');
-      writeDataset(generateWorld({ seed: 42, accounts: options.accounts ?? 1000 }), datasetDir);
+      const planted = plantExperimentInWorld(generateWorld({ seed: 42, accounts: options.accounts ?? 1000 }));
+      writeDataset(planted.world, datasetDir);
+      writePlantedDecisions(join(datasetDir, PLANTED_DECISIONS_FILE), planted.decisions);
     }
     const [
       { startSalesforce, SALESFORCE_SANDBOX_CREDENTIALS },
@@ -242,6 +252,20 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     say('Copying survey answers, tickets and users for boucle report programme|signals…');
     const { refreshProgrammeData } = await import('../programme/pull-programme-data.ts');
     await refreshProgrammeData(client, join(dataDir, 'boucle.sqlite'), { full: true });
+    {
+      const { openProgrammeStore } = await import('../programme/programme-store.ts');
+      const db = openProgrammeStore(join(dataDir, 'boucle.sqlite'));
+      try {
+        const seeded = seedPlantedExperiment(
+          db.db,
+          readPlantedDecisions(join(datasetDir, PLANTED_DECISIONS_FILE)),
+        );
+        if (seeded > 0)
+          say(`Test and learn: ${seeded} planted decisions written to the ledger (first run only).`);
+      } finally {
+        db.close();
+      }
+    }
     const servicePort = await freePort();
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     const { signingSecret } = await provisionAutomation(client, serviceUrl);
@@ -251,6 +275,10 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
       databasePath: join(dataDir, 'boucle.sqlite'),
       zendesk: createLoopZendesk(client),
       decider: loadDecider(undefined),
+      reportedExperiment: {
+        id: PLANTED_EXPERIMENT.id,
+        holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent,
+      },
       log: (line) => {
         log.write(`serve: ${line}\n`);
         if (line.startsWith('Salesforce write-back')) say(line);

@@ -64,6 +64,7 @@ export function LineChart({
       viewBox={`0 0 ${width} ${height}`}
       role="img"
       aria-label={title}
+      data-values={points.map((p) => (p.value === null ? '' : p.value.toFixed(3))).join(' ')}
     >
       <title>{title}</title>
       <Group left={margin.left} top={margin.top}>

@@ -59,6 +59,11 @@ export const fr: Record<MessageKey, string> = {
   'explore.metric': 'Indicateur',
   'explore.by': 'Découper par',
   'explore.overTime': '{{metric}} par mois',
+  'explore.overTimeCut': '{{metric}} par mois : {{value}}',
+  'explore.overTimeAll':
+    'Tout le programme. Choisissez une barre ci-dessus pour voir les mois de ce segment.',
+  'explore.overTimeCutHint':
+    'Les mois de ce segment, avec leur intervalle à 95 % (large quand un mois a peu de réponses).',
   'explore.byCut': '{{metric}} par {{dimension}}, 3 derniers mois',
   'explore.small': 'petit échantillon',
   'explore.interval': 'intervalle à 95 % {{low}}–{{high}}',
@@ -80,7 +85,12 @@ export const fr: Record<MessageKey, string> = {
   'signs.tickets': '{{count}} tickets',
   'signs.alerted': 'Prévenu : {{who}}',
   'signs.alertedNobody':
-    'personne encore (les alertes aux responsables de compte ne sont pas en place sur ce connecteur)',
+    'personne pour l’instant : aucun ticket d’alerte n’a été ouvert pour ce signe (le connecteur les envoie quand un groupe est défini pour ce segment dans BOUCLE_ALERT_GROUPS)',
+  'signs.alertedAgent': 'l’agent #{{id}} (propriétaire du compte)',
+  'signs.alertedGroup': 'le groupe #{{id}}',
+  'signs.alertTicket': 'sur le ticket',
+  'signs.alertOpened': 'ouvert le {{at}}',
+  'signs.alertUpdated': 'mis à jour le {{at}}',
   'signs.acknowledge': 'Pris en compte',
   'signs.snooze': 'Reporter de 7 jours',
   'signs.acknowledged': 'Pris en compte par {{by}} le {{at}}',
@@ -97,7 +107,11 @@ export const fr: Record<MessageKey, string> = {
   'callbacks.title': 'Les rappels du jour',
   'callbacks.capacity': '{{used}} minutes d’agent prévues sur {{capacity}} · {{value}} de valeur attendue',
   'callbacks.order': 'En retard d’abord, puis par € par minute d’agent (le rang de valeur).',
-  'callbacks.empty': 'Aucun rappel en attente : chaque client à rappeler l’a été.',
+  'callbacks.later':
+    '{{count}} autres rappels sont dus après aujourd’hui (le prochain dans {{time}} ; {{value}} attendus) : ils ne sont pas prévus aujourd’hui.',
+  'callbacks.laterOne':
+    '{{count}} autre rappel est dû après aujourd’hui (dans {{time}} ; {{value}} attendus) : il n’est pas prévu aujourd’hui.',
+  'callbacks.empty': 'Aucun rappel dû aujourd’hui : chaque client à rappeler aujourd’hui l’a été.',
   'callbacks.rank': 'Rang (valeur)',
   'callbacks.ticket': 'Ticket',
   'callbacks.customer': 'Client',
@@ -118,6 +132,14 @@ export const fr: Record<MessageKey, string> = {
   'callbacks.action.callback': 'Rappel',
   'callbacks.action.compensation': 'Geste commercial',
   'callbacks.perMinute': '{{value}}/min',
+  'experiment.points': 'pts',
+  'experiment.interval': 'intervalle à 95 % de {{low}} à {{high}}',
+  'experiment.window':
+    'Décisions de {{from}} à {{to}} : {{policy}} clients ont suivi la politique, {{holdout}} ont été mis en témoin (aucune action). Gain = politique − témoin.',
+  'experiment.needHave': '{{need}} par groupe pour voir {{effect}} (le plus petit : {{have}})',
+  'experiment.clear': 'Suffisant : la différence dépasse déjà le hasard.',
+  'experiment.lowerBetter': 'plus bas, c’est mieux',
+  'experiment.higherBetter': 'plus haut, c’est mieux',
   'experiment.title': 'Tester et apprendre',
   'experiment.unavailable':
     'Pas encore disponible sur ce connecteur : il ne sert pas /api/v1/experiment. Mettez le connecteur à jour pour comparer le groupe témoin à la politique.',
@@ -132,7 +154,7 @@ export const fr: Record<MessageKey, string> = {
   'experiment.outcome': 'Résultat',
   'experiment.policy': 'Politique',
   'experiment.holdoutArm': 'Témoin',
-  'experiment.sample': 'Échantillon nécessaire par groupe',
+  'experiment.sample': 'L’échantillon suffit-il ?',
   'experiment.verdict': 'Verdict',
   'outcome.retention': 'Clients conservés',
   'outcome.repeat_contact': 'Recontacts',

@@ -139,6 +139,12 @@ function Rows({
   );
 }
 
+/** The end of the agent's day (the browser's local midnight after `now`): what the queue calls today. */
+export function endOfLocalDay(now: number): string {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).toISOString();
+}
+
 export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -147,7 +153,9 @@ export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
     `callbacks:${generation}`,
     async () => {
       const [queue, funnel] = await Promise.all([
-        ctx.connector.get<CallbackQueue>('/api/v1/callbacks'),
+        ctx.connector.get<CallbackQueue>(
+          `/api/v1/callbacks?until=${encodeURIComponent(endOfLocalDay(Date.now()))}`,
+        ),
         ctx.connector.get<FunnelReport>('/api/v1/funnel'),
       ]);
       if (!queue.ok) return queue;
@@ -189,6 +197,21 @@ export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
           <Empty>{t('callbacks.empty')}</Empty>
         ) : (
           <Rows items={queue.queue} ctx={ctx} onDone={(item) => void done(item)} />
+        )}
+        {queue.later.count > 0 && (
+          <Muted data-testid="callbacks-later" data-count={queue.later.count}>
+            {t(queue.later.count === 1 ? 'callbacks.laterOne' : 'callbacks.later', {
+              count: queue.later.count,
+              time:
+                queue.later.nextDueAt === null
+                  ? '—'
+                  : duration(
+                      Math.round((Date.parse(queue.later.nextDueAt) - Date.parse(queue.asOf)) / 60_000),
+                      t,
+                    ),
+              value: i18n.money(Math.round(queue.later.expectedValue)),
+            })}
+          </Muted>
         )}
       </Card>
       {queue.outsideCapacity.length > 0 && (

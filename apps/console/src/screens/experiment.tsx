@@ -7,9 +7,18 @@ import { Card, CardTitle, ConnectorError, Empty, Loading, Muted, Stack } from '.
 /** The tab's body parses the answer with the shared zod schema: a lazy chunk, so zod is not on the start path. */
 const ExperimentReportView = lazy(() => import('./experiment-report-view.tsx'));
 
+/** The first day of the month 24 months before `now` (UTC): the window the tab reports. */
+export function experimentFrom(now: number): string {
+  const d = new Date(now);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 24, 1)).toISOString().slice(0, 10);
+}
+
 export function ExperimentScreen({ ctx }: { ctx: ConsoleContext }) {
   const { t } = useI18n();
-  const data = useConnector<unknown>('experiment', () => ctx.connector.get<unknown>('/api/v1/experiment'));
+  // The experiment's whole run, not the API's default 12 months: a holdout needs every decision it has.
+  const data = useConnector<unknown>('experiment', () =>
+    ctx.connector.get<unknown>(`/api/v1/experiment?from=${experimentFrom(Date.now())}`),
+  );
   return (
     <Stack data-testid="experiment">
       <Card>

@@ -41,6 +41,37 @@ export function figureOf(f: ProgrammeFigures, metric: Metric): Figure {
   }
 }
 
+export interface SeriesPoint {
+  readonly bucket: string;
+  readonly value: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly n: number;
+}
+
+/**
+ * One cut's series by month on the programme's months (a month without answers in the cut is a gap, not a
+ * zero), from `GET /api/v1/programme?by=<dimension>&bucket=month`.
+ */
+export function cutSeries(
+  months: readonly string[],
+  rows: ProgrammeReport['rows'],
+  dimension: string,
+  value: string,
+  metric: Metric,
+): SeriesPoint[] {
+  const byMonth = new Map(
+    rows.filter((r) => r.bucket !== null && r.cut[dimension] === value).map((r) => [r.bucket!, r.figures]),
+  );
+  return months.map((bucket) => {
+    const figures = byMonth.get(bucket);
+    const f = figures === undefined ? null : figureOf(figures, metric);
+    return f === null || f.n === 0
+      ? { bucket, value: null, low: null, high: null, n: 0 }
+      : { bucket, value: f.value, low: f.low, high: f.high, n: f.n };
+  });
+}
+
 const formatOf = (metric: Metric, i18n: ConsoleI18n) => (v: number) =>
   metric === 'nps' ? i18n.decimal(v, 0) : metric === 'ces' ? i18n.decimal(v, 1) : i18n.percent(v);
 const domainOf = (metric: Metric): readonly [number, number] | undefined =>
@@ -100,14 +131,25 @@ export function ExploreScreen({ ctx }: { ctx: ConsoleContext }) {
   const data = useConnector<{
     trend: ProgrammeReport;
     cut: ProgrammeReport;
+    cutTrend: ProgrammeReport;
     period: { from: string; to: string };
   }>(`explore:${dimension}`, async () => {
     const trend = await ctx.connector.get<ProgrammeReport>('/api/v1/programme', { bucket: 'month' });
     if (!trend.ok) return trend;
     const period = periodsEndingAt(trend.value.to).current;
-    const cut = await ctx.connector.get<ProgrammeReport>('/api/v1/programme', { by: dimension, ...period });
+    const [cut, cutTrend] = await Promise.all([
+      ctx.connector.get<ProgrammeReport>('/api/v1/programme', { by: dimension, ...period }),
+      // Every value of the dimension by month: the selected bar's own series, without another round trip.
+      ctx.connector.get<ProgrammeReport>('/api/v1/programme', {
+        by: dimension,
+        bucket: 'month',
+        from: trend.value.from,
+        to: trend.value.to,
+      }),
+    ]);
     if (!cut.ok) return cut;
-    return { ok: true, value: { trend: trend.value, cut: cut.value, period } };
+    if (!cutTrend.ok) return cutTrend;
+    return { ok: true, value: { trend: trend.value, cut: cut.value, cutTrend: cutTrend.value, period } };
   });
   const metricName = t(`metric.${metric}` as MessageKey);
   const dimensionName = t(`dimension.${dimension}` as MessageKey).toLowerCase();
@@ -198,22 +240,40 @@ export function ExploreScreen({ ctx }: { ctx: ConsoleContext }) {
               period={data.value.period}
             />
           )}
-          <Card>
-            <CardTitle>{t('explore.overTime', { metric: metricName })}</CardTitle>
+          <Card data-testid="explore-over-time" data-cut={selected ?? ''}>
+            <CardTitle>
+              {selected === null
+                ? t('explore.overTime', { metric: metricName })
+                : t('explore.overTimeCut', { metric: metricName, value: selected })}
+            </CardTitle>
+            <Muted>{selected === null ? t('explore.overTimeAll') : t('explore.overTimeCutHint')}</Muted>
             <ChartSlot>
               <LineChart
-                title={t('explore.overTime', { metric: metricName })}
+                title={
+                  selected === null
+                    ? t('explore.overTime', { metric: metricName })
+                    : t('explore.overTimeCut', { metric: metricName, value: selected })
+                }
                 format={format}
                 {...(domainOf(metric) === undefined ? {} : { domain: domainOf(metric)! })}
-                points={data.value.trend.rows.map((r) => {
-                  const f = figureOf(r.figures, metric);
-                  return {
-                    label: r.bucket === null ? '' : i18n.month(r.bucket).replace(/ \d{4}$/, ''),
-                    value: f.value,
-                    low: f.low,
-                    high: f.high,
-                  };
-                })}
+                points={(selected === null
+                  ? data.value.trend.rows.map((r) => ({
+                      bucket: r.bucket ?? '',
+                      ...figureOf(r.figures, metric),
+                    }))
+                  : cutSeries(
+                      data.value.trend.rows.flatMap((r) => (r.bucket === null ? [] : [r.bucket])),
+                      data.value.cutTrend.rows,
+                      dimension,
+                      selected,
+                      metric,
+                    )
+                ).map((p) => ({
+                  label: p.bucket === '' ? '' : i18n.month(p.bucket).replace(/ \d{4}$/, ''),
+                  value: p.value,
+                  low: p.low,
+                  high: p.high,
+                }))}
               />
             </ChartSlot>
           </Card>

@@ -2,7 +2,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Tag } from '@zendeskgarden/react-tags';
 import { useState } from 'react';
 import { signalId } from '../../../../shared/src/programme/signal-id.ts';
-import type { SignalScan, SignalState, WarningSign } from '../api-types.ts';
+import type { SignAlert, SignalScan, SignalState, WarningSign } from '../api-types.ts';
 import type { ConsoleContext } from '../console-app.tsx';
 import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type MessageKey, type Translate } from '../i18n/i18n.tsx';
@@ -33,14 +33,44 @@ export function dimensionLabel(sign: WarningSign, t: Translate): string {
   return t('sign.cut', { dimension: t(key), value: sign.value });
 }
 
+/** "Alerted: group #360001 on ticket #812 (2 Dec)", the ticket one click away; nobody yet without an alert. */
+function Alerted({ alert, ctx }: { alert: SignAlert | undefined; ctx: ConsoleContext }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  if (alert === undefined)
+    return <Muted data-testid="sign-alerted">{t('signs.alerted', { who: t('signs.alertedNobody') })}</Muted>;
+  return (
+    <Row $gap={4} data-testid="sign-alerted" data-alert-ticket={alert.ticketId}>
+      <Muted>
+        {t('signs.alerted', {
+          who: t(alert.owner.kind === 'agent' ? 'signs.alertedAgent' : 'signs.alertedGroup', {
+            id: alert.owner.id,
+          }),
+        })}
+      </Muted>
+      <Muted>{t('signs.alertTicket')}</Muted>
+      <LinkButton onClick={() => ctx.openTicket(alert.ticketId)}>#{alert.ticketId}</LinkButton>
+      <Muted>
+        (
+        {alert.updatedAt === alert.openedAt
+          ? t('signs.alertOpened', { at: i18n.date(alert.openedAt) })
+          : t('signs.alertUpdated', { at: i18n.date(alert.updatedAt) })}
+        )
+      </Muted>
+    </Row>
+  );
+}
+
 function SignCard({
   sign,
   state,
+  alert,
   ctx,
   onChanged,
 }: {
   sign: WarningSign;
   state: SignalState | undefined;
+  alert: SignAlert | undefined;
   ctx: ConsoleContext;
   onChanged: () => void;
 }) {
@@ -99,7 +129,7 @@ function SignCard({
           ))}
           {sign.ticketCount > 12 && <Muted>…</Muted>}
         </Row>
-        <Muted>{t('signs.alerted', { who: t('signs.alertedNobody') })}</Muted>
+        <Alerted alert={alert} ctx={ctx} />
         {state === undefined && (
           <Row $gap={8}>
             <Button size="small" disabled={busy} onClick={() => void act('acknowledge')}>
@@ -118,19 +148,31 @@ function SignCard({
 export function SignalsScreen({ ctx }: { ctx: ConsoleContext }) {
   const { t } = useI18n();
   const [showHandled, setShowHandled] = useState(false);
-  const data = useConnector<{ scan: SignalScan; states: SignalState[] }>('signals', async () => {
-    const [scan, states] = await Promise.all([
-      ctx.connector.get<SignalScan>('/api/v1/signals'),
-      ctx.connector.get<{ states: SignalState[] }>('/api/v1/signal-states'),
-    ]);
-    if (!scan.ok) return scan;
-    return { ok: true, value: { scan: scan.value, states: states.ok ? states.value.states : [] } };
-  });
+  const data = useConnector<{ scan: SignalScan; states: SignalState[]; alerts: SignAlert[] }>(
+    'signals',
+    async () => {
+      const [scan, states] = await Promise.all([
+        ctx.connector.get<SignalScan>('/api/v1/signals'),
+        ctx.connector.get<{ states: SignalState[]; alerts?: SignAlert[] }>('/api/v1/signal-states'),
+      ]);
+      if (!scan.ok) return scan;
+      return {
+        ok: true,
+        value: {
+          scan: scan.value,
+          states: states.ok ? states.value.states : [],
+          // A connector from before the alerts feature sends no `alerts`: every sign then says nobody yet.
+          alerts: states.ok ? (states.value.alerts ?? []) : [],
+        },
+      };
+    },
+  );
   if (data.state === 'loading') return <Loading lines={6} />;
   if (data.state === 'error')
     return <ConnectorError failure={data.failure} connectorUrl={ctx.connectorUrl} onRetry={data.reload} />;
-  const { scan, states } = data.value;
+  const { scan, states, alerts } = data.value;
   const byId = new Map(states.map((s) => [s.id, s]));
+  const alertOf = new Map(alerts.map((a) => [a.signalId, a]));
   const open = openSigns(scan.signs, states);
   const handled = scan.signs.filter((s) => byId.has(idOf(s)));
   return (
@@ -141,7 +183,14 @@ export function SignalsScreen({ ctx }: { ctx: ConsoleContext }) {
       </div>
       {scan.signs.length === 0 && <Empty>{t('signs.empty')}</Empty>}
       {open.map((sign) => (
-        <SignCard key={idOf(sign)} sign={sign} state={undefined} ctx={ctx} onChanged={data.reload} />
+        <SignCard
+          key={idOf(sign)}
+          sign={sign}
+          state={undefined}
+          alert={alertOf.get(idOf(sign))}
+          ctx={ctx}
+          onChanged={data.reload}
+        />
       ))}
       {handled.length > 0 && (
         <Button isBasic size="small" onClick={() => setShowHandled((v) => !v)} aria-expanded={showHandled}>
@@ -154,6 +203,7 @@ export function SignalsScreen({ ctx }: { ctx: ConsoleContext }) {
             key={idOf(sign)}
             sign={sign}
             state={byId.get(idOf(sign))}
+            alert={alertOf.get(idOf(sign))}
             ctx={ctx}
             onChanged={data.reload}
           />

@@ -23,6 +23,16 @@ try {
     ],
     ['console-signals-en.png', 'signals', (app) => app.getByTestId('sign').first().waitFor()],
     ['console-callbacks-en.png', 'callbacks', (app) => app.getByTestId('outside-capacity').waitFor()],
+    [
+      'console-experiment-en.png',
+      'experiment',
+      (app) => app.locator('[data-testid="experiment-outcome"]').first().waitFor(),
+    ],
+    [
+      'console-experiment-fr.png',
+      'experiment?locale=fr',
+      (app) => app.locator('[data-testid="experiment-outcome"]').first().waitFor(),
+    ],
     ['console-overview-fr.png', '?locale=fr', (app) => app.getByTestId('funnel').locator('svg').waitFor()],
     [
       'console-callbacks-fr.png',
