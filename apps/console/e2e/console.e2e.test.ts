@@ -169,7 +169,9 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     const notices = (await page.evaluate(() => window.__agentFrame!.state()['notices'])) as {
       message: string;
     }[];
-    expect(notices.map((n) => n.message)).toContain(`Callback on ticket #${compensation} marked done.`);
+    expect(notices.map((n) => n.message)).toContain(
+      `Compensation on ticket #${compensation} marked granted.`,
+    );
     await app.getByRole('button', { name: `Open #${overdue}` }).click();
     await page.waitForURL(`**/agent/tickets/${overdue}`);
     await page.close();

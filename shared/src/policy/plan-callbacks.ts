@@ -26,7 +26,7 @@ export interface CallbackPlan<T extends CallbackCandidate = Decision> {
 }
 
 /**
- * Ranks the day's callbacks (compensations included: they are delivered by a callback) by expected value per
+ * Ranks the day's callbacks (compensations included: granting one and confirming it in writing takes agent time too, though no call) by expected value per
  * agent-minute, rules' forced callbacks first, and fills the team's capacity in that order. A callback that does
  * not fit is deferred, not dropped: a smaller one further down may still fit.
  */

@@ -171,7 +171,12 @@ export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
       .invoke({
         name: 'notify',
         args: result.ok
-          ? [t('callbacks.doneToast', { id: item.ticketId }), 'notice']
+          ? [
+              t(item.action === 'compensation' ? 'callbacks.doneToastCompensation' : 'callbacks.doneToast', {
+                id: item.ticketId,
+              }),
+              'notice',
+            ]
           : [result.message || t('error.other.title'), 'error'],
       })
       .catch(() => undefined);
