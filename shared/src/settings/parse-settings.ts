@@ -78,8 +78,11 @@ export const SETTINGS_PARAMETERS: readonly SettingsParameter[] = (() => {
 })();
 
 const PARAMETER_BY_NAME = new Map(SETTINGS_PARAMETERS.map((parameter) => [parameter.name, parameter]));
-/** Keys of an installation's settings that are not flat settings: Zendesk's `title`, and the policy. */
-const IGNORED_KEYS = new Set(['title', POLICY_PARAMETER]);
+/**
+ * Keys of an installation's settings that are not flat settings: Zendesk's `title` (ZAF metadata) and `name` (the
+ * Apps installation API; no manifest parameter may be called `name`), and the policy, read by `resolveSettings`.
+ */
+const IGNORED_KEYS = new Set(['title', 'name', POLICY_PARAMETER]);
 
 type Mutable = Record<string, unknown>;
 
