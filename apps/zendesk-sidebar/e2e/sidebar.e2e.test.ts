@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
-import { DEFAULT_SETTINGS, policyFromSettings, serializePolicy } from '../../../shared/src/index.ts';
+import {
+  DEFAULT_SETTINGS,
+  parsePolicy,
+  policyFromSettings,
+  serializePolicy,
+} from '../../../shared/src/index.ts';
 import {
   launchChromium,
   startSidebarHarness,
@@ -154,7 +159,7 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
       settings: {
         ...VALID_SETTINGS,
         costs_callback_minutes: 'twenty',
-        policy: serializePolicy({ ...policy, rules: [rule] }),
+        policy: serializePolicy(parsePolicy({ ...policy, rules: [rule] }).data!),
       },
     });
     const page = await openTicket(frame, harness.tickets.withSurvey);
