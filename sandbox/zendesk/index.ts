@@ -10,6 +10,7 @@ export {
 export type { ZendeskEmulator, ZendeskEmulatorOptions, FaultSpec, RequestLogEntry } from './server.ts';
 export type { WebhookDelivery } from './triggers.ts';
 export type { InstalledRequirements } from './requirements.ts';
+export type { InstallAppOptions, SettingValue } from './app-installations.ts';
 export { signWebhook } from './triggers.ts';
 export type { ZendeskStore } from './store.ts';
 

@@ -1,3 +1,5 @@
+import { AppInstallations } from './app-installations.ts';
+import type { InstallAppOptions } from './app-installations.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { EmulatorOptions, RunningEmulator } from '../emulator.ts';
@@ -91,6 +93,13 @@ export interface ZendeskEmulator extends RunningEmulator {
   requestCounts(): Readonly<Record<string, number>>;
   clearRequests(): void;
   webhookDeliveries(): readonly WebhookDelivery[];
+  /**
+   * Installs the app like an admin in Admin Center (settings from the settings page, secure ones never shown by
+   * the API); the Apps installation API (`/api/v2/apps/installations`) then reads and updates it.
+   */
+  installApp(options?: InstallAppOptions): JsonObject;
+  /** An installation as the Apps installation API returns it (secure settings left out). */
+  getAppInstallation(id: number): JsonObject;
   /** Serialised views, as the API returns them. */
   getTicket(id: number): JsonObject;
   getUser(id: number): JsonObject;
@@ -128,6 +137,7 @@ const RESERVED = new Set(['/__faults', '/__requests', '/__webhooks', '/__state']
 
 class Emulator {
   readonly store: ZendeskStore;
+  readonly apps: AppInstallations;
   readonly router = new Router();
   ser: Serializer = new Serializer('http://127.0.0.1');
   base = 'http://127.0.0.1';
@@ -154,7 +164,9 @@ class Emulator {
     this.retryDelays = options.webhookRetryDelaysMs ?? [1000, 3000, 9000];
     this.webhookTimeoutMs = options.webhookTimeoutMs ?? 12_000;
     this.bulkUserImport = options.bulkUserImport ?? true;
+    this.apps = new AppInstallations(() => this.store.nowIso());
     registerRoutes(this.router, this);
+    this.apps.registerRoutes(this.router);
   }
 
   admin(): UserRecord {
@@ -711,6 +723,8 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions = {})
       emulator.counts.clear();
     },
     webhookDeliveries: () => emulator.deliveries,
+    installApp: (options) => emulator.apps.serialize(emulator.apps.install(options)),
+    getAppInstallation: (id) => emulator.apps.serialize(emulator.apps.get(id)),
     getTicket: (id) => ser.ticket(store.ticket(id)),
     getUser: (id) => ser.user(store.user(id)),
     getOrganization: (id) => ser.organization(store.organization(id)),

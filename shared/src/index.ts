@@ -307,7 +307,31 @@ export {
   settingsSchema,
 } from './settings/settings-schema.ts';
 export type { CompensationTier, LexiconEntry, Settings, SettingsInput } from './settings/settings-schema.ts';
-export { DEFAULT_SETTINGS, SETTINGS_PARAMETERS, parseSettings } from './settings/parse-settings.ts';
+export {
+  DEFAULT_SETTINGS,
+  POLICY_PARAMETER,
+  SETTINGS_PARAMETERS,
+  parseSettings,
+} from './settings/parse-settings.ts';
+export {
+  INSTALL_SECTIONS,
+  POLICY_FORMAT,
+  POLICY_GROUPS,
+  POLICY_SECTIONS,
+  parsePolicy,
+  policyFromSettings,
+  policySchema,
+  resolveSettings,
+  serializePolicy,
+  settingsFromPolicy,
+} from './settings/policy-document.ts';
+export type {
+  ParsePolicyResult,
+  Policy,
+  PolicyInput,
+  PolicyMeta,
+  ResolveSettingsResult,
+} from './settings/policy-document.ts';
 export type {
   ParseSettingsResult,
   SettingsIssue,

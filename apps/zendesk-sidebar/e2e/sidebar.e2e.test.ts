@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningAgentFrame } from '../../../sandbox/agent-frame/index.ts';
 import {
+  DEFAULT_SETTINGS,
+  parsePolicy,
+  policyFromSettings,
+  serializePolicy,
+} from '../../../shared/src/index.ts';
+import {
   launchChromium,
   startSidebarHarness,
   VALID_SETTINGS,
@@ -131,6 +137,36 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
     expect(problems.join('\n')).toContain('rules');
     await sidebar.getByTestId('customer-name').waitFor();
     expect(await sidebar.getByTestId('recommendation').count()).toBe(0);
+    await page.close();
+  });
+
+  it('decides with the saved policy (hidden parameter) over the flat settings', async () => {
+    const policy = policyFromSettings(DEFAULT_SETTINGS, {
+      version: 4,
+      savedAt: '2026-12-02T18:00:00Z',
+      savedBy: { id: 1, name: 'Ada Admin' },
+      reason: 'Apologise to everyone this week',
+    }).data!;
+    const rule = {
+      name: 'apologise to all',
+      conditions: {
+        all: [{ fact: 'customer.tier', operator: 'in', value: ['platinum', 'gold', 'silver', 'bronze'] }],
+      },
+      event: { params: { force: 'apology' as const } },
+    };
+    const frame = await harness.openFrame({
+      // The stale flat field is invalid: with a saved policy it no longer counts.
+      settings: {
+        ...VALID_SETTINGS,
+        costs_callback_minutes: 'twenty',
+        policy: serializePolicy(parsePolicy({ ...policy, rules: [rule] }).data!),
+      },
+    });
+    const page = await openTicket(frame, harness.tickets.withSurvey);
+    const sidebar = app(page);
+    await sidebar.getByTestId('recommendation').waitFor();
+    expect(await sidebar.getByTestId('settings-error').count()).toBe(0);
+    expect(await sidebar.getByTestId('recommendation-action').innerText()).toMatch(/Apologise/);
     await page.close();
   });
 

@@ -19,12 +19,19 @@ describe('app configuration', () => {
     expect(readJson('requirements.json')).toEqual(buildRequirements());
   });
 
-  it('has one parameter per setting plus the secure connector token, never a password type', () => {
+  it('has one parameter per setting plus the secure connector token and the hidden policy, never a password type', () => {
     const parameters = buildManifestParameters();
     expect(parameters.map((p) => p.name)).toEqual([
       ...SETTINGS_PARAMETERS.map((p) => p.name),
       'connector_token',
+      'policy',
     ]);
+    // Hidden from the settings page, never required, and no default (the validator warns on one).
+    expect(parameters.find((p) => p.name === 'policy')).toEqual({
+      name: 'policy',
+      type: 'hidden',
+      required: false,
+    });
     expect(parameters.find((p) => p.name === 'connector_token')).toEqual({
       name: 'connector_token',
       type: 'text',

@@ -3,12 +3,12 @@
  * (one per setting, as `parseSettings` reads them) plus the connector token, and the `translations/` files.
  * `npm run app:config` writes them into the root manifest.json and translations/; a test checks they are current.
  */
-import { SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
+import { POLICY_PARAMETER, SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
 import { PARAMETER_HELP, PARAMETER_LABELS } from './parameter-labels.ts';
 
 export interface ManifestParameter {
   name: string;
-  type: 'text' | 'number' | 'url' | 'multiline';
+  type: 'text' | 'number' | 'url' | 'multiline' | 'hidden';
   required: boolean;
   secure?: boolean;
   scopes?: string[];
@@ -22,6 +22,17 @@ export const CONNECTOR_TOKEN_PARAMETER: ManifestParameter = {
   required: true,
   secure: true,
   scopes: ['header'],
+};
+
+/**
+ * The policy document (JSON text), written by the Boucle console through the Apps installation API with an
+ * admin's session, read by the sidebar with its other settings: hidden from the settings page, never required,
+ * no default (the validator warns on a default of a hidden parameter). See docs/admin.md.
+ */
+export const POLICY_MANIFEST_PARAMETER: ManifestParameter = {
+  name: POLICY_PARAMETER,
+  type: 'hidden',
+  required: false,
 };
 
 export function buildManifestParameters(): ManifestParameter[] {
@@ -38,7 +49,7 @@ export function buildManifestParameters(): ManifestParameter[] {
     if (p.default !== '') parameter.default = p.default;
     return parameter;
   });
-  return [...parameters, CONNECTOR_TOKEN_PARAMETER];
+  return [...parameters, CONNECTOR_TOKEN_PARAMETER, POLICY_MANIFEST_PARAMETER];
 }
 
 const APP_TEXT = {

@@ -3,6 +3,7 @@ export const PARAMETER_LABELS: Readonly<Record<string, readonly [en: string, fr:
   locale: ['Default language of explanations (en or fr)', 'Langue par défaut des explications (en ou fr)'],
   connector_url: ['Connector URL', 'URL du connecteur'],
   connector_token: ['Connector token', 'Jeton du connecteur'],
+  policy: ['Policy (edited in the Boucle console)', 'Politique (modifiée dans la console Boucle)'],
   zendesk_fields_intervention_field_id: [
     'Ticket field id: intervention',
     'Id du champ de ticket : intervention',

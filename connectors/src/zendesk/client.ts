@@ -1,5 +1,7 @@
 import { ZendeskApiError, codeForStatus } from './errors.ts';
 import type {
+  AppSettingValue,
+  ZendeskAppInstallation,
   CustomObjectJobAction,
   CustomObjectRecord,
   JobStatus,
@@ -345,6 +347,31 @@ export class ZendeskClient {
   async startJob(method: 'POST' | 'PUT', path: string, body: Record<string, unknown>): Promise<string> {
     const answer = await this.request<{ job_status: RawJobStatus }>(method, path, { body });
     return answer.job_status.id;
+  }
+
+  // ------------------------------------------------------------------ app installations (admins only)
+
+  async listAppInstallations(): Promise<ZendeskAppInstallation[]> {
+    const body = await this.request<{ installations: ZendeskAppInstallation[] }>(
+      'GET',
+      '/api/v2/apps/installations.json',
+    );
+    return body.installations;
+  }
+
+  /** One installation with its settings (the secure ones left out by Zendesk). */
+  async getAppInstallation(id: number): Promise<ZendeskAppInstallation> {
+    return this.request<ZendeskAppInstallation>('GET', `/api/v2/apps/installations/${id}.json`);
+  }
+
+  /** Changes the settings it names, leaves the others as they are; Zendesk answers 403 to a non-admin. */
+  async updateAppInstallationSettings(
+    id: number,
+    settings: Readonly<Record<string, AppSettingValue>>,
+  ): Promise<ZendeskAppInstallation> {
+    return this.request<ZendeskAppInstallation>('PUT', `/api/v2/apps/installations/${id}.json`, {
+      body: { settings },
+    });
   }
 
   // ------------------------------------------------------------------ users

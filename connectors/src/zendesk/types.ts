@@ -219,3 +219,16 @@ export type SearchResult =
   | (ZendeskTicket & { readonly result_type: 'ticket' })
   | (ZendeskUser & { readonly result_type: 'user' })
   | (ZendeskOrganization & { readonly result_type: 'organization' });
+
+/** A value of an app installation's setting, as the Apps installation API stores it. */
+export type AppSettingValue = string | number | boolean | null;
+
+/** An app installation (Apps installation API); secure settings are never in `settings`. */
+export interface ZendeskAppInstallation {
+  readonly id: number;
+  readonly app_id: number;
+  readonly product: string;
+  readonly enabled: boolean;
+  readonly settings: Readonly<Record<string, AppSettingValue>>;
+  readonly updated_at?: string;
+}

@@ -10,9 +10,12 @@ function issuesOf(raw: unknown): readonly SettingsIssue[] {
 }
 
 describe('parseSettings', () => {
-  it.each([undefined, null, {}, { title: 'Boucle' }])('gives every default for %j', (raw) => {
-    expect(parseSettings(raw)).toEqual({ success: true, data: DEFAULT_SETTINGS });
-  });
+  it.each([undefined, null, {}, { title: 'Boucle' }, { name: 'Boucle', title: 'Boucle', policy: '{}' }])(
+    'gives every default for %j',
+    (raw) => {
+      expect(parseSettings(raw)).toEqual({ success: true, data: DEFAULT_SETTINGS });
+    },
+  );
 
   it('reads the flat parameters Zendesk sends, strings included', () => {
     const result = parseSettings({

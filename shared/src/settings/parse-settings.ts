@@ -4,6 +4,12 @@ import type { LocalizedText } from '../domain/vocabulary.ts';
 import { settingsSchema } from './settings-schema.ts';
 import type { Settings } from './settings-schema.ts';
 
+/**
+ * The hidden app parameter holding the policy document (JSON text), written by the console with the admin's
+ * session; see docs/admin.md. `parseSettings` leaves it to `resolveSettings`.
+ */
+export const POLICY_PARAMETER = 'policy';
+
 export interface SettingsIssue {
   /** Where the problem is, e.g. `costs.callbackMinutes` or `rules[2].conditions.all[0].operator`. */
   readonly path: string;
@@ -72,8 +78,11 @@ export const SETTINGS_PARAMETERS: readonly SettingsParameter[] = (() => {
 })();
 
 const PARAMETER_BY_NAME = new Map(SETTINGS_PARAMETERS.map((parameter) => [parameter.name, parameter]));
-/** Keys Zendesk adds to an installation's settings that are not Boucle's. */
-const IGNORED_KEYS = new Set(['title']);
+/**
+ * Keys of an installation's settings that are not flat settings: Zendesk's `title` (ZAF metadata) and `name` (the
+ * Apps installation API; no manifest parameter may be called `name`), and the policy, read by `resolveSettings`.
+ */
+const IGNORED_KEYS = new Set(['title', 'name', POLICY_PARAMETER]);
 
 type Mutable = Record<string, unknown>;
 
@@ -220,7 +229,18 @@ function findParameter(path: readonly PropertyKey[]): string | undefined {
   return undefined;
 }
 
-function toSettingsIssues(issue: z.core.$ZodIssue): SettingsIssue[] {
+/**
+ * A schema's issues as Boucle reports them: a path, what to do in English and French and, when `parameters` is
+ * set (the flat settings), the Zendesk app parameter holding the value.
+ */
+export function toSettingsIssues(
+  issues: readonly z.core.$ZodIssue[],
+  options: { readonly parameters: boolean },
+): SettingsIssue[] {
+  return issues.flatMap((issue) => toIssues(issue, options.parameters));
+}
+
+function toIssues(issue: z.core.$ZodIssue, withParameter: boolean): SettingsIssue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
@@ -233,7 +253,7 @@ function toSettingsIssues(issue: z.core.$ZodIssue): SettingsIssue[] {
       };
     });
   }
-  const parameter = findParameter(issue.path);
+  const parameter = withParameter ? findParameter(issue.path) : undefined;
   return [
     {
       path: formatIssuePath(issue.path),
@@ -281,7 +301,7 @@ export function parseSettings(raw: unknown): ParseSettingsResult {
     if (coerced.set) setAt(nested, parameter.path, coerced.value);
   }
   const result = settingsSchema.safeParse(nested);
-  if (!result.success) issues.push(...result.error.issues.flatMap(toSettingsIssues));
+  if (!result.success) issues.push(...toSettingsIssues(result.error.issues, { parameters: true }));
   if (issues.length > 0 || !result.success) return { success: false, issues };
   return { success: true, data: result.data };
 }

@@ -5,8 +5,8 @@ import {
   describeRuleTrace,
   formatIssuePath,
   formatPercent,
-  parseSettings,
   renderExplanation,
+  resolveSettings,
   type CompensationTier,
   type Decision,
 } from '../../../../shared/src/index.ts';
@@ -98,12 +98,15 @@ export function toRecommendationView(
   };
 }
 
-/** Parses the installation settings once (with `shared/`), and binds the decision to them. */
+/**
+ * Parses the installation settings once (with `shared/`), and binds the decision to them: the saved policy (the
+ * hidden `policy` parameter) when there is one, else the flat settings.
+ */
 export function createSidebarDecider(
   rawSettings: Record<string, unknown>,
   locale: SidebarLocale,
 ): SidebarDeciderSetup {
-  const parsed = parseSettings(rawSettings);
+  const parsed = resolveSettings(rawSettings);
   if (!parsed.success) {
     return {
       decide: null,
