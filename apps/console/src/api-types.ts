@@ -1,19 +1,7 @@
 /** The connector API's answers the console reads (docs/api/boucle-api.openapi.yaml), as TypeScript types. */
-export interface Interval {
-  readonly low: number;
-  readonly high: number;
-}
-export interface Proportion {
-  readonly successes: number;
-  readonly n: number;
-  readonly rate: number | null;
-  readonly interval: Interval | null;
-}
-export interface MeanEstimate {
-  readonly n: number;
-  readonly mean: number | null;
-  readonly interval: Interval | null;
-}
+import type { Interval, MeanEstimate, Proportion } from '../../../shared/src/programme/statistics.ts';
+
+export type { Interval, MeanEstimate, Proportion };
 export interface ProgrammeFigures {
   readonly answers: number;
   readonly nps: { readonly n: number; readonly score: number | null; readonly interval: Interval | null };
