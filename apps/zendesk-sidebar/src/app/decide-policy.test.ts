@@ -1,6 +1,7 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, policyFromSettings, serializePolicy } from '../../../../shared/src/index.ts';
+import { loadMessages } from '../i18n/i18n.ts';
 import { createSidebarDecider } from './decide.ts';
 
 const policy = policyFromSettings(DEFAULT_SETTINGS, {
@@ -9,6 +10,11 @@ const policy = policyFromSettings(DEFAULT_SETTINGS, {
   savedBy: { id: 1, name: 'Ada Admin' },
   reason: 'Raise the callback cost',
 }).data!;
+
+// Built without the boot, which loads the agent's language.
+beforeAll(async () => {
+  await loadMessages('en');
+});
 
 describe('the sidebar reads the saved policy with its other settings', () => {
   it('decides with the policy when one is saved, whatever the old flat fields hold', () => {
