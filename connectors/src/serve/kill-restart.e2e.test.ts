@@ -117,8 +117,20 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     const accepted = answers.filter((_, index) => results[index] === 202).map((answer) => answer.id);
     expect(accepted).toHaveLength(60);
 
-    // Kill while the workers are acting on Zendesk.
-    await new Promise((done) => setTimeout(done, 400));
+    // Kill while the workers are acting on Zendesk: as soon as the first answer has been applied (a fixed delay
+    // would be too short on a loaded machine and too long on a quiet one).
+    const watch = new DatabaseSync(join(dir, 'boucle.sqlite'), { readOnly: true });
+    const applied = () =>
+      (
+        watch
+          .prepare(
+            "SELECT COUNT(*) AS n FROM queue_events WHERE status = 'done' AND kind = 'feedback.answer'",
+          )
+          .get() as { n: number }
+      ).n;
+    for (let waited = 0; applied() === 0 && waited < 30_000; waited += 10)
+      await new Promise((done) => setTimeout(done, 10));
+    watch.close();
     first.child.kill('SIGKILL');
     await new Promise((done) => first.child.once('exit', done));
 
