@@ -396,17 +396,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     try {
       handle(request, response, url, path);
     } catch (error) {
-      if (error instanceof ApiProblem)
-        sendJson(response, error.status, {
-          error: error.code,
-          message: error.message,
-          ...(error.issues === undefined ? {} : { issues: error.issues }),
-        });
-      else
-        sendJson(response, 500, {
-          error: 'internal',
-          message: 'The report could not be computed; retry later.',
-        });
+      sendProblem(response, error);
     }
     return true;
   };
