@@ -72,6 +72,11 @@ export interface Store {
   readonly path: string;
   /** Runs `work` in one transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on throw). Nested calls join the outer one. */
   transaction<T>(work: () => T): T;
+  /**
+   * The same around asynchronous work (BEGIN IMMEDIATE … COMMIT): synchronous `transaction` calls made meanwhile join
+   * it. Callers serialise these themselves (`sqliteSql` does): two at once would share one transaction.
+   */
+  transactionAsync<T>(work: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -110,7 +115,22 @@ export function openStore(path: string, schemas: readonly FeatureSchema[]): Stor
       depth = 0;
     }
   };
-  const store: Store = { db, path, transaction, close: () => db.close() };
+  const transactionAsync = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (depth > 0) throw new Error('An asynchronous SQLite transaction cannot start inside another transaction.');
+    db.exec('BEGIN IMMEDIATE');
+    depth = 1;
+    try {
+      const result = await work();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      depth = 0;
+    }
+  };
+  const store: Store = { db, path, transaction, transactionAsync, close: () => db.close() };
   for (const schema of schemas) migrate(store, schema);
   return store;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { FeatureSchema } from './database.ts';
 import { checkMigrationNumbers, pendingMigrations } from './database.ts';
+import { postgresTypes } from './sql.ts';
 
 /**
  * Boucle's state on a PostgreSQL server (`BOUCLE_DATABASE_URL`), through `pg` (node-postgres): a pool of
@@ -127,6 +128,8 @@ export async function openPostgresStore(
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'boucle',
+    // BIGINT, COUNT(*) and NUMERIC as numbers, as SQLite gives them (store/sql.ts).
+    types: postgresTypes(pg.types),
   });
   pool.on('error', (error) => options.onIdleError?.(error));
   const transaction = async <T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> => {
