@@ -10,7 +10,8 @@ export const EXPERIMENT_SCHEMA: FeatureSchema = {
     {
       version: 1,
       description: 'the experiment arm of each eligible decision and what the policy recommended',
-      up: `
+      up: {
+        sqlite: `
         CREATE TABLE experiment_assignments (
           decision_key TEXT PRIMARY KEY,
           experiment_id TEXT NOT NULL,
@@ -28,6 +29,25 @@ export const EXPERIMENT_SCHEMA: FeatureSchema = {
         );
         CREATE INDEX experiment_assignments_decided ON experiment_assignments (experiment_id, decided_at);
       `,
+        postgres: `
+        CREATE TABLE experiment_assignments (
+          decision_key TEXT PRIMARY KEY,
+          experiment_id TEXT NOT NULL,
+          holdout_percent DOUBLE PRECISION NOT NULL,
+          arm TEXT NOT NULL CHECK (arm IN ('policy', 'holdout')),
+          draw DOUBLE PRECISION NOT NULL,
+          customer_id TEXT NOT NULL,
+          ticket_id BIGINT NOT NULL,
+          user_id BIGINT,
+          policy_action TEXT NOT NULL,
+          policy_compensation_tier TEXT,
+          policy_cost DOUBLE PRECISION NOT NULL,
+          policy_expected_value DOUBLE PRECISION NOT NULL,
+          decided_at BIGINT NOT NULL
+        );
+        CREATE INDEX experiment_assignments_decided ON experiment_assignments (experiment_id, decided_at);
+      `,
+      },
     },
   ],
 };

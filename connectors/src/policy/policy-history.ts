@@ -18,7 +18,8 @@ export const POLICY_SCHEMA: FeatureSchema = {
     {
       version: 1,
       description: 'every saved version of the policy, with who saved it, when and why',
-      up: `
+      up: {
+        sqlite: `
         CREATE TABLE policy_versions (
           version INTEGER PRIMARY KEY,
           saved_at TEXT NOT NULL,
@@ -30,6 +31,19 @@ export const POLICY_SCHEMA: FeatureSchema = {
           recorded_at BIGINT NOT NULL
         );
       `,
+        postgres: `
+        CREATE TABLE policy_versions (
+          version BIGINT PRIMARY KEY,
+          saved_at TEXT NOT NULL,
+          saved_by_id BIGINT NOT NULL,
+          saved_by_name TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          document TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          recorded_at BIGINT NOT NULL
+        );
+      `,
+      },
     },
   ],
 };

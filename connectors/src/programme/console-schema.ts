@@ -11,7 +11,8 @@ export const CONSOLE_SCHEMA: FeatureSchema = {
     {
       version: 1,
       description: 'warning-sign states (acknowledged, snoozed) and callbacks marked done from the console',
-      up: `
+      up: {
+        sqlite: `
         CREATE TABLE console_signal_states (
           signal_id TEXT PRIMARY KEY,         -- shared signalId(): kind.dimension.value[.phrase]
           state TEXT NOT NULL CHECK (state IN ('acknowledged', 'snoozed')),
@@ -26,6 +27,22 @@ export const CONSOLE_SCHEMA: FeatureSchema = {
           done_at INTEGER NOT NULL
         );
       `,
+        postgres: `
+        CREATE TABLE console_signal_states (
+          signal_id TEXT PRIMARY KEY,         -- shared signalId(): kind.dimension.value[.phrase]
+          state TEXT NOT NULL CHECK (state IN ('acknowledged', 'snoozed')),
+          until_at BIGINT,                   -- ms; a snooze ends then (null for an acknowledgement)
+          by_name TEXT,
+          at BIGINT NOT NULL
+        );
+        CREATE TABLE console_callbacks_done (
+          intervention_id BIGINT PRIMARY KEY,
+          ticket_id BIGINT NOT NULL,
+          by_name TEXT,
+          done_at BIGINT NOT NULL
+        );
+      `,
+      },
     },
   ],
 };
