@@ -17,6 +17,7 @@ import { AUTOMATION_SCHEMA } from '../src/loop/automation-schema.ts';
 import { InterventionLedger } from '../src/loop/intervention-ledger.ts';
 import { SalesforceClient } from '../src/salesforce/client.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { sqliteSql } from '../src/store/sql.ts';
 import { Writeback, type FlushResult } from '../src/writeback/engine.ts';
 import { WRITEBACK_SCHEMA } from '../src/writeback/schema.ts';
 
@@ -38,7 +39,7 @@ interface Scenario {
   readonly writeback: Writeback;
   readonly client: SalesforceClient;
   /** Add `n` events (half answers, half decisions; one decision in five a callback for a gold customer). */
-  add(n: number): void;
+  add(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,8 +63,9 @@ async function scenario(): Promise<Scenario> {
   ).salesforce;
   const store = openStore(':memory:', [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
   const ledger = new InterventionLedger(store.db);
+  const sql = sqliteSql(store);
   const writeback = new Writeback(
-    store,
+    sql,
     defaultWritebackSettings({ ticketUrl: 'https://acme.zendesk.example/agent/tickets/{id}' }),
     ledger,
   );
@@ -74,14 +76,14 @@ async function scenario(): Promise<Scenario> {
     store,
     writeback,
     client: new SalesforceClient({ settings }),
-    add(n) {
-      store.transaction(() => {
+    async add(n) {
+      await sql.transaction(async () => {
         for (let i = 0; i < n; i++) {
           seq++;
           const contact = contacts[seq % contacts.length]!;
           const email = contact.Email as string;
           if (i % 2 === 0) {
-            writeback.captureFeedback(
+            await writeback.captureFeedback(
               {
                 response: {
                   id: `survey:${seq}`,
@@ -113,7 +115,7 @@ async function scenario(): Promise<Scenario> {
             dueAt: callback ? new Date(now.getTime() + 86_400_000) : null,
           });
           ledger.markApplied(entry.id, null);
-          writeback.captureDecision(
+          await writeback.captureDecision(
             { decisionKey: entry.decisionKey, email, ccer: 1.4, valueAtRisk: 5000, overridden: false },
             now,
           );
@@ -150,7 +152,7 @@ async function live(flushes: number): Promise<{
     let minimum = 1; // the token
     s.sf.resetRequestLog();
     for (let f = 0; f < flushes; f++) {
-      s.add(EVENTS / flushes);
+      await s.add(EVENTS / flushes);
       const started = performance.now();
       const result = await s.writeback.flush(s.client, { mode: 'collections', floor });
       seconds += (performance.now() - started) / 1000;
@@ -167,7 +169,7 @@ async function live(flushes: number): Promise<{
 async function backfill(): Promise<{ rate: number; calls: number; records: number; jobs: number }> {
   const s = await scenario();
   try {
-    s.add(BACKFILL);
+    await s.add(BACKFILL);
     const started = performance.now();
     const result = await s.writeback.flush(s.client, { mode: 'bulk', floor });
     const seconds = (performance.now() - started) / 1000;

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ConfigError, environmentWithDotEnv, loadConfig, parsers } from '../config/config.ts';
@@ -8,7 +8,8 @@ import { SYNC_OBJECTS, syncSection, type SyncObject, type SyncSettings } from '.
 import { zendeskSection } from '../config/zendesk.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceAuthError } from '../salesforce/errors.ts';
-import { openStore } from '../store/database.ts';
+import { PeriodicJobLock } from '../store/job-lock.ts';
+import { openSql, type OpenedSql } from '../store/open-sql.ts';
 import { SyncBudgetError, SyncMappingError, runSync } from '../sync/engine.ts';
 import { jsonProgress, terminalProgress, type ProgressSink } from '../sync/progress.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
@@ -31,6 +32,9 @@ writes what changed into Zendesk organisation and user fields (external_id = Sal
 
 Configuration: environment variables or .env (see .env.example and docs/sync.md).
 Exit codes: 0 done, 2 bad configuration or usage, 3 authentication refused, 4 API budget exhausted, 1 other failure.`;
+
+/** How often a waiting `sync --watch` (PostgreSQL) asks whether the running one has stopped. */
+const WATCH_LOCK_RETRY_MS = 5_000;
 
 export const EXIT = { ok: 0, failure: 1, config: 2, auth: 3, budget: 4 } as const;
 
@@ -131,7 +135,13 @@ export async function runHere(args: readonly string[], io: CliIo, stopSignal: St
   const { values, objects, intervalOverride, config } = prepared;
   const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const progress: ProgressSink = tty ? terminalProgress(io.stdout) : jsonProgress(io.stdout);
-  const store = openStore(resolve(io.cwd, config.store.path), [SYNC_SCHEMA]);
+  let store: OpenedSql;
+  try {
+    store = await openSql(config.store, io.cwd, [SYNC_SCHEMA], { max: 4 });
+  } catch (error) {
+    progress.error('configuration', (error as Error).message);
+    return EXIT.config;
+  }
   const salesforce = new SalesforceClient({
     settings: config.salesforce,
     onRetry: (what, attempt, error) =>
@@ -143,7 +153,7 @@ export async function runHere(args: readonly string[], io: CliIo, stopSignal: St
     try {
       const report = await runSync(
         {
-          store,
+          sql: store.sql,
           salesforce,
           zendesk,
           settings: config.sync,
@@ -172,27 +182,50 @@ export async function runHere(args: readonly string[], io: CliIo, stopSignal: St
       stop = true;
       wake?.();
     });
+    // A referenced timer: it is what keeps the process alive between runs; a stop clears it.
+    const sleep = (ms: number): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    // On PostgreSQL, several hosts may run `sync --watch` against one database: an advisory lock lets one of them
+    // run cycles; the others wait and take over when it stops or dies (PostgreSQL frees a dead session's lock).
+    const lock =
+      config.store.databaseUrl === undefined
+        ? undefined
+        : new PeriodicJobLock(config.store.databaseUrl, 'sync --watch');
+    const lockRetryMs = Math.min(interval, WATCH_LOCK_RETRY_MS);
     try {
+      let waiting = false;
       for (;;) {
+        if (lock !== undefined && !(await lock.acquire())) {
+          if (!waiting)
+            progress.info('sync.waiting', {
+              reason: 'another sync --watch holds this database; taking over when it stops',
+            });
+          waiting = true;
+          await sleep(lockRetryMs);
+          if (stop) return EXIT.ok;
+          continue;
+        }
+        if (waiting) progress.info('sync.took_over', {});
+        waiting = false;
         const code = await once();
         if (code === EXIT.config || code === EXIT.auth) return code;
         if (stop) return code;
         progress.info('sync.sleep', { nextRunAt: new Date(Date.now() + interval).toISOString() });
-        // A referenced timer: it is what keeps the process alive between runs; a stop clears it.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, interval);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await sleep(interval);
         if (stop) return EXIT.ok;
       }
     } finally {
       stopListening();
+      await lock?.close();
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import { defaultWritebackSettings } from '../config/writeback.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { openStore } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { Writeback } from '../writeback/engine.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
 import { captureIo } from './capture-io.ts';
@@ -38,8 +39,8 @@ beforeEach(async () => {
   };
   const store = openStore(env.BOUCLE_DB_PATH!, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
   const email = sf.store.table('Contact').records[0]!.Email as string;
-  new Writeback(
-    store,
+  await new Writeback(
+    sqliteSql(store),
     defaultWritebackSettings({ ticketUrl: 'https://acme.zendesk.example/agent/tickets/{id}' }),
   ).captureFeedback(
     {
@@ -106,7 +107,7 @@ describe('boucle sync --writeback', () => {
 
   it('an unknown customer becomes a dead letter in the report; --retry-dead sends it once the Contact exists', async () => {
     const store = openStore(env.BOUCLE_DB_PATH!, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
-    new Writeback(store, defaultWritebackSettings()).captureFeedback(
+    await new Writeback(sqliteSql(store), defaultWritebackSettings()).captureFeedback(
       {
         response: {
           id: 'survey:2',

@@ -14,7 +14,9 @@ import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceAuthError } from '../salesforce/errors.ts';
-import { openStore } from '../store/database.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { openSql, type OpenedSql } from '../store/open-sql.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { Writeback, WritebackConfigError, type FlushResult } from '../writeback/engine.ts';
 import { WritebackOutbox, type OutboxRow } from '../writeback/outbox.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
@@ -133,13 +135,29 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
       return EXIT.config;
     }
   }
-  const store = openStore(resolve(io.cwd, config.store.path), [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
+  // The intervention ledger is in the SQLite file; the write-back's outbox beside it, or on PostgreSQL with
+  // BOUCLE_DATABASE_URL (docs/scaling.md).
+  const sqlite: Store = openStore(
+    resolve(io.cwd, config.store.path),
+    config.store.databaseUrl === undefined ? [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA] : [AUTOMATION_SCHEMA],
+  );
+  let store: OpenedSql;
+  try {
+    store =
+      config.store.databaseUrl === undefined
+        ? { sql: sqliteSql(sqlite), close: () => Promise.resolve() }
+        : await openSql(config.store, io.cwd, [WRITEBACK_SCHEMA], { max: 2 });
+  } catch (error) {
+    sqlite.close();
+    io.stderr.write(`boucle sync --writeback: ${(error as Error).message}\n`);
+    return EXIT.config;
+  }
   const line = (event: string, data: Record<string, unknown>) =>
     io.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...data })}\n`);
   try {
-    const writeback = new Writeback(store, settings, new InterventionLedger(store.db));
+    const writeback = new Writeback(store.sql, settings, new InterventionLedger(sqlite.db));
     if (values['retry-dead'] === true)
-      line('writeback.retry_dead', { records: writeback.outbox.retryDeadLetters() });
+      line('writeback.retry_dead', { records: await writeback.outbox.retryDeadLetters() });
     const salesforce = new SalesforceClient({
       settings: config.salesforce,
       onRetry: (what, attempt, error) =>
@@ -172,7 +190,8 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
     );
     return EXIT.failure;
   } finally {
-    store.close();
+    await store.close();
+    sqlite.close();
   }
 }
 
@@ -181,7 +200,7 @@ function summary(result: FlushResult): Record<string, unknown> {
   return rest;
 }
 
-export function runReport(args: readonly string[], io: CliIo): number {
+export async function runReport(args: readonly string[], io: CliIo): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -216,15 +235,21 @@ export function runReport(args: readonly string[], io: CliIo): number {
     io.stderr.write(`boucle report writeback: ${error.message}\n`);
     return EXIT.config;
   }
-  const store = openStore(resolve(io.cwd, config.store.path), [WRITEBACK_SCHEMA]);
+  let store: OpenedSql;
   try {
-    const report = writebackReport(new WritebackOutbox(store.db).all(), limit);
+    store = await openSql(config.store, io.cwd, [WRITEBACK_SCHEMA], { max: 1 });
+  } catch (error) {
+    io.stderr.write(`boucle report writeback: ${(error as Error).message}\n`);
+    return EXIT.config;
+  }
+  try {
+    const report = writebackReport(await new WritebackOutbox(store.sql).all(), limit);
     io.stdout.write(
       values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatWritebackReport(report),
     );
     return EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

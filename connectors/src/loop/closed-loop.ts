@@ -267,7 +267,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     };
     await zendesk.updateTicket(ticketId, changes);
     ledger.markApplied(entry.id, record.id);
-    options.writeback?.captureDecision(
+    await options.writeback?.captureDecision(
       {
         decisionKey: entry.decisionKey,
         email: requester.email,
@@ -342,7 +342,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       },
     );
 
-    options.writeback?.captureFeedback(
+    await options.writeback?.captureFeedback(
       { response, source: payload.source, email: user.email, ticketId: ticket?.id ?? null },
       now,
     );

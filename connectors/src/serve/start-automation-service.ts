@@ -22,6 +22,7 @@ import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
 import { PostgresQueue } from '../queue/postgres-queue.ts';
 import { PeriodicJobLock } from '../store/job-lock.ts';
 import { openPostgresStore, type PostgresStore } from '../store/postgres.ts';
+import { postgresSql, sqliteSql } from '../store/sql.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -113,10 +114,14 @@ export async function startAutomationService(
   const postgres =
     options.databaseUrl === undefined
       ? undefined
-      : await openPostgresStore(options.databaseUrl, [QUEUE_SCHEMA], {
-          connectTimeoutMs: 3000,
-          onIdleError: (error) => log(`PostgreSQL connection lost (${error.message}); reconnecting`),
-        });
+      : await openPostgresStore(
+          options.databaseUrl,
+          [QUEUE_SCHEMA, ...(options.writeback === undefined ? [] : [WRITEBACK_SCHEMA])],
+          {
+            connectTimeoutMs: 3000,
+            onIdleError: (error) => log(`PostgreSQL connection lost (${error.message}); reconnecting`),
+          },
+        );
   const store = openAutomationStore(options.databasePath, settings.queueSync);
   let queue: EventQueue;
   let sqliteQueue: DurableQueue | undefined;
@@ -144,7 +149,11 @@ export async function startAutomationService(
   const ledger = new InterventionLedger(store.db);
   const metrics = new ServiceMetrics();
   const wb = options.writeback;
-  const writeback = wb === undefined ? undefined : new Writeback(store, wb.settings, ledger);
+  // The write-back's outbox is where the queue is: PostgreSQL with BOUCLE_DATABASE_URL, else the SQLite file.
+  const writeback =
+    wb === undefined
+      ? undefined
+      : new Writeback(postgres === undefined ? sqliteSql(store) : postgresSql(postgres), wb.settings, ledger);
   const loop = createClosedLoop({
     zendesk: options.zendesk,
     ledger,

@@ -1,11 +1,10 @@
-import type { StatementSync } from 'node:sqlite';
 import type { SalesforceSettings } from '../config/salesforce.ts';
 import type { SyncObject, SyncSettings } from '../config/sync.ts';
 import { SYNC_OBJECTS } from '../config/sync.ts';
 import type { SalesforceClient, SfRecord } from '../salesforce/client.ts';
-import type { Store } from '../store/database.ts';
+import type { Sql } from '../store/sql.ts';
 import { CRM_FIELD_KEYS } from '../../../shared/src/index.ts';
-import { Mirror } from './mirror.ts';
+import { Mirror, list, placeholders } from './mirror.ts';
 import { Outbox, type OutboxStats, type ZendeskKind, type ZendeskSink } from './outbox.ts';
 import {
   computeProfiles,
@@ -59,7 +58,8 @@ export interface SyncReport extends SyncProgress {
 }
 
 export interface SyncDeps {
-  readonly store: Store;
+  /** The store: the SQLite file, or PostgreSQL with BOUCLE_DATABASE_URL (store/sql.ts). */
+  readonly sql: Sql;
   readonly salesforce: SalesforceClient;
   readonly zendesk: ZendeskSink;
   readonly settings: SyncSettings;
@@ -112,44 +112,30 @@ class SyncRun {
     this.#d = deps;
     this.#o = options;
     this.#now = deps.now ?? Date.now;
-    this.#mirror = new Mirror(deps.store.db);
-    this.#outbox = new Outbox(deps.store);
+    this.#mirror = new Mirror(deps.sql);
+    this.#outbox = new Outbox(deps.sql);
     this.#started = this.#now();
   }
 
-  get #db(): { prepare: (sql: string) => StatementSync; exec: (sql: string) => void } {
-    return { prepare: (sql) => this.#sql(sql), exec: (sql) => this.#d.store.db.exec(sql) };
+  get #sql(): Sql {
+    return this.#d.sql;
   }
 
-  readonly #statements = new Map<string, StatementSync>();
-
-  /** Prepared once per SQL text. */
-  #sql(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#d.store.db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  #kv(key: string): string | undefined {
-    const row = this.#db.prepare('SELECT value FROM sync_kv WHERE key = ?').get(key) as
-      { value: string } | undefined;
+  async #kv(key: string): Promise<string | undefined> {
+    const row = await this.#sql.get<{ value: string }>('SELECT value FROM sync_kv WHERE key = ?', [key]);
     return row?.value;
   }
 
-  #setKv(key: string, value: string | undefined): void {
-    if (value === undefined) this.#db.prepare('DELETE FROM sync_kv WHERE key = ?').run(key);
+  async #setKv(key: string, value: string | undefined): Promise<void> {
+    if (value === undefined) await this.#sql.run('DELETE FROM sync_kv WHERE key = ?', [key]);
     else
-      this.#db
-        .prepare(
-          'INSERT INTO sync_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        )
-        .run(key, value);
+      await this.#sql.run(
+        'INSERT INTO sync_kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        [key, value],
+      );
   }
 
-  #progress(): SyncProgress {
+  async #progress(): Promise<SyncProgress> {
     return {
       phase: this.#phase,
       object: this.#object,
@@ -160,7 +146,7 @@ class SyncRun {
       accountsTotal: this.#accountsTotal,
       written: { ...this.#written },
       failed: this.#stats.failed,
-      pending: this.#outbox.pending(),
+      pending: await this.#outbox.pending(),
       salesforceCalls: this.#d.salesforce.calls,
       zendeskCalls: this.#d.zendesk.calls,
       salesforceBudget: this.#d.salesforce.budget,
@@ -168,10 +154,10 @@ class SyncRun {
     };
   }
 
-  #emit(phase: SyncProgress['phase'], object?: SyncObject): void {
+  async #emit(phase: SyncProgress['phase'], object?: SyncObject): Promise<void> {
     this.#phase = phase;
     this.#object = object;
-    this.#d.onProgress?.(this.#progress());
+    if (this.#d.onProgress !== undefined) this.#d.onProgress(await this.#progress());
   }
 
   async run(): Promise<SyncReport> {
@@ -183,16 +169,17 @@ class SyncRun {
         `--objects ${unknown.join(', ')}: not in SYNC_OBJECTS (${settings.objects.join(', ')})`,
       ]);
 
-    const pausedUntil = Number(this.#kv('paused_until') ?? 0);
+    const pausedUntil = Number((await this.#kv('paused_until')) ?? 0);
     if (pausedUntil > this.#now())
       throw new SyncBudgetError(
         `Salesforce answered REQUEST_LIMIT_EXCEEDED earlier: the org is paused until ${new Date(pausedUntil).toISOString()}.`,
       );
-    const runId = Number(
-      this.#db.prepare('INSERT INTO sync_run (started_at) VALUES (?)').run(this.#started).lastInsertRowid,
-    );
+    const runId = (await this.#sql.get<{ id: number }>(
+      'INSERT INTO sync_run (started_at) VALUES (?) RETURNING id',
+      [this.#started],
+    ))!.id;
     try {
-      this.#emit('connect');
+      await this.#emit('connect');
       await this.#d.salesforce.connect();
       const budget = await this.#d.salesforce.limits();
       const floor = this.#d.floor;
@@ -201,25 +188,25 @@ class SyncRun {
       await this.#validateMapping();
 
       if (!this.#o.dryRun) {
-        this.#emit('resume');
-        this.#outbox.requeueDeadLetters(
+        await this.#emit('resume');
+        await this.#outbox.requeueDeadLetters(
           this.#d.deadLetterAttempts ?? 3,
           this.#now() - (this.#d.deadLetterRetryMs ?? 3_600_000),
         );
         await this.#drain('organization', true);
         await this.#drain('user', true);
       }
-      this.#markWindowShift();
+      await this.#markWindowShift();
 
       for (const object of SYNC_OBJECTS) {
         if (!objects.includes(object)) {
           this.#mode[object] = 'skipped';
           continue;
         }
-        const watermark = this.#watermark(object);
-        const checkpoint = this.#db
-          .prepare('SELECT 1 FROM sync_full_checkpoint WHERE object = ?')
-          .get(object);
+        const watermark = await this.#watermark(object);
+        const checkpoint = await this.#sql.get('SELECT 1 AS one FROM sync_full_checkpoint WHERE object = ?', [
+          object,
+        ]);
         if (this.#o.full === true || watermark === undefined || checkpoint !== undefined) {
           this.#mode[object] = 'full';
           await this.#fullRead(object);
@@ -230,30 +217,37 @@ class SyncRun {
         }
       }
       await this.#computeAndWrite();
-      this.#emit('done');
-      const report = this.#report();
-      this.#db
-        .prepare('UPDATE sync_run SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?')
-        .run(this.#now(), 'ok', JSON.stringify(report), runId);
+      await this.#emit('done');
+      const report = await this.#report();
+      await this.#sql.run('UPDATE sync_run SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?', [
+        this.#now(),
+        'ok',
+        JSON.stringify(report),
+        runId,
+      ]);
       return report;
     } catch (error) {
       if ((error as Error).name === 'SalesforceLimitError') {
-        this.#setKv('paused_until', String(this.#now() + (this.#d.pauseMs ?? 3_600_000)));
-        this.#db
-          .prepare('UPDATE sync_run SET finished_at = ?, outcome = ? WHERE id = ?')
-          .run(this.#now(), 'paused', runId);
+        await this.#setKv('paused_until', String(this.#now() + (this.#d.pauseMs ?? 3_600_000)));
+        await this.#sql.run('UPDATE sync_run SET finished_at = ?, outcome = ? WHERE id = ?', [
+          this.#now(),
+          'paused',
+          runId,
+        ]);
         throw new SyncBudgetError((error as Error).message, { cause: error });
       }
-      this.#db
-        .prepare('UPDATE sync_run SET finished_at = ?, outcome = ? WHERE id = ?')
-        .run(this.#now(), `failed: ${(error as Error).message.slice(0, 500)}`, runId);
+      await this.#sql.run('UPDATE sync_run SET finished_at = ?, outcome = ? WHERE id = ?', [
+        this.#now(),
+        `failed: ${(error as Error).message.slice(0, 500)}`,
+        runId,
+      ]);
       throw error;
     }
   }
 
-  #report(): SyncReport {
+  async #report(): Promise<SyncReport> {
     return {
-      ...this.#progress(),
+      ...(await this.#progress()),
       mode: { ...this.#mode },
       dryRun: this.#o.dryRun === true,
       jobs: this.#stats.jobs,
@@ -300,16 +294,19 @@ class SyncRun {
     if (problems.length > 0) throw new SyncMappingError(problems);
   }
 
-  #watermark(object: SyncObject): { modstamp: number; deleted_covered_until: number } | undefined {
-    return this.#db
-      .prepare('SELECT modstamp, deleted_covered_until FROM sync_watermark WHERE object = ?')
-      .get(object) as { modstamp: number; deleted_covered_until: number } | undefined;
+  async #watermark(
+    object: SyncObject,
+  ): Promise<{ modstamp: number; deleted_covered_until: number } | undefined> {
+    return this.#sql.get<{ modstamp: number; deleted_covered_until: number }>(
+      'SELECT modstamp, deleted_covered_until FROM sync_watermark WHERE object = ?',
+      [object],
+    );
   }
 
   /** Bulk API 2.0 read of every record, resumable from `(jobId, locator)`; then unseen rows count as deleted. */
   async #fullRead(object: SyncObject): Promise<void> {
-    const { salesforce, settings, store } = this.#d;
-    this.#emit('read', object);
+    const { salesforce, settings } = this.#d;
+    await this.#emit('read', object);
     type Checkpoint = {
       job_id: string | null;
       locator: string | null;
@@ -317,20 +314,18 @@ class SyncRun {
       max_modstamp: number;
       started_at: number;
     };
-    let cp = this.#db
-      .prepare(
-        'SELECT job_id, locator, generation, max_modstamp, started_at FROM sync_full_checkpoint WHERE object = ?',
-      )
-      .get(object) as Checkpoint | undefined;
+    let cp = await this.#sql.get<Checkpoint>(
+      'SELECT job_id, locator, generation, max_modstamp, started_at FROM sync_full_checkpoint WHERE object = ?',
+      [object],
+    );
     if (cp === undefined) {
-      const generation = Number(this.#kv('generation') ?? 0) + 1;
-      store.transaction(() => {
-        this.#setKv('generation', String(generation));
-        this.#db
-          .prepare(
-            'INSERT INTO sync_full_checkpoint (object, job_id, locator, generation, max_modstamp, started_at) VALUES (?, NULL, NULL, ?, 0, ?)',
-          )
-          .run(object, generation, this.#now());
+      const generation = Number((await this.#kv('generation')) ?? 0) + 1;
+      await this.#sql.transaction(async (tx) => {
+        await this.#setKv('generation', String(generation));
+        await tx.run(
+          'INSERT INTO sync_full_checkpoint (object, job_id, locator, generation, max_modstamp, started_at) VALUES (?, NULL, NULL, ?, 0, ?)',
+          [object, generation, this.#now()],
+        );
       });
       cp = { job_id: null, locator: null, generation, max_modstamp: 0, started_at: this.#now() };
     }
@@ -338,45 +333,46 @@ class SyncRun {
     let jobId = cp.job_id;
     if (jobId === null) {
       jobId = await salesforce.openBulkQuery(soql);
-      this.#db
-        .prepare('UPDATE sync_full_checkpoint SET job_id = ?, locator = NULL WHERE object = ?')
-        .run(jobId, object);
+      await this.#sql.run('UPDATE sync_full_checkpoint SET job_id = ?, locator = NULL WHERE object = ?', [
+        jobId,
+        object,
+      ]);
     }
     let maxModstamp = cp.max_modstamp;
     const generation = cp.generation;
     for await (const page of salesforce.bulkPages(jobId, settings.bulkPageSize, cp.locator ?? undefined)) {
-      store.transaction(() => {
-        for (const record of page.rows) {
-          const entry = toMirrorRow(object, record, settings.mapping);
-          if (this.#mirror.put(entry, generation)) this.#changed[object]++;
-          if (entry.row.modstamp > maxModstamp) maxModstamp = entry.row.modstamp;
-        }
+      const entries = page.rows.map((record) => toMirrorRow(object, record, settings.mapping));
+      for (const entry of entries) if (entry.row.modstamp > maxModstamp) maxModstamp = entry.row.modstamp;
+      await this.#sql.transaction(async (tx) => {
+        this.#changed[object] += await this.#mirror.putMany(entries, generation);
         this.#read[object] += page.rows.length;
-        this.#db
-          .prepare('UPDATE sync_full_checkpoint SET locator = ?, max_modstamp = ? WHERE object = ?')
-          .run(page.nextLocator ?? '', maxModstamp, object);
+        await tx.run('UPDATE sync_full_checkpoint SET locator = ?, max_modstamp = ? WHERE object = ?', [
+          page.nextLocator ?? '',
+          maxModstamp,
+          object,
+        ]);
       });
-      this.#emit('read', object);
+      await this.#emit('read', object);
       this.#checkBudget();
       if (page.nextLocator === undefined) break;
     }
-    store.transaction(() => {
-      this.#deleted += this.#mirror.removeUnseen(object, generation);
-      const previous = this.#watermark(object);
-      this.#db
-        .prepare(
-          `INSERT INTO sync_watermark (object, modstamp, deleted_covered_until) VALUES (?, ?, ?)
-           ON CONFLICT (object) DO UPDATE SET modstamp = excluded.modstamp, deleted_covered_until = excluded.deleted_covered_until`,
-        )
-        .run(object, Math.max(maxModstamp, previous?.modstamp ?? 0), cp.started_at - settings.overlapMs);
-      this.#db.prepare('DELETE FROM sync_full_checkpoint WHERE object = ?').run(object);
+    const startedAt = cp.started_at;
+    await this.#sql.transaction(async (tx) => {
+      this.#deleted += await this.#mirror.removeUnseen(object, generation);
+      const previous = await this.#watermark(object);
+      await tx.run(
+        `INSERT INTO sync_watermark (object, modstamp, deleted_covered_until) VALUES (?, ?, ?)
+         ON CONFLICT (object) DO UPDATE SET modstamp = excluded.modstamp, deleted_covered_until = excluded.deleted_covered_until`,
+        [object, Math.max(maxModstamp, previous?.modstamp ?? 0), startedAt - settings.overlapMs],
+      );
+      await tx.run('DELETE FROM sync_full_checkpoint WHERE object = ?', [object]);
     });
   }
 
   /** REST pages of records changed since the watermark (minus the overlap), keyset-paged on (SystemModstamp, Id). */
   async #incrementalRead(object: SyncObject, modstamp: number): Promise<void> {
-    const { salesforce, settings, store } = this.#d;
-    this.#emit('read', object);
+    const { salesforce, settings } = this.#d;
+    await this.#emit('read', object);
     const fields = fieldsFor(object, settings.mapping).join(', ');
     let cursor = { at: Math.max(0, modstamp - settings.overlapMs), id: '' };
     for (;;) {
@@ -388,18 +384,18 @@ class SyncRun {
       const rows: SfRecord[] = await salesforce.query(
         `SELECT ${fields} FROM ${object} WHERE ${where} ORDER BY SystemModstamp, Id LIMIT ${settings.restPageSize}`,
       );
-      store.transaction(() => {
-        let max = this.#watermark(object)?.modstamp ?? 0;
-        for (const record of rows) {
-          const entry = toMirrorRow(object, record, settings.mapping);
-          if (this.#mirror.put(entry, 0)) this.#changed[object]++;
+      const entries = rows.map((record) => toMirrorRow(object, record, settings.mapping));
+      await this.#sql.transaction(async (tx) => {
+        let max = (await this.#watermark(object))?.modstamp ?? 0;
+        for (const entry of entries) {
           if (entry.row.modstamp > max) max = entry.row.modstamp;
           cursor = { at: entry.row.modstamp, id: entry.row.id };
         }
+        this.#changed[object] += await this.#mirror.putMany(entries, 0);
         this.#read[object] += rows.length;
-        this.#db.prepare('UPDATE sync_watermark SET modstamp = ? WHERE object = ?').run(max, object);
+        await tx.run('UPDATE sync_watermark SET modstamp = ? WHERE object = ?', [max, object]);
       });
-      this.#emit('read', object);
+      await this.#emit('read', object);
       this.#checkBudget();
       if (rows.length < settings.restPageSize) return;
     }
@@ -407,10 +403,10 @@ class SyncRun {
 
   /** Records deleted since the last covered instant; a missed window means a full reconciliation. */
   async #deletions(object: SyncObject): Promise<void> {
-    const { salesforce, store } = this.#d;
-    const watermark = this.#watermark(object);
+    const { salesforce } = this.#d;
+    const watermark = await this.#watermark(object);
     if (watermark === undefined) return;
-    this.#emit('deletions', object);
+    await this.#emit('deletions', object);
     let start = watermark.deleted_covered_until;
     const end = Math.max(this.#now(), watermark.modstamp);
     if (end - start < 60_000) return;
@@ -433,26 +429,31 @@ class SyncRun {
     }
     const covered = toMs(result.latestDateCovered) ?? start;
     const records = result.records;
-    store.transaction(() => {
-      for (const record of records) if (this.#mirror.remove(object, record.id)) this.#deleted++;
-      this.#db
-        .prepare('UPDATE sync_watermark SET deleted_covered_until = ? WHERE object = ?')
-        .run(Math.max(start, covered), object);
+    const coveredUntil = Math.max(start, covered);
+    await this.#sql.transaction(async (tx) => {
+      this.#deleted += await this.#mirror.removeMany(
+        object,
+        records.map((record) => record.id),
+      );
+      await tx.run('UPDATE sync_watermark SET deleted_covered_until = ? WHERE object = ?', [
+        coveredUntil,
+        object,
+      ]);
     });
     this.#checkBudget();
   }
 
   /** When the day changed, accounts whose 12-month window lost or gained a transaction are recomputed. */
-  #markWindowShift(): void {
+  async #markWindowShift(): Promise<void> {
     const today = new Date(this.#now()).toISOString().slice(0, 10);
-    const last = this.#kv('profile_day');
+    const last = await this.#kv('profile_day');
     if (last === undefined || last === today) return;
-    this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO sync_dirty (account_id) SELECT DISTINCT account_id FROM sync_txn
-         WHERE revenue = 1 AND ((date >= ? AND date < ?) OR (date > ? AND date <= ?))`,
-      )
-      .run(windowStart(last), windowStart(today), last, today);
+    await this.#sql.run(
+      `INSERT INTO sync_dirty (account_id) SELECT DISTINCT account_id FROM sync_txn
+       WHERE revenue = 1 AND ((date >= ? AND date < ?) OR (date > ? AND date <= ?))
+       ON CONFLICT (account_id) DO NOTHING`,
+      [windowStart(last), windowStart(today), last, today],
+    );
   }
 
   async #drain(kind: ZendeskKind, flush: boolean): Promise<void> {
@@ -471,90 +472,106 @@ class SyncRun {
 
   /** Pass A: profiles and organisations of dirty accounts; pass B: their contacts as users. Resumable by cursor. */
   async #computeAndWrite(): Promise<void> {
-    const { settings, store } = this.#d;
+    const { settings } = this.#d;
+    const sql = this.#sql;
     const today = new Date(this.#now()).toISOString().slice(0, 10);
     const syncedAt = new Date(this.#now()).toISOString();
-    this.#accountsTotal = (this.#db.prepare('SELECT COUNT(*) AS n FROM sync_dirty').get() as { n: number }).n;
-    const next = this.#db.prepare(
-      'SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?',
-    );
-    const phase = this.#kv('pass') ?? 'A';
+    this.#accountsTotal = (await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_dirty'))?.n ?? 0;
+    const next = async (cursor: string): Promise<string[]> =>
+      (
+        await sql.all<{ account_id: string }>(
+          'SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?',
+          [cursor, settings.batchSize],
+        )
+      ).map((r) => r.account_id);
+    const phase = (await this.#kv('pass')) ?? 'A';
 
     if (phase === 'A') {
-      this.#emit('organizations');
-      let cursor = this.#kv('pass_cursor') ?? '';
+      await this.#emit('organizations');
+      let cursor = (await this.#kv('pass_cursor')) ?? '';
       for (;;) {
-        const ids = (next.all(cursor, settings.batchSize) as { account_id: string }[]).map(
-          (r) => r.account_id,
-        );
+        const ids = await next(cursor);
         if (ids.length === 0) break;
-        const profiles = computeProfiles(this.#d.store.db, ids, today, settings);
-        store.transaction(() => {
-          for (const id of ids) {
-            const profile = profiles.get(id);
-            if (profile === undefined) {
-              this.#db.prepare('DELETE FROM sync_profile WHERE account_id = ?').run(id);
-              this.#outbox.enqueue('organization', id, '', {
-                external_id: id,
-                organization_fields: { ...emptyCrmFields(), [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
-              });
-              continue;
-            }
-            this.#db
-              .prepare(
-                `INSERT INTO sync_profile (account_id, profile, computed_at) VALUES (?, ?, ?)
-                 ON CONFLICT (account_id) DO UPDATE SET profile = excluded.profile, computed_at = excluded.computed_at`,
-              )
-              .run(id, JSON.stringify(profile), this.#now());
-            const fields = crmFields(profile);
-            // Zendesk organisation names are unique: accounts sharing a name get their Salesforce Id appended.
-            const shared = this.#db
-              .prepare('SELECT COUNT(*) AS n FROM sync_account WHERE name = ?')
-              .get(profile.name) as {
-              n: number;
-            };
-            const name = shared.n > 1 ? `${profile.name} (${id})` : profile.name;
-            const hash = payloadHash({ name, fields });
-            this.#outbox.enqueue('organization', id, hash, {
-              external_id: id,
-              name,
-              organization_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
-            });
+        const profiles = await computeProfiles(sql, ids, today, settings);
+        // Zendesk organisation names are unique: accounts sharing a name get their Salesforce Id appended.
+        const names = [...new Set([...profiles.values()].map((p) => p.name))];
+        const sharedNames = new Set(
+          names.length === 0
+            ? []
+            : (
+                await sql.all<{ name: string }>(
+                  `SELECT name FROM sync_account WHERE name IN (${list(names.length)}) GROUP BY name HAVING COUNT(*) > 1`,
+                  names,
+                )
+              ).map((r) => r.name),
+        );
+        await sql.transaction(async (tx) => {
+          const gone = ids.filter((id) => !profiles.has(id));
+          if (gone.length > 0)
+            await tx.run(`DELETE FROM sync_profile WHERE account_id IN (${list(gone.length)})`, gone);
+          const kept = ids.filter((id) => profiles.has(id));
+          if (kept.length > 0) {
+            const at = this.#now();
+            await tx.run(
+              `INSERT INTO sync_profile (account_id, profile, computed_at) VALUES ${placeholders(kept.length, 3)}
+               ON CONFLICT (account_id) DO UPDATE SET profile = excluded.profile, computed_at = excluded.computed_at`,
+              kept.flatMap((id) => [id, JSON.stringify(profiles.get(id)), at]),
+            );
           }
+          const writes = ids.map((id) => {
+            const profile = profiles.get(id);
+            if (profile === undefined)
+              return {
+                externalId: id,
+                hash: '',
+                payload: {
+                  external_id: id,
+                  organization_fields: { ...emptyCrmFields(), [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
+                },
+              };
+            const fields = crmFields(profile);
+            const name = sharedNames.has(profile.name) ? `${profile.name} (${id})` : profile.name;
+            return {
+              externalId: id,
+              hash: payloadHash({ name, fields }),
+              payload: {
+                external_id: id,
+                name,
+                organization_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
+              },
+            };
+          });
+          await this.#outbox.enqueueMany('organization', writes);
           cursor = ids.at(-1) ?? cursor;
-          this.#setKv('pass_cursor', cursor);
-          this.#setKv('profile_day', today);
+          await this.#setKv('pass_cursor', cursor);
+          await this.#setKv('profile_day', today);
         });
         this.#accountsDone += ids.length;
-        this.#emit('organizations');
+        await this.#emit('organizations');
         await this.#drain('organization', false);
       }
       await this.#drain('organization', true);
-      this.#setKv('pass', 'B');
-      this.#setKv('pass_cursor', '');
+      await this.#setKv('pass', 'B');
+      await this.#setKv('pass_cursor', '');
     }
 
-    this.#emit('users');
+    await this.#emit('users');
     this.#accountsDone = 0;
-    let cursor = this.#kv('pass_cursor') ?? '';
+    let cursor = (await this.#kv('pass_cursor')) ?? '';
     // Each account's profile and organisation id are read and turned into field values once per batch; its
     // contacts share them (and their serialisation, see payloadHash).
-    const accountsOf = this.#db.prepare(
-      `SELECT d.account_id, p.profile, w.zendesk_id
-       FROM (SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?) d
-       LEFT JOIN sync_profile p ON p.account_id = d.account_id
-       LEFT JOIN sync_written w ON w.kind = 'organization' AND w.external_id = d.account_id`,
-    );
-    const contactsOf = this.#db.prepare(
-      `SELECT c.id, c.account_id, c.name, c.email FROM sync_contact c
-       WHERE c.account_id IN (SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?)`,
-    );
     for (;;) {
-      const accounts = accountsOf.all(cursor, settings.batchSize) as {
+      const accounts = await sql.all<{
         account_id: string;
         profile: string | null;
         zendesk_id: number | null;
-      }[];
+      }>(
+        `SELECT d.account_id, p.profile, w.zendesk_id
+         FROM (SELECT account_id FROM sync_dirty WHERE account_id > ? ORDER BY account_id LIMIT ?) d
+         LEFT JOIN sync_profile p ON p.account_id = d.account_id
+         LEFT JOIN sync_written w ON w.kind = 'organization' AND w.external_id = d.account_id`,
+        [cursor, settings.batchSize],
+      );
       if (accounts.length === 0) break;
       const byAccount = new Map(
         accounts.map((a) => [
@@ -565,53 +582,65 @@ class SyncRun {
           },
         ]),
       );
-      const contacts = contactsOf.all(cursor, settings.batchSize) as {
+      const contacts = await sql.all<{
         id: string;
         account_id: string;
         name: string;
         email: string | null;
-      }[];
-      store.transaction(() => {
-        for (const c of contacts) {
+      }>(
+        `SELECT c.id, c.account_id, c.name, c.email FROM sync_contact c
+         WHERE c.account_id IN (${list(accounts.length)})`,
+        accounts.map((a) => a.account_id),
+      );
+      await sql.transaction(async () => {
+        const writes = contacts.map((c) => {
           const account = byAccount.get(c.account_id);
           const fields = account?.fields ?? crmFields(undefined);
           const base: Record<string, unknown> = { external_id: c.id, name: c.name };
           if (c.email !== null) base.email = c.email;
           if (typeof account?.zendeskId === 'number') base.organization_id = account.zendeskId;
-          const hash = payloadHash({ ...base, fields });
-          this.#outbox.enqueue('user', c.id, hash, {
-            ...base,
-            user_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
-          });
-        }
+          return {
+            externalId: c.id,
+            hash: payloadHash({ ...base, fields }),
+            payload: { ...base, user_fields: { ...fields, [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt } },
+          };
+        });
+        await this.#outbox.enqueueMany('user', writes);
         cursor = accounts.at(-1)?.account_id ?? cursor;
-        this.#setKv('pass_cursor', cursor);
+        await this.#setKv('pass_cursor', cursor);
       });
       this.#accountsDone += accounts.length;
-      this.#emit('users');
+      await this.#emit('users');
       await this.#drain('user', false);
     }
-    store.transaction(() => {
-      for (const { id } of this.#db.prepare('SELECT id FROM sync_deleted_contact').all() as { id: string }[])
-        this.#outbox.enqueue('user', id, '', {
-          external_id: id,
-          user_fields: { ...emptyCrmFields(), [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
-        });
-      this.#db.exec('DELETE FROM sync_deleted_contact');
+    await sql.transaction(async (tx) => {
+      const deleted = await tx.all<{ id: string }>('SELECT id FROM sync_deleted_contact');
+      await this.#outbox.enqueueMany(
+        'user',
+        deleted.map(({ id }) => ({
+          externalId: id,
+          hash: '',
+          payload: {
+            external_id: id,
+            user_fields: { ...emptyCrmFields(), [CRM_FIELD_KEYS.crmSyncedAt]: syncedAt },
+          },
+        })),
+      );
+      await tx.run('DELETE FROM sync_deleted_contact');
     });
     await this.#drain('user', true);
     if (this.#o.dryRun === true) {
       // Keep the dirty set: the next real run recomputes and writes.
-      store.transaction(() => {
-        this.#setKv('pass', undefined);
-        this.#setKv('pass_cursor', undefined);
+      await sql.transaction(async () => {
+        await this.#setKv('pass', undefined);
+        await this.#setKv('pass_cursor', undefined);
       });
       return;
     }
-    store.transaction(() => {
-      this.#db.exec('DELETE FROM sync_dirty');
-      this.#setKv('pass', undefined);
-      this.#setKv('pass_cursor', undefined);
+    await sql.transaction(async (tx) => {
+      await tx.run('DELETE FROM sync_dirty');
+      await this.#setKv('pass', undefined);
+      await this.#setKv('pass_cursor', undefined);
     });
   }
 }

@@ -1,5 +1,5 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Store } from '../store/database.ts';
+import type { Sql } from '../store/sql.ts';
+import { chunks, list, placeholders } from './mirror.ts';
 
 export type ZendeskKind = 'organization' | 'user';
 
@@ -46,63 +46,87 @@ export interface OutboxStats {
 }
 
 /**
- * Pending Zendesk writes, durable in SQLite. A batch of ≤100 is claimed and committed before the call; the job
- * id is committed as soon as Zendesk returns it, so a restarted process waits for that job instead of sending the
- * records again; results are applied (hash recorded, or dead letter) in one transaction.
+ * Pending Zendesk writes, durable in the store (SQLite or PostgreSQL). A batch of ≤100 is claimed and committed
+ * before the call; the job id is committed as soon as Zendesk returns it, so a restarted process waits for that job
+ * instead of sending the records again; results are applied (hash recorded, or dead letter) in one transaction.
  */
 export class Outbox {
-  readonly #store: Store;
-  readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #sql: Sql;
 
-  constructor(store: Store) {
-    this.#store = store;
-    this.#db = store.db;
-  }
-
-  /** Prepared once per SQL text (preparing costs more than running on hot paths). */
-  #sql(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** Queues a write unless the same content was already written (or is already queued). Returns true if queued. */
-  enqueue(kind: ZendeskKind, externalId: string, hash: string, payload: Record<string, unknown>): boolean {
-    const written = this.#sql(
-      'SELECT hash, zendesk_id FROM sync_written WHERE kind = ? AND external_id = ?',
-    ).get(kind, externalId) as { hash: string; zendesk_id: number | null } | undefined;
-    if (written?.hash === hash) {
-      this.#sql('DELETE FROM sync_outbox WHERE kind = ? AND external_id = ? AND batch_id IS NULL').run(
-        kind,
-        externalId,
-      );
-      return false;
-    }
-    if (hash === '' && written === undefined) return false; // clearing a record never written: nothing to do
-    // Organisations have no create_or_update_many: the Zendesk id (known once created) makes it an update.
-    const withId =
-      kind === 'organization' && typeof written?.zendesk_id === 'number'
-        ? { id: written.zendesk_id, ...payload }
-        : payload;
-    const result = this.#sql(
-      `INSERT INTO sync_outbox (kind, external_id, hash, payload) VALUES (?, ?, ?, ?)
-         ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload
-         WHERE sync_outbox.batch_id IS NULL AND sync_outbox.hash <> excluded.hash`,
-    ).run(kind, externalId, hash, JSON.stringify(withId));
-    return Number(result.changes) > 0;
+  async enqueue(
+    kind: ZendeskKind,
+    externalId: string,
+    hash: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean> {
+    return (await this.enqueueMany(kind, [{ externalId, hash, payload }])) > 0;
   }
 
-  pending(kind?: ZendeskKind): number {
-    const row = (
+  /**
+   * Queues writes of one kind (a batch): one read of what was written, one delete of what needs no write, one
+   * multi-row upsert of the rest, per chunk. Later entries for the same record win. Returns how many were queued.
+   */
+  async enqueueMany(
+    kind: ZendeskKind,
+    entries: readonly { externalId: string; hash: string; payload: Record<string, unknown> }[],
+  ): Promise<number> {
+    const latest = new Map<string, (typeof entries)[number]>();
+    for (const entry of entries) latest.set(entry.externalId, entry);
+    let queued = 0;
+    for (const part of chunks([...latest.values()])) {
+      const written = new Map(
+        (
+          await this.#sql.all<{ external_id: string; hash: string; zendesk_id: number | null }>(
+            `SELECT external_id, hash, zendesk_id FROM sync_written WHERE kind = ? AND external_id IN (${list(part.length)})`,
+            [kind, ...part.map((e) => e.externalId)],
+          )
+        ).map((r) => [r.external_id, r]),
+      );
+      const unchanged: string[] = [];
+      const rows: [string, string, string][] = [];
+      for (const { externalId, hash, payload } of part) {
+        const done = written.get(externalId);
+        if (done?.hash === hash) {
+          unchanged.push(externalId);
+          continue;
+        }
+        if (hash === '' && done === undefined) continue; // clearing a record never written: nothing to do
+        // Organisations have no create_or_update_many: the Zendesk id (known once created) makes it an update.
+        const withId =
+          kind === 'organization' && typeof done?.zendesk_id === 'number'
+            ? { id: done.zendesk_id, ...payload }
+            : payload;
+        rows.push([externalId, hash, JSON.stringify(withId)]);
+      }
+      if (unchanged.length > 0)
+        await this.#sql.run(
+          `DELETE FROM sync_outbox WHERE kind = ? AND external_id IN (${list(unchanged.length)}) AND batch_id IS NULL`,
+          [kind, ...unchanged],
+        );
+      if (rows.length > 0)
+        queued += (
+          await this.#sql.run(
+            `INSERT INTO sync_outbox (kind, external_id, hash, payload) VALUES ${placeholders(rows.length, 4)}
+             ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash, payload = excluded.payload
+             WHERE sync_outbox.batch_id IS NULL AND sync_outbox.hash <> excluded.hash`,
+            rows.flatMap((r) => [kind, ...r]),
+          )
+        ).changes;
+    }
+    return queued;
+  }
+
+  async pending(kind?: ZendeskKind): Promise<number> {
+    const row =
       kind === undefined
-        ? this.#sql('SELECT COUNT(*) AS n FROM sync_outbox').get()
-        : this.#sql('SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ?').get(kind)
-    ) as { n: number };
-    return row.n;
+        ? await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_outbox')
+        : await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ?', [kind]);
+    return row?.n ?? 0;
   }
 
   /** Sends full batches of `kind` (all remaining ones when `flush`), finishing batches left by a crash first. */
@@ -136,27 +160,32 @@ export class Outbox {
       }
     };
     // Batches left by an interrupted run first: wait for their jobs rather than sending again.
-    for (const batch of this.#sql('SELECT id, job_id FROM sync_batch WHERE kind = ? ORDER BY id').all(
-      kind,
-    ) as { id: number; job_id: string | null }[]) {
+    for (const batch of await this.#sql.all<{ id: number; job_id: string | null }>(
+      'SELECT id, job_id FROM sync_batch WHERE kind = ? ORDER BY id',
+      [kind],
+    )) {
       await room();
       start(batch.id, batch.job_id, true);
     }
     for (;;) {
       await room();
-      const waiting = this.#sql(
+      const waiting = await this.#sql.get<{ n: number }>(
         'SELECT COUNT(*) AS n FROM sync_outbox WHERE kind = ? AND batch_id IS NULL',
-      ).get(kind) as { n: number };
-      if (waiting.n === 0 || (!flush && waiting.n < BULK_LIMIT)) break;
-      const batchId = this.#store.transaction(() => {
-        const id = Number(
-          this.#sql('INSERT INTO sync_batch (kind, created_at) VALUES (?, ?)').run(kind, now())
-            .lastInsertRowid,
+        [kind],
+      );
+      const n = waiting?.n ?? 0;
+      if (n === 0 || (!flush && n < BULK_LIMIT)) break;
+      const batchId = await this.#sql.transaction(async (tx) => {
+        const row = await tx.get<{ id: number }>(
+          'INSERT INTO sync_batch (kind, created_at) VALUES (?, ?) RETURNING id',
+          [kind, now()],
         );
-        this.#sql(
+        const id = row!.id;
+        await tx.run(
           `UPDATE sync_outbox SET batch_id = ? WHERE seq IN (
                SELECT seq FROM sync_outbox WHERE kind = ? AND batch_id IS NULL ORDER BY seq LIMIT ${BULK_LIMIT})`,
-        ).run(id, kind);
+          [id, kind],
+        );
         return id;
       });
       start(batchId, null);
@@ -174,10 +203,12 @@ export class Outbox {
     now: () => number,
     recovered = false,
   ): Promise<void> {
-    const select = this.#sql(
-      'SELECT seq, external_id, hash, payload FROM sync_outbox WHERE batch_id = ? ORDER BY seq',
-    );
-    let rows = select.all(batchId) as unknown as OutboxRow[];
+    const select = async (): Promise<OutboxRow[]> =>
+      this.#sql.all<OutboxRow>(
+        'SELECT seq, external_id, hash, payload FROM sync_outbox WHERE batch_id = ? ORDER BY seq',
+        [batchId],
+      );
+    let rows = await select();
     if (recovered && knownJobId === null && rows.length > 0) {
       // The interrupted run may have sent this batch before it could record the job id: skip what Zendesk holds.
       const applied = await sink.applied(
@@ -185,20 +216,25 @@ export class Outbox {
         rows.map((row) => JSON.parse(row.payload) as Record<string, unknown>),
       );
       if (applied.size > 0) {
-        this.#store.transaction(() => {
+        await this.#sql.transaction(async (tx) => {
+          const done: { row: OutboxRow; id: number | undefined }[] = [];
           rows.forEach((row, index) => {
             const id = applied.get(index);
-            if (id === undefined) return;
-            this.#recordSuccess(kind, row, id, now());
-            this.#sql('DELETE FROM sync_outbox WHERE seq = ?').run(row.seq);
-            stats.written++;
+            if (id !== undefined) done.push({ row, id });
           });
+          await this.#recordSuccesses(tx, kind, done, now());
+          for (const part of chunks(done))
+            await tx.run(
+              `DELETE FROM sync_outbox WHERE seq IN (${list(part.length)})`,
+              part.map((d) => d.row.seq),
+            );
+          stats.written += done.length;
         });
-        rows = select.all(batchId) as unknown as OutboxRow[];
+        rows = await select();
       }
     }
     if (rows.length === 0) {
-      this.#sql('DELETE FROM sync_batch WHERE id = ?').run(batchId);
+      await this.#sql.run('DELETE FROM sync_batch WHERE id = ?', [batchId]);
       return;
     }
     let jobId = knownJobId;
@@ -210,7 +246,7 @@ export class Outbox {
           rows.map((row) => JSON.parse(row.payload) as Record<string, unknown>),
         );
         stats.jobs++;
-        this.#sql('UPDATE sync_batch SET job_id = ? WHERE id = ?').run(jobId, batchId);
+        await this.#sql.run('UPDATE sync_batch SET job_id = ? WHERE id = ?', [jobId, batchId]);
       }
       results = await sink.results(jobId, rows.length);
       if (results === undefined) {
@@ -219,53 +255,74 @@ export class Outbox {
       }
     }
     const byIndex = new Map(results.map((r) => [r.index, r]));
-    this.#store.transaction(() => {
+    await this.#sql.transaction(async (tx) => {
       const at = now();
+      const done: { row: OutboxRow; id: number | undefined }[] = [];
+      const dead: OutboxRow[] = [];
+      const errors = new Map<OutboxRow, string>();
       rows.forEach((row, index) => {
         const result = byIndex.get(index);
-        if (result?.success === true) {
-          this.#recordSuccess(kind, row, result.id, at);
-          stats.written++;
-        } else {
-          this.#sql(
-            `INSERT INTO sync_dead_letter (kind, external_id, hash, payload, error, attempts, last_at)
-               VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
-               payload = excluded.payload, error = excluded.error, attempts = sync_dead_letter.attempts + 1,
-               last_at = excluded.last_at`,
-          ).run(
-            kind,
-            row.external_id,
-            row.hash,
-            row.payload,
-            result?.error ?? 'no result for this record',
-            at,
-          );
-          stats.failed++;
+        if (result?.success === true) done.push({ row, id: result.id });
+        else {
+          dead.push(row);
+          errors.set(row, result?.error ?? 'no result for this record');
         }
       });
-      this.#sql('DELETE FROM sync_outbox WHERE batch_id = ?').run(batchId);
-      this.#sql('DELETE FROM sync_batch WHERE id = ?').run(batchId);
+      await this.#recordSuccesses(tx, kind, done, at);
+      stats.written += done.length;
+      for (const part of chunks(dead))
+        await tx.run(
+          `INSERT INTO sync_dead_letter (kind, external_id, hash, payload, error, attempts, last_at)
+             VALUES ${placeholders(part.length, 7)} ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
+             payload = excluded.payload, error = excluded.error, attempts = sync_dead_letter.attempts + 1,
+             last_at = excluded.last_at`,
+          part.flatMap((row) => [kind, row.external_id, row.hash, row.payload, errors.get(row)!, 1, at]),
+        );
+      stats.failed += dead.length;
+      await tx.run('DELETE FROM sync_outbox WHERE batch_id = ?', [batchId]);
+      await tx.run('DELETE FROM sync_batch WHERE id = ?', [batchId]);
     });
   }
 
-  #recordSuccess(kind: ZendeskKind, row: OutboxRow, zendeskId: number | undefined, at: number): void {
-    if (row.hash === '')
-      this.#sql('DELETE FROM sync_written WHERE kind = ? AND external_id = ?').run(kind, row.external_id);
-    else
-      this.#sql(
-        `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
-           zendesk_id = COALESCE(excluded.zendesk_id, sync_written.zendesk_id), written_at = excluded.written_at`,
-      ).run(kind, row.external_id, row.hash, zendeskId ?? null, at);
-    this.#sql('DELETE FROM sync_dead_letter WHERE kind = ? AND external_id = ?').run(kind, row.external_id);
+  /** Records what Zendesk acknowledged (or forgets a cleared record), and drops their dead letters. */
+  async #recordSuccesses(
+    tx: Sql,
+    kind: ZendeskKind,
+    done: readonly { row: OutboxRow; id: number | undefined }[],
+    at: number,
+  ): Promise<void> {
+    const latest = new Map<string, { row: OutboxRow; id: number | undefined }>();
+    for (const d of done) latest.set(d.row.external_id, d);
+    for (const part of chunks([...latest.values()])) {
+      const cleared = part.filter((d) => d.row.hash === '').map((d) => d.row.external_id);
+      const kept = part.filter((d) => d.row.hash !== '');
+      if (cleared.length > 0)
+        await tx.run(`DELETE FROM sync_written WHERE kind = ? AND external_id IN (${list(cleared.length)})`, [
+          kind,
+          ...cleared,
+        ]);
+      if (kept.length > 0)
+        await tx.run(
+          `INSERT INTO sync_written (kind, external_id, hash, zendesk_id, written_at) VALUES ${placeholders(kept.length, 5)}
+           ON CONFLICT (kind, external_id) DO UPDATE SET hash = excluded.hash,
+             zendesk_id = COALESCE(excluded.zendesk_id, sync_written.zendesk_id), written_at = excluded.written_at`,
+          kept.flatMap((d) => [kind, d.row.external_id, d.row.hash, d.id ?? null, at]),
+        );
+      await tx.run(`DELETE FROM sync_dead_letter WHERE kind = ? AND external_id IN (${list(part.length)})`, [
+        kind,
+        ...part.map((d) => d.row.external_id),
+      ]);
+    }
   }
 
   /** Puts dead letters with fewer than `maxAttempts` attempts, last tried before `before`, back in the outbox. */
-  requeueDeadLetters(maxAttempts: number, before: number): number {
-    const result = this.#sql(
-      `INSERT OR IGNORE INTO sync_outbox (kind, external_id, hash, payload)
-         SELECT kind, external_id, hash, payload FROM sync_dead_letter WHERE attempts < ? AND last_at < ?`,
-    ).run(maxAttempts, before);
-    return Number(result.changes);
+  async requeueDeadLetters(maxAttempts: number, before: number): Promise<number> {
+    const result = await this.#sql.run(
+      `INSERT INTO sync_outbox (kind, external_id, hash, payload)
+         SELECT kind, external_id, hash, payload FROM sync_dead_letter WHERE attempts < ? AND last_at < ?
+         ON CONFLICT (kind, external_id) DO NOTHING`,
+      [maxAttempts, before],
+    );
+    return result.changes;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/database.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { Mirror } from './mirror.ts';
 import { computeProfiles, crmFields, payloadHash, valueTier, windowStart } from './profile.ts';
 import { toMirrorRow } from './records.ts';
@@ -22,22 +23,25 @@ const settings = {
 };
 
 describe('value profile', () => {
-  it('aggregates won opportunities and activated orders from the mirror, REST and Bulk shapes alike', () => {
+  it('aggregates won opportunities and activated orders from the mirror, REST and Bulk shapes alike', async () => {
     const store = openStore(':memory:', [SYNC_SCHEMA]);
-    const mirror = new Mirror(store.db);
-    const put = (object: 'Account' | 'Opportunity' | 'Order', record: Record<string, unknown>): boolean =>
+    const mirror = new Mirror(sqliteSql(store));
+    const put = (
+      object: 'Account' | 'Opportunity' | 'Order',
+      record: Record<string, unknown>,
+    ): Promise<boolean> =>
       mirror.put(
         toMirrorRow(object, { SystemModstamp: '2026-11-01T00:00:00.000+0000', ...record }, mapping),
         1,
       );
-    put('Account', {
+    await put('Account', {
       Id: 'A1',
       Name: 'Acme',
       CreatedDate: '2020-01-05T10:00:00.000+0000',
       Industry: 'Retail',
     });
     // Bulk CSV: strings everywhere
-    put('Opportunity', {
+    await put('Opportunity', {
       Id: 'O1',
       AccountId: 'A1',
       Amount: '30000',
@@ -46,7 +50,7 @@ describe('value profile', () => {
       IsClosed: 'true',
       StageName: 'Closed Won',
     });
-    put('Opportunity', {
+    await put('Opportunity', {
       Id: 'O2',
       AccountId: 'A1',
       Amount: 8000,
@@ -55,7 +59,7 @@ describe('value profile', () => {
       IsClosed: false,
       StageName: 'Proposal',
     });
-    put('Opportunity', {
+    await put('Opportunity', {
       Id: 'O3',
       AccountId: 'A1',
       Amount: 5000,
@@ -64,7 +68,7 @@ describe('value profile', () => {
       IsClosed: true,
       StageName: 'Closed Lost',
     });
-    put('Order', {
+    await put('Order', {
       Id: 'R1',
       AccountId: 'A1',
       TotalAmount: 1000,
@@ -72,7 +76,7 @@ describe('value profile', () => {
       StatusCode: 'Activated',
       OrderNumber: '00000100',
     });
-    put('Order', {
+    await put('Order', {
       Id: 'R2',
       AccountId: 'A1',
       TotalAmount: 999,
@@ -81,7 +85,7 @@ describe('value profile', () => {
       OrderNumber: '00000101',
     });
 
-    const profiles = computeProfiles(store.db, ['A1', 'gone'], '2026-11-22', settings);
+    const profiles = await computeProfiles(sqliteSql(store), ['A1', 'gone'], '2026-11-22', settings);
     expect([...profiles.keys()]).toEqual(['A1']);
     const p = profiles.get('A1')!;
     expect(p).toMatchObject({
@@ -100,7 +104,7 @@ describe('value profile', () => {
     // the same row again changes nothing; a real change marks the account dirty
     store.db.exec('DELETE FROM sync_dirty');
     expect(
-      put('Order', {
+      await put('Order', {
         Id: 'R2',
         AccountId: 'A1',
         TotalAmount: 999,
@@ -110,7 +114,7 @@ describe('value profile', () => {
       }),
     ).toBe(false);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM sync_dirty').get()).toEqual({ n: 0 });
-    expect(mirror.remove('Order', 'R1')).toBe(true);
+    expect(await mirror.remove('Order', 'R1')).toBe(true);
     expect(store.db.prepare('SELECT account_id FROM sync_dirty').all()).toEqual([{ account_id: 'A1' }]);
     store.close();
   });

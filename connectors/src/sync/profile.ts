@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { CRM_FIELD_KEYS, computeValueTier, type ValueTier } from '../../../shared/src/index.ts';
 import type { SyncSettings } from '../config/sync.ts';
+import type { Sql } from '../store/sql.ts';
 
 /** What the sidebar shows for one transaction. */
 export interface RecentTransaction {
@@ -53,33 +53,21 @@ export function windowStart(today: string): string {
 
 /**
  * Computes the profiles of a batch of accounts with two SQL queries over the mirror (aggregates, then the
- * latest transactions per account). Accounts missing from the mirror (deleted) are absent from the result.
+ * latest transactions per account), the same on SQLite and PostgreSQL. Accounts missing from the mirror
+ * (deleted) are absent from the result.
  */
-export function computeProfiles(
-  db: DatabaseSync,
+export async function computeProfiles(
+  sql: Sql,
   accountIds: readonly string[],
   today: string,
   settings: Pick<SyncSettings, 'tiers' | 'pipelineWeight' | 'recentTransactions' | 'currency'>,
-): Map<string, AccountProfile> {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS sync_batch_ids (id TEXT PRIMARY KEY)');
-  db.exec('DELETE FROM temp.sync_batch_ids');
-  const insert = db.prepare('INSERT OR IGNORE INTO temp.sync_batch_ids (id) VALUES (?)');
-  for (const id of accountIds) insert.run(id);
+): Promise<Map<string, AccountProfile>> {
+  const ids = [...new Set(accountIds)];
+  const out = new Map<string, AccountProfile>();
+  if (ids.length === 0) return out;
+  const inList = ids.map(() => '?').join(', ');
   const since = windowStart(today);
-  const rows = db
-    .prepare(
-      `SELECT a.id, a.name, a.created, a.segment, a.region, a.product_line, a.margin_rate,
-         TOTAL(CASE WHEN t.revenue = 1 THEN t.amount END) AS lifetime,
-         TOTAL(CASE WHEN t.revenue = 1 AND t.date >= :since AND t.date <= :today THEN t.amount END) AS rev12,
-         COUNT(CASE WHEN t.revenue = 1 AND t.date >= :since AND t.date <= :today THEN 1 END) AS orders12,
-         MAX(CASE WHEN t.revenue = 1 AND t.date <= :today THEN t.date END) AS last_order,
-         TOTAL(CASE WHEN t.open = 1 THEN t.amount END) AS pipeline,
-         MIN(CASE WHEN t.revenue = 1 THEN t.date END) AS first_revenue
-       FROM temp.sync_batch_ids b JOIN sync_account a ON a.id = b.id
-       LEFT JOIN sync_txn t ON t.account_id = a.id
-       GROUP BY a.id`,
-    )
-    .all({ since, today }) as {
+  const rows = await sql.all<{
     id: string;
     name: string;
     created: number | null;
@@ -93,17 +81,23 @@ export function computeProfiles(
     last_order: string | null;
     pipeline: number;
     first_revenue: string | null;
-  }[];
+  }>(
+    `SELECT a.id, a.name, a.created, a.segment, a.region, a.product_line, a.margin_rate,
+       COALESCE(SUM(CASE WHEN t.revenue = 1 THEN t.amount END), 0) AS lifetime,
+       COALESCE(SUM(CASE WHEN t.revenue = 1 AND t.date >= ? AND t.date <= ? THEN t.amount END), 0) AS rev12,
+       COUNT(CASE WHEN t.revenue = 1 AND t.date >= ? AND t.date <= ? THEN 1 END) AS orders12,
+       MAX(CASE WHEN t.revenue = 1 AND t.date <= ? THEN t.date END) AS last_order,
+       COALESCE(SUM(CASE WHEN t.open = 1 THEN t.amount END), 0) AS pipeline,
+       MIN(CASE WHEN t.revenue = 1 THEN t.date END) AS first_revenue
+     FROM sync_account a
+     LEFT JOIN sync_txn t ON t.account_id = a.id
+     WHERE a.id IN (${inList})
+     GROUP BY a.id`,
+    [since, today, since, today, today, ...ids],
+  );
   const recent = new Map<string, RecentTransaction[]>();
   if (settings.recentTransactions > 0) {
-    const txns = db
-      .prepare(
-        `SELECT account_id, object, id, name, amount, date, status FROM (
-           SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.account_id ORDER BY t.date DESC, t.id DESC) AS rn
-           FROM sync_txn t WHERE t.account_id IN (SELECT id FROM temp.sync_batch_ids)
-         ) WHERE rn <= ? ORDER BY account_id, rn`,
-      )
-      .all(settings.recentTransactions) as {
+    const txns = await sql.all<{
       account_id: string;
       object: string;
       id: string;
@@ -111,7 +105,14 @@ export function computeProfiles(
       amount: number;
       date: string | null;
       status: string | null;
-    }[];
+    }>(
+      `SELECT account_id, object, id, name, amount, date, status FROM (
+         SELECT t.account_id, t.object, t.id, t.name, t.amount, t.date, t.status,
+           ROW_NUMBER() OVER (PARTITION BY t.account_id ORDER BY t.date DESC NULLS LAST, t.id DESC) AS rn
+         FROM sync_txn t WHERE t.account_id IN (${inList})
+       ) ranked WHERE rn <= ? ORDER BY account_id, rn`,
+      [...ids, settings.recentTransactions],
+    );
     for (const t of txns) {
       const list = recent.get(t.account_id) ?? [];
       list.push({
@@ -125,7 +126,6 @@ export function computeProfiles(
       recent.set(t.account_id, list);
     }
   }
-  const out = new Map<string, AccountProfile>();
   for (const r of rows) {
     const created = r.created === null ? null : new Date(r.created).toISOString().slice(0, 10);
     const customerSince = [created, r.first_revenue].filter((d): d is string => d !== null).sort()[0] ?? null;

@@ -19,6 +19,8 @@ import { syncSection, type SyncSettings } from '../config/sync.ts';
 import type { ZendeskSettings } from '../config/zendesk.ts';
 import { SalesforceClient, type SalesforceClientOptions } from '../salesforce/client.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { openPostgresStore } from '../store/postgres.ts';
+import { postgresSql, sqliteSql, type Sql } from '../store/sql.ts';
 import { runSync, type SyncReport, type SyncRunOptions } from './engine.ts';
 import { SYNC_SCHEMA } from './schema.ts';
 import { ZendeskClient } from '../zendesk/index.ts';
@@ -38,6 +40,8 @@ export interface Harness {
   /** Records sent to Zendesk bulk endpoints since the last call, by kind. */
   takeWrites(): { organizations: number; users: number; calls: number };
   openState(): Store;
+  /** The sync's state behind the `Sql` port (SQLite file, or the PostgreSQL database when given). */
+  openSql(): Promise<{ sql: Sql; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,8 @@ export async function startHarness(
   sfOptions: Partial<SalesforceEmulatorOptions> = {},
   env: Record<string, string> = {},
   zendeskJobDelayMs = 1,
+  /** Keep the sync's state in this PostgreSQL database instead of the SQLite file. */
+  databaseUrl?: string,
 ): Promise<Harness> {
   const sf = await startSalesforce({
     seed: 5,
@@ -80,6 +86,7 @@ export async function startHarness(
     SYNC_REST_PAGE_SIZE: '200',
     SYNC_BATCH_SIZE: '7',
     SALESFORCE_BULK_POLL_INTERVAL: '20ms',
+    ...(databaseUrl === undefined ? {} : { BOUCLE_DATABASE_URL: databaseUrl }),
     ...env,
   };
   const settings = loadConfig({ sync: syncSection }, fullEnv).sync;
@@ -103,6 +110,20 @@ export async function startHarness(
     requestsPerMinute: 100_000,
   };
   let seen = 0;
+  const openSql = async (): Promise<{ sql: Sql; close(): Promise<void> }> => {
+    if (databaseUrl === undefined) {
+      const store = openStore(dbPath, [SYNC_SCHEMA]);
+      return {
+        sql: sqliteSql(store),
+        close: () => {
+          store.close();
+          return Promise.resolve();
+        },
+      };
+    }
+    const postgres = await openPostgresStore(databaseUrl, [SYNC_SCHEMA], { max: 4 });
+    return { sql: postgresSql(postgres), close: () => postgres.close() };
+  };
   return {
     sf,
     zd,
@@ -113,11 +134,11 @@ export async function startHarness(
     zendeskSettings,
     env: fullEnv,
     async sync(options = {}, client = {}) {
-      const store = openStore(dbPath, [SYNC_SCHEMA]);
+      const store = await openSql();
       try {
         return await runSync(
           {
-            store,
+            sql: store.sql,
             salesforce: new SalesforceClient({
               settings: salesforceSettings,
               bulkPollIntervalMs: 5,
@@ -142,7 +163,7 @@ export async function startHarness(
           options,
         );
       } finally {
-        store.close();
+        await store.close();
       }
     },
     takeWrites() {
@@ -161,6 +182,7 @@ export async function startHarness(
       return { organizations, users, calls };
     },
     openState: () => openStore(dbPath, [SYNC_SCHEMA]),
+    openSql,
     async close() {
       await sf.close();
       await zd.close();

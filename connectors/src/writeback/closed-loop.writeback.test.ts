@@ -10,6 +10,7 @@ import { salesforceSection } from '../config/salesforce.ts';
 import { defaultWritebackSettings } from '../config/writeback.ts';
 import { SURVEY_TOKEN, useLoopHarness } from '../loop/test-harness.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { Writeback } from './engine.ts';
 import { interventionExternalId } from './records.ts';
 
@@ -90,7 +91,7 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
     const [entry] = service.ledger.all();
     expect(entry).toBeDefined();
 
-    const writeback = new Writeback(service.store, writebackSettings, service.ledger);
+    const writeback = new Writeback(sqliteSql(service.store), writebackSettings, service.ledger);
     const result = await writeback.flush(new SalesforceClient({ settings: salesforce }), {
       mode: 'collections',
       floor: salesforce.minRemainingRequests,

@@ -2,7 +2,7 @@
  * The write-back: Boucle's results (survey answers, decisions and their outcomes, Account roll-ups, Tasks for
  * account owners) written into Salesforce by idempotent upserts on an external id, from a durable outbox.
  *
- * - Capture is local and synchronous (SQLite): the closed loop hands over answers and decision facts; the
+ * - Capture is local (the store: SQLite, or PostgreSQL with BOUCLE_DATABASE_URL): the closed loop hands over answers and decision facts; the
  *   intervention ledger is read for decisions and outcomes. Nothing is lost while Salesforce is down.
  * - A flush links records to their Contact and Account (Boucle's sync mirror first, then one SOQL query per
  *   100 emails), computes roll-ups, then sends what changed: sObject Collections upserts of ≤ 200 records
@@ -14,10 +14,10 @@
  */
 import type { SalesforceSettings } from '../config/salesforce.ts';
 import type { WritebackKind, WritebackSettings } from '../config/writeback.ts';
-import type { InterventionLedger } from '../loop/intervention-ledger.ts';
+import type { LedgerEntry } from '../loop/intervention-ledger.ts';
 import type { IngestResults, SfRecord, UpsertOutcome } from '../salesforce/client.ts';
 import { SalesforceLimitError } from '../salesforce/errors.ts';
-import type { Store } from '../store/index.ts';
+import type { Sql } from '../store/sql.ts';
 import { WritebackOutbox, type OutboxRow } from './outbox.ts';
 import {
   feedbackExternalId,
@@ -99,32 +99,40 @@ const PAUSE_KEY = 'paused_until';
 const DAY_MS = 86_400_000;
 
 /** Mirror of the sync (docs/sync.md): contacts by email, when the sync ran in the same database. */
-function mirrorLookup(
-  store: Store,
-): ((email: string) => { id: string; accountId: string } | undefined) | null {
-  const table = store.db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sync_contact'")
-    .get();
+async function mirrorLookup(
+  sql: Sql,
+): Promise<((email: string) => Promise<{ id: string; accountId: string } | undefined>) | null> {
+  const table =
+    sql.dialect === 'sqlite'
+      ? await sql.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sync_contact'")
+      : await sql.get("SELECT 1 AS one WHERE to_regclass('sync_contact') IS NOT NULL");
   if (table === undefined) return null;
-  const statement = store.db.prepare(
-    'SELECT id, account_id AS accountId FROM sync_contact WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1',
-  );
-  return (email) => statement.get(email) as { id: string; accountId: string } | undefined;
+  // The sync stores Contact emails in lower case (sync/records.ts).
+  const text =
+    sql.dialect === 'sqlite'
+      ? 'SELECT id, account_id AS "accountId" FROM sync_contact WHERE email = ? COLLATE NOCASE ORDER BY id LIMIT 1'
+      : 'SELECT id, account_id AS "accountId" FROM sync_contact WHERE email = lower(?) ORDER BY id LIMIT 1';
+  return (email) => sql.get<{ id: string; accountId: string }>(text, [email]);
+}
+
+/** What the write-back reads of the intervention ledger (synchronous or not). */
+export interface WritebackLedger {
+  all(): readonly LedgerEntry[] | Promise<readonly LedgerEntry[]>;
 }
 
 const soqlString = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export class Writeback {
   readonly outbox: WritebackOutbox;
-  readonly #store: Store;
+  readonly #sql: Sql;
   readonly #settings: WritebackSettings;
-  readonly #ledger: InterventionLedger | undefined;
+  readonly #ledger: WritebackLedger | undefined;
 
-  constructor(store: Store, settings: WritebackSettings, ledger?: InterventionLedger) {
-    this.#store = store;
+  constructor(sql: Sql, settings: WritebackSettings, ledger?: WritebackLedger) {
+    this.#sql = sql;
     this.#settings = settings;
     this.#ledger = ledger;
-    this.outbox = new WritebackOutbox(store.db);
+    this.outbox = new WritebackOutbox(sql);
   }
 
   get settings(): WritebackSettings {
@@ -135,10 +143,10 @@ export class Writeback {
     return this.#settings.enabled && this.#settings.kinds.has(kind);
   }
 
-  // ---- capture (local, synchronous) --------------------------------------------------------------------
+  // ---- capture (local, in the store) -----------------------------------------------------------------------
 
   /** A survey answer: one Boucle_Feedback__c, on the Contact of `email`. Returns true when it changed. */
-  captureFeedback(facts: FeedbackFacts, now: Date): boolean {
+  async captureFeedback(facts: FeedbackFacts, now: Date): Promise<boolean> {
     if (!this.#on('feedback')) return false;
     return this.outbox.stage(
       {
@@ -154,24 +162,25 @@ export class Writeback {
   }
 
   /** The facts of an applied decision that the ledger does not keep. */
-  captureDecision(facts: DecisionFacts, now: Date): void {
+  async captureDecision(facts: DecisionFacts, now: Date): Promise<void> {
     if (!this.#on('intervention') && !this.#on('task')) return;
-    this.outbox.saveDecisionFacts(facts, now);
+    await this.outbox.saveDecisionFacts(facts, now);
   }
 
   /** Stages every applied decision of the ledger (with its current status and outcome). Returns changes. */
-  collect(now: Date): number {
+  async collect(now: Date): Promise<number> {
     const ledger = this.#ledger;
     if (ledger === undefined || (!this.#on('intervention') && !this.#on('task'))) return 0;
-    const facts = this.outbox.decisionFacts();
+    const facts = await this.outbox.decisionFacts();
+    const entries = await ledger.all();
     let changed = 0;
-    this.#store.transaction(() => {
-      for (const entry of ledger.all()) {
+    await this.#sql.transaction(async () => {
+      for (const entry of entries) {
         if (entry.status === 'recommended') continue; // not applied (yet)
         const f = facts.get(entry.decisionKey);
         const who = { email: f?.email ?? null, zendeskUserId: entry.userId, ticketId: entry.ticketId };
         if (this.#on('intervention')) {
-          const staged = this.outbox.stage(
+          const staged = await this.outbox.stage(
             {
               object: this.#settings.interventionObject,
               externalId: interventionExternalId(entry.decisionKey),
@@ -184,7 +193,7 @@ export class Writeback {
           if (staged) changed++;
         }
         if (this.#on('task') && owesTask(entry, this.#settings.taskTiers)) {
-          const staged = this.outbox.stage(
+          const staged = await this.outbox.stage(
             {
               object: 'Task',
               externalId: taskExternalId(entry.decisionKey),
@@ -202,50 +211,55 @@ export class Writeback {
   }
 
   /** Stages each linked Account's roll-ups, computed from what Boucle wrote about it. Returns changes. */
-  stageRollups(now: Date): number {
+  async stageRollups(now: Date): Promise<number> {
     if (!this.#on('rollup')) return 0;
     const cutoff = new Date(now.getTime() - 365 * DAY_MS).toISOString();
-    const rows = this.#store.db
-      .prepare(
-        `WITH nps AS (
-           SELECT account_id, json_extract(payload, '$.Score__c') AS score,
-                  json_extract(payload, '$.Responded_At__c') AS at,
-                  ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY json_extract(payload, '$.Responded_At__c') DESC,
-                                     external_id DESC) AS n
-           FROM writeback_record WHERE kind = 'feedback' AND account_id IS NOT NULL
-             AND json_extract(payload, '$.Kind__c') = 'nps'),
-         iv AS (
-           SELECT account_id,
-             SUM(CASE WHEN json_extract(payload, '$.Action__c') != 'none'
-                       AND json_extract(payload, '$.Status__c') != 'closed' THEN 1 ELSE 0 END) AS open_incidents,
-             SUM(CASE WHEN json_extract(payload, '$.Action__c') != 'none'
-                       AND json_extract(payload, '$.Status__c') != 'closed'
-                      THEN COALESCE(json_extract(payload, '$.Value_At_Risk__c'), 0) ELSE 0 END) AS at_risk,
-             SUM(CASE WHEN json_extract(payload, '$.Recovered_Value__c') IS NOT NULL
-                       AND json_extract(payload, '$.Outcome_At__c') >= ?
-                      THEN COALESCE(json_extract(payload, '$.Recovered_Value__c'), 0) ELSE 0 END) AS recovered
-           FROM writeback_record WHERE kind = 'intervention' AND account_id IS NOT NULL GROUP BY account_id),
-         accounts AS (
-           SELECT DISTINCT account_id FROM writeback_record
-           WHERE account_id IS NOT NULL AND kind IN ('feedback', 'intervention'))
-         SELECT a.account_id AS accountId, nps.score AS lastNps, nps.at AS lastNpsAt,
-                COALESCE(iv.open_incidents, 0) AS openIncidents, COALESCE(iv.at_risk, 0) AS valueAtRisk,
-                COALESCE(iv.recovered, 0) AS recovered12m
-         FROM accounts a LEFT JOIN nps ON nps.account_id = a.account_id AND nps.n = 1
-         LEFT JOIN iv ON iv.account_id = a.account_id`,
-      )
-      .all(cutoff) as {
+    // A JSON field of the payload: SQLite's json_extract keeps its JSON type; PostgreSQL's ->> gives text.
+    const text = (field: string): string =>
+      this.#sql.dialect === 'sqlite'
+        ? `json_extract(payload, '$.${field}')`
+        : `(payload::jsonb ->> '${field}')`;
+    const num = (field: string): string =>
+      this.#sql.dialect === 'sqlite' ? text(field) : `(${text(field)})::double precision`;
+    const rows = await this.#sql.all<{
       accountId: string;
       lastNps: number | null;
       lastNpsAt: string | null;
       openIncidents: number;
       valueAtRisk: number;
       recovered12m: number;
-    }[];
+    }>(
+      `WITH nps AS (
+         SELECT account_id, ${num('Score__c')} AS score, ${text('Responded_At__c')} AS at,
+                ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY ${text('Responded_At__c')} DESC,
+                                   external_id DESC) AS n
+         FROM writeback_record WHERE kind = 'feedback' AND account_id IS NOT NULL
+           AND ${text('Kind__c')} = 'nps'),
+       iv AS (
+         SELECT account_id,
+           SUM(CASE WHEN ${text('Action__c')} != 'none'
+                     AND ${text('Status__c')} != 'closed' THEN 1 ELSE 0 END) AS open_incidents,
+           SUM(CASE WHEN ${text('Action__c')} != 'none'
+                     AND ${text('Status__c')} != 'closed'
+                    THEN COALESCE(${num('Value_At_Risk__c')}, 0) ELSE 0 END) AS at_risk,
+           SUM(CASE WHEN ${text('Recovered_Value__c')} IS NOT NULL
+                     AND ${text('Outcome_At__c')} >= ?
+                    THEN COALESCE(${num('Recovered_Value__c')}, 0) ELSE 0 END) AS recovered
+         FROM writeback_record WHERE kind = 'intervention' AND account_id IS NOT NULL GROUP BY account_id),
+       accounts AS (
+         SELECT DISTINCT account_id FROM writeback_record
+         WHERE account_id IS NOT NULL AND kind IN ('feedback', 'intervention'))
+       SELECT a.account_id AS "accountId", nps.score AS "lastNps", nps.at AS "lastNpsAt",
+              COALESCE(iv.open_incidents, 0) AS "openIncidents", COALESCE(iv.at_risk, 0) AS "valueAtRisk",
+              COALESCE(iv.recovered, 0) AS "recovered12m"
+       FROM accounts a LEFT JOIN nps ON nps.account_id = a.account_id AND nps.n = 1
+       LEFT JOIN iv ON iv.account_id = a.account_id`,
+      [cutoff],
+    );
     let changed = 0;
-    this.#store.transaction(() => {
+    await this.#sql.transaction(async () => {
       for (const row of rows) {
-        const staged = this.outbox.stage(
+        const staged = await this.outbox.stage(
           {
             object: 'Account',
             externalId: row.accountId,
@@ -264,8 +278,8 @@ export class Writeback {
   // ---- flush (network) ---------------------------------------------------------------------------------
 
   /** When write-back is paused after REQUEST_LIMIT_EXCEEDED, until when. */
-  pausedUntil(now: Date): Date | null {
-    const raw = this.outbox.getState(PAUSE_KEY);
+  async pausedUntil(now: Date): Promise<Date | null> {
+    const raw = await this.outbox.getState(PAUSE_KEY);
     if (raw === undefined) return null;
     const until = new Date(raw);
     return until.getTime() > now.getTime() ? until : null;
@@ -277,36 +291,37 @@ export class Writeback {
     const counts = { written: 0, created: 0, updated: 0, failed: 0, dead: 0, batches: 0 };
     const byObject: Record<string, number> = {};
     const planned: PlannedWrite[] = [];
-    const result = (outcome: FlushResult['outcome'], extra: Partial<FlushResult> = {}): FlushResult => ({
+    const result = async (
+      outcome: FlushResult['outcome'],
+      extra: Partial<FlushResult> = {},
+    ): Promise<FlushResult> => ({
       outcome,
       ...counts,
-      pending: this.outbox.countPending(),
+      pending: await this.outbox.countPending(),
       calls: salesforce.calls - callsBefore,
       byObject,
       ...(options.dryRun === true ? { planned } : {}),
       ...extra,
     });
     const callsBefore = salesforce.calls;
-    if (!this.#settings.enabled) return result('disabled');
+    if (!this.#settings.enabled) return await result('disabled');
     const start = clock();
-    const paused = this.pausedUntil(start);
+    const paused = await this.pausedUntil(start);
     if (paused !== null) {
       emit('writeback.paused', { until: paused.toISOString() });
-      return result('paused', { pausedUntil: paused.toISOString() });
+      return await result('paused', { pausedUntil: paused.toISOString() });
     }
-    this.collect(start);
-    const runId = Number(
-      this.#store.db
-        .prepare('INSERT INTO writeback_run (started_at, mode) VALUES (?, ?)')
-        .run(start.getTime(), options.dryRun === true ? `${options.mode} (dry run)` : options.mode)
-        .lastInsertRowid,
-    );
-    const finish = (r: FlushResult): FlushResult => {
-      this.#store.db
-        .prepare(
-          'UPDATE writeback_run SET finished_at = ?, outcome = ?, written = ?, failed = ?, calls = ?, detail = ? WHERE id = ?',
-        )
-        .run(clock().getTime(), r.outcome, r.written, r.failed, r.calls, JSON.stringify(r.byObject), runId);
+    await this.collect(start);
+    const runId = (await this.#sql.get<{ id: number }>(
+      'INSERT INTO writeback_run (started_at, mode) VALUES (?, ?) RETURNING id',
+      [start.getTime(), options.dryRun === true ? `${options.mode} (dry run)` : options.mode],
+    ))!.id;
+    const finish = async (pending: Promise<FlushResult>): Promise<FlushResult> => {
+      const r = await pending;
+      await this.#sql.run(
+        'UPDATE writeback_run SET finished_at = ?, outcome = ?, written = ?, failed = ?, calls = ?, detail = ? WHERE id = ?',
+        [clock().getTime(), r.outcome, r.written, r.failed, r.calls, JSON.stringify(r.byObject), runId],
+      );
       return r;
     };
 
@@ -322,10 +337,10 @@ export class Writeback {
         const now = salesforce.budget;
         return now !== undefined && now.remaining <= floor;
       };
-      if (overBudget()) return finish(result('budget'));
+      if (overBudget()) return await finish(result('budget'));
       const fields = await this.#checkFields(salesforce);
       await this.#resolve(salesforce, clock, options, emit);
-      this.stageRollups(clock());
+      await this.stageRollups(clock());
       const owners = this.#on('task') ? await this.#owners(salesforce, clock()) : new Map<string, string>();
 
       for (const kind of KIND_ORDER) {
@@ -333,7 +348,7 @@ export class Writeback {
         const chunk = options.mode === 'bulk' ? this.#settings.bulkJobSize : this.#settings.batchSize;
         for (;;) {
           const now = clock();
-          const rows = this.outbox.pending(kind, now, options.dryRun === true ? 1_000_000_000 : chunk);
+          const rows = await this.outbox.pending(kind, now, options.dryRun === true ? 1_000_000_000 : chunk);
           if (rows.length === 0) break;
           const batches = groupByObject(rows);
           for (const [objectName, group] of batches) {
@@ -345,7 +360,7 @@ export class Writeback {
               continue;
             }
             for (let i = 0; i < group.length; i += chunk) {
-              if (overBudget()) return finish(result('budget'));
+              if (overBudget()) return await finish(result('budget'));
               const part = group.slice(i, i + chunk);
               const payload = records.slice(i, i + chunk);
               counts.batches++;
@@ -382,18 +397,21 @@ export class Writeback {
           if (options.dryRun === true) break;
         }
       }
-      this.outbox.setState(PAUSE_KEY, null);
-      return finish(result('done'));
+      await this.outbox.setState(PAUSE_KEY, null);
+      return await finish(result('done'));
     } catch (error) {
       if (error instanceof SalesforceLimitError) {
         const until = new Date(clock().getTime() + this.#settings.limitPauseMs);
-        this.outbox.setState(PAUSE_KEY, until.toISOString());
+        await this.outbox.setState(PAUSE_KEY, until.toISOString());
         emit('writeback.paused', { until: until.toISOString(), reason: 'REQUEST_LIMIT_EXCEEDED' });
-        return finish(result('paused', { pausedUntil: until.toISOString() }));
+        return await finish(result('paused', { pausedUntil: until.toISOString() }));
       }
-      this.#store.db
-        .prepare('UPDATE writeback_run SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?')
-        .run(clock().getTime(), 'error', (error as Error).message, runId);
+      await this.#sql.run('UPDATE writeback_run SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?', [
+        clock().getTime(),
+        'error',
+        (error as Error).message,
+        runId,
+      ]);
       throw error;
     }
   }
@@ -453,33 +471,33 @@ export class Writeback {
   ): Promise<void> {
     const retry = { baseMs: this.#settings.retryBaseMs, maxAttempts: this.#settings.maxAttempts };
     if (options.emailsOfUsers !== undefined) {
-      const ids = this.outbox.usersWithoutEmail(1_000_000);
+      const ids = await this.outbox.usersWithoutEmail(1_000_000);
       for (let i = 0; i < ids.length; i += 100) {
         const part = ids.slice(i, i + 100);
         const emails = await options.emailsOfUsers(part);
         for (const id of part) {
           const email = emails.get(id);
-          if (email !== undefined) this.outbox.setEmail(id, email);
+          if (email !== undefined) await this.outbox.setEmail(id, email);
         }
       }
     }
-    for (const r of this.outbox.unlinkable(clock(), 'no-email'))
-      this.outbox.markFailed(
+    for (const r of await this.outbox.unlinkable(clock(), 'no-email'))
+      await this.outbox.markFailed(
         r.object,
         r.externalId,
         'the customer has no email in Zendesk: Boucle cannot find the Salesforce Contact',
         clock(),
         retry,
       );
-    const mirror = mirrorLookup(this.#store);
+    const mirror = await mirrorLookup(this.#sql);
     for (;;) {
-      const emails = this.outbox.unresolvedEmails(clock(), 100);
+      const emails = await this.outbox.unresolvedEmails(clock(), 100);
       if (emails.length === 0) break;
       const missing: string[] = [];
       for (const email of emails) {
-        const hit = mirror?.(email);
+        const hit = mirror === null ? undefined : await mirror(email);
         if (hit === undefined) missing.push(email);
-        else this.outbox.resolve(email, hit.id, hit.accountId);
+        else await this.outbox.resolve(email, hit.id, hit.accountId);
       }
       if (missing.length > 0) {
         const rows = await salesforce.query(
@@ -493,15 +511,15 @@ export class Writeback {
         for (const email of missing) {
           const row = found.get(email.toLowerCase());
           if (row !== undefined) {
-            this.outbox.resolve(
+            await this.outbox.resolve(
               email,
               row.Id as string,
               typeof row.AccountId === 'string' ? row.AccountId : null,
             );
             continue;
           }
-          for (const r of this.outbox.unlinkable(clock(), { email }))
-            this.outbox.markFailed(
+          for (const r of await this.outbox.unlinkable(clock(), { email }))
+            await this.outbox.markFailed(
               r.object,
               r.externalId,
               `no Salesforce Contact has the email ${email}`,
@@ -518,8 +536,7 @@ export class Writeback {
   async #owners(salesforce: WritebackSalesforce, now: Date): Promise<Map<string, string>> {
     const ids = [
       ...new Set(
-        this.outbox
-          .pending('task', now, 1_000_000)
+        (await this.outbox.pending('task', now, 1_000_000))
           .map((r) => r.accountId)
           .filter((id) => id !== null),
       ),
@@ -581,24 +598,24 @@ export class Writeback {
     const outcomes = await salesforce.upsertCollection(object, extField, records);
     const now = clock();
     const retry = { baseMs: this.#settings.retryBaseMs, maxAttempts: this.#settings.maxAttempts };
-    this.#store.transaction(() => {
-      rows.forEach((row, i) => {
+    await this.#sql.transaction(async () => {
+      for (const [i, row] of rows.entries()) {
         const outcome = outcomes[i];
         if (outcome?.success === true) {
-          this.outbox.markWritten(row.object, row.externalId, row.hash, outcome.id, now);
+          await this.outbox.markWritten(row.object, row.externalId, row.hash, outcome.id, now);
           counts.written++;
           if (outcome.created) counts.created++;
           else counts.updated++;
           byObject[object] = (byObject[object] ?? 0) + 1;
-          return;
+          continue;
         }
         const message =
           outcome === undefined
             ? 'Salesforce returned no result for this record'
             : outcome.errors.map((e) => `${e.statusCode}: ${e.message}`).join('; ');
         counts.failed++;
-        if (this.outbox.markFailed(row.object, row.externalId, message, now, retry)) counts.dead++;
-      });
+        if (await this.outbox.markFailed(row.object, row.externalId, message, now, retry)) counts.dead++;
+      }
     });
   }
 
@@ -626,11 +643,11 @@ export class Writeback {
       String(
         Object.entries(r).find(([k]) => k.toLowerCase() === extField.toLowerCase())?.[1] ?? '',
       ).toLowerCase();
-    this.#store.transaction(() => {
+    await this.#sql.transaction(async () => {
       for (const r of results.successful) {
         const row = byKey.get(keyOf(r));
         if (row === undefined) continue;
-        this.outbox.markWritten(row.object, row.externalId, row.hash, r.sf__Id ?? null, now);
+        await this.outbox.markWritten(row.object, row.externalId, row.hash, r.sf__Id ?? null, now);
         counts.written++;
         if (r.sf__Created === 'true') counts.created++;
         else counts.updated++;
@@ -644,14 +661,28 @@ export class Writeback {
         seen.add(keyOf(r));
         counts.failed++;
         if (
-          this.outbox.markFailed(row.object, row.externalId, r.sf__Error ?? 'refused by Bulk API', now, retry)
+          await this.outbox.markFailed(
+            row.object,
+            row.externalId,
+            r.sf__Error ?? 'refused by Bulk API',
+            now,
+            retry,
+          )
         )
           counts.dead++;
       }
       for (const row of rows) {
         if (seen.has(row.externalId.toLowerCase())) continue;
         counts.failed++;
-        if (this.outbox.markFailed(row.object, row.externalId, 'not processed by the ingest job', now, retry))
+        if (
+          await this.outbox.markFailed(
+            row.object,
+            row.externalId,
+            'not processed by the ingest job',
+            now,
+            retry,
+          )
+        )
           counts.dead++;
       }
     });

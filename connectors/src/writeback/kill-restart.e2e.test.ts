@@ -15,6 +15,7 @@ import {
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { openStore } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { WritebackOutbox } from './outbox.ts';
 import { interventionExternalId } from './records.ts';
 import { WRITEBACK_SCHEMA } from './schema.ts';
@@ -40,9 +41,10 @@ async function setUp(): Promise<{ sf: SalesforceEmulator; env: Record<string, st
   const dbPath = join(dir, 'boucle.sqlite');
   const store = openStore(dbPath, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
   const ledger = new InterventionLedger(store.db);
-  const outbox = new WritebackOutbox(store.db);
+  const outbox = new WritebackOutbox(sqliteSql(store));
   const contacts = sf.store.table('Contact').records;
   const now = new Date();
+  const facts: Parameters<WritebackOutbox['saveDecisionFacts']>[0][] = [];
   store.transaction(() => {
     for (let i = 0; i < DECISIONS; i++) {
       const entry = ledger.record({
@@ -60,18 +62,16 @@ async function setUp(): Promise<{ sf: SalesforceEmulator; env: Record<string, st
       });
       ledger.markApplied(entry.id, null);
       const contact = contacts[i % contacts.length]!;
-      outbox.saveDecisionFacts(
-        {
-          decisionKey: entry.decisionKey,
-          email: contact.Email as string,
-          ccer: 1.2,
-          valueAtRisk: 1000 + i,
-          overridden: false,
-        },
-        now,
-      );
+      facts.push({
+        decisionKey: entry.decisionKey,
+        email: contact.Email as string,
+        ccer: 1.2,
+        valueAtRisk: 1000 + i,
+        overridden: false,
+      });
     }
   });
+  for (const f of facts) await outbox.saveDecisionFacts(f, now);
   store.close();
   const env = {
     BOUCLE_DB_PATH: dbPath,
@@ -156,7 +156,7 @@ describe('boucle sync --writeback killed with SIGKILL', () => {
 
     const store = openStore(crashed.dbPath, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
     try {
-      expect(new WritebackOutbox(store.db).countPending()).toBe(0);
+      expect(await new WritebackOutbox(sqliteSql(store)).countPending()).toBe(0);
     } finally {
       store.close();
     }

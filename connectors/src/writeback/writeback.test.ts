@@ -15,6 +15,7 @@ import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { InterventionLedger, type NewLedgerEntry } from '../loop/intervention-ledger.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { Writeback, WritebackConfigError, type FlushOptions } from './engine.ts';
 import { interventionExternalId, taskExternalId } from './records.ts';
 import { WRITEBACK_SCHEMA } from './schema.ts';
@@ -52,7 +53,11 @@ function client(): SalesforceClient {
 }
 
 function writeback(overrides: Partial<WritebackSettings> = {}): Writeback {
-  return new Writeback(store, defaultWritebackSettings({ ticketUrl: TICKETS, ...overrides }), ledger);
+  return new Writeback(
+    sqliteSql(store),
+    defaultWritebackSettings({ ticketUrl: TICKETS, ...overrides }),
+    ledger,
+  );
 }
 
 const flushOptions = (extra: Partial<FlushOptions> = {}): FlushOptions => ({
@@ -136,7 +141,7 @@ describe('write-back to Salesforce', () => {
     const c = customer(3);
     const wb = writeback();
     expect(
-      wb.captureFeedback(
+      await wb.captureFeedback(
         { ...nps('survey:42', 3, T0 - 3600_000, 4101), email: c.email.toUpperCase() },
         new Date(now),
       ),
@@ -174,11 +179,11 @@ describe('write-back to Salesforce', () => {
     const wb = writeback({ taskTiers: new Set(['gold']) });
     decide('evt-1', 501, { action: 'callback', tier: 'gold' });
     decide('evt-2', 502, { action: 'callback', tier: 'silver' });
-    wb.captureDecision(
+    await wb.captureDecision(
       { decisionKey: 'evt-1', email: gold.email, ccer: 2.5, valueAtRisk: 18000, overridden: false },
       new Date(now),
     );
-    wb.captureDecision(
+    await wb.captureDecision(
       { decisionKey: 'evt-2', email: silver.email, ccer: 1.1, valueAtRisk: 900, overridden: false },
       new Date(now),
     );
@@ -240,7 +245,7 @@ describe('write-back to Salesforce', () => {
     const c = customer(0);
     const wb = writeback({ kinds: new Set(['feedback', 'intervention', 'rollup'] as const) });
     decide('evt-1', 501, { action: 'callback', tier: 'platinum' });
-    wb.captureDecision(
+    await wb.captureDecision(
       { decisionKey: 'evt-1', email: c.email, ccer: 2, valueAtRisk: 5000, overridden: false },
       new Date(now),
     );
@@ -253,7 +258,7 @@ describe('write-back to Salesforce', () => {
     const c = customer(2);
     const other = customer(4);
     const wb = writeback();
-    const facts = (key: string, valueAtRisk: number, email = c.email) =>
+    const facts = async (key: string, valueAtRisk: number, email = c.email) =>
       wb.captureDecision(
         { decisionKey: key, email, ccer: 1.5, valueAtRisk, overridden: false },
         new Date(now),
@@ -261,25 +266,25 @@ describe('write-back to Salesforce', () => {
     // 14 months ago: a compensation that recovered the customer (outside the 12-month window).
     now = T0 - 420 * DAY;
     const old = decide('old', 301, { action: 'compensation', tier: 'gold' });
-    facts('old', 7000);
+    await facts('old', 7000);
     ledger.recordOutcome(old, 'compensated', new Date(now));
     ledger.recordOutcome(old, 'recovered', new Date(now + DAY));
     // 2 months ago: another one, recovered.
     now = T0 - 60 * DAY;
     const recent = decide('recent', 302, { action: 'compensation', tier: 'gold' });
-    facts('recent', 5000);
+    await facts('recent', 5000);
     ledger.recordOutcome(recent, 'compensated', new Date(now));
     ledger.recordOutcome(recent, 'recovered', new Date(now + DAY));
-    wb.captureFeedback({ ...nps('a-1', 9, now), email: c.email }, new Date(now));
+    await wb.captureFeedback({ ...nps('a-1', 9, now), email: c.email }, new Date(now));
     // Now: a detractor and two open callbacks, one of them on another account; and a "none" decision.
     now = T0;
-    wb.captureFeedback({ ...nps('a-2', 4, now - 1000), email: c.email }, new Date(now));
+    await wb.captureFeedback({ ...nps('a-2', 4, now - 1000), email: c.email }, new Date(now));
     decide('open-1', 303, { action: 'callback', tier: 'gold' });
-    facts('open-1', 10000);
+    await facts('open-1', 10000);
     decide('open-2', 304, { action: 'callback', tier: 'gold' });
-    facts('open-2', 2500, other.email);
+    await facts('open-2', 2500, other.email);
     decide('nothing', 305, { action: 'none', tier: 'gold' });
-    facts('nothing', 400);
+    await facts('nothing', 400);
 
     expect((await wb.flush(client(), flushOptions())).failed).toBe(0);
     const rollup = (id: string) => {
@@ -307,9 +312,9 @@ describe('write-back to Salesforce', () => {
     const c = customer(1);
     const wb = writeback();
     const answer = { ...nps('survey:7', 2, T0), email: c.email };
-    wb.captureFeedback(answer, new Date(now));
+    await wb.captureFeedback(answer, new Date(now));
     decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
-    wb.captureDecision(
+    await wb.captureDecision(
       { decisionKey: 'evt-9', email: c.email, ccer: 3, valueAtRisk: 40000, overridden: false },
       new Date(now),
     );
@@ -318,9 +323,9 @@ describe('write-back to Salesforce', () => {
     const before = sf.callCounts()['collections.upsert'];
 
     // The same events again (a redelivered webhook, a re-imported survey file).
-    expect(wb.captureFeedback(answer, new Date(now + 1000))).toBe(false);
+    expect(await wb.captureFeedback(answer, new Date(now + 1000))).toBe(false);
     decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
-    wb.captureDecision(
+    await wb.captureDecision(
       { decisionKey: 'evt-9', email: c.email, ccer: 3, valueAtRisk: 40000, overridden: false },
       new Date(now),
     );
@@ -336,7 +341,7 @@ describe('write-back to Salesforce', () => {
   it('REQUEST_LIMIT_EXCEEDED pauses the write-back, keeps every record, and it resumes after the pause', async () => {
     const c = customer(6);
     const wb = writeback();
-    wb.captureFeedback({ ...nps('survey:limit', 1, T0), email: c.email }, new Date(now));
+    await wb.captureFeedback({ ...nps('survey:limit', 1, T0), email: c.email }, new Date(now));
     sf.injectFault({ kind: 'limitExceeded', path: '/composite/sobjects', times: 1 });
     const first = await wb.flush(client(), flushOptions());
     expect(first.outcome).toBe('paused');
@@ -360,7 +365,7 @@ describe('write-back to Salesforce', () => {
   it('stops at the daily API budget floor the sync respects, and goes on later', async () => {
     const c = customer(6);
     const wb = writeback();
-    wb.captureFeedback({ ...nps('survey:budget', 1, T0), email: c.email }, new Date(now));
+    await wb.captureFeedback({ ...nps('survey:budget', 1, T0), email: c.email }, new Date(now));
     sf.setApiUsage(99_990); // of 100,000
     const stopped = await wb.flush(client(), flushOptions({ floor: { kind: 'count', value: 20 } }));
     expect(stopped).toMatchObject({ outcome: 'budget', written: 0, pending: 1 }); // roll-ups come next run
@@ -370,23 +375,26 @@ describe('write-back to Salesforce', () => {
 
   it('an answer from an unknown email is retried, then becomes a dead letter', async () => {
     const wb = writeback({ maxAttempts: 2, retryBaseMs: 60_000 });
-    wb.captureFeedback({ ...nps('survey:ghost', 0, T0), email: 'nobody@nowhere.example' }, new Date(now));
+    await wb.captureFeedback(
+      { ...nps('survey:ghost', 0, T0), email: 'nobody@nowhere.example' },
+      new Date(now),
+    );
     const first = await wb.flush(client(), flushOptions());
     expect(first).toMatchObject({ outcome: 'done', written: 0, pending: 1 });
-    expect(wb.outbox.deadLetters()).toEqual([]);
+    expect(await wb.outbox.deadLetters()).toEqual([]);
     now += 61_000;
     await wb.flush(client(), flushOptions());
-    const dead = wb.outbox.deadLetters();
+    const dead = await wb.outbox.deadLetters();
     expect(dead.map((d) => [d.externalId, d.lastError])).toEqual([
       ['survey:ghost', 'no Salesforce Contact has the email nobody@nowhere.example'],
     ]);
-    expect(wb.outbox.retryDeadLetters()).toBe(1);
+    expect(await wb.outbox.retryDeadLetters()).toBe(1);
   });
 
   it('a dry run plans the writes and sends none; the next run sends them', async () => {
     const c = customer(7);
     const wb = writeback({ omitFields: new Set(['Boucle_Feedback__c.Comment__c']) });
-    wb.captureFeedback({ ...nps('survey:dry', 9, T0), email: c.email }, new Date(now));
+    await wb.captureFeedback({ ...nps('survey:dry', 9, T0), email: c.email }, new Date(now));
     const dry = await wb.flush(client(), flushOptions({ dryRun: true }));
     expect(dry.written).toBe(0);
     expect(dry.planned?.map((p) => p.object)).toEqual(['Boucle_Feedback__c', 'Account']);
@@ -425,7 +433,7 @@ describe('write-back to Salesforce', () => {
 
   it('names the key to fix when the org lacks an object or a field', async () => {
     const wb = writeback({ feedbackObject: 'Survey_Answer__c' });
-    wb.captureFeedback({ ...nps('survey:x', 8, T0), email: customer(0).email }, new Date(now));
+    await wb.captureFeedback({ ...nps('survey:x', 8, T0), email: customer(0).email }, new Date(now));
     await expect(wb.flush(client(), flushOptions())).rejects.toThrow(WritebackConfigError);
     await expect(wb.flush(client(), flushOptions())).rejects.toThrow(/WRITEBACK_FEEDBACK_OBJECT/);
   });
@@ -437,7 +445,7 @@ describe('write-back to Salesforce', () => {
       const c = customer(i % 20);
       accounts.add(c.accountId);
       decide(`hist-${i}`, 10_000 + i, { action: i % 2 === 0 ? 'callback' : 'apology', tier: 'bronze' });
-      wb.captureDecision(
+      await wb.captureDecision(
         { decisionKey: `hist-${i}`, email: c.email, ccer: 1, valueAtRisk: 100 + i, overridden: false },
         new Date(now),
       );
