@@ -69,7 +69,10 @@ export async function insertRows(
   const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
   for (let start = 0; start < rows.length; start += INSERT_ROWS) {
     const chunk = rows.slice(start, start + INSERT_ROWS);
-    await sql.run(`${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`, chunk.flat());
+    await sql.run(
+      `${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`,
+      chunk.flat(),
+    );
   }
 }
 
@@ -129,14 +132,17 @@ const weekNumber = (ms: number): number => {
 const weekLabel = (week: number): string =>
   `${Math.floor(week / 100)}-W${String(week % 100).padStart(2, '0')}`;
 
-/** The cut resolution of an answer or a ticket (the per-answer path's, see ProgrammeStore). */
-export type CutsOf = (
+/**
+ * The cut resolution of an answer or a ticket (the per-answer path's, see ProgrammeStore); `prefetch`, when
+ * given, must be awaited with the users of the rows before their cuts are asked.
+ */
+export type CutsOf = ((
   userId: number | null,
   group: number | null,
   ticketProduct: string | null,
   channel: string | null,
   touchpoint: string | null,
-) => ProgrammeCuts;
+) => ProgrammeCuts) & { readonly prefetch?: (userIds: readonly (number | null)[]) => Promise<void> };
 
 /** The facts' layout version: facts built by another layout are rebuilt in full. */
 export const FACTS_VERSION = '3';
@@ -425,7 +431,11 @@ class CutMonthChanges {
    * Merges the changes into programme_cut_months (the facts already written): counts added, a first answer or
    * ticket that was removed looked up again in the facts, a cut month left without answers or tickets deleted.
    */
-  async write(sql: Sql, surveyCodes: readonly number[], options: { readonly fresh?: boolean } = {}): Promise<void> {
+  async write(
+    sql: Sql,
+    surveyCodes: readonly number[],
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<void> {
     interface Stored {
       dimension: string;
       value_id: number;
@@ -482,11 +492,10 @@ class CutMonthChanges {
       const tickets = (row?.tickets ?? 0) + change.tickets;
       if (csatN + npsN + tickets === 0) {
         if (row !== undefined)
-          await sql.run('DELETE FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?', [
-            month,
-            dimension,
-            id,
-          ]);
+          await sql.run(
+            'DELETE FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?',
+            [month, dimension, id],
+          );
         continue;
       }
       const kept: First =
@@ -776,9 +785,11 @@ export async function planRefresh(
       cutMonths.answer(fact, -1);
       if (fact.interaction !== null) interactions.add(fact.interaction);
     }
-    for (const r of await sql.all<AnswerSource>(`${ANSWER_SOURCE} WHERE a.rowid IN ${integerList(sql)}`, [
+    const sources = await sql.all<AnswerSource>(`${ANSWER_SOURCE} WHERE a.rowid IN ${integerList(sql)}`, [
       batch,
-    ])) {
+    ]);
+    await cutsOf.prefetch?.(sources.map((r) => r.user_id));
+    for (const r of sources) {
       const fact = answerFact(r, cutsOf, numbering);
       addedAnswers.push(fact);
       if (fact.commented === 1) {
@@ -830,7 +841,9 @@ export async function planRefresh(
         },
         -1,
       );
-    for (const r of await sql.all<TicketSource>(`${TICKET_SOURCE} WHERE id IN ${integerList(sql)}`, [batch])) {
+    const sources = await sql.all<TicketSource>(`${TICKET_SOURCE} WHERE id IN ${integerList(sql)}`, [batch]);
+    await cutsOf.prefetch?.(sources.map((r) => r.requester_id));
+    for (const r of sources) {
       const fact = ticketFact(r, cutsOf, numbering);
       addedTickets.push(fact);
       cutMonths.ticket(fact, 1);
@@ -1321,15 +1334,21 @@ export function signalEvidence(
     const found = list.map(() => ({ holders: new Set<string>(), tickets: new Set<string>() }));
     let after: [number, number] | null = null;
     for (;;) {
-      const page: { rowid: number; at: number; id: string; comment: string; d_language: number; ticket_id: number | null }[] =
-        await sql.all(
-          `SELECT f.answer_rowid AS rowid, f.at, a.id, a.comment, f.d_language, f.ticket_id FROM programme_facts f
+      const page: {
+        rowid: number;
+        at: number;
+        id: string;
+        comment: string;
+        d_language: number;
+        ticket_id: number | null;
+      }[] = await sql.all(
+        `SELECT f.answer_rowid AS rowid, f.at, a.id, a.comment, f.d_language, f.ticket_id FROM programme_facts f
            JOIN programme_answers a ON a.rowid = f.answer_rowid
            WHERE f.at >= ? AND f.at < ? AND a.comment IS NOT NULL
              ${after === null ? '' : 'AND (f.at, f.answer_rowid) > (?, ?)'}
            ORDER BY f.at, f.answer_rowid LIMIT ${READ_PAGE}`,
-          [window.recentMs, window.endMs, ...(after ?? [])],
-        );
+        [window.recentMs, window.endMs, ...(after ?? [])],
+      );
       for (const row of page) {
         const language = languages[row.d_language] ?? UNKNOWN_CUT;
         const held = phrasesOf(row.comment);
