@@ -367,7 +367,8 @@ export class ProgrammeStore {
   ): Promise<{ cells: ProgrammeCountedCell[]; totalPairs: ProgrammePairCount[] }> {
     await this.ensureFacts();
     const dictionaries = await this.#readDictionaries();
-    if (this.#sql.dialect !== 'sqlite') return readProgrammeCounts(this.#sql, dictionaries, query);
+    if (this.#sql.dialect !== 'sqlite')
+      return this.#snapshot(() => readProgrammeCounts(this.#sql, dictionaries, query));
     // SQLite counts into a temporary table: not a change of the data (dataVersion leaves it out). Its reads run in
     // one transaction, so they see one state of the file.
     return this.#sql.transaction(async () => {
@@ -386,7 +387,20 @@ export class ProgrammeStore {
     dimensions: readonly ProgrammeDimension[],
   ): Promise<{ cells: SignalCutCounts[]; keywords: KeywordCounts[] }> {
     await this.ensureFacts();
-    return readSignalCounts(this.#sql, await this.#readDictionaries(), window, dimensions);
+    const dictionaries = await this.#readDictionaries();
+    return this.#snapshot(() => readSignalCounts(this.#sql, dictionaries, window, dimensions));
+  }
+
+  /**
+   * Several reads that see one state of the data, never half of a refresh: one transaction (SQLite: statements
+   * from elsewhere wait for it; PostgreSQL: REPEATABLE READ, one snapshot for every statement).
+   */
+  async #snapshot<T>(work: () => Promise<T>): Promise<T> {
+    return this.#sql.transaction(async () => {
+      if (this.#sql.dialect === 'postgres')
+        await this.#sql.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return work();
+    });
   }
 
   /** The answers and tickets behind the signs raised (read on demand from the recent months' facts). */
@@ -563,7 +577,7 @@ export class ProgrammeStore {
          a.channel, a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id,
          t.group_id, t.product
        FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-       WHERE a.responded_at >= ? AND a.responded_at < ? ORDER BY a.rowid`,
+       WHERE a.responded_at >= ? AND a.responded_at < ? ORDER BY a.responded_at, a.rowid`,
       [fromMs, toMs],
     ))
       answers.push({
@@ -587,7 +601,7 @@ export class ProgrammeStore {
       product: string | null;
     }>(
       `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
-       WHERE created_at >= ? AND created_at < ? ORDER BY id`,
+       WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`,
       [fromMs, toMs],
     ))
       tickets.push({
