@@ -722,7 +722,7 @@ export async function planRefresh(
   cutsOf: CutsOf,
   generation: string | null,
   batchSize: number = REFRESH_BATCH,
-  pause: () => Promise<void> = async () => undefined,
+  pause: () => Promise<void> = () => Promise.resolve(),
 ): Promise<RefreshPlan | null> {
   const top = await sql.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM programme_dirty');
   if (top === undefined || top.seq === null) return null;

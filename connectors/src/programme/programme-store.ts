@@ -70,7 +70,13 @@ export async function openProgrammeSql(
     return { sql: postgresSql(store), close: () => store.close() };
   }
   const store = openStore(where.path, schemas);
-  return { sql: sqliteSql(store), close: async () => store.close() };
+  return {
+    sql: sqliteSql(store),
+    close: () => {
+      store.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 /** Advisory-lock key of the facts' refreshes on PostgreSQL (several `boucle serve` share the facts). */
