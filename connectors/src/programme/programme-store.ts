@@ -374,10 +374,10 @@ export class ProgrammeStore {
     await this.ensureFacts();
     const dictionaries = await this.#readDictionaries();
     if (this.#sql.dialect !== 'sqlite')
-      return this.#snapshot(() => readProgrammeCounts(this.#sql, dictionaries, query));
-    // SQLite counts into a temporary table: not a change of the data (dataVersion leaves it out). Its reads run in
-    // one transaction, so they see one state of the file.
-    return this.#sql.transaction(async () => {
+      return this.#sql.snapshot(() => readProgrammeCounts(this.#sql, dictionaries, query));
+    // SQLite counts into a temporary table: not a change of the data (dataVersion leaves it out). Its reads see
+    // one state of the file (a deferred transaction: the queue's writers are not held back).
+    return this.#sql.snapshot(async () => {
       const before = await this.#totalChanges();
       try {
         return await readProgrammeCounts(this.#sql, dictionaries, query);
@@ -394,19 +394,8 @@ export class ProgrammeStore {
   ): Promise<{ cells: SignalCutCounts[]; keywords: KeywordCounts[] }> {
     await this.ensureFacts();
     const dictionaries = await this.#readDictionaries();
-    return this.#snapshot(() => readSignalCounts(this.#sql, dictionaries, window, dimensions));
-  }
-
-  /**
-   * Several reads that see one state of the data, never half of a refresh: one transaction (SQLite: statements
-   * from elsewhere wait for it; PostgreSQL: REPEATABLE READ, one snapshot for every statement).
-   */
-  async #snapshot<T>(work: () => Promise<T>): Promise<T> {
-    return this.#sql.transaction(async () => {
-      if (this.#sql.dialect === 'postgres')
-        await this.#sql.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      return work();
-    });
+    // One state of the data, never half of a refresh.
+    return this.#sql.snapshot(() => readSignalCounts(this.#sql, dictionaries, window, dimensions));
   }
 
   /** The answers and tickets behind the signs raised (read on demand from the recent months' facts). */
