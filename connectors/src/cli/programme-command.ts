@@ -107,10 +107,12 @@ export async function runProgramme(
   const config = loadStoreConfig('report', io, values['env-file']);
   if (config === null) return 2;
   // With BOUCLE_DATABASE_URL the programme's data (and the alerts' tickets) are on PostgreSQL.
-  const database = await openProgrammeSql(
-    { path: resolve(io.cwd, config.store.path), databaseUrl: config.store.databaseUrl },
-    [...PROGRAMME_SCHEMAS, CONSOLE_SCHEMA, ALERTS_SCHEMA],
-  );
+  const database = await openProgrammeDatabase(io, config.store.path, config.store.databaseUrl, [
+    ...PROGRAMME_SCHEMAS,
+    CONSOLE_SCHEMA,
+    ALERTS_SCHEMA,
+  ]);
+  if (database === null) return 2;
   try {
     const programme = new ProgrammeStore(database.sql);
     const given = <K extends string>(key: K, value: string | undefined) =>
@@ -210,6 +212,22 @@ export async function runProgramme(
   }
 }
 
+/** The programme's database (PostgreSQL's with BOUCLE_DATABASE_URL); null, and what to fix on stderr, when unusable. */
+async function openProgrammeDatabase(
+  io: CliIo,
+  path: string,
+  databaseUrl: string | undefined,
+  schemas?: Parameters<typeof openProgrammeSql>[1],
+): Promise<Awaited<ReturnType<typeof openProgrammeSql>> | null> {
+  try {
+    return await openProgrammeSql({ path: resolve(io.cwd, path), databaseUrl }, schemas);
+  } catch (error) {
+    if (databaseUrl === undefined) throw error;
+    io.stderr.write(`boucle report: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
 /** The experiment as configured for `boucle serve`: BOUCLE_SETTINGS_FILE's `experiment` (or the defaults). */
 function experimentSettings(io: CliIo, envFile: string | undefined): ExperimentSettings | string {
   const env = environmentWithDotEnv(io.env, envFile ?? join(io.cwd, '.env'));
@@ -239,10 +257,8 @@ async function pull(io: CliIo, envFile: string | undefined, full: boolean): Prom
     auth: { kind: 'apiToken', email: config.zendesk.email, token: config.zendesk.apiToken },
     requestsPerMinute: config.zendesk.requestsPerMinute,
   });
-  const database = await openProgrammeSql({
-    path: resolve(io.cwd, config.store.path),
-    databaseUrl: config.store.databaseUrl,
-  });
+  const database = await openProgrammeDatabase(io, config.store.path, config.store.databaseUrl);
+  if (database === null) return 2;
   try {
     const result = await pullProgrammeData(client, new ProgrammeStore(database.sql), { full });
     io.stdout.write(

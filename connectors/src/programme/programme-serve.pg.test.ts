@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SURVEY_TOKEN, useLoopHarness } from '../loop/test-harness.ts';
-import { freshPostgresDatabase } from '../store/testing-postgres.ts';
+import { captureIo } from '../cli/capture-io.ts';
+import { runCli } from '../cli/main.ts';
+import { freshPostgresDatabase, postgresUrl } from '../store/testing-postgres.ts';
 import { ProgrammeStore, openProgrammeSql } from './programme-store.ts';
 
 const startLoop = useLoopHarness();
@@ -58,5 +60,15 @@ describe('boucle serve with BOUCLE_DATABASE_URL: the programme API and the conso
     } finally {
       await database.close();
     }
+  });
+
+  it('`boucle report` says what to fix when the server refuses the password', async () => {
+    const url = new URL(postgresUrl());
+    url.password = 'wrong-password';
+    const { io, stderr } = captureIo({ cwd: '/', env: { BOUCLE_DATABASE_URL: url.toString() } });
+    expect(await runCli(['report', 'programme', '--env-file', '/nonexistent.env'], io)).toBe(2);
+    expect(stderr()).toMatch(
+      /^boucle report: Cannot use the PostgreSQL database postgres:\/\/boucle:\*\*\*@127\.0\.0\.1:\d+\/boucle: the server refused the password of user "boucle"/,
+    );
   });
 });

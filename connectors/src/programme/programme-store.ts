@@ -162,8 +162,27 @@ export class ProgrammeStore {
         this.#sql,
         `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
            interaction_id, user_id, email, source)`,
-        // One row per id per statement (PostgreSQL refuses to update a row twice in one): the last copy wins.
-        [...new Map(rows.map((r) => [r.id, r])).values()].map((r) => [
+        // One row per id per statement (PostgreSQL refuses to update a row twice in one): copies of one id merged
+        // as one after the other would be (the last wins; its missing interaction, user and e-mail kept).
+        [
+          ...rows
+            .reduce((byId, r) => {
+              const before = byId.get(r.id);
+              byId.set(
+                r.id,
+                before === undefined
+                  ? r
+                  : {
+                      ...r,
+                      interactionId: r.interactionId ?? before.interactionId,
+                      userId: r.userId ?? before.userId,
+                      email: r.email ?? before.email,
+                    },
+              );
+              return byId;
+            }, new Map<string, AnswerRow>())
+            .values(),
+        ].map((r) => [
           r.id,
           r.respondedAt,
           r.kind,
