@@ -135,7 +135,7 @@ describe('the programme API on boucle serve', () => {
         '/api/v1/openapi.yaml',
         '/api/v1/programme',
         '/api/v1/signals',
-        // the console's routes, tested in console-api.test.ts
+        // the console's routes, tested in console-api.pg.test.ts
         '/api/v1/callbacks',
         '/api/v1/callbacks/{ticket}/done',
         '/api/v1/signal-states',
