@@ -6,6 +6,8 @@
 // whether both gave the same figures. Then the incremental refresh of the facts in the stepped form `boucle serve`
 // runs (after 1 % new answers, after a sync moving 1 % of the accounts to another region in place), its longest
 // event-loop stall, and whether its figures equal a full rebuild's. Asserts nothing.
+// `-- --db postgres` (or BENCH_DB=postgres): the same data copied to a throwaway PostgreSQL cluster
+// (scripts/postgres-cluster.ts), every measurement made there, as `BOUCLE_DATABASE_URL` makes the service run.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +23,12 @@ import {
   type ProgrammeReport,
   type SignalScan,
 } from '../../shared/src/index.ts';
+import pg from 'pg';
+import { startPostgresCluster } from '../../scripts/postgres-cluster.ts';
+import { insertRows } from '../src/programme/programme-facts-sql.ts';
 import { queryProgramme, querySignals } from '../src/programme/programme-service.ts';
-import { ProgrammeStore, openProgrammeStore } from '../src/programme/programme-store.ts';
+import { ProgrammeStore, openProgrammeSql, openProgrammeStore } from '../src/programme/programme-store.ts';
+import { sqliteSql, type SqlValue } from '../src/store/sql.ts';
 
 const END = Date.parse('2026-11-01T00:00:00Z');
 const START = addMonths(END, -24);
@@ -40,6 +46,16 @@ const INCREMENTAL = process.env.BENCH_INCREMENTAL !== '0';
 /** Rows per transaction while generating: the data is written in batches, never held. */
 const BATCH = 20_000;
 const TARGETS = { coldMs: 1000, repeatedMs: 100, scanMs: 5000, rssMb: 300 };
+const dbIndex = process.argv.indexOf('--db');
+/** Where the measurements run: the SQLite file (default) or PostgreSQL. */
+const DB = (dbIndex > 0 ? process.argv[dbIndex + 1] : process.env.BENCH_DB) ?? 'sqlite';
+if (DB !== 'sqlite' && DB !== 'postgres') throw new Error(`--db takes sqlite or postgres (got "${DB}").`);
+
+/** A measurement's database: the SQLite file, or the PostgreSQL database of that URL. */
+const openTarget = (target: string) =>
+  target.startsWith('postgres://')
+    ? openProgrammeSql({ path: '', databaseUrl: target })
+    : openProgrammeSql({ path: target });
 
 /** A seeded LCG: the bench data is the same on every run. */
 function lcg(seed: number): () => number {
@@ -50,10 +66,10 @@ function lcg(seed: number): () => number {
   };
 }
 
-function build(
+async function build(
   path: string,
   scale: number,
-): { answers: number; tickets: number; buildMs: number; factsMs: number } {
+): Promise<{ answers: number; tickets: number; buildMs: number; factsMs: number }> {
   const buildStarted = performance.now();
   const store = openProgrammeStore(path);
   const db = store.db;
@@ -173,10 +189,54 @@ function build(
   const buildMs = performance.now() - buildStarted;
   // What a pull does last: the facts the queries aggregate.
   const factsStarted = performance.now();
-  new ProgrammeStore(db).refreshFacts();
+  await new ProgrammeStore(sqliteSql(store)).refreshFacts();
   const factsMs = performance.now() - factsStarted;
   store.close();
   return { answers, tickets, buildMs, factsMs };
+}
+
+/** The sources of the SQLite file copied to a PostgreSQL database (answers in their order), then its facts built. */
+async function copyToPostgres(path: string, url: string): Promise<{ copyMs: number; factsMs: number }> {
+  const started = performance.now();
+  const source = openProgrammeStore(path);
+  const target = await openProgrammeSql({ path: '', databaseUrl: url });
+  try {
+    const tables: [string, string, string][] = [
+      ['sync_account', 'id, name, segment, region, product_line, modstamp', 'id'],
+      ['sync_profile', 'account_id, profile, computed_at', 'account_id'],
+      ['sync_contact', 'id, account_id, name, modstamp', 'id'],
+      ['programme_users', 'id, external_id, email, locale', 'id'],
+      ['programme_tickets', 'id, created_at, requester_id, group_id, status, incident, product, tags', 'id'],
+      [
+        'programme_answers',
+        'id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id, interaction_id, user_id, email, source',
+        'rowid',
+      ],
+    ];
+    for (const [table, columns, order] of tables) {
+      const read = source.db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${order}`);
+      read.setReturnArrays(true);
+      const rows: SqlValue[][] = [];
+      const flush = () =>
+        target.sql.transaction(() =>
+          insertRows(target.sql, `INSERT INTO ${table} (${columns})`, rows.splice(0)),
+        );
+      for (const row of read.iterate() as unknown as Iterable<SqlValue[]>) {
+        rows.push(row);
+        if (rows.length >= BATCH) await flush();
+      }
+      await flush();
+    }
+    await target.sql.exec('VACUUM ANALYZE');
+    const copyMs = performance.now() - started;
+    const factsStarted = performance.now();
+    await new ProgrammeStore(target.sql).refreshFacts();
+    await target.sql.exec('VACUUM ANALYZE');
+    return { copyMs, factsMs: performance.now() - factsStarted };
+  } finally {
+    source.close();
+    await target.close();
+  }
 }
 
 const median = (values: readonly number[]): number =>
@@ -198,9 +258,9 @@ const REPORT_INPUT = { from: '2025-11-01', to: '2026-11-01', by: 'segment,produc
  * query), then the signal scan. `rows`: the same questions the way they were answered before, one row per
  * answer read and aggregated in JavaScript.
  */
-function child(mode: string, path: string): void {
-  const store = openProgrammeStore(path);
-  const programme = new ProgrammeStore(store.db);
+async function child(mode: string, path: string): Promise<void> {
+  const store = await openTarget(path);
+  const programme = new ProgrammeStore(store.sql);
   let started = performance.now();
   const repeated: number[] = [];
   let report: ProgrammeReport;
@@ -208,31 +268,31 @@ function child(mode: string, path: string): void {
   let scan: SignalScan;
   let scanMs: number;
   if (mode === 'sql') {
-    const result = queryProgramme(programme, REPORT_INPUT);
+    const result = await queryProgramme(programme, REPORT_INPUT);
     cold = performance.now() - started;
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     report = result.value;
     for (let run = 0; run < 5; run += 1) {
       started = performance.now();
-      queryProgramme(programme, REPORT_INPUT);
+      await queryProgramme(programme, REPORT_INPUT);
       repeated.push(performance.now() - started);
     }
     started = performance.now();
-    const signals = querySignals(programme, {});
+    const signals = await querySignals(programme, {});
     scanMs = performance.now() - started;
     if (!signals.ok) throw new Error(JSON.stringify(signals.issues));
     scan = signals.value;
   } else {
-    const now = addMonths(programme.latestAnswerAt()!, 1);
+    const now = addMonths((await programme.latestAnswerAt())!, 1);
     const query = parseProgrammeQuery(REPORT_INPUT, now);
     if (!query.success) throw new Error(JSON.stringify(query.issues));
     report = computeProgramme(
-      programme.readFacts(query.data.fromMs, query.data.toMs, { comments: false }),
+      await programme.readFacts(query.data.fromMs, query.data.toMs, { comments: false }),
       query.data,
     );
     cold = performance.now() - started;
     started = performance.now();
-    scan = scanSignals(programme.readFacts(addMonths(now, -9), addMonths(now, 0)), {
+    scan = scanSignals(await programme.readFacts(addMonths(now, -9), addMonths(now, 0)), {
       asOfMs: now,
       recentMonths: 3,
       baselineMonths: 6,
@@ -240,7 +300,7 @@ function child(mode: string, path: string): void {
     });
     scanMs = performance.now() - started;
   }
-  store.close();
+  await store.close();
   process.stdout.write(
     JSON.stringify({
       cold,
@@ -263,31 +323,37 @@ function child(mode: string, path: string): void {
  * same after a full rebuild (same figures?).
  */
 async function incremental(path: string): Promise<void> {
-  const store = openProgrammeStore(path);
-  const db = store.db;
-  const programme = new ProgrammeStore(db);
-  const { answers } = programme.counts();
-  const { tickets } = programme.counts();
+  const store = await openTarget(path);
+  const sql = store.sql;
+  const programme = new ProgrammeStore(sql);
+  const { answers, tickets } = await programme.counts();
   const random = lcg(11);
   const added = Math.round(answers / 100);
-  const insert = db.prepare(
-    `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
-       interaction_id, user_id, email, source) VALUES (?, ?, 'csat', '1-5', ?, ?, 'web', 'ticket_solved', ?, ?, NULL,
-       NULL, 'bench')`,
+  const rows: SqlValue[][] = [];
+  for (let i = 0; i < added; i += 1) {
+    const ticketId = tickets - Math.floor(random() * (tickets / 24));
+    rows.push([
+      `N${i}`,
+      END - 1 - Math.floor(random() * 28 * 86_400_000),
+      'csat',
+      '1-5',
+      1 + Math.floor(random() * 5),
+      random() < 0.3 ? 'Appelé à nouveau, attente interminable' : null,
+      'web',
+      'ticket_solved',
+      ticketId,
+      `ticket-${ticketId}`,
+      'bench',
+    ]);
+  }
+  await sql.transaction(() =>
+    insertRows(
+      sql,
+      `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
+         interaction_id, source)`,
+      rows,
+    ),
   );
-  store.transaction(() => {
-    for (let i = 0; i < added; i += 1) {
-      const ticketId = tickets - Math.floor(random() * (tickets / 24));
-      insert.run(
-        `N${i}`,
-        END - 1 - Math.floor(random() * 28 * 86_400_000),
-        1 + Math.floor(random() * 5),
-        random() < 0.3 ? 'Appelé à nouveau, attente interminable' : null,
-        ticketId,
-        `ticket-${ticketId}`,
-      );
-    }
-  });
   const stepped = async (): Promise<{ ms: number; stallMs: number; answers: number; tickets: number }> => {
     const histogram = monitorEventLoopDelay({ resolution: 5 });
     histogram.enable();
@@ -299,34 +365,36 @@ async function incremental(path: string): Promise<void> {
     return { ms, stallMs: histogram.max / 1e6, answers: refreshed.answers, tickets: refreshed.tickets };
   };
   const newAnswers = await stepped();
-  const accounts = (db.prepare('SELECT COUNT(*) AS n FROM sync_account').get() as { n: number }).n;
+  const accounts = (await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_account'))!.n;
   const moved = Math.round(accounts / 100);
-  store.transaction(() => {
-    const update = db.prepare("UPDATE sync_account SET region = 'Luxembourg' WHERE id = ?");
-    for (let i = 0; i < moved; i += 1) update.run(`A${Math.floor(random() * accounts)}`);
+  await sql.transaction(async () => {
+    for (let i = 0; i < moved; i += 1)
+      await sql.run("UPDATE sync_account SET region = 'Luxembourg' WHERE id = ?", [
+        `A${Math.floor(random() * accounts)}`,
+      ]);
   });
   const regions = await stepped();
-  const figures = (): { digest: string; text: string } => {
-    const report = queryProgramme(programme, REPORT_INPUT);
-    const scan = querySignals(programme, {});
+  const figures = async (): Promise<{ digest: string; text: string }> => {
+    const report = await queryProgramme(programme, REPORT_INPUT);
+    const scan = await querySignals(programme, {});
     if (!report.ok || !scan.ok) throw new Error('query failed');
     return {
       digest: digest(report.value) + digest(scan.value),
       text: JSON.stringify([report.value, scan.value], null, 1),
     };
   };
-  const after = figures();
+  const after = await figures();
   const fullStarted = performance.now();
-  programme.refreshFacts({ full: true });
+  await programme.refreshFacts({ full: true });
   const fullMs = performance.now() - fullStarted;
-  const rebuilt = figures();
+  const rebuilt = await figures();
   const same = rebuilt.digest === after.digest;
   // The figures of both, to diff: asked for, or whenever they differ (a mismatch leaves its evidence).
   const dump =
     process.env.BENCH_DUMP ?? (same ? undefined : join(tmpdir(), `boucle-bench-mismatch-${process.pid}`));
   if (dump !== undefined)
     [after, rebuilt].forEach((f, index) => writeFileSync(`${dump}-${index}.json`, f.text));
-  store.close();
+  await store.close();
   process.stdout.write(
     JSON.stringify({ added, moved, newAnswers, regions, fullMs, same, dump: same ? null : dump }),
   );
@@ -348,14 +416,26 @@ const load = (): string =>
 
 if (process.argv[2] === '--child') {
   if (process.argv[3] === 'incremental') await incremental(process.argv[4]!);
-  else child(process.argv[3]!, process.argv[4]!);
+  else await child(process.argv[3]!, process.argv[4]!);
 } else {
   // BENCH_DIR keeps the databases (for profiling); by default they go to a temporary folder, removed after.
   const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'boucle-bench-report-'));
   const pad = (value: string | number, width: number): string => String(value).padEnd(width);
+  const cluster = DB === 'postgres' ? await startPostgresCluster({ durable: false }) : undefined;
+  /** A fresh database on the cluster for a scale. */
+  const freshDatabase = async (name: string): Promise<string> => {
+    const admin = new pg.Client({ connectionString: cluster!.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(cluster!.url);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   try {
     console.log(
-      `bench:report — ${cpus().length} cores, load ${load()}; 12-month report by segment × product × region, ` +
+      `bench:report on ${DB === 'postgres' ? 'PostgreSQL (a throwaway local cluster)' : 'SQLite'} — ` +
+        `${cpus().length} cores, load ${load()}; 12-month report by segment × product × region, ` +
         `signal scan over every cut (9 months); medians of ${RUNS} fresh processes`,
     );
     console.log(
@@ -368,8 +448,15 @@ if (process.argv[2] === '--child') {
     const befores: string[] = [];
     const increments: string[] = [];
     for (const scale of SCALES) {
-      const path = join(dir, `bench-${scale}.sqlite`);
-      const built = build(path, scale);
+      const file = join(dir, `bench-${scale}.sqlite`);
+      const built = await build(file, scale);
+      let path = file;
+      if (cluster !== undefined) {
+        path = await freshDatabase(`bench_report_${String(scale).replace('.', '_')}`);
+        const copied = await copyToPostgres(file, path);
+        built.buildMs += copied.copyMs;
+        built.factsMs = copied.factsMs;
+      }
       const runs = Array.from({ length: RUNS }, () => measure('sql', path));
       const pick = (key: string): number => median(runs.map((run) => run[key] as number));
       const last = runs[runs.length - 1]!;
@@ -435,6 +522,7 @@ if (process.argv[2] === '--child') {
     }
     console.log(`load after: ${load()}`);
   } finally {
+    cluster?.destroy();
     if (process.env.BENCH_DIR === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

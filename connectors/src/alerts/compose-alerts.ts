@@ -1,5 +1,6 @@
-import type { DatabaseSync } from 'node:sqlite';
 import { SIGN_LABELS, describeSign, type SignalScan, type WarningSign } from '../../../shared/src/index.ts';
+import { jsonNumber, jsonText } from '../programme/programme-facts-sql.ts';
+import type { Sql } from '../store/sql.ts';
 import type { AlertSettings } from './alerts-config.ts';
 import type { Alert } from './send-alerts.ts';
 
@@ -37,22 +38,9 @@ export function signAlerts(scan: SignalScan, linkBase: string | undefined): Aler
  * least `detractorMinRevenue` of 12-month revenue (the Salesforce sync's profile), one alert per account, for its
  * owner. A new bad answer of the same account updates its alert.
  */
-export function detractorAlerts(db: DatabaseSync, settings: AlertSettings, now: number): Alert[] {
-  const rows = db
-    .prepare(
-      `SELECT a.id, a.responded_at, a.score, a.comment, a.ticket_id, acc.id AS account_id, acc.name, acc.region,
-         acc.segment, json_extract(p.profile, '$.revenue12m') AS revenue, json_extract(p.profile, '$.tier') AS tier
-       FROM programme_answers a
-       LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-       JOIN programme_users u ON u.id = COALESCE(a.user_id, t.requester_id)
-       JOIN sync_contact c ON c.id = u.external_id
-       JOIN sync_account acc ON acc.id = c.account_id
-       JOIN sync_profile p ON p.account_id = acc.id
-       WHERE a.kind = 'nps' AND a.score <= 6 AND a.responded_at >= ? AND a.responded_at <= ?
-         AND json_extract(p.profile, '$.revenue12m') >= ?
-       ORDER BY acc.id, a.responded_at, a.id`,
-    )
-    .all(now - settings.detractorDays * 86_400_000, now, settings.detractorMinRevenue) as unknown as {
+export async function detractorAlerts(sql: Sql, settings: AlertSettings, now: number): Promise<Alert[]> {
+  const revenue = jsonNumber(sql, 'p.profile', 'revenue12m');
+  const rows = await sql.all<{
     id: string;
     responded_at: number;
     score: number;
@@ -64,7 +52,20 @@ export function detractorAlerts(db: DatabaseSync, settings: AlertSettings, now: 
     segment: string | null;
     revenue: number;
     tier: string | null;
-  }[];
+  }>(
+    `SELECT a.id, a.responded_at, a.score, a.comment, a.ticket_id, acc.id AS account_id, acc.name, acc.region,
+         acc.segment, ${revenue} AS revenue, ${jsonText(sql, 'p.profile', 'tier')} AS tier
+       FROM programme_answers a
+       LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+       JOIN programme_users u ON u.id = COALESCE(a.user_id, t.requester_id)
+       JOIN sync_contact c ON c.id = u.external_id
+       JOIN sync_account acc ON acc.id = c.account_id
+       JOIN sync_profile p ON p.account_id = acc.id
+       WHERE a.kind = 'nps' AND a.score <= 6 AND a.responded_at >= ? AND a.responded_at <= ?
+         AND ${revenue} >= ?
+       ORDER BY acc.id, a.responded_at, a.id`,
+    [now - settings.detractorDays * 86_400_000, now, settings.detractorMinRevenue],
+  );
   const byAccount = new Map<string, typeof rows>();
   for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row]);
   return [...byAccount.values()].map((answers) => {

@@ -1,17 +1,14 @@
-import { resolve } from 'node:path';
 import type { SignalScan } from '../../../shared/src/index.ts';
 import { loadConfig, type Env } from '../config/config.ts';
 import { salesforceSection } from '../config/salesforce.ts';
 import { zendeskSection } from '../config/zendesk.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
-import { openStore } from '../store/index.ts';
+import type { Sql } from '../store/sql.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
 import { alertPorts } from './alert-ports.ts';
 import { alertsSection, type AlertSettings } from './alerts-config.ts';
-import { ALERTS_SCHEMA } from './alerts-schema.ts';
 import { detractorAlerts, signAlerts } from './compose-alerts.ts';
 import { sendAlerts, type AlertOutcome } from './send-alerts.ts';
-import type { DatabaseSync } from 'node:sqlite';
 
 /**
  * `boucle report signals --alert`: the scan's warning signs and the high-value detractors of the last days, each
@@ -20,9 +17,8 @@ import type { DatabaseSync } from 'node:sqlite';
  */
 export async function runAlerts(options: {
   readonly env: Env;
-  readonly cwd: string;
-  readonly databasePath: string;
-  readonly programmeDb: DatabaseSync;
+  /** A database with the programme's and the alerts' tables (SQLite or PostgreSQL). */
+  readonly sql: Sql;
   readonly scan: SignalScan;
   readonly now: number;
 }): Promise<AlertOutcome[]> {
@@ -41,15 +37,10 @@ export async function runAlerts(options: {
   const settings: AlertSettings = { ...config.alerts, ticketLinkBase: config.zendesk.url };
   const alerts = [
     ...signAlerts(options.scan, settings.ticketLinkBase),
-    ...detractorAlerts(options.programmeDb, settings, options.now),
+    ...(await detractorAlerts(options.sql, settings, options.now)),
   ];
-  const store = openStore(resolve(options.cwd, options.databasePath), [ALERTS_SCHEMA]);
-  try {
-    if (salesforce !== null) await salesforce.connect();
-    return await sendAlerts(store.db, alerts, alertPorts(zendesk, salesforce), settings, options.now);
-  } finally {
-    store.close();
-  }
+  if (salesforce !== null) await salesforce.connect();
+  return sendAlerts(options.sql, alerts, alertPorts(zendesk, salesforce), settings, options.now);
 }
 
 export function formatAlertOutcomes(outcomes: readonly AlertOutcome[]): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
+import type { Sql } from '../store/sql.ts';
 import type { AlertSettings } from './alerts-config.ts';
 
 /** One thing someone should look at: a warning sign of a cut, or a high-value customer who became a detractor. */
@@ -69,7 +69,7 @@ const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
  * rest wait for the next run (they are reported as rate-limited).
  */
 export async function sendAlerts(
-  db: DatabaseSync,
+  sql: Sql,
   alerts: readonly Alert[],
   ports: AlertPorts,
   settings: AlertSettings,
@@ -116,19 +116,48 @@ export async function sendAlerts(
     return null;
   };
 
-  const stored = db.prepare('SELECT ticket_id, owner, fingerprint FROM alerts_tickets WHERE alert_key = ?');
-  const sentToday = db.prepare('SELECT COUNT(*) AS n FROM alerts_sent WHERE owner = ? AND day = ?');
-  const recordSent = db.prepare(
-    'INSERT INTO alerts_sent (owner, day, alert_key, kind, sent_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const saveTicket = db.prepare(
-    `INSERT INTO alerts_tickets (alert_key, ticket_id, owner, fingerprint, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (alert_key) DO UPDATE SET fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
-  );
+  const stored = {
+    get: (key: string) =>
+      sql.get<{ ticket_id: number; owner: string; fingerprint: string }>(
+        'SELECT ticket_id, owner, fingerprint FROM alerts_tickets WHERE alert_key = ?',
+        [key],
+      ),
+  };
+  const sentToday = {
+    get: async (owner: string, day: string) =>
+      (await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM alerts_sent WHERE owner = ? AND day = ?', [
+        owner,
+        day,
+      ]))!,
+  };
+  const recordSent = {
+    run: (owner: string, day: string, key: string, kind: string, at: number) =>
+      sql.run('INSERT INTO alerts_sent (owner, day, alert_key, kind, sent_at) VALUES (?, ?, ?, ?, ?)', [
+        owner,
+        day,
+        key,
+        kind,
+        at,
+      ]),
+  };
+  const saveTicket = {
+    run: (
+      key: string,
+      ticketId: number,
+      owner: string,
+      fingerprint: string,
+      openedAt: number,
+      updatedAt: number,
+    ) =>
+      sql.run(
+        `INSERT INTO alerts_tickets (alert_key, ticket_id, owner, fingerprint, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (alert_key) DO UPDATE SET fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`,
+        [key, ticketId, owner, fingerprint, openedAt, updatedAt],
+      ),
+  };
   const outcomes: AlertOutcome[] = [];
   for (const alert of alerts) {
-    const previous = stored.get(alert.key) as
-      { ticket_id: number; owner: string; fingerprint: string } | undefined;
+    const previous = await stored.get(alert.key);
     if (previous !== undefined && previous.fingerprint === alert.fingerprint) {
       outcomes.push({
         key: alert.key,
@@ -145,7 +174,7 @@ export async function sendAlerts(
     }
     // An update goes to the ticket's owner of record (the ticket may have been reassigned in Zendesk since).
     const limitOwner = previous?.owner ?? owner.key;
-    const count = (sentToday.get(limitOwner, dayOf(now)) as { n: number }).n;
+    const count = (await sentToday.get(limitOwner, dayOf(now))).n;
     if (count >= settings.maxPerOwnerPerDay) {
       outcomes.push({ key: alert.key, status: 'rate_limited', owner: limitOwner });
       continue;
@@ -153,8 +182,8 @@ export async function sendAlerts(
     const body = `${alert.body}\n\nWhy you: ${owner.why}\n\n(Boucle alert ${alert.key}; at most ${settings.maxPerOwnerPerDay} alerts per owner and day.)`;
     if (previous !== undefined) {
       await ports.addNote(previous.ticket_id, `Update — ${alert.subject}\n\n${body}`);
-      saveTicket.run(alert.key, previous.ticket_id, previous.owner, alert.fingerprint, now, now);
-      recordSent.run(previous.owner, dayOf(now), alert.key, 'updated', now);
+      await saveTicket.run(alert.key, previous.ticket_id, previous.owner, alert.fingerprint, now, now);
+      await recordSent.run(previous.owner, dayOf(now), alert.key, 'updated', now);
       outcomes.push({
         key: alert.key,
         status: 'updated',
@@ -183,8 +212,8 @@ export async function sendAlerts(
       });
       status = 'opened';
     }
-    saveTicket.run(alert.key, ticketId, owner.key, alert.fingerprint, now, now);
-    recordSent.run(owner.key, dayOf(now), alert.key, status, now);
+    await saveTicket.run(alert.key, ticketId, owner.key, alert.fingerprint, now, now);
+    await recordSent.run(owner.key, dayOf(now), alert.key, status, now);
     outcomes.push({ key: alert.key, status, ticketId, owner: owner.key });
   }
   return outcomes;

@@ -17,7 +17,14 @@ import {
   type ReportFormat,
 } from '../programme/format-programme.ts';
 import { queryFunnel, queryProgramme, querySignals } from '../programme/programme-service.ts';
-import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
+import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
+import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
+import {
+  PROGRAMME_SCHEMAS,
+  ProgrammeStore,
+  openProgrammeSql,
+  openProgrammeStore,
+} from '../programme/programme-store.ts';
 import { pullProgrammeData } from '../programme/pull-programme-data.ts';
 import { loadDecider } from '../serve/start-automation-service.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
@@ -99,13 +106,19 @@ export async function runProgramme(
   if (report === 'pull') return pull(io, values['env-file'], values.full === true);
   const config = loadStoreConfig('report', io, values['env-file']);
   if (config === null) return 2;
-  const store = openProgrammeStore(resolve(io.cwd, config.store.path));
+  // With BOUCLE_DATABASE_URL the programme's data (and the alerts' tickets) are on PostgreSQL.
+  const database = await openProgrammeDatabase(io, config.store.path, config.store.databaseUrl, [
+    ...PROGRAMME_SCHEMAS,
+    CONSOLE_SCHEMA,
+    ALERTS_SCHEMA,
+  ]);
+  if (database === null) return 2;
   try {
-    const programme = new ProgrammeStore(store.db);
+    const programme = new ProgrammeStore(database.sql);
     const given = <K extends string>(key: K, value: string | undefined) =>
       value === undefined ? {} : ({ [key]: value } as Record<K, string>);
     if (report === 'programme') {
-      const result = queryProgramme(programme, {
+      const result = await queryProgramme(programme, {
         ...given('from', values.from),
         ...given('to', values.to),
         ...given('by', values.by),
@@ -124,6 +137,12 @@ export async function runProgramme(
     if (report === 'experiment') {
       const settings = experimentSettings(io, values['env-file']);
       if (typeof settings === 'string') return fail(settings);
+      if (config.store.databaseUrl !== undefined)
+        return fail(
+          'the experiment report reads the experiment ledger, which is not on PostgreSQL yet: run it without BOUCLE_DATABASE_URL.',
+        );
+      await programme.loadCutResolver();
+      const store = openProgrammeStore(resolve(io.cwd, config.store.path));
       const result = queryExperiment(
         programme,
         store.db,
@@ -136,6 +155,7 @@ export async function runProgramme(
           ...given('repeatDays', values['repeat-days']),
         },
       );
+      store.close();
       if (!result.ok) return fail(result.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
       io.stdout.write(
         format === 'json'
@@ -147,7 +167,7 @@ export async function runProgramme(
       return 0;
     }
     if (report === 'funnel') {
-      const funnel = queryFunnel(programme, {
+      const funnel = await queryFunnel(programme, {
         ...given('by', values.by),
         ...given('retentionDays', values['retention-days']),
       });
@@ -159,7 +179,7 @@ export async function runProgramme(
       );
       return 0;
     }
-    const result = querySignals(programme, {
+    const result = await querySignals(programme, {
       ...given('asOf', values['as-of']),
       ...given('recentMonths', values['recent-months']),
       ...given('baselineMonths', values['baseline-months']),
@@ -176,9 +196,7 @@ export async function runProgramme(
       try {
         const outcomes = await runAlerts({
           env: environmentWithDotEnv(io.env, values['env-file'] ?? join(io.cwd, '.env')),
-          cwd: io.cwd,
-          databasePath: config.store.path,
-          programmeDb: store.db,
+          sql: database.sql,
           scan: result.value,
           now: Date.now(),
         });
@@ -190,7 +208,23 @@ export async function runProgramme(
     }
     return 0;
   } finally {
-    store.close();
+    await database.close();
+  }
+}
+
+/** The programme's database (PostgreSQL's with BOUCLE_DATABASE_URL); null, and what to fix on stderr, when unusable. */
+async function openProgrammeDatabase(
+  io: CliIo,
+  path: string,
+  databaseUrl: string | undefined,
+  schemas?: Parameters<typeof openProgrammeSql>[1],
+): Promise<Awaited<ReturnType<typeof openProgrammeSql>> | null> {
+  try {
+    return await openProgrammeSql({ path: resolve(io.cwd, path), databaseUrl }, schemas);
+  } catch (error) {
+    if (databaseUrl === undefined) throw error;
+    io.stderr.write(`boucle report: ${(error as Error).message}\n`);
+    return null;
   }
 }
 
@@ -223,9 +257,10 @@ async function pull(io: CliIo, envFile: string | undefined, full: boolean): Prom
     auth: { kind: 'apiToken', email: config.zendesk.email, token: config.zendesk.apiToken },
     requestsPerMinute: config.zendesk.requestsPerMinute,
   });
-  const store = openProgrammeStore(resolve(io.cwd, config.store.path));
+  const database = await openProgrammeDatabase(io, config.store.path, config.store.databaseUrl);
+  if (database === null) return 2;
   try {
-    const result = await pullProgrammeData(client, store.db, new ProgrammeStore(store.db), { full });
+    const result = await pullProgrammeData(client, new ProgrammeStore(database.sql), { full });
     io.stdout.write(
       `Pulled ${result.answers} answers, ${result.tickets} tickets, ${result.users} users from Zendesk; ` +
         `${result.queuedAnswers} answers from the local queue.\n`,
@@ -235,6 +270,6 @@ async function pull(io: CliIo, envFile: string | undefined, full: boolean): Prom
     if (result.skipped.length > 20) io.stderr.write(`  … and ${result.skipped.length - 20} more skipped\n`);
     return 0;
   } finally {
-    store.close();
+    await database.close();
   }
 }

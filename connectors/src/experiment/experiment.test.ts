@@ -26,6 +26,7 @@ import { DurableQueue } from '../queue/durable-queue.ts';
 import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import type { Store } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { ExperimentLedger } from './experiment-ledger.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'boucle-experiment-'));
@@ -39,8 +40,8 @@ let server: ReturnType<typeof createAutomationServer>;
 let base: string;
 
 /** The planted history as the loop, the sync and `boucle report pull` leave it in the database. */
-function fill(db: Store): void {
-  const programme = new ProgrammeStore(db.db);
+async function fill(db: Store): Promise<void> {
+  const programme = new ProgrammeStore(sqliteSql(db));
   const account = db.db.prepare(
     'INSERT INTO sync_account (id, name, created, segment, region, modstamp) VALUES (?, ?, 0, ?, ?, 1)',
   );
@@ -99,7 +100,7 @@ function fill(db: Store): void {
       );
     }
   });
-  programme.putUsers(
+  await programme.putUsers(
     world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
   );
   const tickets = decisions.flatMap((d, index) => [
@@ -108,10 +109,10 @@ function fill(db: Store): void {
       ? []
       : [{ id: 900_000 + index, createdAt: d.repeatTicketAt, requesterId: d.zendeskUserId }]),
   ]);
-  programme.putTickets(
+  await programme.putTickets(
     tickets.map((t) => ({ ...t, groupId: null, status: 'open', incident: true, product: null, tags: [] })),
   );
-  programme.putAnswers(
+  await programme.putAnswers(
     decisions.flatMap((d) =>
       d.followUp === null
         ? []
@@ -162,7 +163,7 @@ beforeAll(async () => {
   world = generateWorld({ seed: 42, accounts: 3000 });
   decisions = plantExperiment(world);
   store = openProgrammeStore(dbPath);
-  fill(store);
+  await fill(store);
   writeFileSync(
     settingsPath,
     JSON.stringify({
@@ -177,7 +178,7 @@ beforeAll(async () => {
     parseSurveyBody: () => ({ ok: true, events: [] }),
     toleranceSeconds: 300,
     api: createProgrammeApi({
-      store: new ProgrammeStore(store.db),
+      store: new ProgrammeStore(sqliteSql(store)),
       token: TOKEN,
       clock: () => world.now,
       experiment: {

@@ -3,7 +3,6 @@
  * callback done, and a warning sign's acknowledgement or snooze. Mounted by programme-api.ts in its own block;
  * the same bearer token, CORS and error bodies.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import {
   categorizeNps,
   cutOf,
@@ -16,10 +15,11 @@ import {
   type ProgrammeDimension,
   type ProgrammeFacts,
 } from '../../../shared/src/index.ts';
-import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import type { Sql } from '../store/sql.ts';
 
 export interface ConsoleApiOptions {
-  readonly db: DatabaseSync;
+  /** The database with the ledger's, the programme's and the console's tables (SQLite or PostgreSQL). */
+  readonly sql: Sql;
   /** Agent minutes per day for callbacks and compensations (settings `capacity.agentMinutesPerDay`). */
   readonly capacityMinutes: number;
 }
@@ -63,14 +63,13 @@ export const endOfUtcDay = (nowMs: number): number => {
  * agent's day; overdue included) or without a deadline, planned by the shared plan-callbacks within one day's
  * capacity. The later ones are not mixed in: only counted, with the next one's deadline.
  */
-export function callbackQueue(
+export async function callbackQueue(
   options: ConsoleApiOptions,
   nowMs: number,
   untilMs: number = endOfUtcDay(nowMs),
-): unknown {
-  const allRows = options.db
-    .prepare(
-      `SELECT i.id, i.ticket_id, i.action, i.tier, i.expected_value, i.agent_minutes, i.summary, i.decided_at, i.due_at,
+): Promise<unknown> {
+  const allRows = await options.sql.all<OpenCallbackRow>(
+    `SELECT i.id, i.ticket_id, i.action, i.tier, i.expected_value, i.agent_minutes, i.summary, i.decided_at, i.due_at,
          u.email, t.group_id
        FROM automation_interventions i
        LEFT JOIN console_callbacks_done d ON d.intervention_id = i.id
@@ -79,8 +78,7 @@ export function callbackQueue(
        WHERE i.action IN ('callback', 'compensation') AND i.first_contact_at IS NULL AND i.outcome IS NULL
          AND d.intervention_id IS NULL
        ORDER BY i.id`,
-    )
-    .all() as unknown as OpenCallbackRow[];
+  );
   const later = allRows.filter((row) => row.due_at !== null && row.due_at >= untilMs);
   const rows = allRows.filter((row) => row.due_at === null || row.due_at < untilMs);
   const nextDue = later.reduce<number | null>(
@@ -152,22 +150,18 @@ export function callbackQueue(
 }
 
 /** `POST /api/v1/callbacks/{ticket}/done`: the ticket's open callback is contacted now; it leaves the queue. */
-export function markCallbackDone(
+export async function markCallbackDone(
   options: ConsoleApiOptions,
   ticketId: number,
   by: string | null,
   nowMs: number,
-): ConsoleAnswer {
-  const ledger = new InterventionLedger(options.db);
-  const open = ledger
-    .forTicket(ticketId)
-    .filter(
-      (e) =>
-        (e.action === 'callback' || e.action === 'compensation') &&
-        e.firstContactAt === null &&
-        e.outcome === null,
-    );
-  const entry = open.at(-1);
+): Promise<ConsoleAnswer> {
+  const entry = await options.sql.get<{ id: number; due_at: number | null }>(
+    `SELECT id, due_at FROM automation_interventions
+     WHERE ticket_id = ? AND action IN ('callback', 'compensation') AND first_contact_at IS NULL AND outcome IS NULL
+     ORDER BY id DESC LIMIT 1`,
+    [ticketId],
+  );
   if (entry === undefined)
     return {
       status: 404,
@@ -175,19 +169,24 @@ export function markCallbackDone(
       message: `Ticket ${ticketId} has no open callback (already done, or never planned).`,
     };
   const at = new Date(nowMs);
-  options.db.exec('BEGIN IMMEDIATE');
-  try {
-    ledger.recordOutcome(entry.id, 'contacted', at);
-    options.db
-      .prepare(
-        'INSERT OR REPLACE INTO console_callbacks_done (intervention_id, ticket_id, by_name, done_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(entry.id, ticketId, by, nowMs);
-    options.db.exec('COMMIT');
-  } catch (error) {
-    options.db.exec('ROLLBACK');
-    throw error;
-  }
+  await options.sql.transaction(async (tx) => {
+    // The ledger's outcome "contacted" (InterventionLedger.recordOutcome's rule for it): first contact now,
+    // the entry stays open for its final outcome.
+    await tx.run(
+      `UPDATE automation_interventions SET first_contact_at = COALESCE(first_contact_at, ?),
+         outcome = CASE WHEN outcome IS NULL OR outcome = 'contacted' THEN 'contacted' ELSE outcome END,
+         outcome_at = COALESCE(outcome_at, ?),
+         status = CASE WHEN status = 'closed' THEN 'closed' ELSE 'contacted' END
+       WHERE id = ?`,
+      [nowMs, nowMs, entry.id],
+    );
+    await tx.run(
+      `INSERT INTO console_callbacks_done (intervention_id, ticket_id, by_name, done_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (intervention_id) DO UPDATE SET ticket_id = excluded.ticket_id, by_name = excluded.by_name,
+         done_at = excluded.done_at`,
+      [entry.id, ticketId, by, nowMs],
+    );
+  });
   return {
     status: 200,
     body: {
@@ -195,25 +194,24 @@ export function markCallbackDone(
       interventionId: entry.id,
       doneAt: at.toISOString(),
       by,
-      inTime: entry.dueAt === null || entry.dueAt.getTime() >= nowMs,
+      inTime: entry.due_at === null || entry.due_at >= nowMs,
     },
   };
 }
 
 /** `GET /api/v1/signal-states`: every acknowledged or snoozed sign (expired snoozes left out). */
-export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown {
-  const rows = options.db
-    .prepare(
-      `SELECT signal_id, state, until_at, by_name, at FROM console_signal_states
-       WHERE state = 'acknowledged' OR until_at > ? ORDER BY signal_id`,
-    )
-    .all(nowMs) as unknown as {
+export async function signalStates(options: ConsoleApiOptions, nowMs: number): Promise<unknown> {
+  const rows = await options.sql.all<{
     signal_id: string;
     state: string;
     until_at: number | null;
     by_name: string | null;
     at: number;
-  }[];
+  }>(
+    `SELECT signal_id, state, until_at, by_name, at FROM console_signal_states
+     WHERE state = 'acknowledged' OR until_at > ? ORDER BY signal_id`,
+    [nowMs],
+  );
   return {
     states: rows.map((r) => ({
       id: r.signal_id,
@@ -222,7 +220,7 @@ export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown
       by: r.by_name,
       at: iso(r.at),
     })),
-    alerts: signAlertTickets(options.db),
+    alerts: await signAlertTickets(options.sql),
   };
 }
 
@@ -231,23 +229,23 @@ export function signalStates(options: ConsoleApiOptions, nowMs: number): unknown
  * feature's `alerts_tickets`, one per sign, never two), keyed like the console's signs (shared signalId). The
  * owner is the Zendesk agent (the account owner's e-mail matched) or the group configured for the cut.
  */
-export function signAlertTickets(db: DatabaseSync): unknown[] {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts_tickets'")
-    .get();
+export async function signAlertTickets(sql: Sql): Promise<unknown[]> {
+  const table = await sql.get(
+    sql.dialect === 'sqlite'
+      ? "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'alerts_tickets'"
+      : "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'alerts_tickets'",
+  );
   if (table === undefined) return [];
-  const rows = db
-    .prepare(
-      `SELECT alert_key, ticket_id, owner, opened_at, updated_at FROM alerts_tickets
-       WHERE alert_key LIKE 'sign:%' ORDER BY alert_key`,
-    )
-    .all() as unknown as {
+  const rows = await sql.all<{
     alert_key: string;
     ticket_id: number;
     owner: string;
     opened_at: number;
     updated_at: number;
-  }[];
+  }>(
+    `SELECT alert_key, ticket_id, owner, opened_at, updated_at FROM alerts_tickets
+     WHERE alert_key LIKE 'sign:%' ORDER BY alert_key`,
+  );
   return rows.flatMap((r) => {
     const sign = signOfAlertKey(r.alert_key);
     const owner = /^(agent|group):(\d+)$/.exec(r.owner);
@@ -284,12 +282,12 @@ export function signOfAlertKey(key: string): {
 const SIGNAL_ID = /^[a-z0-9-]+(\.[a-z0-9-]+){2,3}$/;
 
 /** `POST /api/v1/signals/{id}/ack` with `{ action: "acknowledge" | "snooze", days?, by? }`. */
-export function acknowledgeSignal(
+export async function acknowledgeSignal(
   options: ConsoleApiOptions,
   id: string,
   body: unknown,
   nowMs: number,
-): ConsoleAnswer {
+): Promise<ConsoleAnswer> {
   if (!SIGNAL_ID.test(id))
     return {
       status: 400,
@@ -310,11 +308,12 @@ export function acknowledgeSignal(
   const by = typeof input['by'] === 'string' && input['by'] !== '' ? input['by'].slice(0, 200) : null;
   const until = action === 'snooze' ? nowMs + (days as number) * 86_400_000 : null;
   const state = action === 'snooze' ? 'snoozed' : 'acknowledged';
-  options.db
-    .prepare(
-      'INSERT OR REPLACE INTO console_signal_states (signal_id, state, until_at, by_name, at) VALUES (?, ?, ?, ?, ?)',
-    )
-    .run(id, state, until, by, nowMs);
+  await options.sql.run(
+    `INSERT INTO console_signal_states (signal_id, state, until_at, by_name, at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (signal_id) DO UPDATE SET state = excluded.state, until_at = excluded.until_at,
+       by_name = excluded.by_name, at = excluded.at`,
+    [id, state, until, by, nowMs],
+  );
   return { status: 200, body: { id, state, until: iso(until), by, at: iso(nowMs) } };
 }
 

@@ -5,13 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../cli/capture-io.ts';
 import { runCli } from '../cli/main.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { ProgrammeStore, openProgrammeStore } from './programme-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'boucle-funnel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const dbPath = join(dir, 'boucle.sqlite');
 
-function seed(): void {
+async function seed(): Promise<void> {
   const store = openProgrammeStore(dbPath);
   const db = store.db;
   db.prepare(
@@ -28,7 +29,7 @@ function seed(): void {
     `INSERT INTO sync_txn (id, object, account_id, amount, date, revenue, open, modstamp) VALUES
        ('O1', 'Order', 'A1', 500, '2026-07-01', 1, 0, 1), ('O2', 'Order', 'A2', 200, '2026-05-01', 1, 0, 1)`,
   ).run();
-  new ProgrammeStore(db).putUsers([
+  await new ProgrammeStore(sqliteSql(store)).putUsers([
     { id: 11, externalId: 'C1', email: null, locale: 'fr' },
     { id: 12, externalId: 'C2', email: null, locale: 'fr' },
   ]);
@@ -59,7 +60,7 @@ function seed(): void {
 
 describe('boucle report funnel', () => {
   it('follows each decision of the ledger to the CRM’s next order, with the € at risk', async () => {
-    seed();
+    await seed();
     const { io, stdout, stderr } = captureIo({ cwd: dir, env: { BOUCLE_DB_PATH: dbPath } });
     const code = await runCli(
       ['report', 'funnel', '--format', 'json', '--env-file', join(dir, 'none.env')],

@@ -10,18 +10,20 @@ import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import type { Store } from '../store/index.ts';
 import { OPENAPI_FILE, createProgrammeApi } from './programme-api.ts';
+import { sqliteSql, type Sql } from '../store/sql.ts';
 import { ProgrammeStore, openProgrammeStore } from './programme-store.ts';
 
 const TOKEN = 'connector-token-for-tests-0123456789';
 const ORIGIN = 'https://acme.zendesk.com';
 let world: World;
 let store: Store;
+let sql: Sql;
 let server: ReturnType<typeof createAutomationServer>;
 let base: string;
 
 /** The database as the sync and `boucle report pull` leave it, filled from a generated (planted) world. */
-function fill(db: Store): void {
-  const programme = new ProgrammeStore(db.db);
+async function fill(db: Store): Promise<void> {
+  const programme = new ProgrammeStore(sql);
   const account = db.db.prepare(
     'INSERT INTO sync_account (id, name, created, segment, region, modstamp) VALUES (?, ?, 0, ?, ?, 1)',
   );
@@ -32,11 +34,11 @@ function fill(db: Store): void {
     for (const a of world.accounts) account.run(a.id, a.name, a.segment, a.country);
     for (const c of world.contacts) contact.run(c.id, c.accountId, c.lastName);
   });
-  programme.putUsers(
+  await programme.putUsers(
     world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
   );
   const userOf = new Map(world.contacts.map((c) => [c.id, c.zendeskUserId]));
-  programme.putTickets(
+  await programme.putTickets(
     world.tickets.map((t) => ({
       id: t.id,
       createdAt: t.createdAt,
@@ -48,7 +50,7 @@ function fill(db: Store): void {
       tags: t.tags,
     })),
   );
-  programme.putAnswers(
+  await programme.putAnswers(
     world.answers.map((a) => ({
       id: a.id,
       respondedAt: a.respondedAt,
@@ -95,7 +97,8 @@ const expectValid = (path: string, status: number, body: unknown): void => {
 beforeAll(async () => {
   world = generateWorld({ seed: 42 });
   store = openProgrammeStore(':memory:');
-  fill(store);
+  sql = sqliteSql(store);
+  await fill(store);
   server = createAutomationServer({
     queue: new DurableQueue(store.db),
     metrics: new ServiceMetrics(),
@@ -103,7 +106,7 @@ beforeAll(async () => {
     surveyToken: TOKEN,
     parseSurveyBody: () => ({ ok: true, events: [] }),
     toleranceSeconds: 300,
-    api: createProgrammeApi({ store: new ProgrammeStore(store.db), token: TOKEN }),
+    api: createProgrammeApi({ store: new ProgrammeStore(sql), token: TOKEN }),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -132,7 +135,7 @@ describe('the programme API on boucle serve', () => {
         '/api/v1/openapi.yaml',
         '/api/v1/programme',
         '/api/v1/signals',
-        // the console's routes, tested in console-api.test.ts
+        // the console's routes, tested in console-api.pg.test.ts
         '/api/v1/callbacks',
         '/api/v1/callbacks/{ticket}/done',
         '/api/v1/signal-states',
@@ -192,7 +195,7 @@ describe('the programme API on boucle serve', () => {
         .answers;
     const first = await total();
     expect(await total()).toBe(first);
-    new ProgrammeStore(store.db).putAnswers([
+    await new ProgrammeStore(sql).putAnswers([
       {
         id: 'late-answer',
         respondedAt: Date.parse('2026-10-30T10:00:00Z'),

@@ -90,7 +90,12 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     return true;
   };
 
-  const handle = (request: IncomingMessage, response: ServerResponse, url: URL, path: string): void => {
+  const handle = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    path: string,
+  ): Promise<void> => {
     const originAllowed = cors(request, response);
     const route = ROUTES[path];
     if (request.method === 'OPTIONS') {
@@ -147,7 +152,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       return value === null ? {} : { [key]: value };
     };
     if (path === '/api/v1/programme') {
-      const result = queryProgramme(
+      const result = await queryProgramme(
         options.store,
         { ...param('from'), ...param('to'), ...param('by'), ...param('bucket') },
         clock,
@@ -164,6 +169,8 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
         const value = url.searchParams.get(key);
         return value === null ? {} : { [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]: value };
       };
+      // The experiment report resolves cuts synchronously: read the users' cuts first.
+      await options.store.loadCutResolver();
       const result = queryExperiment(
         options.store,
         experiment.db,
@@ -181,7 +188,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       return sendJson(response, 200, result.value, request.method === 'HEAD');
     }
     if (path === '/api/v1/funnel') {
-      const result = queryFunnel(
+      const result = await queryFunnel(
         options.store,
         {
           ...param('by'),
@@ -214,7 +221,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       minSample: get('min_sample'),
       by: get('by'),
     };
-    const result = querySignals(
+    const result = await querySignals(
       options.store,
       Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
       clock,
@@ -236,17 +243,18 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     path: string,
   ): {
     readonly method: 'GET' | 'POST';
-    readonly run: (body: unknown, by: string | null, url: URL) => ConsoleAnswer;
+    readonly run: (body: unknown, by: string | null, url: URL) => Promise<ConsoleAnswer>;
   } | null => {
     const consoleOptions = options.console;
     if (consoleOptions === undefined) return null;
     if (path === '/api/v1/callbacks')
       return {
         method: 'GET',
-        run: (_body, _by, url) => {
+        run: async (_body, _by, url) => {
           const raw = url.searchParams.get('until');
           const now = clock();
-          if (raw === null || raw === '') return { status: 200, body: callbackQueue(consoleOptions, now) };
+          if (raw === null || raw === '')
+            return { status: 200, body: await callbackQueue(consoleOptions, now) };
           const until = Date.parse(raw);
           if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(until) || until <= now - 86_400_000 * 2)
             return {
@@ -254,12 +262,15 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
               code: 'invalid_query',
               message: `until takes the end of the agent's day as an ISO date-time, e.g. 2026-12-03T00:00:00+01:00 (got "${raw}").`,
             };
-          return { status: 200, body: callbackQueue(consoleOptions, now, until) };
+          return { status: 200, body: await callbackQueue(consoleOptions, now, until) };
         },
       };
     if (path === '/api/v1/tickets') return { method: 'GET', run: (_body, _by, url) => drillDown(url) };
     if (path === '/api/v1/signal-states')
-      return { method: 'GET', run: () => ({ status: 200, body: signalStates(consoleOptions, clock()) }) };
+      return {
+        method: 'GET',
+        run: async () => ({ status: 200, body: await signalStates(consoleOptions, clock()) }),
+      };
     const done = /^\/api\/v1\/callbacks\/(\d+)\/done$/.exec(path);
     if (done !== null)
       return {
@@ -275,7 +286,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     return null;
   };
 
-  const drillDown = (url: URL): ConsoleAnswer => {
+  const drillDown = async (url: URL): Promise<ConsoleAnswer> => {
     const q = url.searchParams;
     const dimension = q.get('dimension') ?? 'all';
     const metric = q.get('metric') ?? '';
@@ -296,7 +307,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
         code: 'invalid_query',
         message: query.issues.map((i) => `${i.path} ${i.message}`).join('; '),
       };
-    const facts = options.store.readFacts(query.data.fromMs, query.data.toMs, { comments: false });
+    const facts = await options.store.readFacts(query.data.fromMs, query.data.toMs, { comments: false });
     return {
       status: 200,
       body: ticketsBehind(facts, {
@@ -364,7 +375,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       typeof body === 'object' && body !== null && typeof (body as Record<string, unknown>)['by'] === 'string'
         ? ((body as Record<string, unknown>)['by'] as string).slice(0, 200)
         : null;
-    const answer = route.run(body, by, new URL(request.url ?? '/', 'http://boucle.invalid'));
+    const answer = await route.run(body, by, new URL(request.url ?? '/', 'http://boucle.invalid'));
     if ('code' in answer) throw new ApiProblem(answer.status, answer.code, answer.message);
     sendJson(response, answer.status, answer.body);
   };
@@ -393,11 +404,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       handleConsole(request, response, consoleMatch).catch((error: unknown) => sendProblem(response, error));
       return true;
     }
-    try {
-      handle(request, response, url, path);
-    } catch (error) {
-      sendProblem(response, error);
-    }
+    handle(request, response, url, path).catch((error: unknown) => sendProblem(response, error));
     return true;
   };
 }

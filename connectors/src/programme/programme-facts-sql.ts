@@ -1,4 +1,3 @@
-import type { DatabaseSync } from 'node:sqlite';
 import {
   UNKNOWN_CUT,
   customerEffortOf,
@@ -16,8 +15,10 @@ import {
   type ProgrammeQuery,
   type SignalCutCounts,
   type SignalEvidence,
+  type SignSubject,
   type SignalWindow,
 } from '../../../shared/src/index.ts';
+import type { Sql, SqlValue } from '../store/sql.ts';
 
 /**
  * The programme's facts in SQL (migrations 2 and 3 of programme-schema.ts). Built from the answers, tickets,
@@ -27,6 +28,53 @@ import {
  * month. The report's GROUP BY then hands the shared engine one row per cell × bucket × score, never one per
  * answer. See docs/programme.md, "Speed and memory".
  */
+
+/**
+ * The SQL the two databases write differently. A list of values is passed as one JSON array parameter (one
+ * statement text whatever its length): SQLite reads it with json_each, PostgreSQL with json_array_elements_text.
+ */
+export const integerList = (sql: Sql): string =>
+  sql.dialect === 'sqlite'
+    ? '(SELECT value FROM json_each(?))'
+    : '(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json)))';
+export const textList = (sql: Sql): string =>
+  sql.dialect === 'sqlite'
+    ? '(SELECT value FROM json_each(?))'
+    : '(SELECT value FROM json_array_elements_text(CAST(? AS json)))';
+/** A text field of a JSON column (SQLite's json_extract, PostgreSQL's ->>). */
+export const jsonText = (sql: Sql, expression: string, field: string): string =>
+  sql.dialect === 'sqlite'
+    ? `json_extract(${expression}, '$.${field}')`
+    : `(CAST(${expression} AS json) ->> '${field}')`;
+/** A numeric field of a JSON column. */
+export const jsonNumber = (sql: Sql, expression: string, field: string): string =>
+  sql.dialect === 'sqlite'
+    ? `json_extract(${expression}, '$.${field}')`
+    : `CAST(CAST(${expression} AS json) ->> '${field}' AS DOUBLE PRECISION)`;
+/** The change log's key, as an integer (SQLite keeps what it was given; PostgreSQL's column is text). */
+const dirtyInteger = (sql: Sql): string => (sql.dialect === 'sqlite' ? 'key' : 'CAST(key AS BIGINT)');
+
+/** Rows per multi-row INSERT (well under both databases' parameter limits). */
+const INSERT_ROWS = 500;
+
+/** `head` (INSERT INTO t (…)) with many rows of `width` values, in a few statements; `tail` after VALUES. */
+export async function insertRows(
+  sql: Sql,
+  head: string,
+  rows: readonly (readonly SqlValue[])[],
+  tail = '',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0]!.length;
+  const tuple = `(${new Array<string>(width).fill('?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+    const chunk = rows.slice(start, start + INSERT_ROWS);
+    await sql.run(
+      `${head} VALUES ${new Array<string>(chunk.length).fill(tuple).join(', ')} ${tail}`,
+      chunk.flat(),
+    );
+  }
+}
 
 /** The cut columns of the fact tables, in their order (`d_group`: `group` is an SQL keyword). */
 export const FACT_DIMENSIONS = [
@@ -84,14 +132,17 @@ const weekNumber = (ms: number): number => {
 const weekLabel = (week: number): string =>
   `${Math.floor(week / 100)}-W${String(week % 100).padStart(2, '0')}`;
 
-/** The cut resolution of an answer or a ticket (the per-answer path's, see ProgrammeStore). */
-export type CutsOf = (
+/**
+ * The cut resolution of an answer or a ticket (the per-answer path's, see ProgrammeStore); `prefetch`, when
+ * given, must be awaited with the users of the rows before their cuts are asked.
+ */
+export type CutsOf = ((
   userId: number | null,
   group: number | null,
   ticketProduct: string | null,
   channel: string | null,
   touchpoint: string | null,
-) => ProgrammeCuts;
+) => ProgrammeCuts) & { readonly prefetch?: (userIds: readonly (number | null)[]) => Promise<void> };
 
 /** The facts' layout version: facts built by another layout are rebuilt in full. */
 export const FACTS_VERSION = '3';
@@ -105,13 +156,18 @@ class Numbering {
   readonly #numbered = new Map<ProgrammeCuts, number[]>();
   readonly #added: [string, number, string][] = [];
 
-  constructor(db: DatabaseSync | null) {
-    if (db === null) return;
-    for (const row of db.prepare('SELECT dimension, id, value FROM programme_cut_values').all() as {
-      dimension: string;
-      id: number;
-      value: string;
-    }[]) {
+  static async read(sql: Sql): Promise<Numbering> {
+    const numbering = new Numbering();
+    numbering.#load(
+      await sql.all<{ dimension: string; id: number; value: string }>(
+        'SELECT dimension, id, value FROM programme_cut_values',
+      ),
+    );
+    return numbering;
+  }
+
+  #load(rows: readonly { dimension: string; id: number; value: string }[]): void {
+    for (const row of rows) {
       if (row.dimension === 'score') this.#scores.set(row.value, row.id);
       else this.#dimensions.get(row.dimension as ProgrammeDimension)?.set(row.value, row.id);
     }
@@ -155,9 +211,8 @@ class Numbering {
     );
   }
 
-  write(db: DatabaseSync): void {
-    const insert = db.prepare('INSERT INTO programme_cut_values (dimension, id, value) VALUES (?, ?, ?)');
-    for (const row of this.#added) insert.run(...row);
+  async write(sql: Sql): Promise<void> {
+    await insertRows(sql, 'INSERT INTO programme_cut_values (dimension, id, value)', this.#added);
     this.#added.length = 0;
   }
 }
@@ -252,18 +307,27 @@ function ticketFact(r: TicketSource, cutsOf: CutsOf, numbering: Numbering): Tick
 
 const FACT_COLUMNS = FACT_DIMENSIONS.map((dimension) => column(dimension)).join(', ');
 
-function factWriters(db: DatabaseSync) {
-  const answer = db.prepare(
-    `INSERT INTO programme_facts (answer_rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id,
-       interaction, commented) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const ticket = db.prepare(
-    `INSERT INTO programme_ticket_facts (id, at, month, week, incident, ${FACT_COLUMNS})
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+/** Facts written a few hundred rows per statement: add them, then flush (also done when enough are held). */
+function factWriters(sql: Sql) {
+  const answers: SqlValue[][] = [];
+  const tickets: SqlValue[][] = [];
+  const flush = async (): Promise<void> => {
+    await insertRows(
+      sql,
+      `INSERT INTO programme_facts (answer_rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id,
+         interaction, commented)`,
+      answers.splice(0),
+    );
+    await insertRows(
+      sql,
+      `INSERT INTO programme_ticket_facts (id, at, month, week, incident, ${FACT_COLUMNS})`,
+      tickets.splice(0),
+    );
+  };
   return {
+    flush,
     answer: (f: AnswerFact) =>
-      answer.run(
+      answers.push([
         f.rowid,
         f.at,
         f.month,
@@ -275,8 +339,8 @@ function factWriters(db: DatabaseSync) {
         f.ticketId,
         f.interaction,
         f.commented,
-      ),
-    ticket: (f: TicketFact) => ticket.run(f.id, f.at, f.month, f.week, f.incident, ...f.ids),
+      ]),
+    ticket: (f: TicketFact) => tickets.push([f.id, f.at, f.month, f.week, f.incident, ...f.ids]),
   };
 }
 
@@ -367,77 +431,92 @@ class CutMonthChanges {
    * Merges the changes into programme_cut_months (the facts already written): counts added, a first answer or
    * ticket that was removed looked up again in the facts, a cut month left without answers or tickets deleted.
    */
-  write(db: DatabaseSync, surveyCodes: readonly number[]): void {
-    const read = db.prepare(
-      `SELECT csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid, tickets, incidents,
-         first_ticket_at, first_ticket FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?`,
-    );
-    const upsert = db.prepare(
-      `INSERT OR REPLACE INTO programme_cut_months (dimension, value_id, month, csat_n, csat_ok, nps_n, promoters,
-         detractors, first_at, first_rowid, tickets, incidents, first_ticket_at, first_ticket)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const remove = db.prepare(
-      'DELETE FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?',
-    );
-    const firstIn = (table: 'answers' | 'tickets', dimension: string, id: number, month: number): First => {
+  async write(
+    sql: Sql,
+    surveyCodes: readonly number[],
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<void> {
+    interface Stored {
+      dimension: string;
+      value_id: number;
+      month: number;
+      csat_n: number;
+      csat_ok: number;
+      nps_n: number;
+      promoters: number;
+      detractors: number;
+      first_at: number | null;
+      first_rowid: number | null;
+      tickets: number;
+      incidents: number;
+      first_ticket_at: number | null;
+      first_ticket: number | null;
+    }
+    // The stored rows of the months touched, read at once (none when the facts are being rebuilt).
+    const stored = new Map<string, Stored>();
+    if (options.fresh !== true && this.entries.size > 0) {
+      const months = [...new Set([...this.entries.keys()].map((key) => Number(key.split('\u0000')[2])))];
+      for (const row of await sql.all<Stored>(
+        `SELECT dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid,
+           tickets, incidents, first_ticket_at, first_ticket FROM programme_cut_months
+         WHERE month IN ${integerList(sql)}`,
+        [JSON.stringify(months)],
+      ))
+        stored.set(`${row.dimension}\u0000${row.value_id}\u0000${row.month}`, row);
+    }
+    const firstIn = async (
+      table: 'answers' | 'tickets',
+      dimension: string,
+      id: number,
+      month: number,
+    ): Promise<First> => {
       const inCut = dimension === 'all' ? '' : `AND ${column(dimension as ProgrammeDimension)} = ${id}`;
-      const row = db
-        .prepare(
-          table === 'answers'
-            ? `SELECT at, answer_rowid AS key FROM programme_facts WHERE at >= ? AND at < ?
-                 AND code IN (${surveyCodes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid LIMIT 1`
-            : `SELECT at, id AS key FROM programme_ticket_facts WHERE at >= ? AND at < ? ${inCut}
-                 ORDER BY at, id LIMIT 1`,
-        )
-        .get(monthStart(month), monthStart(month + 1)) as { at: number; key: number } | undefined;
+      const row = await sql.get<{ at: number; key: number }>(
+        table === 'answers'
+          ? `SELECT at, answer_rowid AS key FROM programme_facts WHERE at >= ? AND at < ?
+               AND code IN (${surveyCodes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid LIMIT 1`
+          : `SELECT at, id AS key FROM programme_ticket_facts WHERE at >= ? AND at < ? ${inCut}
+               ORDER BY at, id LIMIT 1`,
+        [monthStart(month), monthStart(month + 1)],
+      );
       return row === undefined ? null : [row.at, row.key];
     };
+    const upserts: SqlValue[][] = [];
     for (const [key, change] of this.entries) {
       const [dimension, idText, monthText] = key.split('\u0000') as [string, string, string];
       const id = Number(idText);
       const month = Number(monthText);
-      const row = read.get(month, dimension, id) as
-        | {
-            csat_n: number;
-            csat_ok: number;
-            nps_n: number;
-            promoters: number;
-            detractors: number;
-            first_at: number | null;
-            first_rowid: number | null;
-            tickets: number;
-            incidents: number;
-            first_ticket_at: number | null;
-            first_ticket: number | null;
-          }
-        | undefined;
+      const row = stored.get(key);
       const csatN = (row?.csat_n ?? 0) + change.csatN;
       const npsN = (row?.nps_n ?? 0) + change.npsN;
       const tickets = (row?.tickets ?? 0) + change.tickets;
       if (csatN + npsN + tickets === 0) {
-        if (row !== undefined) remove.run(month, dimension, id);
+        if (row !== undefined)
+          await sql.run(
+            'DELETE FROM programme_cut_months WHERE month = ? AND dimension = ? AND value_id = ?',
+            [month, dimension, id],
+          );
         continue;
       }
-      const stored: First =
+      const kept: First =
         row?.first_at === undefined || row.first_at === null ? null : [row.first_at, row.first_rowid!];
       const first =
         csatN + npsN === 0
           ? null
-          : same(stored, change.firstRemoved)
-            ? firstIn('answers', dimension, id, month)
-            : earlier(stored, change.firstAdded);
-      const storedTicket: First =
+          : same(kept, change.firstRemoved)
+            ? await firstIn('answers', dimension, id, month)
+            : earlier(kept, change.firstAdded);
+      const keptTicket: First =
         row?.first_ticket_at === undefined || row.first_ticket_at === null
           ? null
           : [row.first_ticket_at, row.first_ticket!];
       const firstTicket =
         tickets === 0
           ? null
-          : same(storedTicket, change.ticketRemoved)
-            ? firstIn('tickets', dimension, id, month)
-            : earlier(storedTicket, change.ticketAdded);
-      upsert.run(
+          : same(keptTicket, change.ticketRemoved)
+            ? await firstIn('tickets', dimension, id, month)
+            : earlier(keptTicket, change.ticketAdded);
+      upserts.push([
         dimension,
         id,
         month,
@@ -452,8 +531,19 @@ class CutMonthChanges {
         (row?.incidents ?? 0) + change.incidents,
         firstTicket?.[0] ?? null,
         firstTicket?.[1] ?? null,
-      );
+      ]);
     }
+    await insertRows(
+      sql,
+      `INSERT INTO programme_cut_months (dimension, value_id, month, csat_n, csat_ok, nps_n, promoters,
+         detractors, first_at, first_rowid, tickets, incidents, first_ticket_at, first_ticket)`,
+      upserts,
+      `ON CONFLICT (month, dimension, value_id) DO UPDATE SET csat_n = excluded.csat_n,
+         csat_ok = excluded.csat_ok, nps_n = excluded.nps_n, promoters = excluded.promoters,
+         detractors = excluded.detractors, first_at = excluded.first_at, first_rowid = excluded.first_rowid,
+         tickets = excluded.tickets, incidents = excluded.incidents, first_ticket_at = excluded.first_ticket_at,
+         first_ticket = excluded.first_ticket`,
+    );
   }
 }
 
@@ -475,23 +565,23 @@ class PhraseMonth {
     for (const phrase of phrases) counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
   }
 
-  write(db: DatabaseSync, month: number): void {
-    db.prepare('DELETE FROM programme_comment_counts WHERE month = ?').run(month);
-    db.prepare('DELETE FROM programme_phrase_counts WHERE month = ?').run(month);
-    const comments = db.prepare(
-      'INSERT INTO programme_comment_counts (month, language, comments) VALUES (?, ?, ?)',
+  async write(sql: Sql, month: number): Promise<void> {
+    await sql.run('DELETE FROM programme_comment_counts WHERE month = ?', [month]);
+    await sql.run('DELETE FROM programme_phrase_counts WHERE month = ?', [month]);
+    await insertRows(
+      sql,
+      'INSERT INTO programme_comment_counts (month, language, comments)',
+      [...this.comments].map(([language, n]) => [month, language, n]),
     );
-    const phrases = db.prepare(
-      'INSERT INTO programme_phrase_counts (month, language, phrase, comments) VALUES (?, ?, ?, ?)',
-    );
-    for (const [language, n] of this.comments) comments.run(month, language, n);
+    const phrases: SqlValue[][] = [];
     for (const [language, counts] of this.phrases)
-      for (const [phrase, n] of counts) phrases.run(month, language, phrase, n);
+      for (const [phrase, n] of counts) phrases.push([month, language, phrase, n]);
+    await insertRows(sql, 'INSERT INTO programme_phrase_counts (month, language, phrase, comments)', phrases);
   }
 }
 
 /** The C:CER pairs of the interactions listed (all when null): their latest CES and company-effort answers. */
-function writePairs(db: DatabaseSync, interactions: readonly string[] | null): void {
+async function writePairs(sql: Sql, interactions: readonly string[] | null): Promise<void> {
   const copy = (table: string): string =>
     ['at', 'month', 'week', 'value', ...FACT_DIMENSIONS.map((dimension) => column(dimension))]
       .map((name) => `${table}.${name}`)
@@ -502,17 +592,18 @@ function writePairs(db: DatabaseSync, interactions: readonly string[] | null): v
   const list =
     interactions === null
       ? 'SELECT DISTINCT interaction FROM programme_facts WHERE interaction IS NOT NULL'
-      : 'SELECT value AS interaction FROM json_each(?)';
+      : `SELECT value AS interaction FROM ${textList(sql)} listed`;
   if (interactions !== null)
-    db.prepare('DELETE FROM programme_pairs WHERE interaction IN (SELECT value FROM json_each(?))').run(
+    await sql.run(`DELETE FROM programme_pairs WHERE interaction IN ${textList(sql)}`, [
       JSON.stringify(interactions),
-    );
-  db.prepare(
+    ]);
+  await sql.run(
     `INSERT INTO programme_pairs
      SELECT i.interaction, ${copy('c')}, ${copy('k')} FROM (${list}) i
      JOIN programme_facts c ON c.answer_rowid = ${latest(2)}
      JOIN programme_facts k ON k.answer_rowid = ${latest(3)}`,
-  ).run(...(interactions === null ? [] : [JSON.stringify(interactions)]));
+    interactions === null ? [] : [JSON.stringify(interactions)],
+  );
 }
 
 const FACT_TABLES = [
@@ -532,46 +623,70 @@ const FACT_TABLES = [
  * phrase counts), the cuts resolved by `cutsOf` — the resolution the per-answer path uses — then the C:CER pairs
  * in SQL. Clears the changes recorded up to now.
  */
-export function rebuildFacts(db: DatabaseSync, cutsOf: CutsOf): { answers: number; tickets: number } {
-  for (const table of FACT_TABLES) db.exec(`DELETE FROM ${table}`);
-  db.exec('DELETE FROM programme_dirty');
-  const numbering = new Numbering(null);
+export async function rebuildFacts(sql: Sql, cutsOf: CutsOf): Promise<{ answers: number; tickets: number }> {
+  for (const table of FACT_TABLES) await sql.run(`DELETE FROM ${table}`);
+  await sql.run('DELETE FROM programme_dirty');
+  const numbering = new Numbering();
   const changes = new CutMonthChanges();
-  const write = factWriters(db);
+  const write = factWriters(sql);
   const phrasesOf = memoPhrases();
   let commentMonth = -1;
   let phrases = new PhraseMonth();
   let answers = 0;
-  for (const r of db
-    .prepare(`${ANSWER_SOURCE} ORDER BY a.responded_at, a.rowid`)
-    .iterate() as Iterable<AnswerSource>) {
-    answers += 1;
-    const fact = answerFact(r, cutsOf, numbering);
-    write.answer(fact);
-    changes.answer(fact, 1);
-    if (fact.commented === 0) continue;
-    if (fact.month !== commentMonth) {
-      if (commentMonth >= 0) phrases.write(db, commentMonth);
-      phrases = new PhraseMonth();
-      commentMonth = fact.month;
+  // Read a page at a time, in the answers' order (at, rowid): memory holds one page, whatever the answers.
+  let after: [number, number] | null = null;
+  for (;;) {
+    const page: AnswerSource[] = await sql.all<AnswerSource>(
+      `${ANSWER_SOURCE} ${after === null ? '' : 'WHERE (a.responded_at, a.rowid) > (?, ?)'}
+       ORDER BY a.responded_at, a.rowid LIMIT ${READ_PAGE}`,
+      after ?? [],
+    );
+    for (const r of page) {
+      answers += 1;
+      const fact = answerFact(r, cutsOf, numbering);
+      write.answer(fact);
+      changes.answer(fact, 1);
+      if (fact.commented === 0) continue;
+      if (fact.month !== commentMonth) {
+        if (commentMonth >= 0) await phrases.write(sql, commentMonth);
+        phrases = new PhraseMonth();
+        commentMonth = fact.month;
+      }
+      phrases.add(cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT, phrasesOf(r.comment!));
     }
-    phrases.add(cutsOf(r.user_id, null, null, null, null).language ?? UNKNOWN_CUT, phrasesOf(r.comment!));
+    await write.flush();
+    if (page.length < READ_PAGE) break;
+    const last = page[page.length - 1]!;
+    after = [last.responded_at, last.rowid];
   }
-  if (commentMonth >= 0) phrases.write(db, commentMonth);
+  if (commentMonth >= 0) await phrases.write(sql, commentMonth);
   let tickets = 0;
-  for (const r of db
-    .prepare(`${TICKET_SOURCE} ORDER BY created_at, id`)
-    .iterate() as Iterable<TicketSource>) {
-    tickets += 1;
-    const fact = ticketFact(r, cutsOf, numbering);
-    write.ticket(fact);
-    changes.ticket(fact, 1);
+  let afterTicket: [number, number] | null = null;
+  for (;;) {
+    const page: TicketSource[] = await sql.all<TicketSource>(
+      `${TICKET_SOURCE} ${afterTicket === null ? '' : 'WHERE (created_at, id) > (?, ?)'}
+       ORDER BY created_at, id LIMIT ${READ_PAGE}`,
+      afterTicket ?? [],
+    );
+    for (const r of page) {
+      tickets += 1;
+      const fact = ticketFact(r, cutsOf, numbering);
+      write.ticket(fact);
+      changes.ticket(fact, 1);
+    }
+    await write.flush();
+    if (page.length < READ_PAGE) break;
+    const last = page[page.length - 1]!;
+    afterTicket = [last.created_at, last.id];
   }
-  numbering.write(db);
-  changes.write(db, numbering.surveyCodes());
-  writePairs(db, null);
+  await numbering.write(sql);
+  await changes.write(sql, numbering.surveyCodes(), { fresh: true });
+  await writePairs(sql, null);
   return { answers, tickets };
 }
+
+/** Rows per page when the facts are rebuilt. */
+const READ_PAGE = 5_000;
 
 /** What an incremental refresh will write, computed from reads only (planRefresh), written by applyRefresh. */
 export interface RefreshPlan {
@@ -602,39 +717,41 @@ export const REFRESH_BATCH = 2_000;
  * comments changed. Reads only, a batch at a time: it yields between batches (no statement stays open across a
  * yield), so `boucle serve` can answer between them. Null when nothing changed.
  */
-export function* planRefresh(
-  db: DatabaseSync,
+export async function planRefresh(
+  sql: Sql,
   cutsOf: CutsOf,
   generation: string | null,
   batchSize: number = REFRESH_BATCH,
-): Generator<void, RefreshPlan | null> {
-  const top = db.prepare('SELECT MAX(seq) AS seq FROM programme_dirty').get() as { seq: number | null };
-  if (top.seq === null) return null;
+  pause: () => Promise<void> = () => Promise.resolve(),
+): Promise<RefreshPlan | null> {
+  const top = await sql.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM programme_dirty');
+  if (top === undefined || top.seq === null) return null;
   const upTo = top.seq;
-  const keys = (sql: string, ...params: (string | number)[]): number[] =>
-    (db.prepare(sql).all(...params) as { key: number }[]).map((row) => row.key);
+  const keys = async (text: string, ...params: SqlValue[]): Promise<number[]> =>
+    (await sql.all<{ key: number }>(text, params)).map((row) => row.key);
   const dirty = (kind: string): string =>
-    `SELECT key FROM programme_dirty WHERE seq <= ${upTo} AND kind = '${kind}'`;
-  const users = keys(
+    `SELECT ${kind === 'c' || kind === 'acc' ? 'key' : dirtyInteger(sql)} AS key FROM programme_dirty
+     WHERE seq <= ${upTo} AND kind = '${kind}'`;
+  const users = await keys(
     `${dirty('u')} UNION SELECT u.id FROM programme_users u WHERE u.external_id IN (${dirty('c')})
      UNION SELECT u.id FROM sync_contact c JOIN programme_users u ON u.external_id = c.id
        WHERE c.account_id IN (${dirty('acc')})`,
   );
   const usersJson = JSON.stringify(users);
-  const tickets = keys(
-    `${dirty('t')} UNION SELECT id FROM programme_tickets WHERE requester_id IN (SELECT value FROM json_each(?))`,
+  const tickets = await keys(
+    `${dirty('t')} UNION SELECT id FROM programme_tickets WHERE requester_id IN ${integerList(sql)}`,
     usersJson,
   );
-  const answers = keys(
-    `${dirty('a')} UNION SELECT rowid FROM programme_answers WHERE user_id IN (SELECT value FROM json_each(?))
-     UNION SELECT rowid FROM programme_answers WHERE ticket_id IN (SELECT value FROM json_each(?))`,
+  const answers = await keys(
+    `${dirty('a')} UNION SELECT rowid FROM programme_answers WHERE user_id IN ${integerList(sql)}
+     UNION SELECT rowid FROM programme_answers WHERE ticket_id IN ${integerList(sql)}`,
     usersJson,
     JSON.stringify(tickets),
   );
-  const edited = new Set(keys(dirty('a')));
-  yield;
+  const edited = new Set(await keys(dirty('a')));
+  await pause();
 
-  const numbering = new Numbering(db);
+  const numbering = await Numbering.read(sql);
   const cutMonths = new CutMonthChanges();
   const interactions = new Set<string>();
   const months = new Set<number>();
@@ -642,35 +759,37 @@ export function* planRefresh(
   const plannedComments = new Map<number, { language: string; comment: string }[]>();
   const addedAnswers: AnswerFact[] = [];
   const addedTickets: TicketFact[] = [];
-  const oldAnswers = db.prepare(
-    `SELECT answer_rowid AS rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id, interaction,
-       commented FROM programme_facts WHERE answer_rowid IN (SELECT value FROM json_each(?))`,
-  );
-  oldAnswers.setReturnArrays(true);
-  const answerSources = db.prepare(`${ANSWER_SOURCE} WHERE a.rowid IN (SELECT value FROM json_each(?))`);
   const width = FACT_DIMENSIONS.length;
   for (let start = 0; start < answers.length; start += batchSize) {
     const batch = JSON.stringify(answers.slice(start, start + batchSize));
     const old = new Map<number, AnswerFact>();
-    for (const row of oldAnswers.all(batch) as unknown as unknown[][]) {
+    for (const row of await sql.all<Record<string, number | string | null>>(
+      `SELECT answer_rowid AS rowid, at, month, week, kind, value, code, ${FACT_COLUMNS}, ticket_id, interaction,
+         commented FROM programme_facts WHERE answer_rowid IN ${integerList(sql)}`,
+      [batch],
+    )) {
       const fact: AnswerFact = {
-        rowid: row[0] as number,
-        at: row[1] as number,
-        month: row[2] as number,
-        week: row[3] as number,
-        kind: row[4] as number,
-        value: row[5] as number,
-        code: row[6] as number,
-        ids: row.slice(7, 7 + width) as number[],
-        ticketId: row[7 + width] as number | null,
-        interaction: row[8 + width] as string | null,
-        commented: row[9 + width] as number,
+        rowid: row.rowid as number,
+        at: row.at as number,
+        month: row.month as number,
+        week: row.week as number,
+        kind: row.kind as number,
+        value: row.value as number,
+        code: row.code as number,
+        ids: FACT_DIMENSIONS.map((dimension) => row[column(dimension)] as number),
+        ticketId: row.ticket_id as number | null,
+        interaction: row.interaction as string | null,
+        commented: row.commented as number,
       };
       old.set(fact.rowid, fact);
       cutMonths.answer(fact, -1);
       if (fact.interaction !== null) interactions.add(fact.interaction);
     }
-    for (const r of answerSources.all(batch) as unknown as AnswerSource[]) {
+    const sources = await sql.all<AnswerSource>(`${ANSWER_SOURCE} WHERE a.rowid IN ${integerList(sql)}`, [
+      batch,
+    ]);
+    await cutsOf.prefetch?.(sources.map((r) => r.user_id));
+    for (const r of sources) {
       const fact = answerFact(r, cutsOf, numbering);
       addedAnswers.push(fact);
       if (fact.commented === 1) {
@@ -702,27 +821,34 @@ export function* planRefresh(
     }
     // Answers gone from the source.
     for (const before of old.values()) if (before.commented === 1) months.add(before.month);
-    yield;
+    await pause();
   }
-  const oldTickets = db.prepare(
-    `SELECT id, at, month, week, incident, ${FACT_COLUMNS} FROM programme_ticket_facts
-     WHERE id IN (SELECT value FROM json_each(?))`,
-  );
-  oldTickets.setReturnArrays(true);
-  const ticketSources = db.prepare(`${TICKET_SOURCE} WHERE id IN (SELECT value FROM json_each(?))`);
   for (let start = 0; start < tickets.length; start += batchSize) {
     const batch = JSON.stringify(tickets.slice(start, start + batchSize));
-    for (const row of oldTickets.all(batch) as unknown as number[][])
+    for (const row of await sql.all<Record<string, number>>(
+      `SELECT id, at, month, week, incident, ${FACT_COLUMNS} FROM programme_ticket_facts
+       WHERE id IN ${integerList(sql)}`,
+      [batch],
+    ))
       cutMonths.ticket(
-        { id: row[0]!, at: row[1]!, month: row[2]!, week: row[3]!, incident: row[4]!, ids: row.slice(5) },
+        {
+          id: row.id!,
+          at: row.at!,
+          month: row.month!,
+          week: row.week!,
+          incident: row.incident!,
+          ids: FACT_DIMENSIONS.map((dimension) => row[column(dimension)]!),
+        },
         -1,
       );
-    for (const r of ticketSources.all(batch) as unknown as TicketSource[]) {
+    const sources = await sql.all<TicketSource>(`${TICKET_SOURCE} WHERE id IN ${integerList(sql)}`, [batch]);
+    await cutsOf.prefetch?.(sources.map((r) => r.requester_id));
+    for (const r of sources) {
       const fact = ticketFact(r, cutsOf, numbering);
       addedTickets.push(fact);
       cutMonths.ticket(fact, 1);
     }
-    yield;
+    await pause();
   }
 
   // The phrase counts of the months whose comments changed, recounted a day at a time from the facts as they
@@ -732,25 +858,21 @@ export function* planRefresh(
   // would then not know to recount the month.
   const phraseMonths = new Map<number, PhraseMonth>();
   const planned = new Set(answers);
-  const languages = readCutDictionaries(db).values.get('language')!;
-  const commentsOf = db.prepare(
-    `SELECT f.answer_rowid AS rowid, f.d_language AS language, a.comment FROM programme_facts f
-     JOIN programme_answers a ON a.rowid = f.answer_rowid
-     WHERE f.at >= ? AND f.at < ? AND f.commented = 1`,
-  );
+  const languages = (await readCutDictionaries(sql)).values.get('language')!;
   const phrasesOf = memoPhrases();
   for (const month of months) {
     const counts = new PhraseMonth();
     const end = monthStart(month + 1);
     for (let day = monthStart(month); day < end; day += 86_400_000) {
-      for (const r of commentsOf.all(day, Math.min(day + 86_400_000, end)) as {
-        rowid: number;
-        language: number;
-        comment: string | null;
-      }[])
+      for (const r of await sql.all<{ rowid: number; language: number; comment: string | null }>(
+        `SELECT f.answer_rowid AS rowid, f.d_language AS language, a.comment FROM programme_facts f
+         JOIN programme_answers a ON a.rowid = f.answer_rowid
+         WHERE f.at >= ? AND f.at < ? AND f.commented = 1`,
+        [day, Math.min(day + 86_400_000, end)],
+      ))
         if (!planned.has(r.rowid) && hasComment(r.comment))
           counts.add(languages[r.language] ?? UNKNOWN_CUT, phrasesOf(r.comment!));
-      yield;
+      await pause();
     }
     for (const { language, comment } of plannedComments.get(month) ?? [])
       counts.add(language, phrasesOf(comment));
@@ -777,26 +899,25 @@ export function* planRefresh(
  * the pairs of the interactions touched and the phrase counts of the months recounted replaced, the changes it
  * covered cleared.
  */
-export function applyRefresh(db: DatabaseSync, plan: RefreshPlan): void {
-  plan.numbering.write(db);
-  const removeAnswers = db.prepare(
-    'DELETE FROM programme_facts WHERE answer_rowid IN (SELECT value FROM json_each(?))',
-  );
-  const removeTickets = db.prepare(
-    'DELETE FROM programme_ticket_facts WHERE id IN (SELECT value FROM json_each(?))',
-  );
+export async function applyRefresh(sql: Sql, plan: RefreshPlan): Promise<void> {
+  await plan.numbering.write(sql);
   for (let start = 0; start < plan.removedAnswers.length; start += REFRESH_BATCH)
-    removeAnswers.run(JSON.stringify(plan.removedAnswers.slice(start, start + REFRESH_BATCH)));
+    await sql.run(`DELETE FROM programme_facts WHERE answer_rowid IN ${integerList(sql)}`, [
+      JSON.stringify(plan.removedAnswers.slice(start, start + REFRESH_BATCH)),
+    ]);
   for (let start = 0; start < plan.removedTickets.length; start += REFRESH_BATCH)
-    removeTickets.run(JSON.stringify(plan.removedTickets.slice(start, start + REFRESH_BATCH)));
-  const write = factWriters(db);
+    await sql.run(`DELETE FROM programme_ticket_facts WHERE id IN ${integerList(sql)}`, [
+      JSON.stringify(plan.removedTickets.slice(start, start + REFRESH_BATCH)),
+    ]);
+  const write = factWriters(sql);
   for (const fact of plan.addedAnswers) write.answer(fact);
   for (const fact of plan.addedTickets) write.ticket(fact);
-  plan.cutMonths.write(db, plan.numbering.surveyCodes());
+  await write.flush();
+  await plan.cutMonths.write(sql, plan.numbering.surveyCodes());
   for (let start = 0; start < plan.interactions.length; start += REFRESH_BATCH)
-    writePairs(db, plan.interactions.slice(start, start + REFRESH_BATCH));
-  for (const [month, counts] of plan.phraseMonths) counts.write(db, month);
-  db.prepare('DELETE FROM programme_dirty WHERE seq <= ?').run(plan.upTo);
+    await writePairs(sql, plan.interactions.slice(start, start + REFRESH_BATCH));
+  for (const [month, counts] of plan.phraseMonths) await counts.write(sql, month);
+  await sql.run('DELETE FROM programme_dirty WHERE seq <= ?', [plan.upTo]);
 }
 
 /** What a figure needs of an answer: the NPS score, 1/0 satisfied for CSAT, the customer or company effort. */
@@ -818,18 +939,14 @@ export interface CutDictionaries {
   readonly scores: readonly { readonly kind: number; readonly value: number }[];
 }
 
-export function readCutDictionaries(db: DatabaseSync): CutDictionaries {
+export async function readCutDictionaries(sql: Sql): Promise<CutDictionaries> {
   const values = new Map<ProgrammeDimension, string[]>(
     FACT_DIMENSIONS.map((dimension) => [dimension, [UNKNOWN_CUT]]),
   );
   const scores: { kind: number; value: number }[] = [];
-  for (const row of db
-    .prepare('SELECT dimension, id, value FROM programme_cut_values')
-    .iterate() as Iterable<{
-    dimension: ProgrammeDimension | 'score';
-    id: number;
-    value: string;
-  }>) {
+  for (const row of await sql.all<{ dimension: ProgrammeDimension | 'score'; id: number; value: string }>(
+    'SELECT dimension, id, value FROM programme_cut_values',
+  )) {
     if (row.dimension === 'score') {
       const [kind, value] = row.value.split(':').map(Number) as [number, number];
       scores[row.id] = { kind, value };
@@ -871,28 +988,37 @@ interface KeyPart {
  * all the rows it groups, and spills them to disk beyond its cache); then the keys, decoded, and their counts.
  * Null when the parts make too large a number (the caller groups by columns instead; `groupBy` forces it).
  */
-function tally(
-  db: DatabaseSync,
+async function tally(
+  sql: Sql,
   parts: readonly KeyPart[],
   fromWhere: string,
   params: readonly number[],
-): { parts: number[]; n: number }[] | null {
+): Promise<{ parts: number[]; n: number }[] | null> {
   let size = 1;
   for (const part of parts) size *= Math.max(1, part.radix);
   if (size > Number.MAX_SAFE_INTEGER) return null;
-  const key = parts.reduce((sql, part) => `(${sql}) * ${part.radix} + ${part.sql}`, '0');
-  db.exec(
-    'CREATE TEMP TABLE IF NOT EXISTS programme_tally (key INTEGER PRIMARY KEY, n INTEGER NOT NULL); DELETE FROM temp.programme_tally',
-  );
-  db.prepare(
-    `INSERT INTO temp.programme_tally (key, n) SELECT ${key}, 1 ${fromWhere}
-     ON CONFLICT (key) DO UPDATE SET n = n + 1`,
-  ).run(...params);
+  const key = parts.reduce((text, part) => `(${text}) * ${part.radix} + ${part.sql}`, '0');
+  let counted: { key: number; n: number }[];
+  if (sql.dialect === 'sqlite') {
+    await sql.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS programme_tally (key INTEGER PRIMARY KEY, n INTEGER NOT NULL); DELETE FROM temp.programme_tally',
+    );
+    await sql.run(
+      `INSERT INTO temp.programme_tally (key, n) SELECT ${key}, 1 ${fromWhere}
+       ON CONFLICT (key) DO UPDATE SET n = n + 1`,
+      params,
+    );
+    counted = await sql.all<{ key: number; n: number }>('SELECT key, n FROM temp.programme_tally');
+    await sql.exec('DELETE FROM temp.programme_tally');
+  } else {
+    // PostgreSQL aggregates by hashing (no sort of every row): a plain GROUP BY of the one key.
+    counted = await sql.all<{ key: number; n: number }>(
+      `SELECT ${key} AS key, COUNT(*) AS n ${fromWhere} GROUP BY 1`,
+      params,
+    );
+  }
   const rows: { parts: number[]; n: number }[] = [];
-  for (const row of db.prepare('SELECT key, n FROM temp.programme_tally').iterate() as Iterable<{
-    key: number;
-    n: number;
-  }>) {
+  for (const row of counted) {
     const values = new Array<number>(parts.length);
     let rest = row.key;
     for (let index = parts.length - 1; index >= 0; index -= 1) {
@@ -902,7 +1028,6 @@ function tally(
     }
     rows.push({ parts: values, n: row.n });
   }
-  db.exec('DELETE FROM temp.programme_tally');
   return rows;
 }
 
@@ -912,12 +1037,12 @@ function tally(
  * the figures follow exactly (whole scores times their counts). The C:CER pairs whose two answers fall in the
  * period come grouped by both answers' cells and efforts: a pair counts in a cell when both answers are in it.
  */
-export function readProgrammeCounts(
-  db: DatabaseSync,
+export async function readProgrammeCounts(
+  sql: Sql,
   dictionaries: CutDictionaries,
   query: ProgrammeQuery,
   options: { readonly groupBy?: boolean } = {},
-): { cells: ProgrammeCountedCell[]; totalPairs: ProgrammePairCount[] } {
+): Promise<{ cells: ProgrammeCountedCell[]; totalPairs: ProgrammePairCount[] }> {
   const by = query.by;
   const base =
     query.bucket === null
@@ -978,8 +1103,8 @@ export function readProgrammeCounts(
   const answers =
     options.groupBy === true
       ? null
-      : tally(
-          db,
+      : await tally(
+          sql,
           [...cutParts, { sql: 'code', radix: dictionaries.scores.length }],
           'FROM programme_facts WHERE at >= ? AND at < ?',
           period,
@@ -987,8 +1112,8 @@ export function readProgrammeCounts(
   const tickets =
     options.groupBy === true
       ? null
-      : tally(
-          db,
+      : await tally(
+          sql,
           [...cutParts, { sql: 'incident', radix: 2 }],
           'FROM programme_ticket_facts WHERE at >= ? AND at < ?',
           period,
@@ -1005,23 +1130,22 @@ export function readProgrammeCounts(
     }
   } else {
     // Too many cells for one number: GROUP BY the columns (sorts every row: slower, same counts).
-    const columns = [...by.map((dimension) => column(dimension)), cutParts[by.length]!.sql].join(', ');
+    const columns = [...by.map((dimension) => column(dimension)), cutParts[by.length]!.sql]
+      .map((expression, index) => `${expression} AS p${index}`)
+      .join(', ');
     const grouping = [
       ...by.map((dimension) => column(dimension)),
       ...(query.bucket === null ? [] : [cutParts[by.length]!.sql]),
     ];
-    const arrays = (sql: string): Iterable<number[]> => {
-      const statement = db.prepare(sql);
-      statement.setReturnArrays(true);
-      return statement.iterate(...period) as unknown as Iterable<number[]>;
-    };
+    const arrays = async (text: string): Promise<number[][]> =>
+      (await sql.all<Record<string, number>>(text, period)).map((row) => Object.values(row));
     const width = by.length + 1;
-    for (const row of arrays(
+    for (const row of await arrays(
       `SELECT ${columns}, kind, value, COUNT(*) AS n FROM programme_facts WHERE at >= ? AND at < ?
        GROUP BY ${[...grouping, 'kind', 'value'].join(', ')}`,
     ))
       addAnswers(row.slice(0, by.length), row[by.length]!, row[width]!, row[width + 1]!, row[width + 2]!);
-    for (const row of arrays(
+    for (const row of await arrays(
       `SELECT ${columns}, COUNT(*) AS n, SUM(incident) AS incidents FROM programme_ticket_facts
        WHERE at >= ? AND at < ?${grouping.length === 0 ? '' : ` GROUP BY ${grouping.join(', ')}`}`,
     )) {
@@ -1037,18 +1161,14 @@ export function readProgrammeCounts(
     ...by.map((dimension) => `${prefix}_${dimension}`),
     ...(query.bucket === null ? (grouping ? [] : ['0']) : [`(${prefix}_${query.bucket} - ${base})`]),
   ];
-  const pairRows = db.prepare(
-    `SELECT ${[...side('c', false), ...side('k', false)].join(', ')}, ces, ke, COUNT(*) AS n FROM programme_pairs
+  const pairRows = await sql.all<Record<string, number>>(
+    `SELECT ${[...side('c', false), ...side('k', false)].map((expression, index) => `${expression} AS p${index}`).join(', ')},
+       ces, ke, COUNT(*) AS n FROM programme_pairs
      WHERE c_at >= ? AND c_at < ? AND k_at >= ? AND k_at < ?
      GROUP BY ${[...side('c', true), ...side('k', true), 'ces', 'ke'].join(', ')}`,
+    [query.fromMs, query.toMs, query.fromMs, query.toMs],
   );
-  pairRows.setReturnArrays(true);
-  for (const row of pairRows.iterate(
-    query.fromMs,
-    query.toMs,
-    query.fromMs,
-    query.toMs,
-  ) as unknown as Iterable<number[]>) {
+  for (const row of pairRows.map((named) => Object.values(named))) {
     const width = by.length + 1;
     const pair = { ces: row[2 * width]!, ke: row[2 * width + 1]!, count: row[2 * width + 2]! };
     totalPairs.push(pair);
@@ -1074,12 +1194,12 @@ export function readProgrammeCounts(
  * and the phrase counts per language summed over each side's months; the cuts in the order they first appear
  * (first answer, then first ticket, then the order of the dimensions), as the per-answer scan meets them.
  */
-export function readSignalCounts(
-  db: DatabaseSync,
+export async function readSignalCounts(
+  sql: Sql,
   dictionaries: CutDictionaries,
   window: SignalWindow,
   dimensions: readonly ProgrammeDimension[],
-): { cells: SignalCutCounts[]; keywords: KeywordCounts[] } {
+): Promise<{ cells: SignalCutCounts[]; keywords: KeywordCounts[] }> {
   const first = monthNumberOfLabel(window.labels[0]!);
   const recent = first + window.baselineMonths;
   const end = first + window.months;
@@ -1091,12 +1211,7 @@ export function readSignalCounts(
     string,
     { cell: SignalCutCounts; firstAnswer: First; firstTicket: First; order: number }
   >();
-  for (const row of db
-    .prepare(
-      `SELECT dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid,
-         tickets, incidents, first_ticket_at, first_ticket FROM programme_cut_months WHERE month >= ? AND month < ?`,
-    )
-    .iterate(first, end) as Iterable<{
+  for (const row of await sql.all<{
     dimension: ProgrammeDimension | 'all';
     value_id: number;
     month: number;
@@ -1111,7 +1226,11 @@ export function readSignalCounts(
     incidents: number;
     first_ticket_at: number | null;
     first_ticket: number | null;
-  }>) {
+  }>(
+    `SELECT dimension, value_id, month, csat_n, csat_ok, nps_n, promoters, detractors, first_at, first_rowid,
+       tickets, incidents, first_ticket_at, first_ticket FROM programme_cut_months WHERE month >= ? AND month < ?`,
+    [first, end],
+  )) {
     const rank = order.get(row.dimension);
     if (rank === undefined) continue;
     const key = `${row.dimension}\u0000${row.value_id}`;
@@ -1162,26 +1281,19 @@ export function readSignalCounts(
     }
     return entry;
   };
-  for (const row of db
-    .prepare(
-      `SELECT language, TOTAL(CASE WHEN month < ? THEN comments END) AS before,
-         TOTAL(CASE WHEN month >= ? THEN comments END) AS after
-       FROM programme_comment_counts WHERE month >= ? AND month < ? GROUP BY language`,
-    )
-    .iterate(recent, recent, first, end) as Iterable<{ language: string; before: number; after: number }>)
+  for (const row of await sql.all<{ language: string; before: number; after: number }>(
+    `SELECT language, COALESCE(SUM(CASE WHEN month < ? THEN comments END), 0) AS before,
+       COALESCE(SUM(CASE WHEN month >= ? THEN comments END), 0) AS after
+     FROM programme_comment_counts WHERE month >= ? AND month < ? GROUP BY language`,
+    [recent, recent, first, end],
+  ))
     keywordsOf(row.language).comments = [row.before, row.after];
-  for (const row of db
-    .prepare(
-      `SELECT language, phrase, TOTAL(CASE WHEN month < ? THEN comments END) AS before,
-         TOTAL(CASE WHEN month >= ? THEN comments END) AS after
-       FROM programme_phrase_counts WHERE month >= ? AND month < ? GROUP BY language, phrase`,
-    )
-    .iterate(recent, recent, first, end) as Iterable<{
-    language: string;
-    phrase: string;
-    before: number;
-    after: number;
-  }>)
+  for (const row of await sql.all<{ language: string; phrase: string; before: number; after: number }>(
+    `SELECT language, phrase, COALESCE(SUM(CASE WHEN month < ? THEN comments END), 0) AS before,
+       COALESCE(SUM(CASE WHEN month >= ? THEN comments END), 0) AS after
+     FROM programme_phrase_counts WHERE month >= ? AND month < ? GROUP BY language, phrase`,
+    [recent, recent, first, end],
+  ))
     keywordsOf(row.language).phrases.set(row.phrase, [row.before, row.after]);
   return {
     cells,
@@ -1190,15 +1302,18 @@ export function readSignalCounts(
 }
 
 /**
- * The answers and tickets behind the signs raised, read from the recent months' facts only when a sign asks:
- * the tickets of the matching answers (or incidents) of the sign's cut, in the order they were given; the
- * answers whose comment holds a raised phrase, streaming the recent comments once for all the phrases.
+ * The answers and tickets behind the signs raised, read from the recent months' facts only when a sign asks.
+ * The scan asks synchronously; the reads are not: `evidence` answers from what was read and notes what it could
+ * not answer, `load()` reads what was noted (true when there was something), and the caller scans again until
+ * nothing new is asked (programme-service.ts). What it answers: the tickets of the matching answers (or
+ * incidents) of the sign's cut, in the order they were given; the answers whose comment holds a raised phrase,
+ * streaming the recent comments once for all the phrases asked.
  */
 export function signalEvidence(
-  db: DatabaseSync,
+  sql: Sql,
   dictionaries: CutDictionaries,
   window: SignalWindow,
-): SignalEvidence {
+): { readonly evidence: SignalEvidence; load(): Promise<boolean> } {
   const idOf = (dimension: ProgrammeDimension, value: string): number => {
     if (value === UNKNOWN_CUT) return 0;
     const id = dictionaries.values.get(dimension)!.indexOf(value);
@@ -1206,72 +1321,108 @@ export function signalEvidence(
   };
   const phrasesOf = memoPhrases();
   const languages = dictionaries.values.get('language')!;
-  const keywordTickets = new Map<string, Set<string>>();
   const keywordKey = (language: string, phrase: string): string => `${language}\u0000${phrase}`;
-  const readKeywords = (list: readonly { language: string; phrase: string }[]): Set<string>[] => {
-    const holders = list.map(() => new Set<string>());
-    const tickets = list.map(() => new Set<string>());
-    if (list.length === 0) return holders;
-    for (const row of db
-      .prepare(
-        `SELECT a.id, a.comment, f.d_language, f.ticket_id FROM programme_facts f
-         JOIN programme_answers a ON a.rowid = f.answer_rowid
-         WHERE f.at >= ? AND f.at < ? AND a.comment IS NOT NULL ORDER BY f.at, f.answer_rowid`,
-      )
-      .iterate(window.recentMs, window.endMs) as Iterable<{
-      id: string;
-      comment: string;
-      d_language: number;
-      ticket_id: number | null;
-    }>) {
-      const language = languages[row.d_language] ?? UNKNOWN_CUT;
-      const held = phrasesOf(row.comment);
-      list.forEach((item, index) => {
-        if (item.language !== language || !held.has(item.phrase)) return;
-        holders[index]!.add(row.id);
-        if (row.ticket_id !== null) tickets[index]!.add(String(row.ticket_id));
-      });
+  /** Per keyword asked: the answers holding it and their tickets. */
+  const keywords = new Map<string, { holders: Set<string>; tickets: Set<string> }>();
+  const keywordsAsked = new Map<string, { language: string; phrase: string }>();
+  const behind = new Map<string, string[]>();
+  const behindAsked = new Map<string, SignSubject>();
+  const subjectKey = (subject: SignSubject): string =>
+    JSON.stringify([subject.kind, subject.dimension, subject.value, subject.phrase ?? null]);
+
+  const readKeywords = async (list: readonly { language: string; phrase: string }[]): Promise<void> => {
+    const found = list.map(() => ({ holders: new Set<string>(), tickets: new Set<string>() }));
+    let after: [number, number] | null = null;
+    for (;;) {
+      const page: {
+        rowid: number;
+        at: number;
+        id: string;
+        comment: string;
+        d_language: number;
+        ticket_id: number | null;
+      }[] = await sql.all(
+        `SELECT f.answer_rowid AS rowid, f.at, a.id, a.comment, f.d_language, f.ticket_id FROM programme_facts f
+           JOIN programme_answers a ON a.rowid = f.answer_rowid
+           WHERE f.at >= ? AND f.at < ? AND a.comment IS NOT NULL
+             ${after === null ? '' : 'AND (f.at, f.answer_rowid) > (?, ?)'}
+           ORDER BY f.at, f.answer_rowid LIMIT ${READ_PAGE}`,
+        [window.recentMs, window.endMs, ...(after ?? [])],
+      );
+      for (const row of page) {
+        const language = languages[row.d_language] ?? UNKNOWN_CUT;
+        const held = phrasesOf(row.comment);
+        list.forEach((item, index) => {
+          if (item.language !== language || !held.has(item.phrase)) return;
+          found[index]!.holders.add(row.id);
+          if (row.ticket_id !== null) found[index]!.tickets.add(String(row.ticket_id));
+        });
+      }
+      if (page.length < READ_PAGE) break;
+      const last = page[page.length - 1]!;
+      after = [last.at, last.rowid];
     }
-    list.forEach((item, index) =>
-      keywordTickets.set(keywordKey(item.language, item.phrase), tickets[index]!),
-    );
-    return holders;
+    list.forEach((item, index) => keywords.set(keywordKey(item.language, item.phrase), found[index]!));
   };
-  const ids = (sql: string, ...params: number[]): string[] => {
+  const ids = async (text: string, params: readonly number[]): Promise<string[]> => {
     const found = new Set<string>();
-    for (const row of db.prepare(sql).iterate(window.recentMs, window.endMs, ...params) as Iterable<{
-      id: number;
-    }>)
+    for (const row of await sql.all<{ id: number }>(text, [window.recentMs, window.endMs, ...params]))
       found.add(String(row.id));
     return [...found];
   };
-  return {
-    keywordHolders: readKeywords,
+  const readBehind = async (subject: SignSubject): Promise<string[]> => {
+    const inCut = subject.dimension === 'all' ? '' : `AND ${column(subject.dimension)} = ?`;
+    const params = subject.dimension === 'all' ? [] : [idOf(subject.dimension, subject.value)];
+    if (subject.kind === 'complaints_rising' || subject.kind === 'complaints_up_recommendations_down')
+      return ids(
+        `SELECT id FROM programme_ticket_facts WHERE at >= ? AND at < ? AND incident = 1 ${inCut} ORDER BY at, id`,
+        params,
+      );
+    const wanted = (score: { kind: number; value: number }): boolean =>
+      subject.kind === 'csat_falling'
+        ? score.kind === 1 && score.value === 0
+        : subject.kind === 'detractors_rising'
+          ? score.kind === 0 && score.value <= 6
+          : score.kind === 0 && score.value <= 8;
+    const codes = dictionaries.scores.flatMap((score, code) => (wanted(score) ? [code] : []));
+    return ids(
+      `SELECT ticket_id AS id FROM programme_facts WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL
+         AND code IN (${codes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid`,
+      params,
+    );
+  };
+  const evidence: SignalEvidence = {
+    keywordHolders: (list) =>
+      list.map((item) => {
+        const key = keywordKey(item.language, item.phrase);
+        const known = keywords.get(key);
+        if (known === undefined) keywordsAsked.set(key, item);
+        return new Set(known?.holders ?? []);
+      }),
     ticketsBehind: (subject) => {
       if (subject.kind === 'emerging_keyword') {
         const key = keywordKey(subject.value, subject.phrase!);
-        if (!keywordTickets.has(key)) readKeywords([{ language: subject.value, phrase: subject.phrase! }]);
-        return [...keywordTickets.get(key)!];
+        const known = keywords.get(key);
+        if (known === undefined) keywordsAsked.set(key, { language: subject.value, phrase: subject.phrase! });
+        return [...(known?.tickets ?? [])];
       }
-      const inCut = subject.dimension === 'all' ? '' : `AND ${column(subject.dimension)} = ?`;
-      const params = subject.dimension === 'all' ? [] : [idOf(subject.dimension, subject.value)];
-      if (subject.kind === 'complaints_rising' || subject.kind === 'complaints_up_recommendations_down')
-        return ids(
-          `SELECT id FROM programme_ticket_facts WHERE at >= ? AND at < ? AND incident = 1 ${inCut} ORDER BY at, id`,
-          ...params,
-        );
-      const wanted = (score: { kind: number; value: number }): boolean =>
-        subject.kind === 'csat_falling'
-          ? score.kind === 1 && score.value === 0
-          : subject.kind === 'detractors_rising'
-            ? score.kind === 0 && score.value <= 6
-            : score.kind === 0 && score.value <= 8;
-      const codes = dictionaries.scores.flatMap((score, code) => (wanted(score) ? [code] : []));
-      return ids(
-        `SELECT ticket_id AS id FROM programme_facts WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL
-           AND code IN (${codes.join(', ') || 'NULL'}) ${inCut} ORDER BY at, answer_rowid`,
-        ...params,
-      );
+      const key = subjectKey(subject);
+      const known = behind.get(key);
+      if (known === undefined) behindAsked.set(key, subject);
+      return [...(known ?? [])];
+    },
+  };
+  return {
+    evidence,
+    async load() {
+      if (keywordsAsked.size === 0 && behindAsked.size === 0) return false;
+      const list = [...keywordsAsked.values()];
+      keywordsAsked.clear();
+      if (list.length > 0) await readKeywords(list);
+      const subjects = [...behindAsked];
+      behindAsked.clear();
+      for (const [key, subject] of subjects) behind.set(key, await readBehind(subject));
+      return true;
     },
   };
 }

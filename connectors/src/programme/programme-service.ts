@@ -38,17 +38,17 @@ const caches = new WeakMap<ProgrammeStore, Map<string, { version: string; value:
  * is answered without reading the data again. On a miss the facts are brought up to date first, so a rebuild
  * does not itself invalidate the result it serves.
  */
-function cached<T>(store: ProgrammeStore, key: string, compute: () => T): T {
+async function cached<T>(store: ProgrammeStore, key: string, compute: () => Promise<T>): Promise<T> {
   let cache = caches.get(store);
   if (cache === undefined) {
     cache = new Map();
     caches.set(store, cache);
   }
-  let version = store.dataVersion();
+  let version = await store.dataVersion();
   const hit = cache.get(key);
   if (hit !== undefined && hit.version === version) return hit.value as T;
-  if (store.ensureFacts()) version = store.dataVersion();
-  const value = compute();
+  if (await store.ensureFacts()) version = await store.dataVersion();
+  const value = await compute();
   cache.delete(key);
   cache.set(key, { version, value });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -59,24 +59,24 @@ function cached<T>(store: ProgrammeStore, key: string, compute: () => T): T {
  * "Now" for reports: the month after the latest answer (a dataset or an export need not end today), or the
  * clock without answers.
  */
-function dataNow(store: ProgrammeStore, clock: () => number): number {
-  const latest = store.latestAnswerAt();
+async function dataNow(store: ProgrammeStore, clock: () => number): Promise<number> {
+  const latest = await store.latestAnswerAt();
   return latest === null ? clock() : addMonths(latest, 1);
 }
 
 /** `boucle report programme` and `GET /api/v1/programme`: one reading of the query, one computation. */
-export function queryProgramme(
+export async function queryProgramme(
   store: ProgrammeStore,
   input: ProgrammeQueryInput,
   clock: () => number = Date.now,
-): ServiceResult<ProgrammeReport> {
-  const query = parseProgrammeQuery(input, dataNow(store, clock));
+): Promise<ServiceResult<ProgrammeReport>> {
+  const query = parseProgrammeQuery(input, await dataNow(store, clock));
   if (!query.success) return { ok: false, issues: query.issues };
   const { data } = query;
   return {
     ok: true,
-    value: cached(store, `programme:${JSON.stringify(data)}`, () =>
-      computeProgrammeFromCounts(store.programmeCounts(data), data),
+    value: await cached(store, `programme:${JSON.stringify(data)}`, async () =>
+      computeProgrammeFromCounts(await store.programmeCounts(data), data),
     ),
   };
 }
@@ -97,13 +97,13 @@ const whole = (
 };
 
 /** `boucle report signals` and `GET /api/v1/signals`. */
-export function querySignals(
+export async function querySignals(
   store: ProgrammeStore,
   input: SignalsInput,
   clock: () => number = Date.now,
-): ServiceResult<SignalScan> {
+): Promise<ServiceResult<SignalScan>> {
   const issues: ServiceIssue[] = [];
-  let asOfMs = dataNow(store, clock);
+  let asOfMs = await dataNow(store, clock);
   if (input.asOf !== undefined && input.asOf !== '') {
     const parsed = Date.parse(input.asOf);
     if (!/^\d{4}-\d{2}(-\d{2})?/.test(input.asOf) || Number.isNaN(parsed))
@@ -125,23 +125,25 @@ export function querySignals(
   };
   return {
     ok: true,
-    value: cached(store, `signals:${JSON.stringify(options)}`, () => {
+    value: await cached(store, `signals:${JSON.stringify(options)}`, async () => {
       const window = signalWindow(options);
-      return scanSignalCounts(
-        store.signalCounts(window, options.dimensions ?? PROGRAMME_DIMENSIONS),
-        store.signalEvidence(window),
-        options,
-      );
+      const counts = await store.signalCounts(window, options.dimensions ?? PROGRAMME_DIMENSIONS);
+      // The scan asks for its evidence synchronously: scan, read what it asked, scan again until it asks nothing new.
+      const evidence = await store.signalEvidence(window);
+      for (;;) {
+        const scan = scanSignalCounts(counts, evidence.evidence, options);
+        if (!(await evidence.load())) return scan;
+      }
     }),
   };
 }
 
 /** `boucle report funnel`: the loop funnel of every recorded decision, by cut. */
-export function queryFunnel(
+export async function queryFunnel(
   store: ProgrammeStore,
   input: { readonly by?: string; readonly retentionDays?: string },
   clock: () => number = Date.now,
-): ServiceResult<{ asOfMs: number; retentionDays: number; rows: FunnelRow[] }> {
+): Promise<ServiceResult<{ asOfMs: number; retentionDays: number; rows: FunnelRow[] }>> {
   const issues: ServiceIssue[] = [];
   const retentionDays = whole('retention-days', input.retentionDays, 90, 1, 3650, issues);
   const asOfMs = clock();
@@ -153,7 +155,7 @@ export function queryFunnel(
     value: {
       asOfMs,
       retentionDays,
-      rows: computeLoopFunnel(store.readFunnel(), { asOfMs, retentionDays, by: cuts.data.by }),
+      rows: computeLoopFunnel(await store.readFunnel(), { asOfMs, retentionDays, by: cuts.data.by }),
     },
   };
 }

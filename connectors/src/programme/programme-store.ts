@@ -1,4 +1,3 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type {
   FeedbackKind,
   FunnelEntry,
@@ -18,7 +17,9 @@ import type {
 import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { openStore, type FeatureSchema, type Store } from '../store/index.ts';
+import { openPostgresStore } from '../store/postgres.ts';
+import { postgresSql, sqliteSql, type Sql } from '../store/sql.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
 import {
   readCutDictionaries,
@@ -28,9 +29,13 @@ import {
   readProgrammeCounts,
   readSignalCounts,
   rebuildFacts,
+  integerList,
+  jsonNumber,
+  jsonText,
   signalEvidence,
   type CutDictionaries,
   type RefreshPlan,
+  insertRows,
 } from './programme-facts-sql.ts';
 
 /** What a refresh of the facts did: how many answers and tickets it (re)built, and whether all of them. */
@@ -41,10 +46,41 @@ export interface FactsRefresh {
 }
 import { PROGRAMME_SCHEMA } from './programme-schema.ts';
 
-/** Opens Boucle's database with every table the programme reads (its own, the sync mirror, queue and ledger). */
+/** Every table the programme reads: its own, the sync mirror, the queue and the ledgers. */
+export const PROGRAMME_SCHEMAS: readonly FeatureSchema[] = [
+  QUEUE_SCHEMA,
+  AUTOMATION_SCHEMA,
+  SYNC_SCHEMA,
+  PROGRAMME_SCHEMA,
+  EXPERIMENT_SCHEMA,
+];
+
+/** Opens Boucle's SQLite file with every table the programme reads. */
 export function openProgrammeStore(path: string): Store {
-  return openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, SYNC_SCHEMA, PROGRAMME_SCHEMA, EXPERIMENT_SCHEMA]);
+  return openStore(path, PROGRAMME_SCHEMAS);
 }
+
+/** The programme's database as an `Sql`: PostgreSQL's with a URL (BOUCLE_DATABASE_URL), else the SQLite file. */
+export async function openProgrammeSql(
+  where: { readonly path: string; readonly databaseUrl?: string | undefined },
+  schemas: readonly FeatureSchema[] = PROGRAMME_SCHEMAS,
+): Promise<{ readonly sql: Sql; close(): Promise<void> }> {
+  if (where.databaseUrl !== undefined) {
+    const store = await openPostgresStore(where.databaseUrl, schemas);
+    return { sql: postgresSql(store), close: () => store.close() };
+  }
+  const store = openStore(where.path, schemas);
+  return {
+    sql: sqliteSql(store),
+    close: () => {
+      store.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Advisory-lock key of the facts' refreshes on PostgreSQL (several `boucle serve` share the facts). */
+const REFRESH_LOCK = 0x70726f67n; // "prog"
 
 export interface AnswerRow {
   readonly id: string;
@@ -80,9 +116,9 @@ export interface UserRow {
   readonly locale: string | null;
 }
 
-/** Where the programme's facts live locally, and the one SQL query that resolves their cuts. */
+/** Where the programme's facts live (SQLite or PostgreSQL, through `Sql`), and the SQL that resolves their cuts. */
 export class ProgrammeStore {
-  readonly #db: DatabaseSync;
+  readonly #sql: Sql;
   /** The data version at the last check of the facts' sources, and the cut sets read for them. */
   #checkedAt: string | null = null;
   readonly #background: boolean;
@@ -90,8 +126,9 @@ export class ProgrammeStore {
   readonly #refreshBatch: number | undefined;
   #refreshing: Promise<void> | null = null;
   #dictionaries: { readonly source: string; readonly values: CutDictionaries } | null = null;
-  /** Rows this connection wrote to its temporary tables (counted by total_changes(), not data). */
+  /** Rows this connection wrote to its temporary tables (SQLite: counted by total_changes(), not data). */
   #scratchChanges = 0;
+  #resolver: CutResolver | null = null;
 
   /**
    * `background`: refresh the facts in steps between queries (`boucle serve`, whose event loop also accepts the
@@ -99,35 +136,53 @@ export class ProgrammeStore {
    * incremental refresh reads per step (REFRESH_BATCH; tests make it small to cross batch edges).
    */
   constructor(
-    db: DatabaseSync,
+    sql: Sql,
     options: {
       readonly background?: boolean;
       readonly onError?: (error: unknown) => void;
       readonly refreshBatch?: number;
     } = {},
   ) {
-    this.#db = db;
+    this.#sql = sql;
     this.#background = options.background === true;
     this.#onError = options.onError ?? (() => undefined);
     this.#refreshBatch = options.refreshBatch;
   }
 
+  /** The database it reads and writes. */
+  get sql(): Sql {
+    return this.#sql;
+  }
+
   /** Inserts or replaces answers by id (a re-pulled answer replaces its older copy). */
-  putAnswers(rows: readonly AnswerRow[]): void {
-    const insert = this.#db.prepare(
-      `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
-         interaction_id, user_id, email, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET responded_at = excluded.responded_at, kind = excluded.kind,
-         scale = excluded.scale, score = excluded.score, comment = excluded.comment, channel = excluded.channel,
-         touchpoint = excluded.touchpoint, ticket_id = excluded.ticket_id,
-         interaction_id = COALESCE(excluded.interaction_id, programme_answers.interaction_id),
-         user_id = COALESCE(excluded.user_id, programme_answers.user_id),
-         email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
-    );
+  async putAnswers(rows: readonly AnswerRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.#transaction(() => {
-      for (const r of rows)
-        insert.run(
+    await this.#sql.transaction(() =>
+      insertRows(
+        this.#sql,
+        `INSERT INTO programme_answers (id, responded_at, kind, scale, score, comment, channel, touchpoint, ticket_id,
+           interaction_id, user_id, email, source)`,
+        // One row per id per statement (PostgreSQL refuses to update a row twice in one): copies of one id merged
+        // as one after the other would be (the last wins; its missing interaction, user and e-mail kept).
+        [
+          ...rows
+            .reduce((byId, r) => {
+              const before = byId.get(r.id);
+              byId.set(
+                r.id,
+                before === undefined
+                  ? r
+                  : {
+                      ...r,
+                      interactionId: r.interactionId ?? before.interactionId,
+                      userId: r.userId ?? before.userId,
+                      email: r.email ?? before.email,
+                    },
+              );
+              return byId;
+            }, new Map<string, AnswerRow>())
+            .values(),
+        ].map((r) => [
           r.id,
           r.respondedAt,
           r.kind,
@@ -141,22 +196,24 @@ export class ProgrammeStore {
           r.userId,
           r.email,
           r.source,
-        );
-    });
+        ]),
+        `ON CONFLICT (id) DO UPDATE SET responded_at = excluded.responded_at, kind = excluded.kind,
+           scale = excluded.scale, score = excluded.score, comment = excluded.comment, channel = excluded.channel,
+           touchpoint = excluded.touchpoint, ticket_id = excluded.ticket_id,
+           interaction_id = COALESCE(excluded.interaction_id, programme_answers.interaction_id),
+           user_id = COALESCE(excluded.user_id, programme_answers.user_id),
+           email = COALESCE(excluded.email, programme_answers.email), source = excluded.source`,
+      ),
+    );
   }
 
-  putTickets(rows: readonly TicketRow[]): void {
-    const insert = this.#db.prepare(
-      `INSERT INTO programme_tickets (id, created_at, requester_id, group_id, status, incident, product, tags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, requester_id = excluded.requester_id,
-         group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
-         product = excluded.product, tags = excluded.tags`,
-    );
+  async putTickets(rows: readonly TicketRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.#transaction(() => {
-      for (const r of rows)
-        insert.run(
+    await this.#sql.transaction(() =>
+      insertRows(
+        this.#sql,
+        'INSERT INTO programme_tickets (id, created_at, requester_id, group_id, status, incident, product, tags)',
+        [...new Map(rows.map((r) => [r.id, r])).values()].map((r) => [
           r.id,
           r.createdAt,
           r.requesterId,
@@ -165,20 +222,31 @@ export class ProgrammeStore {
           r.incident ? 1 : 0,
           r.product,
           JSON.stringify(r.tags),
-        );
-    });
+        ]),
+        `ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, requester_id = excluded.requester_id,
+           group_id = excluded.group_id, status = excluded.status, incident = excluded.incident,
+           product = excluded.product, tags = excluded.tags`,
+      ),
+    );
   }
 
-  putUsers(rows: readonly UserRow[]): void {
-    const insert = this.#db.prepare(
-      `INSERT INTO programme_users (id, external_id, email, locale) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
-         locale = excluded.locale`,
-    );
+  async putUsers(rows: readonly UserRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.#transaction(() => {
-      for (const r of rows) insert.run(r.id, r.externalId, r.email, r.locale);
-    });
+    await this.#sql.transaction(() =>
+      insertRows(
+        this.#sql,
+        'INSERT INTO programme_users (id, external_id, email, locale)',
+        [...new Map(rows.map((r) => [r.id, r])).values()].map((r) => [r.id, r.externalId, r.email, r.locale]),
+        `ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, email = excluded.email,
+           locale = excluded.locale`,
+      ),
+    );
+  }
+
+  /** On PostgreSQL, one refresh at a time across every process sharing the facts (held until the commit). */
+  async #lockRefresh(): Promise<void> {
+    if (this.#sql.dialect === 'postgres')
+      await this.#sql.get('SELECT pg_advisory_xact_lock(?)', [REFRESH_LOCK.toString()]);
   }
 
   /**
@@ -188,29 +256,30 @@ export class ProgrammeStore {
    * a quarter of the answers and tickets changed (a first pull). The pull runs it; queries run it when something
    * changed since (ensureFacts).
    */
-  refreshFacts(options: { readonly full?: boolean } = {}): FactsRefresh {
+  async refreshFacts(options: { readonly full?: boolean } = {}): Promise<FactsRefresh> {
     for (;;) {
-      if (options.full === true || this.#needsFullBuild()) {
-        const built = this.#transaction(() => {
-          const counts = rebuildFacts(this.#db, this.#cutResolver());
-          this.setState('facts_version', FACTS_VERSION);
-          this.#nextGeneration();
-          return counts;
-        });
-        this.#afterRefresh();
-        return { ...built, full: true };
-      }
-      const planning = planRefresh(
-        this.#db,
-        this.#cutResolver({ lazy: true }),
-        this.getState('facts_generation') ?? null,
+      if (options.full === true || (await this.#needsFullBuild())) return this.#rebuild();
+      const plan = await planRefresh(
+        this.#sql,
+        await this.#cutResolver({ lazy: true }),
+        (await this.getState('facts_generation')) ?? null,
         this.#refreshBatch,
       );
-      let step = planning.next();
-      while (step.done !== true) step = planning.next();
-      const applied = this.#apply(step.value);
+      const applied = await this.#apply(plan);
       if (applied !== null) return applied;
     }
+  }
+
+  async #rebuild(): Promise<FactsRefresh> {
+    const built = await this.#sql.transaction(async () => {
+      await this.#lockRefresh();
+      const counts = await rebuildFacts(this.#sql, await this.#cutResolver());
+      await this.setState('facts_version', FACTS_VERSION);
+      await this.#nextGeneration();
+      return counts;
+    });
+    await this.#afterRefresh();
+    return { ...built, full: true };
   }
 
   /**
@@ -220,63 +289,61 @@ export class ProgrammeStore {
    */
   async refreshFactsInSteps(): Promise<FactsRefresh> {
     for (;;) {
-      if (this.#needsFullBuild()) return this.refreshFacts();
-      const planning = planRefresh(
-        this.#db,
-        this.#cutResolver({ lazy: true }),
-        this.getState('facts_generation') ?? null,
+      if (await this.#needsFullBuild()) return this.refreshFacts();
+      const plan = await planRefresh(
+        this.#sql,
+        await this.#cutResolver({ lazy: true }),
+        (await this.getState('facts_generation')) ?? null,
         this.#refreshBatch,
+        () => new Promise((resolve) => setImmediate(resolve)),
       );
-      let step = planning.next();
-      while (step.done !== true) {
-        await new Promise((resolve) => setImmediate(resolve));
-        step = planning.next();
-      }
-      const applied = this.#apply(step.value);
+      const applied = await this.#apply(plan);
       if (applied !== null) return applied;
     }
   }
 
   /** Writes a plan; null when another refresh committed since it was planned (plan again). */
-  #apply(plan: RefreshPlan | null): FactsRefresh | null {
+  async #apply(plan: RefreshPlan | null): Promise<FactsRefresh | null> {
     if (plan === null) return { answers: 0, tickets: 0, full: false };
-    const written = this.#transaction(() => {
-      if ((this.getState('facts_generation') ?? null) !== plan.generation) return false;
-      applyRefresh(this.#db, plan);
-      this.#nextGeneration();
+    const written = await this.#sql.transaction(async () => {
+      await this.#lockRefresh();
+      if (((await this.getState('facts_generation')) ?? null) !== plan.generation) return false;
+      await applyRefresh(this.#sql, plan);
+      await this.#nextGeneration();
       return true;
     });
     if (!written) return null;
-    this.#afterRefresh();
+    await this.#afterRefresh();
     return { answers: plan.answers, tickets: plan.tickets, full: false };
   }
 
-  #nextGeneration(): void {
-    this.setState('facts_generation', String(Number(this.getState('facts_generation') ?? '0') + 1));
+  async #nextGeneration(): Promise<void> {
+    await this.setState(
+      'facts_generation',
+      String(Number((await this.getState('facts_generation')) ?? '0') + 1),
+    );
   }
 
-  #afterRefresh(): void {
+  async #afterRefresh(): Promise<void> {
     this.#dictionaries = null;
-    this.#checkedAt = this.dataVersion();
+    this.#checkedAt = await this.dataVersion();
   }
 
   /** Facts of another layout (or none), or so many changes that reading everything once is cheaper. */
-  #needsFullBuild(): boolean {
-    if (this.getState('facts_version') !== FACTS_VERSION) return true;
-    const row = this.#db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM programme_dirty WHERE kind IN ('a', 't')) AS changed,
-           (SELECT COUNT(*) FROM programme_facts) + (SELECT COUNT(*) FROM programme_ticket_facts) AS facts`,
-      )
-      .get() as { changed: number; facts: number };
+  async #needsFullBuild(): Promise<boolean> {
+    if ((await this.getState('facts_version')) !== FACTS_VERSION) return true;
+    const row = (await this.#sql.get<{ changed: number; facts: number }>(
+      `SELECT (SELECT COUNT(*) FROM programme_dirty WHERE kind IN ('a', 't')) AS changed,
+         (SELECT COUNT(*) FROM programme_facts) + (SELECT COUNT(*) FROM programme_ticket_facts) AS facts`,
+    ))!;
     return row.changed > 10_000 && row.changed > row.facts / 4;
   }
 
   /** Something changed since the facts were refreshed. */
-  #stale(): boolean {
+  async #stale(): Promise<boolean> {
     return (
-      this.getState('facts_version') !== FACTS_VERSION ||
-      this.#db.prepare('SELECT 1 FROM programme_dirty LIMIT 1').get() !== undefined
+      (await this.getState('facts_version')) !== FACTS_VERSION ||
+      (await this.#sql.get('SELECT 1 AS one FROM programme_dirty LIMIT 1')) !== undefined
     );
   }
 
@@ -286,21 +353,21 @@ export class ProgrammeStore {
    * (`boucle serve`) starts refreshFactsInSteps instead and answers from the facts as they are until it is
    * done (false), except when there are no facts yet.
    */
-  ensureFacts(): boolean {
-    const version = this.dataVersion();
+  async ensureFacts(): Promise<boolean> {
+    const version = await this.dataVersion();
     if (version === this.#checkedAt) return false;
-    if (!this.#stale()) {
+    if (!(await this.#stale())) {
       this.#checkedAt = version;
       return false;
     }
-    if (this.#background && this.getState('facts_version') === FACTS_VERSION) {
+    if (this.#background && (await this.getState('facts_version')) === FACTS_VERSION) {
       this.#refreshing ??= this.refreshFactsInSteps()
         .then(() => undefined)
         .catch((error: unknown) => this.#onError(error))
         .finally(() => (this.#refreshing = null));
       return false;
     }
-    this.refreshFacts();
+    await this.refreshFacts();
     return true;
   }
 
@@ -309,122 +376,112 @@ export class ProgrammeStore {
     return this.#refreshing;
   }
 
-  #readDictionaries(): CutDictionaries {
-    const source = this.getState('facts_generation') ?? '';
+  async #readDictionaries(): Promise<CutDictionaries> {
+    const source = (await this.getState('facts_generation')) ?? '';
     if (this.#dictionaries === null || this.#dictionaries.source !== source)
-      this.#dictionaries = { source, values: readCutDictionaries(this.#db) };
+      this.#dictionaries = { source, values: await readCutDictionaries(this.#sql) };
     return this.#dictionaries.values;
   }
 
   /**
-   * The report's counts per cut set and bucket, summed by SQL over the facts (brought up to date first), in one
-   * read transaction: the shared engine's computeProgrammeFromCounts turns them into the report.
+   * The report's counts per cut set and bucket, summed by SQL over the facts (brought up to date first): the
+   * shared engine's computeProgrammeFromCounts turns them into the report.
    */
-  programmeCounts(query: ProgrammeQuery): {
-    cells: ProgrammeCountedCell[];
-    totalPairs: ProgrammePairCount[];
-  } {
-    this.ensureFacts();
-    // The counting writes only to a temporary table: not a change of the data (dataVersion leaves it out).
-    const before = this.#totalChanges();
-    try {
-      return this.#read(() => readProgrammeCounts(this.#db, this.#readDictionaries(), query));
-    } finally {
-      this.#scratchChanges += this.#totalChanges() - before;
-    }
+  async programmeCounts(
+    query: ProgrammeQuery,
+  ): Promise<{ cells: ProgrammeCountedCell[]; totalPairs: ProgrammePairCount[] }> {
+    await this.ensureFacts();
+    const dictionaries = await this.#readDictionaries();
+    if (this.#sql.dialect !== 'sqlite')
+      return this.#sql.snapshot(() => readProgrammeCounts(this.#sql, dictionaries, query));
+    // SQLite counts into a temporary table: not a change of the data (dataVersion leaves it out). Its reads see
+    // one state of the file (a deferred transaction: the queue's writers are not held back).
+    return this.#sql.snapshot(async () => {
+      const before = await this.#totalChanges();
+      try {
+        return await readProgrammeCounts(this.#sql, dictionaries, query);
+      } finally {
+        this.#scratchChanges += (await this.#totalChanges()) - before;
+      }
+    });
   }
 
   /** The signal scan's monthly counts per cut and its phrase counts (scanSignalCounts' input). */
-  signalCounts(
+  async signalCounts(
     window: SignalWindow,
     dimensions: readonly ProgrammeDimension[],
-  ): { cells: SignalCutCounts[]; keywords: KeywordCounts[] } {
-    this.ensureFacts();
-    return this.#read(() => readSignalCounts(this.#db, this.#readDictionaries(), window, dimensions));
+  ): Promise<{ cells: SignalCutCounts[]; keywords: KeywordCounts[] }> {
+    await this.ensureFacts();
+    const dictionaries = await this.#readDictionaries();
+    // One state of the data, never half of a refresh.
+    return this.#sql.snapshot(() => readSignalCounts(this.#sql, dictionaries, window, dimensions));
   }
 
   /** The answers and tickets behind the signs raised (read on demand from the recent months' facts). */
-  signalEvidence(window: SignalWindow): SignalEvidence {
-    return signalEvidence(this.#db, this.#readDictionaries(), window);
+  async signalEvidence(
+    window: SignalWindow,
+  ): Promise<{ readonly evidence: SignalEvidence; load(): Promise<boolean> }> {
+    return signalEvidence(this.#sql, await this.#readDictionaries(), window);
   }
 
-  /** Several reads seeing one state of the database. */
-  #read<T>(work: () => T): T {
-    if (this.#db.isTransaction) return work();
-    this.#db.exec('BEGIN');
-    try {
-      return work();
-    } finally {
-      this.#db.exec('COMMIT');
-    }
-  }
-
-  getState(key: string): string | undefined {
-    const row = this.#db.prepare('SELECT value FROM programme_state WHERE key = ?').get(key) as
-      { value: string } | undefined;
+  async getState(key: string): Promise<string | undefined> {
+    const row = await this.#sql.get<{ value: string }>('SELECT value FROM programme_state WHERE key = ?', [
+      key,
+    ]);
     return row?.value;
   }
 
-  setState(key: string, value: string): void {
-    this.#db
-      .prepare(
-        'INSERT INTO programme_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+  async setState(key: string, value: string): Promise<void> {
+    await this.#sql.run(
+      'INSERT INTO programme_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
   }
 
   /**
-   * Changes whenever the data may have changed: commits by other connections (`PRAGMA data_version`) and by this
-   * one (`total_changes()`, less the rows of its own scratch tables). Repeated dashboard queries are answered
-   * from a cache while it stays the same.
+   * Changes whenever the data may have changed. SQLite: commits by other connections (`PRAGMA data_version`) and
+   * by this one (`total_changes()`, less the rows of its own scratch tables). PostgreSQL: the server's current
+   * snapshot (the next transaction id and those in progress), which moves with every write transaction that
+   * starts or ends, on any connection. Repeated dashboard queries are answered from a cache while it stays the same.
    */
-  dataVersion(): string {
-    const version = this.#db.prepare('PRAGMA data_version').get() as { data_version: number };
-    return `${version.data_version}:${this.#totalChanges() - this.#scratchChanges}`;
+  async dataVersion(): Promise<string> {
+    if (this.#sql.dialect === 'postgres')
+      return (await this.#sql.get<{ v: string }>('SELECT CAST(pg_current_snapshot() AS text) AS v'))!.v;
+    const version = (await this.#sql.get<{ data_version: number }>('PRAGMA data_version'))!;
+    return `${version.data_version}:${(await this.#totalChanges()) - this.#scratchChanges}`;
   }
 
-  #totalChanges(): number {
-    return (this.#db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  async #totalChanges(): Promise<number> {
+    return (await this.#sql.get<{ n: number }>('SELECT total_changes() AS n'))!.n;
   }
 
   /** When the latest answer was given (ms), null without answers. */
-  latestAnswerAt(): number | null {
-    const row = this.#db.prepare('SELECT MAX(responded_at) AS at FROM programme_answers').get() as {
-      at: number | null;
-    };
-    return row.at;
+  async latestAnswerAt(): Promise<number | null> {
+    const row = await this.#sql.get<{ at: number | null }>(
+      'SELECT MAX(responded_at) AS at FROM programme_answers',
+    );
+    return row?.at ?? null;
   }
 
-  counts(): { answers: number; tickets: number; users: number } {
-    const count = (table: string): number =>
-      (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  async counts(): Promise<{ answers: number; tickets: number; users: number }> {
+    const count = async (table: string): Promise<number> =>
+      (await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
     return {
-      answers: count('programme_answers'),
-      tickets: count('programme_tickets'),
-      users: count('programme_users'),
+      answers: await count('programme_answers'),
+      tickets: await count('programme_tickets'),
+      users: await count('programme_users'),
     };
   }
 
   /**
-   * The answers and tickets of [fromMs, toMs) with their cuts: the CRM's (value tier, segment, region, product
-   * line) through user → Salesforce contact → account in the sync's mirror, the ticket's (group, product tag),
-   * the answer's own (channel, touchpoint) and the customer's language (the Zendesk user's locale).
-   * The CRM cuts are resolved once per user, rows are streamed, and equal cut sets share one object, so memory
-   * grows with the answers, not with their joins. `comments: false` leaves the comments out (the report does
-   * not read them; the signal scan does).
+   * The cuts of a user's answers and tickets: the CRM's (value tier, segment, region, product line) through
+   * user → Salesforce contact → account in the sync's mirror, the customer's language (the Zendesk user's locale),
+   * resolved once per user, equal cut sets shared. All users at once for a full pass; `lazy`: only the users
+   * `prefetch` was given (an incremental refresh prefetches the users of each batch).
    */
-  /** The cuts of a user's answers and tickets: CRM values per user, resolved once, equal sets shared. */
-  #cutResolver(
-    options: { readonly lazy?: boolean } = {},
-  ): (
-    userId: number | null,
-    group: number | null,
-    ticketProduct: string | null,
-    channel: string | null,
-    touchpoint: string | null,
-  ) => ProgrammeCuts {
+  async #cutResolver(options: { readonly lazy?: boolean } = {}): Promise<CutResolver> {
     const users = new Map<number, UserCuts | null>();
-    const sql = `SELECT u.id, u.locale, json_extract(p.profile, '$.tier') AS tier, acc.segment, acc.region,
+    const sql = `SELECT u.id, u.locale, ${jsonText(this.#sql, 'p.profile', 'tier')} AS tier, acc.segment, acc.region,
            acc.product_line FROM programme_users u
          LEFT JOIN sync_contact c ON c.id = u.external_id
          LEFT JOIN sync_account acc ON acc.id = c.account_id
@@ -443,19 +500,16 @@ export class ProgrammeStore {
       language: row.locale === null ? null : row.locale.toLowerCase().startsWith('fr') ? 'fr' : 'en',
     });
     type Row = Parameters<typeof userCuts>[0] & { id: number };
-    // All users at once for a full pass; one user at a time (each once) for a few changed rows.
-    const one = options.lazy === true ? this.#db.prepare(`${sql} WHERE u.id = ?`) : null;
-    if (one === null)
-      for (const row of this.#db.prepare(sql).iterate() as Iterable<Row>) users.set(row.id, userCuts(row));
-    const userOf = (id: number): UserCuts | undefined => {
-      if (one === null) return users.get(id) ?? undefined;
-      let cuts = users.get(id);
-      if (cuts === undefined) {
-        const row = one.get(id) as Row | undefined;
-        cuts = row === undefined ? null : userCuts(row);
-        users.set(id, cuts);
-      }
-      return cuts ?? undefined;
+    if (options.lazy !== true)
+      for (const row of await this.#sql.all<Row>(sql)) users.set(row.id, userCuts(row));
+    const prefetch = async (ids: readonly (number | null)[]): Promise<void> => {
+      const missing = [...new Set(ids)].filter((id): id is number => id !== null && !users.has(id));
+      if (missing.length === 0) return;
+      for (const id of missing) users.set(id, null);
+      for (const row of await this.#sql.all<Row>(`${sql} WHERE u.id IN ${integerList(this.#sql)}`, [
+        JSON.stringify(missing),
+      ]))
+        users.set(row.id, userCuts(row));
     };
     const interned = new Map<string, ProgrammeCuts>();
     const cutsOf = (
@@ -465,7 +519,7 @@ export class ProgrammeStore {
       channel: string | null,
       touchpoint: string | null,
     ): ProgrammeCuts => {
-      const user = userId === null ? undefined : userOf(userId);
+      const user = userId === null ? undefined : (users.get(userId) ?? undefined);
       const values = [
         user?.tier ?? null,
         user?.segment ?? null,
@@ -489,26 +543,36 @@ export class ProgrammeStore {
       }
       return cuts;
     };
-    return cutsOf;
+    return Object.assign(cutsOf, { prefetch });
   }
 
-  /** The cuts of users, groups and products as readFacts resolves them, for the experiment report. */
+  /** Reads the cuts of every user (as readFacts resolves them) for cutResolver, and returns them. */
+  async loadCutResolver(): Promise<CutResolver> {
+    this.#resolver = await this.#cutResolver();
+    return this.#resolver;
+  }
+
+  /** The cuts read by the last loadCutResolver (the experiment report's, which resolves synchronously). */
   cutResolver(): CutResolver {
-    return this.#cutResolver();
+    if (this.#resolver === null)
+      throw new Error(
+        'ProgrammeStore.cutResolver(): call `await loadCutResolver()` first (it reads the users).',
+      );
+    return this.#resolver;
   }
 
-  readFacts(fromMs: number, toMs: number, options: { comments?: boolean } = {}): ProgrammeFacts {
-    const cutsOf = this.#cutResolver();
+  /**
+   * The answers and tickets of [fromMs, toMs) with their cuts (the per-answer path: the SQL path's reference).
+   * `comments: false` leaves the comments out (the report does not read them; the signal scan does).
+   */
+  async readFacts(
+    fromMs: number,
+    toMs: number,
+    options: { comments?: boolean } = {},
+  ): Promise<ProgrammeFacts> {
+    const cutsOf = await this.#cutResolver();
     const answers: ProgrammeAnswer[] = [];
-    for (const r of this.#db
-      .prepare(
-        `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, ${options.comments === false ? 'NULL' : 'a.comment'} AS comment,
-           a.channel, a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id,
-           t.group_id, t.product
-         FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-         WHERE a.responded_at >= ? AND a.responded_at < ?`,
-      )
-      .iterate(fromMs, toMs) as Iterable<{
+    for (const r of await this.#sql.all<{
       id: string;
       responded_at: number;
       kind: FeedbackKind;
@@ -522,7 +586,14 @@ export class ProgrammeStore {
       user_id: number | null;
       group_id: number | null;
       product: string | null;
-    }>)
+    }>(
+      `SELECT a.id, a.responded_at, a.kind, a.scale, a.score, ${options.comments === false ? 'NULL' : 'a.comment'} AS comment,
+         a.channel, a.touchpoint, a.ticket_id, a.interaction_id, COALESCE(a.user_id, t.requester_id) AS user_id,
+         t.group_id, t.product
+       FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+       WHERE a.responded_at >= ? AND a.responded_at < ? ORDER BY a.responded_at, a.rowid`,
+      [fromMs, toMs],
+    ))
       answers.push({
         id: r.id,
         at: r.responded_at,
@@ -535,19 +606,18 @@ export class ProgrammeStore {
         cuts: cutsOf(r.user_id, r.group_id, r.product, r.channel, r.touchpoint),
       });
     const tickets: ProgrammeTicket[] = [];
-    for (const r of this.#db
-      .prepare(
-        `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
-         WHERE created_at >= ? AND created_at < ?`,
-      )
-      .iterate(fromMs, toMs) as Iterable<{
+    for (const r of await this.#sql.all<{
       id: number;
       created_at: number;
       incident: number;
       requester_id: number | null;
       group_id: number | null;
       product: string | null;
-    }>)
+    }>(
+      `SELECT id, created_at, incident, requester_id, group_id, product FROM programme_tickets
+       WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`,
+      [fromMs, toMs],
+    ))
       tickets.push({
         id: String(r.id),
         at: r.created_at,
@@ -562,22 +632,13 @@ export class ProgrammeStore {
    * the outcome, the customer's next revenue after the decision (won opportunity or activated order in the
    * sync's mirror) and the customer's 12-month revenue as the value at risk (the sync's profile).
    */
-  readFunnel(): FunnelEntry[] {
-    const cutsOf = this.#cutResolver();
-    const rows = this.#db
-      .prepare(
-        `SELECT i.decided_at, i.action, i.status, i.first_contact_at, i.due_at, i.outcome, i.user_id,
-           t.group_id, t.product, json_extract(p.profile, '$.revenue12m') AS value,
-           (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
-              AND x.date > strftime('%Y-%m-%d', i.decided_at / 1000, 'unixepoch')) AS next_revenue
-         FROM automation_interventions i
-         LEFT JOIN programme_tickets t ON t.id = i.ticket_id
-         LEFT JOIN programme_users u ON u.id = COALESCE(i.user_id, t.requester_id)
-         LEFT JOIN sync_contact c ON c.id = u.external_id
-         LEFT JOIN sync_profile p ON p.account_id = c.account_id
-         ORDER BY i.id`,
-      )
-      .all() as unknown as {
+  async readFunnel(): Promise<FunnelEntry[]> {
+    const cutsOf = await this.#cutResolver();
+    const decidedDay =
+      this.#sql.dialect === 'sqlite'
+        ? "strftime('%Y-%m-%d', i.decided_at / 1000, 'unixepoch')"
+        : "to_char(to_timestamp(i.decided_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    const rows = await this.#sql.all<{
       decided_at: number;
       action: string;
       status: string;
@@ -589,7 +650,18 @@ export class ProgrammeStore {
       product: string | null;
       value: number | null;
       next_revenue: string | null;
-    }[];
+    }>(
+      `SELECT i.decided_at, i.action, i.status, i.first_contact_at, i.due_at, i.outcome, i.user_id,
+         t.group_id, t.product, ${jsonNumber(this.#sql, 'p.profile', 'revenue12m')} AS value,
+         (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
+            AND x.date > ${decidedDay}) AS next_revenue
+       FROM automation_interventions i
+       LEFT JOIN programme_tickets t ON t.id = i.ticket_id
+       LEFT JOIN programme_users u ON u.id = COALESCE(i.user_id, t.requester_id)
+       LEFT JOIN sync_contact c ON c.id = u.external_id
+       LEFT JOIN sync_profile p ON p.account_id = c.account_id
+       ORDER BY i.id`,
+    );
     return rows.map((r) => ({
       decidedAt: r.decided_at,
       action: r.action,
@@ -602,29 +674,19 @@ export class ProgrammeStore {
       cuts: cutsOf(r.user_id, r.group_id, r.product, null, null),
     }));
   }
-
-  #transaction<T>(work: () => T): T {
-    if (this.#db.isTransaction) return work();
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.#db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
-  }
 }
 
-/** (user, group, ticket product, channel, touchpoint) → the cuts of a fact. */
-export type CutResolver = (
+/**
+ * (user, group, ticket product, channel, touchpoint) → the cuts of a fact; `prefetch` reads the users given
+ * first when the resolver reads users on demand (incremental refresh).
+ */
+export type CutResolver = ((
   userId: number | null,
   group: number | null,
   ticketProduct: string | null,
   channel: string | null,
   touchpoint: string | null,
-) => ProgrammeCuts;
+) => ProgrammeCuts) & { readonly prefetch?: (userIds: readonly (number | null)[]) => Promise<void> };
 
 interface UserCuts {
   readonly tier: string | null;

@@ -9,6 +9,7 @@ import { computeProgramme } from '../../../shared/src/index.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { runCli } from '../cli/main.ts';
 import { sandboxZendeskClient } from '../loop/test-harness.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { ProgrammeStore, openProgrammeStore } from './programme-store.ts';
 import { pullProgrammeData } from './pull-programme-data.ts';
 
@@ -57,8 +58,8 @@ describe('programme data from Zendesk and the sync mirror', () => {
     const client = sandboxZendeskClient(emulator.url);
     const store = openProgrammeStore(dbPath);
     try {
-      const programme = new ProgrammeStore(store.db);
-      const result = await pullProgrammeData(client, store.db, programme);
+      const programme = new ProgrammeStore(sqliteSql(store));
+      const result = await pullProgrammeData(client, programme);
       expect(result.answers).toBe(world.answers.length);
       expect(result.skipped).toEqual([]);
       expect(result.tickets).toBe(world.tickets.length);
@@ -66,17 +67,17 @@ describe('programme data from Zendesk and the sync mirror', () => {
         .prepare('SELECT COUNT(*) AS n FROM programme_users WHERE external_id IS NOT NULL')
         .get() as { n: number };
       expect(linked.n).toBe(world.contacts.length);
-      const users = programme.counts().users;
+      const users = (await programme.counts()).users;
       expect(users).toBeGreaterThan(world.contacts.length + world.agents.length - 1);
       // A second pull resumes from the stored cursors and duplicates nothing.
-      await pullProgrammeData(client, store.db, programme);
-      expect(programme.counts()).toEqual({
+      await pullProgrammeData(client, programme);
+      expect(await programme.counts()).toEqual({
         answers: world.answers.length,
         tickets: world.tickets.length,
         users,
       });
 
-      const facts = programme.readFacts(ALL.fromMs, ALL.toMs);
+      const facts = await programme.readFacts(ALL.fromMs, ALL.toMs);
       const report = computeProgramme(facts, { ...ALL, by: ['region'], bucket: null });
       // The same figure computed straight from the generated world.
       const countryOf = new Map(world.accounts.map((a) => [a.id, a.country]));

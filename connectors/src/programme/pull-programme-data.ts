@@ -1,4 +1,3 @@
-import type { DatabaseSync } from 'node:sqlite';
 import {
   CUSTOM_OBJECT_KEYS,
   FEEDBACK_FIELD_KEYS,
@@ -12,7 +11,7 @@ import type { FeedbackEventPayload } from '../feedback/to-feedback-event.ts';
 import { FEEDBACK_EVENT_KIND } from '../feedback/to-feedback-event.ts';
 import type { ZendeskClient } from '../zendesk/client.ts';
 import type { CustomObjectRecord, ZendeskTicket, ZendeskUser } from '../zendesk/types.ts';
-import { ProgrammeStore, openProgrammeStore, type AnswerRow, type TicketRow } from './programme-store.ts';
+import { ProgrammeStore, openProgrammeSql, type AnswerRow, type TicketRow } from './programme-store.ts';
 
 export interface ProgrammePullOptions {
   /** A ticket tagged `<prefix><name>` is about product <name> (default `product_`). */
@@ -93,10 +92,11 @@ export function ticketRow(ticket: ZendeskTicket, options: ProgrammePullOptions =
  * The answers the connector queued itself (survey endpoint, CSV import, Zendesk CSAT): read from the durable
  * queue so they count even before (or without) their Zendesk record.
  */
-export function importQueuedAnswers(db: DatabaseSync, store: ProgrammeStore): number {
-  const rows = db
-    .prepare('SELECT payload FROM queue_events WHERE kind = ? ORDER BY id')
-    .all(FEEDBACK_EVENT_KIND) as { payload: string }[];
+export async function importQueuedAnswers(store: ProgrammeStore): Promise<number> {
+  const rows = await store.sql.all<{ payload: string }>(
+    'SELECT payload FROM queue_events WHERE kind = ? ORDER BY id',
+    [FEEDBACK_EVENT_KIND],
+  );
   const answers: AnswerRow[] = [];
   for (const { payload } of rows) {
     const event = JSON.parse(payload) as FeedbackEventPayload;
@@ -119,7 +119,7 @@ export function importQueuedAnswers(db: DatabaseSync, store: ProgrammeStore): nu
       source: event.source,
     });
   }
-  store.putAnswers(answers);
+  await store.putAnswers(answers);
   return answers.length;
 }
 
@@ -131,7 +131,6 @@ export function importQueuedAnswers(db: DatabaseSync, store: ProgrammeStore): nu
  */
 export async function pullProgrammeData(
   client: ZendeskClient,
-  db: DatabaseSync,
   store: ProgrammeStore,
   options: ProgrammePullOptions = {},
 ): Promise<ProgrammePullResult> {
@@ -143,29 +142,29 @@ export async function pullProgrammeData(
     if ('reason' in row) skipped.push(row);
     else batch.push(row);
     if (batch.length >= PAGE) {
-      store.putAnswers(batch);
+      await store.putAnswers(batch);
       answers += batch.length;
       batch = [];
     }
   }
-  store.putAnswers(batch);
+  await store.putAnswers(batch);
   answers += batch.length;
 
   let tickets = 0;
-  const ticketCursor = options.full === true ? undefined : store.getState('tickets_cursor');
+  const ticketCursor = options.full === true ? undefined : await store.getState('tickets_cursor');
   for await (const page of client.incrementalTickets(
     ticketCursor === undefined ? { startTime: 0 } : { cursor: ticketCursor },
   )) {
-    store.putTickets(page.items.map((ticket) => ticketRow(ticket, options)));
+    await store.putTickets(page.items.map((ticket) => ticketRow(ticket, options)));
     tickets += page.items.length;
-    if (page.afterCursor !== null) store.setState('tickets_cursor', page.afterCursor);
+    if (page.afterCursor !== null) await store.setState('tickets_cursor', page.afterCursor);
   }
   let users = 0;
-  const userCursor = options.full === true ? undefined : store.getState('users_cursor');
+  const userCursor = options.full === true ? undefined : await store.getState('users_cursor');
   for await (const page of client.incrementalUsers(
     userCursor === undefined ? { startTime: 0 } : { cursor: userCursor },
   )) {
-    store.putUsers(
+    await store.putUsers(
       page.items.map((user: ZendeskUser) => ({
         id: user.id,
         externalId: user.external_id,
@@ -174,14 +173,14 @@ export async function pullProgrammeData(
       })),
     );
     users += page.items.length;
-    if (page.afterCursor !== null) store.setState('users_cursor', page.afterCursor);
+    if (page.afterCursor !== null) await store.setState('users_cursor', page.afterCursor);
   }
-  const queuedAnswers = importQueuedAnswers(db, store);
+  const queuedAnswers = await importQueuedAnswers(store);
   // The facts the report and the scan aggregate, brought up to date now (the rows that changed; everything on
   // `--full`) so the first query after a pull is fast.
-  if (options.full === true) store.refreshFacts({ full: true });
-  else store.ensureFacts();
-  store.setState('pulled_at', new Date().toISOString());
+  if (options.full === true) await store.refreshFacts({ full: true });
+  else await store.ensureFacts();
+  await store.setState('pulled_at', new Date().toISOString());
   return { answers, queuedAnswers, tickets, users, skipped };
 }
 
@@ -189,12 +188,12 @@ export async function pullProgrammeData(
 export async function refreshProgrammeData(
   client: ZendeskClient,
   databasePath: string,
-  options: ProgrammePullOptions = {},
+  options: ProgrammePullOptions & { readonly databaseUrl?: string } = {},
 ): Promise<ProgrammePullResult> {
-  const store = openProgrammeStore(databasePath);
+  const database = await openProgrammeSql({ path: databasePath, databaseUrl: options.databaseUrl });
   try {
-    return await pullProgrammeData(client, store.db, new ProgrammeStore(store.db), options);
+    return await pullProgrammeData(client, new ProgrammeStore(database.sql), options);
   } finally {
-    store.close();
+    await database.close();
   }
 }

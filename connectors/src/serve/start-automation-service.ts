@@ -16,7 +16,12 @@ import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { createProgrammeApi } from '../programme/programme-api.ts';
 import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
-import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
+import {
+  PROGRAMME_SCHEMAS,
+  ProgrammeStore,
+  openProgrammeSql,
+  openProgrammeStore,
+} from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
 import { PostgresQueue } from '../queue/postgres-queue.ts';
@@ -185,10 +190,15 @@ export async function startAutomationService(
       },
     },
   });
-  // The console's read-only API has its own connection (WAL: readers never block the queue's writes).
-  const programmeDb = openProgrammeStore(options.databasePath);
-  // The console's tables (acknowledged signs, callbacks done) on their own connection, after the programme's.
-  const consoleDb = openStore(options.databasePath, [CONSOLE_SCHEMA, ALERTS_SCHEMA]);
+  // The programme's data and the console's tables (acknowledged signs, callbacks done): on PostgreSQL with
+  // BOUCLE_DATABASE_URL, else on their own SQLite connection (WAL: readers never block the queue's writes).
+  const programmeData = await openProgrammeSql(
+    { path: options.databasePath, databaseUrl: options.databaseUrl },
+    [...PROGRAMME_SCHEMAS, CONSOLE_SCHEMA, ALERTS_SCHEMA],
+  );
+  // The experiment report still reads the SQLite file's ledger (not on PostgreSQL yet).
+  const programmeDb =
+    options.databaseUrl === undefined ? openProgrammeStore(options.databasePath) : undefined;
   const server = createAutomationServer({
     queue,
     metrics,
@@ -200,18 +210,22 @@ export async function startAutomationService(
     health: () => ({ workers: settings.workers }),
     // The facts follow pulls and syncs in steps between requests (docs/programme.md, "Speed and memory").
     api: createProgrammeApi({
-      store: new ProgrammeStore(programmeDb.db, {
+      store: new ProgrammeStore(programmeData.sql, {
         background: true,
         onError: (error) =>
           log(`programme facts refresh failed: ${error instanceof Error ? error.message : String(error)}`),
       }),
       token: settings.surveyToken,
-      experiment: {
-        db: programmeDb.db,
-        settings: options.reportedExperiment ?? options.decider.settings.experiment,
-      },
+      ...(programmeDb === undefined
+        ? {}
+        : {
+            experiment: {
+              db: programmeDb.db,
+              settings: options.reportedExperiment ?? options.decider.settings.experiment,
+            },
+          }),
       console: {
-        db: consoleDb.db,
+        sql: programmeData.sql,
         capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,
       },
     }),
@@ -282,8 +296,8 @@ export async function startAutomationService(
       await queue.drainWrites();
       await workers.stop();
       await sqliteQueue?.close();
-      programmeDb.close();
-      consoleDb.close();
+      programmeDb?.close();
+      await programmeData.close();
       store.close();
       await Promise.all(locks.map((lock) => lock.close()));
       await postgres?.close();

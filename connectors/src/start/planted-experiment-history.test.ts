@@ -7,6 +7,7 @@ import { callbackQueue } from '../programme/console-api.ts';
 import { PROGRAMME_SCHEMA } from '../programme/programme-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { openStore } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
 import { plantExperimentInWorld, seedPlantedExperiment } from './planted-experiment-history.ts';
 
@@ -33,7 +34,7 @@ describe("npm start's planted test-and-learn history", () => {
     );
   });
 
-  it('writes the decisions to the ledger once, closed, so none waits in the callback queue', () => {
+  it('writes the decisions to the ledger once, closed, so none waits in the callback queue', async () => {
     const store = openStore(':memory:', [
       QUEUE_SCHEMA,
       AUTOMATION_SCHEMA,
@@ -55,7 +56,11 @@ describe("npm start's planted test-and-learn history", () => {
       .prepare("SELECT COUNT(*) AS n FROM automation_interventions WHERE action = 'none'")
       .get() as { n: number };
     expect(withheld.n).toBe(arms[0]!.n);
-    const queue = callbackQueue({ db: store.db, capacityMinutes: 480 }, world.now, world.now + 400 * DAY) as {
+    const queue = (await callbackQueue(
+      { sql: sqliteSql(store), capacityMinutes: 480 },
+      world.now,
+      world.now + 400 * DAY,
+    )) as {
       queue: unknown[];
       outsideCapacity: unknown[];
       later: { count: number };

@@ -4,6 +4,7 @@ import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
 import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { POLICY_SCHEMA } from '../policy/policy-history.ts';
 import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
+import { PROGRAMME_SCHEMA } from '../programme/programme-schema.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { SYNC_SCHEMA } from '../sync/schema.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
@@ -18,6 +19,7 @@ const BOTH: readonly FeatureSchema[] = [
   WRITEBACK_SCHEMA,
   EXPERIMENT_SCHEMA,
   SYNC_SCHEMA,
+  PROGRAMME_SCHEMA,
   CONSOLE_SCHEMA,
   ALERTS_SCHEMA,
   POLICY_SCHEMA,
@@ -52,7 +54,10 @@ describe('one schema history on SQLite and PostgreSQL', () => {
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
     );
     const postgresColumns: Record<string, string[]> = {};
-    for (const row of rows) (postgresColumns[row.table_name] ??= []).push(row.column_name);
+    for (const row of rows)
+      // SQLite gives every table a rowid; the programme's answers are keyed by it, so PostgreSQL has it as a column.
+      if (!(row.table_name === 'programme_answers' && row.column_name === 'rowid'))
+        (postgresColumns[row.table_name] ??= []).push(row.column_name);
     for (const columns of Object.values(postgresColumns)) columns.sort();
     expect(Object.keys(postgresColumns).sort()).toEqual(sqliteTables);
     expect(postgresColumns).toEqual(sqliteColumns);

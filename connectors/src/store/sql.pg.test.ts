@@ -51,6 +51,25 @@ describe.each(['sqlite', 'postgres'] as const)('Sql on %s', (dialect) => {
     return s.sql;
   }
 
+  it('reads one state of the data in a snapshot while another flow writes', async () => {
+    const sql = await subject();
+    const insert = 'INSERT INTO items (id, name, weight, at) VALUES (?, ?, NULL, 0)';
+    await sql.run(insert, [1, 'one']);
+    let go!: () => void;
+    // Registered out here, so the write is another flow's, not the snapshot's.
+    const write = new Promise<void>((resolve) => (go = resolve)).then(() => sql.run(insert, [2, 'two']));
+    const count = 'SELECT COUNT(*) AS n FROM items';
+    const seen = await sql.snapshot(async (tx) => {
+      const before = await tx.get(count);
+      go();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return [before, await tx.get(count)];
+    });
+    await write;
+    expect(seen).toEqual([{ n: 1 }, { n: 1 }]);
+    expect(await sql.get(count)).toEqual({ n: 2 });
+  });
+
   it('runs the same statements with ? placeholders, and gives integers back as numbers', async () => {
     const sql = await subject();
     expect(sql.dialect).toBe(dialect);

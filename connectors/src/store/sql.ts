@@ -34,6 +34,12 @@ export interface Sql {
   /** Several statements, no parameters (DDL, scripts). */
   exec(sql: string): Promise<void>;
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Reads that see one state of the data, without holding back writers elsewhere: SQLite, a deferred transaction
+   * (WAL: other connections keep committing; statements from elsewhere in this process wait, as for
+   * `transaction`); PostgreSQL, REPEATABLE READ, READ ONLY. Only temporary tables may be written inside.
+   */
+  snapshot<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
 /** `?` → `$1, $2 …`, leaving quoted strings, quoted identifiers, dollar-quoted bodies and comments alone. */
@@ -156,6 +162,28 @@ export function sqliteSql(store: Store): Sql {
         release();
       }
     },
+    async snapshot<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      if (holder !== undefined && inside.getStore() === holder) return work(sql);
+      await turn();
+      const token = Symbol('sqlite snapshot');
+      holder = token;
+      let release!: () => void;
+      released = new Promise<void>((resolve) => (release = resolve));
+      try {
+        store.db.exec('BEGIN');
+        try {
+          const result = await inside.run(token, () => work(sql));
+          store.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          store.db.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        holder = undefined;
+        release();
+      }
+    },
   };
   return sql;
 }
@@ -193,6 +221,13 @@ export function postgresSql(store: PostgresStore): Sql {
     async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
       if (inside.getStore() !== undefined) return work(sql);
       return store.transaction((client) => inside.run(client, () => work(sql)));
+    },
+    async snapshot<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      if (inside.getStore() !== undefined) return work(sql);
+      return store.transaction(async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        return inside.run(client, () => work(sql));
+      });
     },
   };
   return sql;
