@@ -29,14 +29,17 @@ function policyWith(version: number, hours: number, reason: string): Policy {
   };
 }
 
-async function setUp(pollIntervalMs = 0) {
+async function setUp(pollIntervalMs = 0, storedPolicy?: string, idOffset = 0) {
   let installationId = 0;
   const harness = await startLoop({
     service: (emulator: ZendeskEmulator) => {
-      installationId = emulator.installApp({
-        settings: { connector_url: 'https://boucle.test' },
-        secure: [],
-      })['id'] as number;
+      installationId =
+        (emulator.installApp({
+          settings: {
+            connector_url: 'https://boucle.test',
+            ...(storedPolicy === undefined ? {} : { policy: storedPolicy }),
+          },
+        })['id'] as number) + idOffset;
       return {
         installationPolicy: {
           client: sandboxZendeskClient(emulator.url),
@@ -260,5 +263,19 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
     expect(issues.map((issue) => issue.path)).toContain('callbackWindowHours.gold');
     expect(issues[0]?.message.fr).toBeTruthy();
     expect((await api('POST', '/api/v1/policy/preview', { policy: base, days: 400 })).status).toBe(400);
+  });
+
+  it('does not start when the installation cannot be read, and starts on the flat settings when its stored policy does not parse', async () => {
+    await expect(setUp(0, undefined, 5)).rejects.toThrow(
+      /^BOUCLE_ZENDESK_INSTALLATION_ID \d+: the installation could not be read \(.*\)\. Check the id/,
+    );
+    const { api, service } = await setUp(0, '{"format":1');
+    const body = (await api('GET', '/api/v1/policy')).body;
+    expect(body).toMatchObject({ current: null, source: 'settings' });
+    expect((body['policyIssues'] as { path: string; message: { en: string } }[])[0]?.message.en).toBeTruthy();
+    expect(service.policy?.version()).toBeNull();
+    expect(service.policy?.decider.settings.callbackWindowHours).toEqual(
+      DEFAULT_SETTINGS.callbackWindowHours,
+    );
   });
 });
