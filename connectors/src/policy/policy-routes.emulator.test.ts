@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   CRM_FIELD_KEYS,
   DEFAULT_SETTINGS,
@@ -11,7 +14,34 @@ import type { Policy } from '../../../shared/src/index.ts';
 import type { ZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { SURVEY_TOKEN, sandboxZendeskClient, settle, useLoopHarness } from '../loop/test-harness.ts';
 import type { LedgerEntry } from '../loop/intervention-ledger.ts';
+import { OPENAPI_FILE } from '../programme/programme-api.ts';
 import type { ZendeskClient } from '../zendesk/index.ts';
+
+// Every answer of these tests is checked against docs/api/boucle-api.openapi.yaml.
+const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
+  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: unknown }> }>>;
+  components: { schemas: Record<string, unknown>; responses: Record<string, { content: unknown }> };
+};
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+const defs = JSON.parse(
+  JSON.stringify(openapi.components.schemas).replaceAll('#/components/schemas/', '#/$defs/'),
+) as Record<string, unknown>;
+function expectDocumented(path: string, method: string, status: number, body: unknown): void {
+  const template = path.replace(/\/versions\/[^/]+$/, '/versions/{n}');
+  let response = openapi.paths[template]?.[method.toLowerCase()]?.responses[String(status)];
+  expect(response, `${method} ${template} ${status} is documented`).toBeDefined();
+  if (response!.$ref !== undefined)
+    response = openapi.components.responses[response!.$ref.split('/').at(-1)!];
+  const content = response!.content as Record<string, { schema: unknown }>;
+  const schema = JSON.parse(
+    JSON.stringify(content['application/json']!.schema).replaceAll('#/components/schemas/', '#/$defs/'),
+  ) as object;
+  const validate = ajv.compile({ ...schema, $defs: defs });
+  expect(validate(body), `${method} ${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(
+    true,
+  );
+}
 
 const startLoop = useLoopHarness();
 
@@ -58,7 +88,9 @@ async function setUp(pollIntervalMs = 0, storedPolicy?: string, idOffset = 0) {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const answer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    expectDocumented(path, method, answer.status, answer.body);
+    return answer;
   };
   const save = (policy: Policy | string) =>
     harness.client.updateAppInstallationSettings(installationId, {
