@@ -12,7 +12,7 @@ import {
 } from '../../../shared/src/index.ts';
 import type { Policy } from '../../../shared/src/index.ts';
 import type { ZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
-import { SURVEY_TOKEN, sandboxZendeskClient, settle, useLoopHarness } from '../loop/test-harness.ts';
+import { SURVEY_TOKEN, sandboxZendeskClient, settle, useLoopHarness, waitFor } from '../loop/test-harness.ts';
 import type { LedgerEntry } from '../loop/intervention-ledger.ts';
 import { OPENAPI_FILE } from '../programme/programme-api.ts';
 import type { ZendeskClient } from '../zendesk/index.ts';
@@ -181,6 +181,30 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
     expect(withOld.followUp?.windowHours).not.toBe(2);
     expect(after.dueAt?.toISOString()).toBe(new Date(withNew.callbackDueAt!).toISOString());
     expect(after.dueAt?.getTime()).not.toBe(Date.parse(withOld.callbackDueAt!));
+
+    // A webhook-driven decision (an agent's change on a live ticket, delivered by the trigger's signed webhook)
+    // is made by the same policy and names it.
+    const seeded = [...emulator.store.tickets.values()].find((ticket) =>
+      ['new', 'open'].includes(ticket.status),
+    )!;
+    await emulator.applyTicketChange(seeded.id, {
+      priority: seeded.priority === 'urgent' ? 'high' : 'urgent',
+      comment: { body: 'Toujours rien reçu, troisième appel.', public: true },
+    });
+    await waitFor(emulator, service, () => service.ledger.forTicket(seeded.id).length > 0);
+    const hooked = service.ledger.forTicket(seeded.id).at(-1)!;
+    expect(hooked.policyVersion).toBe(1);
+    const hookedInput = [...service.ledger.storedIncidents()].find(
+      (s) => s.decidedAt === hooked.decidedAt.getTime() && s.input?.incident.ticketId === String(seeded.id),
+    )!;
+    const again = createDecider(settingsFromPolicy(v1, DEFAULT_SETTINGS)).decide(
+      hookedInput.input!,
+      hookedInput.decidedAt,
+    );
+    expect(hooked.action).toBe(again.action);
+    expect(hooked.dueAt?.toISOString() ?? null).toBe(
+      again.callbackDueAt === null ? null : new Date(again.callbackDueAt).toISOString(),
+    );
 
     // History: listed newest first, each document given back whole.
     await save(policyWith(2, 4, 'Callbacks within 4 h'));
