@@ -44,6 +44,11 @@ export interface AgentFrameOptions {
   readonly hookTimeoutMs?: number;
   /** The app guid in the iframe URL. Default: a random UUID. */
   readonly appGuid?: string;
+  /**
+   * `metadata().installationId`: the app's installation in the Zendesk emulator (`installApp`), whose settings
+   * the console writes through the Apps installation API. Default 1.
+   */
+  readonly installationId?: number;
 }
 
 export interface RunningAgentFrame {
@@ -115,7 +120,7 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
     navBar: app.navBarPath === null ? null : { path: `/${app.navBarPath}`, slug: appSlug(app.name) },
     metadata: {
       appId: 0,
-      installationId: 1,
+      installationId: options.installationId ?? 1,
       name: app.name,
       version: app.version,
       plan: { name: 'enterprise' },

@@ -116,7 +116,8 @@ export function openStore(path: string, schemas: readonly FeatureSchema[]): Stor
     }
   };
   const transactionAsync = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (depth > 0) throw new Error('An asynchronous SQLite transaction cannot start inside another transaction.');
+    if (depth > 0)
+      throw new Error('An asynchronous SQLite transaction cannot start inside another transaction.');
     db.exec('BEGIN IMMEDIATE');
     depth = 1;
     try {
