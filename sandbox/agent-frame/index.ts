@@ -148,7 +148,20 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
       } else if (url.pathname === '/agent/assets/agent.css') {
         send(res, 200, 'text/css; charset=utf-8', css);
       } else if (url.pathname === '/agent/frame.json') {
-        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(config()));
+        // Each page load registers a new app instance with the installation's current settings, as Zendesk
+        // does: a policy saved by the console reaches the next ticket opened.
+        const frame = config();
+        if (options.installationId !== undefined) {
+          const answer = await fetch(`${zendeskBase}/api/v2/apps/installations/${options.installationId}.json`, {
+            headers: { authorization: auth },
+          });
+          if (answer.ok) {
+            const stored = ((await answer.json()) as { settings?: Record<string, unknown> }).settings ?? {};
+            const metadata = frame.metadata as { settings: Record<string, unknown> };
+            if (typeof stored['policy'] === 'string') metadata.settings['policy'] = stored['policy'];
+          }
+        }
+        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(frame));
       } else if (url.pathname.startsWith('/api/v2/')) {
         await proxyZendesk(req, res, url, zendeskBase, auth);
       } else if (url.pathname === '/agent/zaf-proxy' && req.method === 'POST') {

@@ -69,7 +69,13 @@ export interface PreviewAnswer {
   readonly changes: readonly PreviewChange[];
   readonly expectedValueDelta?: number;
   readonly costDelta?: number;
-  readonly callbacks?: { readonly before: number; readonly after: number; readonly capacityPerDay: number };
+  readonly callbacks?: {
+    readonly before: number;
+    readonly after: number;
+    readonly beforePerDay: number;
+    readonly afterPerDay: number;
+    readonly capacityPerDay: number | null;
+  };
 }
 
 interface Who {
@@ -1144,13 +1150,14 @@ function PreviewCard({
           {state.value.callbacks !== undefined && (
             <Paragraph data-testid="policy-preview-load">
               {t('preview.load', {
-                before: i18n.decimal(state.value.callbacks.before, 0),
-                after: i18n.decimal(state.value.callbacks.after, 0),
+                before: i18n.decimal(state.value.callbacks.beforePerDay, 1),
+                after: i18n.decimal(state.value.callbacks.afterPerDay, 1),
                 capacity: i18n.decimal(state.value.callbacks.capacityPerDay, 0),
               })}
-              {state.value.callbacks.after > state.value.callbacks.capacityPerDay && (
-                <strong style={{ color: '#cc3340' }}> {t('preview.overCapacity')}</strong>
-              )}
+              {state.value.callbacks.capacityPerDay !== null &&
+                state.value.callbacks.afterPerDay > state.value.callbacks.capacityPerDay && (
+                  <strong style={{ color: '#cc3340' }}> {t('preview.overCapacity')}</strong>
+                )}
             </Paragraph>
           )}
           {state.value.changes.length > 0 && (

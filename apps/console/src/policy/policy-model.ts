@@ -259,8 +259,9 @@ export function diffPolicies(
 /** A draft value as an input shows it ('' for nothing; objects as JSON, never "[object Object]"). */
 export function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** A value as the diff and the history show it. */
