@@ -44,6 +44,11 @@ export interface AgentFrameOptions {
   readonly hookTimeoutMs?: number;
   /** The app guid in the iframe URL. Default: a random UUID. */
   readonly appGuid?: string;
+  /**
+   * `metadata().installationId`: the app's installation in the Zendesk emulator (`installApp`), whose settings
+   * the console writes through the Apps installation API. Default 1.
+   */
+  readonly installationId?: number;
 }
 
 export interface RunningAgentFrame {
@@ -115,7 +120,7 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
     navBar: app.navBarPath === null ? null : { path: `/${app.navBarPath}`, slug: appSlug(app.name) },
     metadata: {
       appId: 0,
-      installationId: 1,
+      installationId: options.installationId ?? 1,
       name: app.name,
       version: app.version,
       plan: { name: 'enterprise' },
@@ -143,7 +148,20 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
       } else if (url.pathname === '/agent/assets/agent.css') {
         send(res, 200, 'text/css; charset=utf-8', css);
       } else if (url.pathname === '/agent/frame.json') {
-        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(config()));
+        // Each page load registers a new app instance with the installation's current settings, as Zendesk
+        // does: a policy saved by the console reaches the next ticket opened.
+        const frame = config();
+        if (options.installationId !== undefined) {
+          const answer = await fetch(`${zendeskBase}/api/v2/apps/installations/${options.installationId}.json`, {
+            headers: { authorization: auth },
+          });
+          if (answer.ok) {
+            const stored = ((await answer.json()) as { settings?: Record<string, unknown> }).settings ?? {};
+            const metadata = frame.metadata as { settings: Record<string, unknown> };
+            if (typeof stored['policy'] === 'string') metadata.settings['policy'] = stored['policy'];
+          }
+        }
+        send(res, 200, 'application/json; charset=utf-8', JSON.stringify(frame));
       } else if (url.pathname.startsWith('/api/v2/')) {
         await proxyZendesk(req, res, url, zendeskBase, auth);
       } else if (url.pathname === '/agent/zaf-proxy' && req.method === 'POST') {

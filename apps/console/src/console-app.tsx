@@ -10,6 +10,7 @@ import { CallbacksScreen } from './screens/callbacks.tsx';
 import { ExperimentScreen } from './screens/experiment.tsx';
 import { ExploreScreen } from './screens/explore.tsx';
 import { OverviewScreen } from './screens/overview.tsx';
+import { PolicyScreen } from './screens/policy.tsx';
 import { SignalsScreen } from './screens/signals.tsx';
 
 export interface ConsoleContext {
@@ -69,6 +70,7 @@ const TAB_LABEL: Record<Section, MessageKey> = {
   signals: 'nav.signals',
   callbacks: 'nav.callbacks',
   experiment: 'nav.experiment',
+  policy: 'nav.policy',
 };
 
 export function ConsoleApp(props: {
@@ -166,6 +168,7 @@ export function ConsoleApp(props: {
             {section === 'signals' && <SignalsScreen ctx={ctx} />}
             {section === 'callbacks' && <CallbacksScreen ctx={ctx} />}
             {section === 'experiment' && <ExperimentScreen ctx={ctx} />}
+            {section === 'policy' && <PolicyScreen ctx={ctx} />}
           </Main>
         </Page>
       </I18nProvider>

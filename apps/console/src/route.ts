@@ -1,5 +1,5 @@
 /** The console's sections; each is a sub-path of the app's nav_bar URL (/agent/apps/<app>/<section>). */
-export const SECTIONS = ['overview', 'explore', 'signals', 'callbacks', 'experiment'] as const;
+export const SECTIONS = ['overview', 'explore', 'signals', 'callbacks', 'experiment', 'policy'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** `appRoute` of `app.route.changed` (e.g. `callbacks`, `/signals/`, `explore/region`) → a section. */

@@ -17,6 +17,13 @@ import {
   ZENDESK_SANDBOX_CREDENTIALS,
   type ZendeskEmulator,
 } from '../../../sandbox/zendesk/index.ts';
+import {
+  DEFAULT_SETTINGS,
+  parsePolicy,
+  policyFromSettings,
+  serializePolicy,
+  type PolicyInput,
+} from '../../../shared/src/index.ts';
 import { buildApp } from '../tools/build-app.ts';
 import { buildRequirements } from '../tools/requirements.ts';
 
@@ -44,6 +51,22 @@ export const VALID_SETTINGS = {
   connector_url: 'https://connector.boucle.example',
   connector_token: 'e2e-secret-token-never-in-the-iframe',
 };
+
+/**
+ * The hidden `policy` parameter's text for the defaults with some sections replaced (the manifest has no flat policy
+ * fields any more: a test that needs other rules saves a policy, as the console would).
+ */
+export function policySetting(sections: Partial<PolicyInput>, version = 1): string {
+  const base = policyFromSettings(DEFAULT_SETTINGS, {
+    version,
+    savedAt: '2026-12-02T18:00:00Z',
+    savedBy: { id: 1, name: 'Ada Admin' },
+    reason: 'e2e',
+  }).data!;
+  const parsed = parsePolicy({ ...base, ...sections });
+  if (!parsed.success) throw new Error(`policySetting: ${JSON.stringify(parsed.issues)}`);
+  return serializePolicy(parsed.data);
+}
 
 export const HOSTILE_COMMENT =
   '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> Livraison encore en retard';

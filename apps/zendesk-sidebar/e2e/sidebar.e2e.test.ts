@@ -120,12 +120,13 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
   });
 
   it('lists each invalid setting and still shows the customer', async () => {
+    // Only install-time fields remain on the settings page (the policy is edited in the console).
     const frame = await harness.openFrame({
       settings: {
         ...VALID_SETTINGS,
-        costs_callback_minutes: 'twenty',
-        effects_apology: 0.9,
-        rules: '[{"name":',
+        locale: 'de',
+        zendesk_fields_intervention_field_id: 'abc',
+        zendesk_fields_callback_due_field_id: 'custom_field_1',
       },
     });
     const page = await openTicket(frame, harness.tickets.withSurvey);
@@ -133,8 +134,8 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
     await sidebar.getByTestId('settings-error').waitFor();
     const problems = await sidebar.getByTestId('settings-problem').allInnerTexts();
     expect(problems.length).toBeGreaterThanOrEqual(3);
-    expect(problems.join('\n')).toMatch(/costs_callback_minutes[\s\S]*/);
-    expect(problems.join('\n')).toContain('rules');
+    expect(problems.join('\n')).toContain('zendesk_fields_intervention_field_id');
+    expect(problems.join('\n')).toContain('locale');
     await sidebar.getByTestId('customer-name').waitFor();
     expect(await sidebar.getByTestId('recommendation').count()).toBe(0);
     await page.close();
@@ -155,10 +156,8 @@ describe('Boucle sidebar in the agent frame (real ZAF SDK, cross-origin)', () =>
       event: { params: { force: 'apology' as const } },
     };
     const frame = await harness.openFrame({
-      // The stale flat field is invalid: with a saved policy it no longer counts.
       settings: {
         ...VALID_SETTINGS,
-        costs_callback_minutes: 'twenty',
         policy: serializePolicy(parsePolicy({ ...policy, rules: [rule] }).data!),
       },
     });

@@ -9,6 +9,7 @@ import {
   launchChromium,
   startSidebarHarness,
   VALID_SETTINGS,
+  policySetting,
   zendeskFetch,
   type SidebarHarness,
   openTicketPage,
@@ -21,14 +22,16 @@ const tickets = { solved: 0, solvedThenBadAnswer: 0 };
 /** A rule that makes the model's choice a compensation, whatever the figures. */
 const COMPENSATION_SETTINGS = {
   ...VALID_SETTINGS,
-  rules: JSON.stringify([
-    {
-      name: 'Gold customers get a gesture',
-      priority: 1,
-      conditions: { all: [{ fact: 'customer.tier', operator: 'equal', value: 'gold' }] },
-      event: { params: { force: 'compensation', compensationTier: 'goodwill_small' } },
-    },
-  ]),
+  policy: policySetting({
+    rules: [
+      {
+        name: 'Gold customers get a gesture',
+        priority: 1,
+        conditions: { all: [{ fact: 'customer.tier', operator: 'equal', value: 'gold' }] },
+        event: { params: { force: 'compensation', compensationTier: 'goodwill_small' } },
+      },
+    ],
+  }),
 };
 
 beforeAll(async () => {
@@ -167,14 +170,16 @@ describe('a compensation in the agent frame', () => {
       await harness.openFrame({
         settings: {
           ...VALID_SETTINGS,
-          rules: JSON.stringify([
-            {
-              name: 'Apologise',
-              priority: 1,
-              conditions: { all: [{ fact: 'incident.contacts', operator: 'greaterThan', value: 0 }] },
-              event: { params: { force: 'apology' } },
-            },
-          ]),
+          policy: policySetting({
+            rules: [
+              {
+                name: 'Apologise',
+                priority: 1,
+                conditions: { all: [{ fact: 'incident.contacts', operator: 'greaterThan', value: 0 }] },
+                event: { params: { force: 'apology' } },
+              },
+            ],
+          }),
         },
       }),
       harness.tickets.withoutSurvey,

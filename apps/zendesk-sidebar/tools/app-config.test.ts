@@ -19,13 +19,21 @@ describe('app configuration', () => {
     expect(readJson('requirements.json')).toEqual(buildRequirements());
   });
 
-  it('has one parameter per setting plus the secure connector token and the hidden policy, never a password type', () => {
+  it('has only the install-time settings plus the secure connector token and the hidden policy, never a password type', () => {
     const parameters = buildManifestParameters();
     expect(parameters.map((p) => p.name)).toEqual([
-      ...SETTINGS_PARAMETERS.map((p) => p.name),
+      'locale',
+      'connector_url',
+      'zendesk_fields_intervention_field_id',
+      'zendesk_fields_callback_due_field_id',
       'connector_token',
       'policy',
     ]);
+    // The policy's flat fields (costs, tiers, rules…) are gone from Zendesk's settings page: the console edits them.
+    const names = new Set(parameters.map((p) => p.name));
+    for (const flat of ['costs_callback_minutes', 'callback_window_hours_gold', 'rules', 'risk_intercept'])
+      expect(names.has(flat)).toBe(false);
+    expect(SETTINGS_PARAMETERS.length).toBeGreaterThan(60);
     // Hidden from the settings page, never required, and no default (the validator warns on one).
     expect(parameters.find((p) => p.name === 'policy')).toEqual({
       name: 'policy',

@@ -1,10 +1,13 @@
 /**
  * The admin-facing configuration of the app, generated from `shared/`'s settings: the manifest `parameters`
- * (one per setting, as `parseSettings` reads them) plus the connector token, and the `translations/` files.
+ * (the install-time settings only, `INSTALL_SECTIONS`: locale, connector URL, Zendesk field ids; as `parseSettings`
+ * reads them) plus the secure connector token and the hidden `policy`, and the `translations/` files. Everything
+ * else is the policy, edited in the Boucle console (docs/admin.md), so Zendesk's settings page shows only what an
+ * installer must fill in.
  * `npm run app:config` writes them into the root manifest.json and translations/; a test checks they are current.
  */
-import { POLICY_PARAMETER, SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
-import { PARAMETER_HELP, PARAMETER_LABELS } from './parameter-labels.ts';
+import { INSTALL_SECTIONS, POLICY_PARAMETER, SETTINGS_PARAMETERS } from '../../../shared/src/index.ts';
+import { PARAMETER_HELP, PARAMETER_LABELS } from '../../common/src/settings/parameter-labels.ts';
 
 export interface ManifestParameter {
   name: string;
@@ -36,7 +39,10 @@ export const POLICY_MANIFEST_PARAMETER: ManifestParameter = {
 };
 
 export function buildManifestParameters(): ManifestParameter[] {
-  const parameters = SETTINGS_PARAMETERS.map((p): ManifestParameter => {
+  const install = SETTINGS_PARAMETERS.filter((p) =>
+    (INSTALL_SECTIONS as readonly string[]).includes(p.path[0]!),
+  );
+  const parameters = install.map((p): ManifestParameter => {
     const type =
       p.name === 'connector_url'
         ? 'url'
@@ -60,7 +66,7 @@ const APP_TEXT = {
     long_description:
       "Boucle shows the customer's value from the CRM, their feedback history and the effort ratio (C:CER) of the current incident, recommends the intervention with the best expected value, explains why, and applies it in one click.",
     installation_instructions:
-      'Set the connector URL and token, then review the defaults (costs, callback windows, tiers). Every setting is validated; the sidebar lists any bad one with how to fix it.',
+      'Set the connector URL and token. Then open the Boucle console (left bar) → Policy to review costs, callback windows, tiers and rules: admins edit the policy there, with validation, a preview and a history.',
   },
   fr: {
     name: 'Boucle',
@@ -68,7 +74,7 @@ const APP_TEXT = {
     long_description:
       "Boucle affiche la valeur du client issue du CRM, l'historique de ses retours et le ratio d'effort (C:CER) de l'incident en cours, recommande l'intervention à la meilleure valeur attendue, explique pourquoi et l'applique en un clic.",
     installation_instructions:
-      "Renseignez l'URL et le jeton du connecteur, puis vérifiez les valeurs par défaut (coûts, délais de rappel, niveaux). Chaque réglage est validé ; la barre latérale liste ceux qui sont invalides et comment les corriger.",
+      "Renseignez l'URL et le jeton du connecteur. Ouvrez ensuite la console Boucle (barre de gauche) → Politique pour vérifier coûts, délais de rappel, niveaux et règles : les administrateurs y modifient la politique, avec validation, aperçu et historique.",
   },
 } as const;
 

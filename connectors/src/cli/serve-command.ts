@@ -33,13 +33,17 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   if (config === null) return 2;
   const writeback = loadServeWriteback(io, values['env-file'], config.zendesk.url);
   if (writeback === null) return 2;
+  const installationId = config.automation.zendeskInstallationId;
   let decider;
   try {
-    decider = loadDecider(
-      config.automation.settingsFile === undefined
+    decider =
+      installationId !== undefined
         ? undefined
-        : resolve(io.cwd, config.automation.settingsFile),
-    );
+        : loadDecider(
+            config.automation.settingsFile === undefined
+              ? undefined
+              : resolve(io.cwd, config.automation.settingsFile),
+          );
   } catch (error) {
     io.stderr.write(`boucle serve: ${(error as Error).message}\n`);
     return 2;
@@ -49,15 +53,31 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     auth: { kind: 'apiToken', email: config.zendesk.email, token: config.zendesk.apiToken },
     requestsPerMinute: config.zendesk.requestsPerMinute,
   });
-  const service = await startAutomationService({
-    settings: config.automation,
-    databasePath: resolve(io.cwd, config.store.path),
-    ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl }),
-    zendesk: createLoopZendesk(client),
-    decider,
-    log: (line) => io.stderr.write(`boucle serve: ${line}\n`),
-    ...(writeback === undefined ? {} : { writeback }),
-  });
+  let service;
+  try {
+    service = await startAutomationService({
+      settings: config.automation,
+      databasePath: resolve(io.cwd, config.store.path),
+      ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl }),
+      zendesk: createLoopZendesk(client),
+      ...(decider === undefined ? {} : { decider }),
+      ...(installationId === undefined
+        ? {}
+        : {
+            installationPolicy: {
+              client,
+              installationId,
+              pollIntervalMs: config.automation.policyPollIntervalMs ?? 60_000,
+            },
+          }),
+      log: (line) => io.stderr.write(`boucle serve: ${line}\n`),
+      ...(writeback === undefined ? {} : { writeback }),
+    });
+  } catch (error) {
+    if (!(error as Error).message.startsWith('BOUCLE_ZENDESK_INSTALLATION_ID')) throw error;
+    io.stderr.write(`boucle serve: ${(error as Error).message}\n`);
+    return 2;
+  }
   io.stdout.write(`${service.url}\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

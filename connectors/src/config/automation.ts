@@ -18,6 +18,10 @@ export interface AutomationSettings {
   /** Survey fatigue: solved tickets are tagged boucle_no_survey within this many days of an answer (0: off). */
   readonly surveyFatigueDays?: number;
   readonly settingsFile: string | undefined;
+  /** The Boucle installation in Zendesk whose policy the connector decides with (replaces settingsFile). */
+  readonly zendeskInstallationId?: number;
+  /** How often the installation is read again for a new policy (0: only on POST /api/v1/policy/sync). */
+  readonly policyPollIntervalMs?: number;
   readonly csatPullIntervalMs: number;
   readonly deadlineScanIntervalMs: number;
   /** `full`: fsync at every commit (survives power loss). `normal`: survives a killed process, not an OS crash. */
@@ -109,6 +113,19 @@ const keys = {
     example: 'boucle-settings.json',
     parse: parsers.string,
   },
+  BOUCLE_ZENDESK_INSTALLATION_ID: {
+    description:
+      "the Boucle app's installation id in Zendesk: the connector decides with the policy saved there (the console's), read again without a restart; cannot be set with BOUCLE_SETTINGS_FILE",
+    example: '360000123456',
+    parse: parsers.integer(1, Number.MAX_SAFE_INTEGER),
+  },
+  BOUCLE_POLICY_POLL_INTERVAL: {
+    description:
+      'how often the installation is read again for a new policy (0: only when the console calls POST /api/v1/policy/sync)',
+    default: 60_000,
+    example: '1m',
+    parse: parsers.duration,
+  },
   BOUCLE_CSAT_PULL_INTERVAL: {
     description: 'how often Zendesk CSAT ratings are pulled (0: never)',
     default: 300_000,
@@ -136,6 +153,16 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
     if (v.BOUCLE_RETRY_BASE > v.BOUCLE_RETRY_MAX) {
       return { problems: [['BOUCLE_RETRY_BASE', 'must not be longer than BOUCLE_RETRY_MAX']] };
     }
+    if (v.BOUCLE_ZENDESK_INSTALLATION_ID !== undefined && v.BOUCLE_SETTINGS_FILE !== undefined) {
+      return {
+        problems: [
+          [
+            'BOUCLE_SETTINGS_FILE',
+            'cannot be set with BOUCLE_ZENDESK_INSTALLATION_ID: the policy is then the one saved on the installation (Boucle console); remove BOUCLE_SETTINGS_FILE, or import the file in the console first',
+          ],
+        ],
+      };
+    }
     return {
       value: {
         host: v.BOUCLE_HOST,
@@ -152,6 +179,10 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
         followUpGroupId: v.BOUCLE_FOLLOW_UP_GROUP_ID,
         surveyFatigueDays: v.BOUCLE_SURVEY_FATIGUE_DAYS,
         settingsFile: v.BOUCLE_SETTINGS_FILE,
+        ...(v.BOUCLE_ZENDESK_INSTALLATION_ID === undefined
+          ? {}
+          : { zendeskInstallationId: v.BOUCLE_ZENDESK_INSTALLATION_ID }),
+        policyPollIntervalMs: v.BOUCLE_POLICY_POLL_INTERVAL,
         csatPullIntervalMs: v.BOUCLE_CSAT_PULL_INTERVAL,
         deadlineScanIntervalMs: v.BOUCLE_DEADLINE_SCAN_INTERVAL,
         queueSync: v.BOUCLE_QUEUE_SYNC,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDotEnv } from './config.ts';
+import { automationSection } from './automation.ts';
 import { salesforceSection } from './salesforce.ts';
 import { storeSection } from './store.ts';
 import { syncSection } from './sync.ts';
@@ -132,5 +133,48 @@ describe('store configuration', () => {
     expect(messageOf('not a url at all')).toMatch(/is not a URL; write it as postgres:\/\//);
     expect(messageOf('postgres://u:s3cret@db.internal:5432/boucle')).toBe('accepted');
     expect(messageOf('mysql://u:s3cret@h/db')).not.toContain('s3cret');
+  });
+});
+
+describe('where boucle serve reads its policy', () => {
+  const serve = { automation: automationSection };
+  const base = {
+    BOUCLE_WEBHOOK_SECRET: 'a-webhook-signing-secret',
+    BOUCLE_SURVEY_TOKEN: 'a-survey-token-of-24-characters',
+  };
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(serve, env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+      throw error;
+    }
+    return [];
+  };
+
+  it('takes the installation id and a poll interval (default one minute), and .env.example names them', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '..', '..', '.env.example'), 'utf8');
+    expect(example).toContain('BOUCLE_ZENDESK_INSTALLATION_ID');
+    expect(example).toContain('BOUCLE_POLICY_POLL_INTERVAL');
+    const { automation } = loadConfig(serve, { ...base, BOUCLE_ZENDESK_INSTALLATION_ID: '360000123456' });
+    expect(automation.zendeskInstallationId).toBe(360_000_123_456);
+    expect(automation.policyPollIntervalMs).toBe(60_000);
+    expect(loadConfig(serve, base).automation.zendeskInstallationId).toBeUndefined();
+    expect(
+      loadConfig(serve, { ...base, BOUCLE_POLICY_POLL_INTERVAL: '0' }).automation.policyPollIntervalMs,
+    ).toBe(0);
+  });
+
+  it('refuses the installation and a settings file together, and a bad id, saying what to fix', () => {
+    const both = problems({
+      ...base,
+      BOUCLE_ZENDESK_INSTALLATION_ID: '360000123456',
+      BOUCLE_SETTINGS_FILE: 'boucle-settings.json',
+    });
+    expect(both).toHaveLength(1);
+    expect(both[0]).toMatch(/^BOUCLE_SETTINGS_FILE: cannot be set with BOUCLE_ZENDESK_INSTALLATION_ID/);
+    expect(problems({ ...base, BOUCLE_ZENDESK_INSTALLATION_ID: 'boucle' })[0]).toMatch(
+      /^BOUCLE_ZENDESK_INSTALLATION_ID: /,
+    );
   });
 });

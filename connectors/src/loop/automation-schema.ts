@@ -123,5 +123,14 @@ export const AUTOMATION_SCHEMA: FeatureSchema = {
         postgres: 'ALTER TABLE automation_interventions ADD COLUMN input_compact TEXT',
       },
     },
+    {
+      version: 5,
+      description:
+        'each intervention keeps the version of the policy that decided it (policy_version; null: flat settings)',
+      up: {
+        sqlite: 'ALTER TABLE automation_interventions ADD COLUMN policy_version INTEGER',
+        postgres: 'ALTER TABLE automation_interventions ADD COLUMN policy_version BIGINT',
+      },
+    },
   ],
 };

@@ -56,6 +56,8 @@ export interface ClosedLoopOptions {
   readonly zendesk: LoopZendesk;
   readonly ledger: InterventionLedger;
   readonly decider: Decider;
+  /** The version of the policy the decider decides with (null: flat settings), read just before each decision. */
+  readonly policyVersion?: () => number | null;
   /** Language of internal notes. */
   readonly locale: Locale;
   /** When set, callback deadlines count working hours only. */
@@ -186,6 +188,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       );
     }
     // Test and learn: a step after the decision (docs/programme.md); without a holdout share it changes nothing.
+    const policyVersion = options.policyVersion?.() ?? null;
     const { decision, assignment } = applyHoldout(
       decider.decide(parsed.data, now.toISOString()),
       decider.settings.experiment,
@@ -210,6 +213,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       decidedAt: now,
       dueAt,
       input: parsed.data,
+      policyVersion,
     });
     options.experiment?.record(entry.decisionKey, assignment, {
       customerId: decision.customerId,

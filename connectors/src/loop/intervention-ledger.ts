@@ -28,6 +28,8 @@ export interface LedgerEntry {
   readonly outcomeAt: Date | null;
   readonly recovered: boolean | null;
   readonly recordId: string | null;
+  /** The policy version that made the decision (null: flat settings, or recorded before migration 5). */
+  readonly policyVersion: number | null;
 }
 
 export interface NewLedgerEntry {
@@ -47,6 +49,8 @@ export interface NewLedgerEntry {
   readonly agentMinutes?: number | null;
   /** The (parsed) input the decision was made on, kept so a draft policy can decide it again. */
   readonly input?: DecisionInput;
+  /** The policy version that made the decision (null: flat settings or a settings file). */
+  readonly policyVersion?: number | null;
 }
 
 /** What a ledger entry keeps of the decision itself: the same fields wherever a decision is recorded. */
@@ -101,6 +105,7 @@ interface EntryRow {
   outcome_at: number | null;
   recovered: number | null;
   record_id: string | null;
+  policy_version: number | null;
 }
 
 /** A row of `storedIncidents`, read as an array (cheaper than an object per row). */
@@ -183,12 +188,14 @@ function toEntry(row: EntryRow): LedgerEntry {
     outcomeAt: date(row.outcome_at),
     recovered: row.recovered === null ? null : row.recovered === 1,
     recordId: row.record_id,
+    policyVersion: row.policy_version,
   };
 }
 
 /** Every column but the stored input: what the ledger's readers list. */
 const ENTRY_COLUMNS = `id, decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
-  agent_minutes, summary, status, decided_at, due_at, reminded_at, first_contact_at, outcome, outcome_at, recovered, record_id`;
+  agent_minutes, summary, status, decided_at, due_at, reminded_at, first_contact_at, outcome, outcome_at, recovered, record_id,
+  policy_version`;
 
 const ENTRY_COLUMNS_OF_I = ENTRY_COLUMNS.split(',')
   .map((column) => `i.${column.trim()}`)
@@ -230,8 +237,8 @@ export class InterventionLedger {
       .prepare(
         `INSERT INTO automation_interventions
            (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
-            agent_minutes, summary, status, decided_at, due_at, input_compact)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
+            agent_minutes, summary, status, decided_at, due_at, input_compact, policy_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
       )
       .run(
         entry.decisionKey,
@@ -248,6 +255,7 @@ export class InterventionLedger {
         entry.decidedAt.getTime(),
         entry.dueAt?.getTime() ?? null,
         entry.input === undefined ? null : encodeDecisionInput(entry.input),
+        entry.policyVersion ?? null,
       );
     return this.byKey(entry.decisionKey)!;
   }

@@ -105,7 +105,26 @@ describe('the intervention ledger keeps what a preview needs', () => {
       action: 'callback',
       compensationTier: null,
       agentMinutes: null,
+      // Migration 5: rows decided before it name no policy version; new ones keep theirs.
+      policyVersion: null,
     });
+    const [again] = makeBenchInputs(1, 3);
+    const entry = ledger.record({
+      decisionKey: 'v5',
+      ticketId: 4,
+      userId: null,
+      action: 'none',
+      priority: null,
+      tier: null,
+      expectedValue: null,
+      cost: null,
+      summary: '',
+      decidedAt: new Date(4000),
+      dueAt: null,
+      input: again!,
+      policyVersion: 7,
+    });
+    expect(entry.policyVersion).toBe(7);
     store.close();
     rmSync(dirname(path), { recursive: true, force: true });
   });

@@ -5,11 +5,11 @@
  * returns, never from what a browser posts, and are only ever appended.
  */
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { parsePolicy, serializePolicy } from '../../../shared/src/index.ts';
 import type { Policy } from '../../../shared/src/index.ts';
 import { readInstallationSettings } from '../config/installation-policy.ts';
 import type { FeatureSchema } from '../store/index.ts';
+import type { Sql } from '../store/sql.ts';
 import type { ZendeskClient } from '../zendesk/index.ts';
 
 export const POLICY_SCHEMA: FeatureSchema = {
@@ -63,33 +63,39 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
 /**
  * Appends a version. The same version again is `known`; a different document under a version number already
  * recorded is refused (two saves raced, or something bypassed the console): the history is never rewritten.
+ * Works on both databases (the `Sql` port); two connectors recording the same version at once both end `known`
+ * or `recorded` (the primary key decides, `ON CONFLICT DO NOTHING`).
  */
-export function recordPolicyVersion(db: DatabaseSync, policy: Policy, recordedAt: number): RecordOutcome {
+export async function recordPolicyVersion(
+  sql: Sql,
+  policy: Policy,
+  recordedAt: number,
+): Promise<RecordOutcome> {
   const document = serializePolicy(policy);
   const sha256 = digest(document);
-  const existing = db.prepare('SELECT sha256 FROM policy_versions WHERE version = ?').get(policy.version) as
-    { sha256: string } | undefined;
-  if (existing !== undefined) {
-    if (existing.sha256 === sha256) return 'known';
-    throw new Error(
-      `Policy version ${policy.version} is already recorded with a different document: save again from the ` +
-        'Boucle console (it saves a new version number).',
-    );
-  }
-  db.prepare(
+  const inserted = await sql.run(
     `INSERT INTO policy_versions (version, saved_at, saved_by_id, saved_by_name, reason, document, sha256, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    policy.version,
-    policy.savedAt,
-    policy.savedBy.id,
-    policy.savedBy.name,
-    policy.reason,
-    document,
-    sha256,
-    recordedAt,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING`,
+    [
+      policy.version,
+      policy.savedAt,
+      policy.savedBy.id,
+      policy.savedBy.name,
+      policy.reason,
+      document,
+      sha256,
+      recordedAt,
+    ],
   );
-  return 'recorded';
+  if (inserted.changes > 0) return 'recorded';
+  const existing = await sql.get<{ sha256: string }>('SELECT sha256 FROM policy_versions WHERE version = ?', [
+    policy.version,
+  ]);
+  if (existing?.sha256 === sha256) return 'known';
+  throw new Error(
+    `Policy version ${policy.version} is already recorded with a different document: save again from the ` +
+      'Boucle console (it saves a new version number).',
+  );
 }
 
 interface VersionRow {
@@ -102,12 +108,10 @@ interface VersionRow {
 }
 
 /** Every recorded version, newest first, without the documents (the history list). */
-export function listPolicyVersions(db: DatabaseSync): PolicyVersionSummary[] {
-  const rows = db
-    .prepare(
-      'SELECT version, saved_at, saved_by_id, saved_by_name, reason, sha256 FROM policy_versions ORDER BY version DESC',
-    )
-    .all() as unknown as VersionRow[];
+export async function listPolicyVersions(sql: Sql): Promise<PolicyVersionSummary[]> {
+  const rows = await sql.all<VersionRow>(
+    'SELECT version, saved_at, saved_by_id, saved_by_name, reason, sha256 FROM policy_versions ORDER BY version DESC',
+  );
   return rows.map((row) => ({
     version: row.version,
     savedAt: row.saved_at,
@@ -118,9 +122,10 @@ export function listPolicyVersions(db: DatabaseSync): PolicyVersionSummary[] {
 }
 
 /** One recorded version's document (for a diff or a rollback), or undefined. */
-export function getPolicyVersion(db: DatabaseSync, version: number): Policy | undefined {
-  const row = db.prepare('SELECT document FROM policy_versions WHERE version = ?').get(version) as
-    { document: string } | undefined;
+export async function getPolicyVersion(sql: Sql, version: number): Promise<Policy | undefined> {
+  const row = await sql.get<{ document: string }>('SELECT document FROM policy_versions WHERE version = ?', [
+    version,
+  ]);
   if (row === undefined) return undefined;
   const parsed = parsePolicy(row.document);
   if (!parsed.success) throw new Error(`Policy version ${version} in the database does not parse any more.`);
@@ -132,11 +137,11 @@ export function getPolicyVersion(db: DatabaseSync, version: number): Policy | un
  * read of the installation, so a missed call loses no version. Returns the outcome, or `none` without a policy.
  */
 export async function syncPolicyHistory(
-  db: DatabaseSync,
+  sql: Sql,
   client: ZendeskClient,
   installationId: number,
   now: number,
 ): Promise<RecordOutcome | 'none'> {
   const read = await readInstallationSettings(client, installationId);
-  return read.policy === undefined ? 'none' : recordPolicyVersion(db, read.policy, now);
+  return read.policy === undefined ? 'none' : recordPolicyVersion(sql, read.policy, now);
 }

@@ -28,6 +28,8 @@ export interface ConsoleProblem {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Every problem with its path (a draft policy's, with en/fr messages). */
+  readonly issues?: readonly object[];
 }
 
 export type ConsoleAnswer = { readonly status: number; readonly body: unknown } | ConsoleProblem;

@@ -141,6 +141,12 @@ describe('the programme API on boucle serve', () => {
         '/api/v1/signal-states',
         '/api/v1/tickets',
         '/api/v1/signals/{id}/ack',
+        // the policy's routes, tested in policy/policy-routes.emulator.test.ts
+        '/api/v1/policy',
+        '/api/v1/policy/versions',
+        '/api/v1/policy/versions/{n}',
+        '/api/v1/policy/sync',
+        '/api/v1/policy/preview',
       ].sort(),
     );
     // the validators are strict enough to fail

@@ -19,6 +19,7 @@ import {
   type ConsoleAnswer,
   type ConsoleApiOptions,
 } from './console-api.ts';
+import { policyRoute, type PolicyApiOptions } from '../policy/policy-api.ts';
 
 /** The OpenAPI document of this API, in the repository (served at /api/v1/openapi.yaml). */
 export const OPENAPI_FILE = new URL('../../../docs/api/boucle-api.openapi.yaml', import.meta.url);
@@ -43,6 +44,8 @@ export interface ProgrammeApiOptions {
   readonly experiment?: { readonly db: DatabaseSync; readonly settings: ExperimentSettings };
   /** The console's routes (callbacks, signal states); absent, they answer 404. */
   readonly console?: ConsoleApiOptions;
+  /** The policy's routes (GET /api/v1/policy…, POST /api/v1/policy/sync|preview); absent, they answer 404. */
+  readonly policy?: PolicyApiOptions;
 }
 
 /** Handles the request when it is for /api/…; returns false otherwise. */
@@ -59,8 +62,8 @@ const ROUTES: Readonly<Record<string, { readonly params: readonly string[] }>> =
 class ApiProblem extends Error {
   readonly status: number;
   readonly code: string;
-  readonly issues: readonly ServiceIssue[] | undefined;
-  constructor(status: number, code: string, message: string, issues?: readonly ServiceIssue[]) {
+  readonly issues: readonly (ServiceIssue | object)[] | undefined;
+  constructor(status: number, code: string, message: string, issues?: readonly (ServiceIssue | object)[]) {
     super(message);
     this.status = status;
     this.code = code;
@@ -243,8 +246,13 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
     path: string,
   ): {
     readonly method: 'GET' | 'POST';
-    readonly run: (body: unknown, by: string | null, url: URL) => Promise<ConsoleAnswer>;
+    readonly maxBodyBytes?: number;
+    readonly run: (body: unknown, by: string | null, url: URL) => ConsoleAnswer | Promise<ConsoleAnswer>;
   } | null => {
+    if (options.policy !== undefined) {
+      const policy = policyRoute(path, options.policy, clock);
+      if (policy !== null) return policy;
+    }
     const consoleOptions = options.console;
     if (consoleOptions === undefined) return null;
     if (path === '/api/v1/callbacks')
@@ -359,7 +367,9 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
       let size = 0;
       for await (const chunk of request as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > 64 * 1024) throw new ApiProblem(400, 'invalid_body', 'The body is over 64 KB.');
+        const limit = route.maxBodyBytes ?? 64 * 1024;
+        if (size > limit)
+          throw new ApiProblem(400, 'invalid_body', `The body is over ${Math.round(limit / 1024)} KB.`);
         chunks.push(chunk);
       }
       const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -376,7 +386,7 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
         ? ((body as Record<string, unknown>)['by'] as string).slice(0, 200)
         : null;
     const answer = await route.run(body, by, new URL(request.url ?? '/', 'http://boucle.invalid'));
-    if ('code' in answer) throw new ApiProblem(answer.status, answer.code, answer.message);
+    if ('code' in answer) throw new ApiProblem(answer.status, answer.code, answer.message, answer.issues);
     sendJson(response, answer.status, answer.body);
   };
 

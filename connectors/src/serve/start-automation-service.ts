@@ -36,6 +36,9 @@ import type { WritebackSettings } from '../config/writeback.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { Writeback, type WritebackSalesforce } from '../writeback/engine.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
+import { openLivePolicy, type LivePolicy } from '../policy/live-policy.ts';
+import { POLICY_SCHEMA } from '../policy/policy-history.ts';
+import type { ZendeskClient } from '../zendesk/index.ts';
 import { createAutomationServer } from './create-automation-server.ts';
 import { ServiceMetrics } from './service-metrics.ts';
 
@@ -49,7 +52,17 @@ export interface AutomationServiceOptions {
    */
   readonly databaseUrl?: string;
   readonly zendesk: LoopZendesk;
-  readonly decider: Decider;
+  /** The decider when the policy is not read from Zendesk (BOUCLE_SETTINGS_FILE or the defaults). */
+  readonly decider?: Decider;
+  /**
+   * BOUCLE_ZENDESK_INSTALLATION_ID: the policy is read from this Boucle installation (an admin's client), at
+   * start, every `pollIntervalMs` (0: only on POST /api/v1/policy/sync) and rebuilt without a restart.
+   */
+  readonly installationPolicy?: {
+    readonly client: ZendeskClient;
+    readonly installationId: number;
+    readonly pollIntervalMs: number;
+  };
   /** One line per notable event (start, dead letters); the CLI writes them to stderr. */
   readonly log?: (line: string) => void;
   /** Poll interval of idle workers (ms). */
@@ -76,12 +89,20 @@ export interface RunningAutomationService {
   readonly ledger: InterventionLedger;
   readonly metrics: ServiceMetrics;
   readonly workers: QueueWorkers;
+  /** Present when the policy is read from the Zendesk installation. */
+  readonly policy: LivePolicy | undefined;
   close(): Promise<void>;
 }
 
 /** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
 export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
-  const store = openStore(path, [QUEUE_SCHEMA, AUTOMATION_SCHEMA, WRITEBACK_SCHEMA, EXPERIMENT_SCHEMA]);
+  const store = openStore(path, [
+    QUEUE_SCHEMA,
+    AUTOMATION_SCHEMA,
+    WRITEBACK_SCHEMA,
+    EXPERIMENT_SCHEMA,
+    POLICY_SCHEMA,
+  ]);
   store.db.exec(sync === 'full' ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   return store;
 }
@@ -128,6 +149,24 @@ export async function startAutomationService(
           },
         );
   const store = openAutomationStore(options.databasePath, settings.queueSync);
+  const sql = sqliteSql(store);
+  let policy: LivePolicy | undefined;
+  if (options.installationPolicy !== undefined) {
+    try {
+      policy = await openLivePolicy({
+        client: options.installationPolicy.client,
+        installationId: options.installationPolicy.installationId,
+        sql,
+        log,
+      });
+    } catch (error) {
+      store.close();
+      await postgres?.close();
+      throw error;
+    }
+    policy.poll(options.installationPolicy.pollIntervalMs);
+  }
+  const decider = policy?.decider ?? options.decider ?? loadDecider(undefined);
   let queue: EventQueue;
   let sqliteQueue: DurableQueue | undefined;
   if (postgres === undefined) {
@@ -162,8 +201,9 @@ export async function startAutomationService(
   const loop = createClosedLoop({
     zendesk: options.zendesk,
     ledger,
-    decider: options.decider,
-    locale: options.decider.settings.locale,
+    decider,
+    ...(policy === undefined ? {} : { policyVersion: policy.version }),
+    locale: decider.settings.locale,
     businessHours: settings.businessHours,
     reminderLeadMs: settings.reminderLeadMs,
     ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
@@ -221,13 +261,14 @@ export async function startAutomationService(
         : {
             experiment: {
               db: programmeDb.db,
-              settings: options.reportedExperiment ?? options.decider.settings.experiment,
+              settings: options.reportedExperiment ?? decider.settings.experiment,
             },
           }),
       console: {
         sql: programmeData.sql,
-        capacityMinutes: options.decider.settings.capacity.agentMinutesPerDay,
+        capacityMinutes: decider.settings.capacity.agentMinutesPerDay,
       },
+      policy: { sql, decider, ...(policy === undefined ? {} : { live: policy }) },
     }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -289,7 +330,9 @@ export async function startAutomationService(
     ledger,
     metrics,
     workers,
+    policy,
     async close() {
+      policy?.close();
       for (const timer of timers) clearInterval(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -167,15 +167,26 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
         auth: { kind: 'apiToken', email: config.zendesk.email, token: config.zendesk.apiToken },
         requestsPerMinute: config.zendesk.requestsPerMinute,
       });
+      const installationId = config.automation.zendeskInstallationId;
       const service = await startAutomationService({
         settings: config.automation,
         databasePath: resolve(io.cwd, config.store.path),
         zendesk: createLoopZendesk(client),
-        decider: loadDecider(
-          config.automation.settingsFile === undefined
-            ? undefined
-            : resolve(io.cwd, config.automation.settingsFile),
-        ),
+        ...(installationId === undefined
+          ? {
+              decider: loadDecider(
+                config.automation.settingsFile === undefined
+                  ? undefined
+                  : resolve(io.cwd, config.automation.settingsFile),
+              ),
+            }
+          : {
+              installationPolicy: {
+                client,
+                installationId,
+                pollIntervalMs: config.automation.policyPollIntervalMs ?? 60_000,
+              },
+            }),
         log: (line) => log.write(`serve: ${line}\n`),
       });
       closers.push(() => service.close());
@@ -270,11 +281,18 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     const { signingSecret } = await provisionAutomation(client, serviceUrl);
     const surveyToken = randomBytes(24).toString('hex');
+    // The Boucle app installed in the Zendesk emulator, as an admin would: the console saves the policy on it
+    // (Apps installation API) and the connector decides with what it holds (docs/admin.md).
+    const installation = zendesk.installApp({
+      settings: { connector_url: serviceUrl, connector_token: surveyToken },
+      secure: ['connector_token'],
+    });
+    const installationId = installation['id'] as number;
     const service = await startAutomationService({
       settings: automationSettings(servicePort, signingSecret, surveyToken),
       databasePath: join(dataDir, 'boucle.sqlite'),
       zendesk: createLoopZendesk(client),
-      decider: loadDecider(undefined),
+      installationPolicy: { client, installationId, pollIntervalMs: 60_000 },
       reportedExperiment: {
         id: PLANTED_EXPERIMENT.id,
         holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent,
@@ -306,6 +324,7 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
       zendesk: { url: zendesk.url, ...ZENDESK_SANDBOX_CREDENTIALS },
       appDir,
       settings: { connector_url: serviceUrl, connector_token: surveyToken },
+      installationId,
       ...(options.port === undefined ? {} : { port: options.port }),
     });
     closers.push(() => frame.close());

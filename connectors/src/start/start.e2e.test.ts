@@ -137,6 +137,15 @@ describe('boucle start', () => {
     );
     expect(comments.some((c) => !c.public && c.body.startsWith('Boucle — '))).toBe(true);
 
+    // The console writes the policy on the Boucle installation in the Zendesk emulator, which the connector reads:
+    // the frame's metadata names that installation.
+    const frame = await api<{ metadata: { installationId: number } }>('/agent/frame.json');
+    const { installations } = await api<{
+      installations: { id: number; settings: Record<string, unknown> }[];
+    }>('/api/v2/apps/installations.json');
+    const boucle = installations.find((i) => i.id === frame.metadata.installationId);
+    expect(boucle?.settings['connector_url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
     // The answer and the decision go back to the Salesforce emulator (force-app's objects), and start says so.
     const written = (object: string) => new RegExp(`Salesforce write-back: .*${object} \\d+`).test(output);
     for (let i = 0; i < 150 && !(written('Boucle_Feedback__c') && written('Boucle_Intervention__c')); i += 1)

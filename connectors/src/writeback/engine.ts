@@ -722,6 +722,7 @@ const sampleEntry = {
   recordId: null,
   compensationTier: null,
   agentMinutes: null,
+  policyVersion: null,
 } as const;
 const sampleFeedback = feedbackRecord(
   {

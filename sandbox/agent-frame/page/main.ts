@@ -419,7 +419,9 @@ async function start(): Promise<void> {
     // Sandbox convenience: ?locale=fr shows the nav_bar app as a French agent sees it.
     const asked = new URLSearchParams(location.search).get('locale');
     const navConfig = asked === null || asked === '' ? config : { ...config, locale: asked };
-    startNavBar(root, navConfig, { ...me, locale: navConfig.locale });
+    // …and ?role=agent as an agent sees it (the console's policy editor is read-only for non-admins).
+    const role = new URLSearchParams(location.search).get('role');
+    startNavBar(root, navConfig, { ...me, locale: navConfig.locale, ...(role ? { role } : {}) });
     return;
   }
   const match = /^\/agent\/tickets\/(\d+)$/.exec(location.pathname);

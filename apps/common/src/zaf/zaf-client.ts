@@ -20,6 +20,9 @@ export interface ZafGetPaths {
   'ticket.assignee': { user?: ZafUser | null; group?: { id: number } | null } | null;
   'currentUser.locale': string;
   'currentUser.name': string;
+  'currentUser.id': number;
+  /** `admin`, `agent`, or a custom role's name (the policy editor lets admins save). */
+  'currentUser.role': string;
   ticketFields: ZafTicketField[];
   /** A custom ticket field's value in the form (`custom_field_<id>`). */
   [customField: `ticket.customField:custom_field_${string}`]: string | number | boolean | null;

@@ -7,6 +7,7 @@ export const en = {
   'nav.signals': 'Warning signs',
   'nav.callbacks': 'Callback queue',
   'nav.experiment': 'Test and learn',
+  'nav.policy': 'Policy',
   'state.loading': 'Loading…',
   'state.retry': 'Retry',
   'error.unreachable.title': 'The Boucle connector cannot be reached',

@@ -9,6 +9,7 @@ export const fr: Record<MessageKey, string> = {
   'nav.signals': 'Signaux d’alerte',
   'nav.callbacks': 'Rappels à faire',
   'nav.experiment': 'Tester et apprendre',
+  'nav.policy': 'Politique',
   'state.loading': 'Chargement…',
   'state.retry': 'Réessayer',
   'error.unreachable.title': 'Le connecteur Boucle est injoignable',

@@ -1,0 +1,111 @@
+import { describe as suite, expect, it } from 'vitest';
+import {
+  DEFAULT_SETTINGS,
+  parsePolicy,
+  policyFromSettings,
+  POLICY_GROUPS,
+} from '../../../../shared/src/index.ts';
+import { policyEn, policyFr } from './policy-i18n.ts';
+import {
+  anchorOf,
+  describe,
+  diffPolicies,
+  fieldId,
+  getAt,
+  nextVersion,
+  pathKey,
+  sectionFields,
+  setAt,
+  type Draft,
+} from './policy-model.ts';
+
+const META = {
+  version: 3,
+  savedAt: '2026-12-02T18:00:00Z',
+  savedBy: { id: 7, name: 'Ada Admin' },
+  reason: 'test',
+};
+const base = policyFromSettings(DEFAULT_SETTINGS, META).data!;
+
+suite('the policy editor model', () => {
+  it('lists every plain number of the groups with a label and unit in both languages', () => {
+    const draft = base as unknown as Draft;
+    for (const locale of ['en', 'fr'] as const) {
+      const fields = sectionFields(draft, 'callbackWindowHours', locale);
+      expect(fields.map((f) => pathKey(f.path))).toEqual([
+        'callbackWindowHours.platinum',
+        'callbackWindowHours.gold',
+        'callbackWindowHours.silver',
+        'callbackWindowHours.bronze',
+      ]);
+      expect(fields[1]!.unit).toBe('h');
+      expect(fields[1]!.label).not.toBe('callbackWindowHours.gold');
+      expect(fields[1]!.source).toMatch(/seed 003/);
+    }
+    expect(describe(['callbackWindowHours', 'gold'], 'fr').label).not.toBe(
+      describe(['callbackWindowHours', 'gold'], 'en').label,
+    );
+    // Lists have their own editors, not plain fields.
+    expect(sectionFields(draft, 'effort', 'en').some((f) => pathKey(f.path) === 'effort.lexicon')).toBe(
+      false,
+    );
+    expect(sectionFields(draft, 'guardrails', 'en').find((f) => f.kind === 'select')?.options).toEqual([
+      'medium',
+      'high',
+      'critical',
+    ]);
+  });
+
+  it('edits at a path without touching the original, and a save makes the next version', () => {
+    const draft = base as unknown as Draft;
+    const next = setAt(draft, ['callbackWindowHours', 'gold'], 12);
+    expect(getAt(next, ['callbackWindowHours', 'gold'])).toBe(12);
+    expect(base.callbackWindowHours.gold).toBe(24);
+    const doc = parsePolicy(nextVersion(next, base, { id: 9, name: 'Bea' }, ' faster ', new Date(0)));
+    expect(doc.success).toBe(true);
+    expect(doc.data).toMatchObject({ version: 4, savedBy: { id: 9, name: 'Bea' }, reason: 'faster' });
+  });
+
+  it('maps a validation issue to its field, or to the nearest enclosing one', () => {
+    const bad = parsePolicy({ ...base, callbackWindowHours: { ...base.callbackWindowHours, gold: -5 } });
+    expect(bad.success).toBe(false);
+    const issue = bad.issues!.find((i) => i.path === 'callbackWindowHours.gold');
+    expect(issue?.message.fr).toBeTruthy();
+    const exists = new Set([fieldId('callbackWindowHours.gold'), fieldId('rules[0]')]);
+    expect(anchorOf('callbackWindowHours.gold', (id) => exists.has(id))).toBe(
+      fieldId('callbackWindowHours.gold'),
+    );
+    expect(anchorOf('rules[0].conditions.all[0].value', (id) => exists.has(id))).toBe(fieldId('rules[0]'));
+    expect(anchorOf('valueTiers', () => false)).toBe('policy-group-value');
+  });
+
+  it('diffs two versions per field, grouped as the editor groups them, ignoring the metadata', () => {
+    const rule = {
+      name: 'Platinum gets a callback',
+      conditions: { all: [{ fact: 'customer.tier', operator: 'equal', value: 'platinum' }] },
+      event: { params: { force: 'callback' } },
+    };
+    const after = parsePolicy({
+      ...base,
+      version: 4,
+      reason: 'other',
+      callbackWindowHours: { ...base.callbackWindowHours, gold: 12 },
+      rules: [rule],
+    }).data!;
+    const diff = diffPolicies(base, after);
+    expect(diff.map((g) => g.group.id)).toEqual(['callbacks', 'rules']);
+    expect(diff[0]!.entries).toEqual([{ path: 'callbackWindowHours.gold', before: 24, after: 12 }]);
+    expect(diff[1]!.entries[0]!.path).toBe('rules[0]');
+    expect(diffPolicies(base, base)).toEqual([]);
+    expect(POLICY_GROUPS.length).toBeGreaterThan(5);
+  });
+
+  it('the JSON view round-trips the draft exactly', () => {
+    const draft = setAt(base as unknown as Draft, ['capacity', 'agentMinutesPerDay'], 300);
+    expect(JSON.parse(JSON.stringify(draft, null, 2))).toEqual(draft);
+  });
+
+  it('has every string in English and French', () => {
+    expect(Object.keys(policyFr).sort()).toEqual(Object.keys(policyEn).sort());
+  });
+});
