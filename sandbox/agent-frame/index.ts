@@ -152,9 +152,12 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
         // does: a policy saved by the console reaches the next ticket opened.
         const frame = config();
         if (options.installationId !== undefined) {
-          const answer = await fetch(`${zendeskBase}/api/v2/apps/installations/${options.installationId}.json`, {
-            headers: { authorization: auth },
-          });
+          const answer = await fetch(
+            `${zendeskBase}/api/v2/apps/installations/${options.installationId}.json`,
+            {
+              headers: { authorization: auth },
+            },
+          );
           if (answer.ok) {
             const stored = ((await answer.json()) as { settings?: Record<string, unknown> }).settings ?? {};
             const metadata = frame.metadata as { settings: Record<string, unknown> };
