@@ -225,6 +225,7 @@ export async function startAutomationService(
     queue,
     handle: (event) => loop.handle(event),
     concurrency: settings.workers,
+    ...(settings.leaseMs === undefined ? {} : { leaseMs: settings.leaseMs }),
     pollMs: options.pollMs ?? 250,
     events: {
       processed: (event) => metrics.increment('events_processed_total', { kind: event.kind }),
