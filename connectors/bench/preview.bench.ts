@@ -21,6 +21,7 @@ import { AUTOMATION_SCHEMA } from '../src/loop/automation-schema.ts';
 import { InterventionLedger, decisionFields } from '../src/loop/intervention-ledger.ts';
 import { createPreviewPool, previewDraftPolicy } from '../src/loop/preview-policy.ts';
 import { openStore } from '../src/store/index.ts';
+import { sqliteSql } from '../src/store/sql.ts';
 
 const DAY = 86_400_000;
 const DISTINCT_INPUTS = 4_000;
@@ -83,7 +84,7 @@ async function child(path: string, from: number, runs: number): Promise<void> {
   await pool.close();
   const store = openStore(path, [AUTOMATION_SCHEMA]);
   const start = performance.now();
-  const alone = previewDraftPolicy(new InterventionLedger(store.db), draft, { from });
+  const alone = previewDraftPolicy(store.db, draft, { from });
   const oneThreadMs = performance.now() - start;
   if (JSON.stringify(alone) !== JSON.stringify(preview)) throw new Error('one thread and workers disagree');
   const figures: ChildFigures = {
@@ -104,20 +105,21 @@ async function child(path: string, from: number, runs: number): Promise<void> {
 }
 
 /** The ledger: `count` incidents, one every (365 days / count) back from BENCH_NOW, decided by CURRENT. */
-function fill(path: string, count: number): void {
+async function fill(path: string, count: number): Promise<void> {
   const store = openStore(path, [AUTOMATION_SCHEMA]);
-  const ledger = new InterventionLedger(store.db);
+  const sql = sqliteSql(store);
+  const ledger = new InterventionLedger(sql);
   const decider = createDecider(settings(CURRENT));
   const inputs = makeBenchInputs(DISTINCT_INPUTS, 18);
   const nowMs = Date.parse(BENCH_NOW);
   const step = (365 * DAY) / count;
-  store.transaction(() => {
+  await sql.transaction(async () => {
     for (let index = 0; index < count; index += 1) {
       const decidedAt = new Date(Math.round(nowMs - index * step));
       const base = inputs[index % DISTINCT_INPUTS]!;
       const input = { ...base, id: `preview-${index}` };
       const decision = decider.decide(input, decidedAt.getTime());
-      ledger.record({
+      await ledger.record({
         decisionKey: `bench-${index}`,
         ticketId: index,
         userId: index % 7_000,
@@ -160,7 +162,7 @@ if (args.child !== undefined) {
   try {
     const path = args.keep ?? join(dir, 'boucle.db');
     let start = performance.now();
-    if (args.keep === undefined || !existsSync(path)) fill(path, total);
+    if (args.keep === undefined || !existsSync(path)) await fill(path, total);
     const fillSeconds = (performance.now() - start) / 1000;
     const nowMs = Date.parse(BENCH_NOW);
     const step = (365 * DAY) / total;

@@ -524,7 +524,7 @@ async function benchProcessing(): Promise<number> {
     `  webhook events sent  ${PROCESS_EVENTS} over ${open.length} open tickets (+ ${processed - PROCESS_EVENTS} echoes of Boucle's own updates)`,
   );
   console.log(
-    `  processed            ${processed} events in ${seconds.toFixed(2)} s = ${(processed / seconds).toFixed(1)} events/s   dead ${counts.dead}   decisions applied ${service.ledger.all().length}`,
+    `  processed            ${processed} events in ${seconds.toFixed(2)} s = ${(processed / seconds).toFixed(1)} events/s   dead ${counts.dead}   decisions applied ${(await service.ledger.all()).length}`,
   );
   console.log(`  Zendesk requests     ${client.calls} (${(client.calls / processed).toFixed(1)} per event)`);
   await service.close();

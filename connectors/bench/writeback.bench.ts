@@ -62,8 +62,8 @@ async function scenario(): Promise<Scenario> {
     },
   ).salesforce;
   const store = openStore(':memory:', [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
-  const ledger = new InterventionLedger(store.db);
   const sql = sqliteSql(store);
+  const ledger = new InterventionLedger(sql);
   const writeback = new Writeback(
     sql,
     defaultWritebackSettings({ ticketUrl: 'https://acme.zendesk.example/agent/tickets/{id}' }),
@@ -101,7 +101,7 @@ async function scenario(): Promise<Scenario> {
             continue;
           }
           const callback = seq % 5 === 1;
-          const entry = ledger.record({
+          const entry = await ledger.record({
             decisionKey: `evt-${seq}#${seq}`,
             ticketId: seq,
             userId: seq,
@@ -114,7 +114,7 @@ async function scenario(): Promise<Scenario> {
             decidedAt: now,
             dueAt: callback ? new Date(now.getTime() + 86_400_000) : null,
           });
-          ledger.markApplied(entry.id, null);
+          await ledger.markApplied(entry.id, null);
           await writeback.captureDecision(
             { decisionKey: entry.decisionKey, email, ccer: 1.4, valueAtRisk: 5000, overridden: false },
             now,

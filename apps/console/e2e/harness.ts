@@ -14,6 +14,7 @@ import { runCli } from '../../../connectors/src/cli/main.ts';
 import { InterventionLedger } from '../../../connectors/src/loop/intervention-ledger.ts';
 import { startBoucle, type RunningBoucle } from '../../../connectors/src/start/start-boucle.ts';
 import { openStore } from '../../../connectors/src/store/index.ts';
+import { sqliteSql } from '../../../connectors/src/store/sql.ts';
 import { ZendeskClient } from '../../../connectors/src/zendesk/client.ts';
 import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
 import { ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
@@ -57,7 +58,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       .prepare('SELECT id, requester_id FROM programme_tickets WHERE incident = 1 ORDER BY id DESC LIMIT 5')
       .all() as { id: number; requester_id: number | null }[]
   ).map((r) => ({ id: r.id, user: r.requester_id }));
-  const ledger = new InterventionLedger(store.db);
+  const ledger = new InterventionLedger(sqliteSql(store));
   const now = Date.now();
   const day = new Date(now);
   // What is left of today (UTC): the day's callbacks fall in it, whatever the hour the tests run.
@@ -69,9 +70,9 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     ['callback', 2_000, 600, 0.9 * left], // 3.3 €/min, 600 min: more than the day's 480
     ['callback', 1_200, 10, left + 26 * HOUR], // 120 €/min but due after today: counted apart, not planned
   ];
-  plan.forEach(([action, value, minutes, dueInMs], index) => {
+  for (const [index, [action, value, minutes, dueInMs]] of plan.entries()) {
     const ticket = ids[index]!;
-    ledger.record({
+    await ledger.record({
       decisionKey: `console-e2e-${ticket.id}`,
       ticketId: ticket.id,
       userId: ticket.user,
@@ -85,7 +86,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       decidedAt: new Date(now - 2 * HOUR),
       dueAt: new Date(now + dueInMs),
     });
-  });
+  }
   store.close();
   // The warning signs alerted as `boucle report signals --alert` does it (the alerts feature's own code, tickets in
   // the Zendesk emulator): Belgium's to the sandbox's group; no default, so the other signs have nobody to go to.

@@ -19,12 +19,7 @@ import {
 import { queryFunnel, queryProgramme, querySignals } from '../programme/programme-service.ts';
 import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
 import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
-import {
-  PROGRAMME_SCHEMAS,
-  ProgrammeStore,
-  openProgrammeSql,
-  openProgrammeStore,
-} from '../programme/programme-store.ts';
+import { PROGRAMME_SCHEMAS, ProgrammeStore, openProgrammeSql } from '../programme/programme-store.ts';
 import { pullProgrammeData } from '../programme/pull-programme-data.ts';
 import { loadDecider } from '../serve/start-automation-service.ts';
 import { ZendeskClient } from '../zendesk/client.ts';
@@ -137,15 +132,9 @@ export async function runProgramme(
     if (report === 'experiment') {
       const settings = experimentSettings(io, values['env-file']);
       if (typeof settings === 'string') return fail(settings);
-      if (config.store.databaseUrl !== undefined)
-        return fail(
-          'the experiment report reads the experiment ledger, which is not on PostgreSQL yet: run it without BOUCLE_DATABASE_URL.',
-        );
-      await programme.loadCutResolver();
-      const store = openProgrammeStore(resolve(io.cwd, config.store.path));
-      const result = queryExperiment(
+      const result = await queryExperiment(
         programme,
-        store.db,
+        database.sql,
         values.experiment === undefined ? settings : { ...settings, id: values.experiment },
         {
           ...given('from', values.from),
@@ -155,7 +144,6 @@ export async function runProgramme(
           ...given('repeatDays', values['repeat-days']),
         },
       );
-      store.close();
       if (!result.ok) return fail(result.issues.map((i) => `--${i.path}: ${i.message}`).join('\n  '));
       io.stdout.write(
         format === 'json'

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { computeLoopReport, formatLoopReport } from '../loop/compute-loop-report.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
-import { openAutomationStore } from '../serve/start-automation-service.ts';
+import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
+import { openSql, type OpenedSql } from '../store/open-sql.ts';
 import { loadStoreConfig } from './automation-config.ts';
 import type { CliIo } from './cli-io.ts';
 import { PROGRAMME_HELP, runProgramme } from './programme-command.ts';
@@ -31,7 +31,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   return runSync(args, io);
 }
 
-function runSync(args: readonly string[], io: CliIo): number {
+async function runSync(args: readonly string[], io: CliIo): Promise<number> {
   const read = readCommandLine(
     'report',
     args,
@@ -58,12 +58,20 @@ function runSync(args: readonly string[], io: CliIo): number {
   }
   const config = loadStoreConfig('report', io, values['env-file']);
   if (config === null) return 2;
-  const store = openAutomationStore(resolve(io.cwd, config.store.path));
+  // The ledger: in the SQLite file, or on PostgreSQL with BOUCLE_DATABASE_URL.
+  let store: OpenedSql;
   try {
-    const report = computeLoopReport(new InterventionLedger(store.db).all()).slice(-weeks);
+    store = await openSql(config.store, io.cwd, [AUTOMATION_SCHEMA], { max: 1 });
+  } catch (error) {
+    if (config.store.databaseUrl === undefined) throw error;
+    io.stderr.write(`boucle report: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const report = computeLoopReport(await new InterventionLedger(store.sql).all()).slice(-weeks);
     io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatLoopReport(report));
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -2,7 +2,7 @@
  * `boucle sync --writeback [--backfill] [--dry-run]` sends the write-back outbox to Salesforce;
  * `boucle report writeback` lists what was written back. See docs/salesforce-writeback.md.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig } from '../config/config.ts';
 import { salesforceSection, type SalesforceSettings } from '../config/salesforce.ts';
@@ -14,9 +14,7 @@ import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
 import { SalesforceAuthError } from '../salesforce/errors.ts';
-import { openStore, type Store } from '../store/database.ts';
 import { openSql, type OpenedSql } from '../store/open-sql.ts';
-import { sqliteSql } from '../store/sql.ts';
 import { Writeback, WritebackConfigError, type FlushResult } from '../writeback/engine.ts';
 import { WritebackOutbox, type OutboxRow } from '../writeback/outbox.ts';
 import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
@@ -135,27 +133,19 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
       return EXIT.config;
     }
   }
-  // The intervention ledger is in the SQLite file; the write-back's outbox beside it, or on PostgreSQL with
+  // The intervention ledger and the write-back's outbox: in the SQLite file, or on PostgreSQL with
   // BOUCLE_DATABASE_URL (docs/scaling.md).
-  const sqlite: Store = openStore(
-    resolve(io.cwd, config.store.path),
-    config.store.databaseUrl === undefined ? [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA] : [AUTOMATION_SCHEMA],
-  );
   let store: OpenedSql;
   try {
-    store =
-      config.store.databaseUrl === undefined
-        ? { sql: sqliteSql(sqlite), close: () => Promise.resolve() }
-        : await openSql(config.store, io.cwd, [WRITEBACK_SCHEMA], { max: 2 });
+    store = await openSql(config.store, io.cwd, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA], { max: 2 });
   } catch (error) {
-    sqlite.close();
     io.stderr.write(`boucle sync --writeback: ${(error as Error).message}\n`);
     return EXIT.config;
   }
   const line = (event: string, data: Record<string, unknown>) =>
     io.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...data })}\n`);
   try {
-    const writeback = new Writeback(store.sql, settings, new InterventionLedger(sqlite.db));
+    const writeback = new Writeback(store.sql, settings, new InterventionLedger(store.sql));
     if (values['retry-dead'] === true)
       line('writeback.retry_dead', { records: await writeback.outbox.retryDeadLetters() });
     const salesforce = new SalesforceClient({
@@ -191,7 +181,6 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
     return EXIT.failure;
   } finally {
     await store.close();
-    sqlite.close();
   }
 }
 

@@ -12,6 +12,8 @@ export interface AutomationSettings {
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /** How long a worker holds an event it claimed before another may take it over (default 5 min). */
+  readonly leaseMs?: number;
   readonly businessHours: BusinessHours | null;
   readonly reminderLeadMs: number;
   readonly followUpGroupId: number | undefined;
@@ -86,6 +88,17 @@ const keys = {
     default: 300_000,
     example: '5m',
     parse: parsers.duration,
+  },
+  BOUCLE_LEASE: {
+    description:
+      'how long a worker holds an event it took before another may take it over (with BOUCLE_DATABASE_URL, the events of a worker that died wait this long); longer than the slowest event',
+    default: 300_000,
+    example: '5m',
+    parse: (raw: string): number => {
+      const ms = parsers.duration(raw);
+      if (ms < 1000) throw new Error('must be at least 1s (a worker must have time to act on an event)');
+      return ms;
+    },
   },
   BOUCLE_BUSINESS_HOURS: {
     description: 'working hours for callback deadlines; absent: the clock runs around the clock',
@@ -174,6 +187,7 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
         maxAttempts: v.BOUCLE_MAX_ATTEMPTS,
         retryBaseMs: v.BOUCLE_RETRY_BASE,
         retryMaxMs: v.BOUCLE_RETRY_MAX,
+        leaseMs: v.BOUCLE_LEASE,
         businessHours: v.BOUCLE_BUSINESS_HOURS ?? null,
         reminderLeadMs: v.BOUCLE_REMINDER_LEAD,
         followUpGroupId: v.BOUCLE_FOLLOW_UP_GROUP_ID,

@@ -165,6 +165,14 @@ describe('where boucle serve reads its policy', () => {
     ).toBe(0);
   });
 
+  it('takes the lease of a claimed event (default five minutes), at least a second', () => {
+    expect(loadConfig(serve, base).automation.leaseMs).toBe(300_000);
+    expect(loadConfig(serve, { ...base, BOUCLE_LEASE: '20s' }).automation.leaseMs).toBe(20_000);
+    expect(problems({ ...base, BOUCLE_LEASE: '10ms' })).toEqual([
+      'BOUCLE_LEASE: must be at least 1s (a worker must have time to act on an event) (got "10ms"); for example 5m',
+    ]);
+  });
+
   it('refuses the installation and a settings file together, and a bad id, saying what to fix', () => {
     const both = problems({
       ...base,

@@ -1,5 +1,5 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type { HoldoutAssignment } from '../../../shared/src/index.ts';
+import type { Sql } from '../store/sql.ts';
 
 export interface RecordedAssignment {
   readonly decisionKey: string;
@@ -20,16 +20,17 @@ export interface RecordedAssignment {
 /**
  * The arm of each eligible decision (table `experiment_assignments`, feature "experiment"), keyed like the ledger
  * entry it belongs to: recording the same decision again keeps the first record (a replayed event changes nothing).
+ * On the `Sql` port: the SQLite file, or PostgreSQL with BOUCLE_DATABASE_URL.
  */
 export class ExperimentLedger {
-  readonly #db: DatabaseSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#db = db;
+  constructor(sql: Sql) {
+    this.#sql = sql;
   }
 
   /** Records the arm of an eligible decision; does nothing for one that is not eligible (arm null). */
-  record(
+  async record(
     decisionKey: string,
     assignment: HoldoutAssignment,
     context: {
@@ -38,15 +39,13 @@ export class ExperimentLedger {
       readonly userId: number | null;
       readonly decidedAt: Date;
     },
-  ): void {
+  ): Promise<void> {
     if (assignment.arm === null) return;
-    this.#db
-      .prepare(
-        `INSERT INTO experiment_assignments (decision_key, experiment_id, holdout_percent, arm, draw, customer_id,
+    await this.#sql.run(
+      `INSERT INTO experiment_assignments (decision_key, experiment_id, holdout_percent, arm, draw, customer_id,
            ticket_id, user_id, policy_action, policy_compensation_tier, policy_cost, policy_expected_value, decided_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
-      )
-      .run(
+      [
         decisionKey,
         assignment.experimentId,
         assignment.holdoutPercent,
@@ -60,21 +59,23 @@ export class ExperimentLedger {
         assignment.policyCost,
         assignment.policyExpectedValue,
         context.decidedAt.getTime(),
-      );
+      ],
+    );
   }
 
-  byKey(decisionKey: string): RecordedAssignment | undefined {
-    const row = this.#db
-      .prepare('SELECT * FROM experiment_assignments WHERE decision_key = ?')
-      .get(decisionKey) as AssignmentRow | undefined;
+  async byKey(decisionKey: string): Promise<RecordedAssignment | undefined> {
+    const row = await this.#sql.get<AssignmentRow>(
+      'SELECT * FROM experiment_assignments WHERE decision_key = ?',
+      [decisionKey],
+    );
     return row === undefined ? undefined : toAssignment(row);
   }
 
-  all(): RecordedAssignment[] {
+  async all(): Promise<RecordedAssignment[]> {
     return (
-      this.#db
-        .prepare('SELECT * FROM experiment_assignments ORDER BY decided_at, decision_key')
-        .all() as unknown as AssignmentRow[]
+      await this.#sql.all<AssignmentRow>(
+        'SELECT * FROM experiment_assignments ORDER BY decided_at, decision_key',
+      )
     ).map(toAssignment);
   }
 }

@@ -1,4 +1,3 @@
-import type { DatabaseSync } from 'node:sqlite';
 import {
   addMonths,
   computeExperiment,
@@ -8,6 +7,7 @@ import {
 } from '../../../shared/src/index.ts';
 import type { ServiceIssue, ServiceResult } from '../programme/programme-service.ts';
 import type { ProgrammeStore } from '../programme/programme-store.ts';
+import type { Sql } from '../store/sql.ts';
 import { readExperimentEntries } from './experiment-store.ts';
 
 export interface ExperimentInput {
@@ -37,13 +37,13 @@ const whole = (
  * [from, to) (default: the 12 months before the start of next month), policy against holdout, by cut.
  * Issue paths use the CLI's spelling (`retention-days`); the API turns them into `retention_days`.
  */
-export function queryExperiment(
+export async function queryExperiment(
   programme: ProgrammeStore,
-  db: DatabaseSync,
+  sql: Sql,
   experiment: ExperimentSettings,
   input: ExperimentInput,
   clock: () => number = Date.now,
-): ServiceResult<ExperimentReport> {
+): Promise<ServiceResult<ExperimentReport>> {
   const issues: ServiceIssue[] = [];
   const retentionDays = whole('retention-days', input.retentionDays, 90, 3650, issues);
   const repeatDays = whole('repeat-days', input.repeatDays, 30, 365, issues);
@@ -58,7 +58,7 @@ export function queryExperiment(
   );
   if (!query.success) issues.push(...query.issues);
   if (issues.length > 0 || !query.success) return { ok: false, issues };
-  const entries = readExperimentEntries(db, programme.cutResolver(), experiment.id);
+  const entries = await readExperimentEntries(sql, await programme.loadCutResolver(), experiment.id);
   return {
     ok: true,
     value: computeExperiment(entries, {

@@ -1,11 +1,12 @@
-import type { DatabaseSync } from 'node:sqlite';
 import {
   customerEffortOf,
   isSatisfied,
   type ExperimentEntry,
   type FeedbackKind,
 } from '../../../shared/src/index.ts';
+import { jsonNumber } from '../programme/programme-facts-sql.ts';
 import type { CutResolver } from '../programme/programme-store.ts';
+import type { Sql } from '../store/sql.ts';
 
 /** A first answer after a decision is positive when: CSAT satisfied, NPS 9–10, CES 3 or less of 7 (little effort). */
 export function isPositiveAnswer(kind: FeedbackKind, scale: string, score: number): boolean | null {
@@ -28,32 +29,23 @@ function firstAfter(sorted: readonly number[], after: number): number {
 }
 
 /**
- * The experiment's decisions with what followed them, from the local database: the arm (experiment table), the
+ * The experiment's decisions with what followed them, from Boucle's database (the SQLite file, or PostgreSQL with
+ * BOUCLE_DATABASE_URL): the arm (experiment table), the
  * ledger entry (applied, cost), the customer's next revenue and 12-month revenue (the Salesforce sync's mirror,
  * as the funnel reads them), the customer's next ticket and first survey answer after the decision (the
  * programme's copy of Zendesk). The customer's tickets and answers are read once and searched in memory.
  */
-export function readExperimentEntries(
-  db: DatabaseSync,
+export async function readExperimentEntries(
+  sql: Sql,
   cutsOf: CutResolver,
   experimentId: string,
-): ExperimentEntry[] {
-  const rows = db
-    .prepare(
-      `SELECT e.arm, e.decided_at, e.customer_id, e.ticket_id, COALESCE(e.user_id, t.requester_id) AS user_id,
-         i.status, i.cost, t.group_id, t.product, json_extract(p.profile, '$.revenue12m') AS value,
-         (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
-            AND x.date > strftime('%Y-%m-%d', e.decided_at / 1000, 'unixepoch')) AS next_revenue
-       FROM experiment_assignments e
-       LEFT JOIN automation_interventions i ON i.decision_key = e.decision_key
-       LEFT JOIN programme_tickets t ON t.id = e.ticket_id
-       LEFT JOIN programme_users u ON u.id = COALESCE(e.user_id, t.requester_id)
-       LEFT JOIN sync_contact c ON c.id = u.external_id
-       LEFT JOIN sync_profile p ON p.account_id = c.account_id
-       WHERE e.experiment_id = ?
-       ORDER BY e.decided_at, e.decision_key`,
-    )
-    .all(experimentId) as unknown as {
+): Promise<ExperimentEntry[]> {
+  // The day of the decision, YYYY-MM-DD in UTC, as sync_txn.date is written.
+  const decidedDay =
+    sql.dialect === 'sqlite'
+      ? "strftime('%Y-%m-%d', e.decided_at / 1000, 'unixepoch')"
+      : "to_char(to_timestamp(e.decided_at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+  const rows = await sql.all<{
     arm: 'policy' | 'holdout';
     decided_at: number;
     customer_id: string;
@@ -65,16 +57,29 @@ export function readExperimentEntries(
     product: string | null;
     value: number | null;
     next_revenue: string | null;
-  }[];
+  }>(
+    `SELECT e.arm, e.decided_at, e.customer_id, e.ticket_id, COALESCE(e.user_id, t.requester_id) AS user_id,
+         i.status, i.cost, t.group_id, t.product, ${jsonNumber(sql, 'p.profile', 'revenue12m')} AS value,
+         (SELECT MIN(x.date) FROM sync_txn x WHERE x.account_id = c.account_id AND x.revenue = 1
+            AND x.date > ${decidedDay}) AS next_revenue
+       FROM experiment_assignments e
+       LEFT JOIN automation_interventions i ON i.decision_key = e.decision_key
+       LEFT JOIN programme_tickets t ON t.id = e.ticket_id
+       LEFT JOIN programme_users u ON u.id = COALESCE(e.user_id, t.requester_id)
+       LEFT JOIN sync_contact c ON c.id = u.external_id
+       LEFT JOIN sync_profile p ON p.account_id = c.account_id
+       WHERE e.experiment_id = ?
+       ORDER BY e.decided_at, e.decision_key`,
+    [experimentId],
+  );
 
   const ticketsByUser = new Map<number, { at: number[]; id: number[] }>();
-  for (const t of db
-    .prepare(
-      `SELECT requester_id, id, created_at FROM programme_tickets
-       WHERE requester_id IN (SELECT user_id FROM experiment_assignments WHERE experiment_id = ?)
-       ORDER BY requester_id, created_at`,
-    )
-    .iterate(experimentId) as Iterable<{ requester_id: number; id: number; created_at: number }>) {
+  for (const t of await sql.all<{ requester_id: number; id: number; created_at: number }>(
+    `SELECT requester_id, id, created_at FROM programme_tickets
+     WHERE requester_id IN (SELECT user_id FROM experiment_assignments WHERE experiment_id = ?)
+     ORDER BY requester_id, created_at, id`,
+    [experimentId],
+  )) {
     let list = ticketsByUser.get(t.requester_id);
     if (list === undefined) {
       list = { at: [], id: [] };
@@ -84,22 +89,21 @@ export function readExperimentEntries(
     list.id.push(t.id);
   }
   const answersByUser = new Map<number, { at: number[]; positive: (boolean | null)[] }>();
-  for (const a of db
-    .prepare(
-      `SELECT COALESCE(a.user_id, t.requester_id) AS user_id, a.responded_at, a.kind, a.scale, a.score
-       FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
-       WHERE a.kind IN ('csat', 'nps', 'ces')
-         AND COALESCE(a.user_id, t.requester_id) IN
-           (SELECT user_id FROM experiment_assignments WHERE experiment_id = ?)
-       ORDER BY 1, a.responded_at`,
-    )
-    .iterate(experimentId) as Iterable<{
+  for (const a of await sql.all<{
     user_id: number;
     responded_at: number;
     kind: FeedbackKind;
     scale: string;
     score: number;
-  }>) {
+  }>(
+    `SELECT COALESCE(a.user_id, t.requester_id) AS user_id, a.responded_at, a.kind, a.scale, a.score
+     FROM programme_answers a LEFT JOIN programme_tickets t ON t.id = a.ticket_id
+     WHERE a.kind IN ('csat', 'nps', 'ces')
+       AND COALESCE(a.user_id, t.requester_id) IN
+         (SELECT user_id FROM experiment_assignments WHERE experiment_id = ?)
+     ORDER BY 1, a.responded_at, a.id`,
+    [experimentId],
+  )) {
     let list = answersByUser.get(a.user_id);
     if (list === undefined) {
       list = { at: [], positive: [] };

@@ -8,7 +8,6 @@ import { parse } from 'yaml';
 import {
   computeExperiment,
   experimentReportSchema,
-  type ExperimentEntry,
   type ExperimentReport,
 } from '../../../shared/src/index.ts';
 import { generateWorld, type World } from '../../../sandbox/dataset/generate-world.ts';
@@ -19,7 +18,6 @@ import {
 } from '../../../sandbox/dataset/plant-experiment.ts';
 import { captureIo } from '../cli/capture-io.ts';
 import { runCli } from '../cli/main.ts';
-import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { OPENAPI_FILE, createProgrammeApi } from '../programme/programme-api.ts';
 import { ProgrammeStore, openProgrammeStore } from '../programme/programme-store.ts';
 import { DurableQueue } from '../queue/durable-queue.ts';
@@ -27,7 +25,7 @@ import { createAutomationServer } from '../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../serve/service-metrics.ts';
 import type { Store } from '../store/index.ts';
 import { sqliteSql } from '../store/sql.ts';
-import { ExperimentLedger } from './experiment-ledger.ts';
+import { fillPlantedHistory, plantedTruth } from './testing-experiment.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'boucle-experiment-'));
 const dbPath = join(dir, 'boucle.sqlite');
@@ -38,104 +36,6 @@ let decisions: PlantedDecision[];
 let store: Store;
 let server: ReturnType<typeof createAutomationServer>;
 let base: string;
-
-/** The planted history as the loop, the sync and `boucle report pull` leave it in the database. */
-async function fill(db: Store): Promise<void> {
-  const programme = new ProgrammeStore(sqliteSql(db));
-  const account = db.db.prepare(
-    'INSERT INTO sync_account (id, name, created, segment, region, modstamp) VALUES (?, ?, 0, ?, ?, 1)',
-  );
-  const contact = db.db.prepare(
-    'INSERT INTO sync_contact (id, account_id, name, modstamp) VALUES (?, ?, ?, 1)',
-  );
-  const profile = db.db.prepare(
-    'INSERT INTO sync_profile (account_id, profile, computed_at) VALUES (?, ?, 0)',
-  );
-  const order = db.db.prepare(
-    `INSERT INTO sync_txn (id, object, account_id, amount, date, revenue, open, modstamp)
-     VALUES (?, 'Order', ?, 100, ?, 1, 0, 1)`,
-  );
-  const ledger = new InterventionLedger(db.db);
-  const experiment = new ExperimentLedger(db.db);
-  db.transaction(() => {
-    for (const a of world.accounts) account.run(a.id, a.name, a.segment, a.country);
-    for (const c of world.contacts) contact.run(c.id, c.accountId, c.lastName);
-    for (const d of decisions) {
-      profile.run(d.accountId, JSON.stringify({ revenue12m: d.revenue12m }));
-      if (d.orderAt !== null)
-        order.run(`O-${d.decisionKey}`, d.accountId, new Date(d.orderAt).toISOString().slice(0, 10));
-      const entry = ledger.record({
-        decisionKey: d.decisionKey,
-        ticketId: d.ticketId,
-        userId: d.zendeskUserId,
-        action: d.arm === 'policy' ? d.action : 'none',
-        priority: 'high',
-        tier: 'gold',
-        expectedValue: 100,
-        cost: d.cost,
-        summary: d.arm === 'holdout' ? 'holdout' : '',
-        decidedAt: new Date(d.decidedAt),
-        dueAt: null,
-      });
-      ledger.markApplied(entry.id, null);
-      experiment.record(
-        d.decisionKey,
-        {
-          experimentId: PLANTED_EXPERIMENT.id,
-          holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent,
-          arm: d.arm,
-          eligible: true,
-          draw: 0,
-          policyAction: d.action,
-          policyCompensationTier: null,
-          policyCost: PLANTED_EXPERIMENT.cost,
-          policyExpectedValue: 100,
-        },
-        {
-          customerId: d.accountId,
-          ticketId: d.ticketId,
-          userId: d.zendeskUserId,
-          decidedAt: new Date(d.decidedAt),
-        },
-      );
-    }
-  });
-  await programme.putUsers(
-    world.contacts.map((c) => ({ id: c.zendeskUserId, externalId: c.id, email: c.email, locale: c.lang })),
-  );
-  const tickets = decisions.flatMap((d, index) => [
-    { id: d.ticketId, createdAt: d.decidedAt - 3_600_000, requesterId: d.zendeskUserId },
-    ...(d.repeatTicketAt === null
-      ? []
-      : [{ id: 900_000 + index, createdAt: d.repeatTicketAt, requesterId: d.zendeskUserId }]),
-  ]);
-  await programme.putTickets(
-    tickets.map((t) => ({ ...t, groupId: null, status: 'open', incident: true, product: null, tags: [] })),
-  );
-  await programme.putAnswers(
-    decisions.flatMap((d) =>
-      d.followUp === null
-        ? []
-        : [
-            {
-              id: `A-${d.decisionKey}`,
-              respondedAt: d.followUp.at,
-              kind: 'csat' as const,
-              scale: '1-5',
-              score: d.followUp.score,
-              comment: null,
-              channel: 'email',
-              touchpoint: 'follow_up',
-              ticketId: d.ticketId,
-              interactionId: null,
-              userId: d.zendeskUserId,
-              email: null,
-              source: 'survey_api',
-            },
-          ],
-    ),
-  );
-}
 
 const openapi = parse(readFileSync(OPENAPI_FILE, 'utf8')) as {
   paths: Record<string, Record<string, { responses: Record<string, { content?: unknown; $ref?: string }> }>>;
@@ -163,7 +63,7 @@ beforeAll(async () => {
   world = generateWorld({ seed: 42, accounts: 3000 });
   decisions = plantExperiment(world);
   store = openProgrammeStore(dbPath);
-  await fill(store);
+  await fillPlantedHistory(sqliteSql(store), world, decisions);
   writeFileSync(
     settingsPath,
     JSON.stringify({
@@ -182,7 +82,7 @@ beforeAll(async () => {
       token: TOKEN,
       clock: () => world.now,
       experiment: {
-        db: store.db,
+        sql: sqliteSql(store),
         settings: { id: PLANTED_EXPERIMENT.id, holdoutPercent: PLANTED_EXPERIMENT.holdoutPercent },
       },
     }),
@@ -225,19 +125,7 @@ describe('boucle report experiment, on the planted policy effect', () => {
     expect(total.arms.policy.cost).toBe((decisions.length - holdout.length) * PLANTED_EXPERIMENT.cost);
     expect(total.arms.holdout.interventions).toBe(0);
     // The same figures as the pure computation over the planted truth: the SQL loses and invents nothing.
-    const truth: ExperimentEntry[] = decisions.map((d) => ({
-      arm: d.arm,
-      decidedAt: d.decidedAt,
-      customerId: d.accountId,
-      applied: d.arm === 'policy',
-      cost: d.cost,
-      valueAtRisk: d.revenue12m,
-      nextRevenueAt: d.orderAt,
-      nextTicketAt: d.repeatTicketAt,
-      followUp: d.followUp === null ? null : { at: d.followUp.at, positive: d.followUp.score >= 4 },
-      cuts: {},
-    }));
-    const expected = computeExperiment(truth, {
+    const expected = computeExperiment(plantedTruth(decisions), {
       asOfMs: Date.parse(report.asOf),
       fromMs: Date.parse(report.from),
       toMs: Date.parse(report.to),

@@ -71,7 +71,7 @@ describe('test and learn in the closed loop (Zendesk emulator)', { timeout: 30_0
     expect([armOf(held.organizationId), armOf(kept.organizationId)]).toEqual(['holdout', 'policy']);
 
     const { client, service } = harness;
-    const assignments = new ExperimentLedger(service.store.db).all();
+    const assignments = await new ExperimentLedger(service.sql).all();
     expect(assignments.map((a) => [a.customerId, a.arm])).toEqual([
       [`org-${held.organizationId}`, 'holdout'],
       [`org-${kept.organizationId}`, 'policy'],
@@ -80,7 +80,7 @@ describe('test and learn in the closed loop (Zendesk emulator)', { timeout: 30_0
     expect(heldArm!.policyAction).not.toBe('none');
     expect(heldArm).toMatchObject({ experimentId: 'loop-test-b', holdoutPercent: 50 });
 
-    const heldEntry = service.ledger.byKey(heldArm!.decisionKey)!;
+    const heldEntry = (await service.ledger.byKey(heldArm!.decisionKey))!;
     expect(heldEntry).toMatchObject({ action: 'none', cost: 0 });
     expect(heldEntry.summary).toMatch(/Holdout \(test and learn\)/);
     const heldTicket = await client.getTicket(heldEntry.ticketId);
@@ -92,7 +92,7 @@ describe('test and learn in the closed loop (Zendesk emulator)', { timeout: 30_0
       `Test and learn: this customer is in the holdout of experiment "loop-test-b"`,
     );
 
-    const keptEntry = service.ledger.byKey(keptArm!.decisionKey)!;
+    const keptEntry = (await service.ledger.byKey(keptArm!.decisionKey))!;
     expect(keptEntry.action).toBe(keptArm!.policyAction);
     expect(keptEntry.action).not.toBe('none');
     expect((await client.getTicket(keptEntry.ticketId)).tags).not.toContain(HOLDOUT_TAG);

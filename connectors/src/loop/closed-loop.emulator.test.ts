@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { computeLoopReport } from './compute-loop-report.ts';
-import { SURVEY_TOKEN, settle, useLoopHarness, waitFor } from './test-harness.ts';
+import { SURVEY_TOKEN, collectIncidents, settle, useLoopHarness, waitFor } from './test-harness.ts';
 
 const startLoop = useLoopHarness();
 const setUp = (settings: Partial<AutomationSettings> = {}) => startLoop({ settings });
@@ -61,12 +61,12 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
     });
 
     // No open ticket: a follow-up ticket was opened for the customer, and the decision applied to it.
-    const entries = service.ledger.all();
+    const entries = await service.ledger.all();
     expect(entries).toHaveLength(1);
     const [entry] = entries;
     expect(entry!.action).not.toBe('none');
     // The decision's input is kept with it, so a draft policy can decide it again (the policy preview).
-    const [stored] = [...service.ledger.storedIncidents()];
+    const [stored] = await collectIncidents(service.ledger.storedIncidents());
     expect(stored).toMatchObject({
       decidedAt: entry!.decidedAt.getTime(),
       recorded: { action: entry!.action, cost: entry!.cost, compensationTier: entry!.compensationTier },
@@ -186,12 +186,12 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
       ).status,
     ).toBe(202);
     await settle(emulator, service);
-    const entry = service.ledger.all().at(-1)!;
+    const entry = (await service.ledger.all()).at(-1)!;
     expect(['callback', 'compensation']).toContain(entry.action);
     expect(entry.dueAt).not.toBeNull();
 
     // The reminder: tag, note, priority raised; once.
-    await waitFor(emulator, service, () => service.ledger.byId(entry.id)?.remindedAt !== null);
+    await waitFor(emulator, service, async () => (await service.ledger.byId(entry.id))?.remindedAt !== null);
     await settle(emulator, service);
     const reminded = await client.getTicket(entry.ticketId);
     expect(reminded.tags).toContain('boucle_callback_due_soon');
@@ -200,12 +200,12 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
     );
     expect(reminders).toHaveLength(1);
     expect(reminders[0]!.public).toBe(false);
-    expect(service.ledger.byId(entry.id)!.remindedAt).not.toBeNull();
+    expect((await service.ledger.byId(entry.id))!.remindedAt).not.toBeNull();
 
     // The agent closes the loop; the customer answers the follow-up survey.
     await emulator.applyTicketChange(entry.ticketId, { additional_tags: ['boucle_outcome_contacted'] });
-    await waitFor(emulator, service, () => service.ledger.byId(entry.id)?.outcome !== null);
-    expect(service.ledger.byId(entry.id)).toMatchObject({ outcome: 'contacted', status: 'contacted' });
+    await waitFor(emulator, service, async () => (await service.ledger.byId(entry.id))?.outcome !== null);
+    expect(await service.ledger.byId(entry.id)).toMatchObject({ outcome: 'contacted', status: 'contacted' });
     expect(
       (
         await post({
@@ -218,9 +218,9 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
       ).status,
     ).toBe(202);
     await settle(emulator, service);
-    expect(service.ledger.byId(entry.id)).toMatchObject({ recovered: true, status: 'closed' });
-    expect(customer.id).toBe(service.ledger.byId(entry.id)!.userId);
-    const [week] = computeLoopReport(service.ledger.all());
+    expect(await service.ledger.byId(entry.id)).toMatchObject({ recovered: true, status: 'closed' });
+    expect(customer.id).toBe((await service.ledger.byId(entry.id))!.userId);
+    const [week] = computeLoopReport(await service.ledger.all());
     expect(week).toMatchObject({
       interventions: 1,
       closed: 1,
@@ -252,7 +252,7 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
       comment.body.startsWith('Boucle — '),
     );
     expect(notesAfter.length).toBeLessThanOrEqual(2);
-    expect(service.ledger.forTicket(seeded.id)).toHaveLength(notesAfter.length);
+    expect(await service.ledger.forTicket(seeded.id)).toHaveLength(notesAfter.length);
   });
 });
 
@@ -281,14 +281,14 @@ describe('event webhooks (Zendesk event subscriptions) against the emulator', { 
       priority: seeded.priority === 'urgent' ? 'high' : 'urgent',
       comment: { body: 'Toujours rien reçu, troisième appel.', public: true },
     });
-    await waitFor(emulator, service, () => service.ledger.forTicket(seeded.id).length > 0);
+    await waitFor(emulator, service, async () => (await service.ledger.forTicket(seeded.id)).length > 0);
     const deliveries = emulator.webhookDeliveries().filter((delivery) => delivery.webhookId === eventHook.id);
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((delivery) => delivery.outcome === 'delivered')).toBe(true);
     expect(emulator.webhookDeliveries().some((delivery) => delivery.webhookId === triggerHook.id)).toBe(
       false,
     );
-    expect(service.ledger.forTicket(seeded.id)).toHaveLength(1);
+    expect(await service.ledger.forTicket(seeded.id)).toHaveLength(1);
   });
 });
 

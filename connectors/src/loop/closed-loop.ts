@@ -148,8 +148,8 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     const started = performance.now();
     const ticket = await zendesk.getTicket(ticketId);
     if (ticket === null) return; // deleted: nothing to act on
-    const state = ledger.ticketState(ticketId);
-    recordAgentOutcomes(ticket, state.interventionId, now);
+    const state = await ledger.ticketState(ticketId);
+    await recordAgentOutcomes(ticket, state.interventionId, now);
     if (!OPEN_STATUSES.has(ticket.status)) {
       // Survey fatigue: a solved ticket is tagged so that Zendesk's CSAT automation skips it (docs/programme.md).
       if (options.surveyFatigueDays !== undefined)
@@ -176,7 +176,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         organization,
         comments,
         feedback,
-        history: ledger.forUser(requester.id).filter((entry) => entry.ticketId !== ticketId),
+        history: (await ledger.forUser(requester.id)).filter((entry) => entry.ticketId !== ticketId),
       },
       decisionKey,
       now,
@@ -204,7 +204,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     const explanation = renderExplanation(decision, options.locale, {
       compensationTiers: decider.settings.compensationTiers,
     });
-    const entry = ledger.record({
+    const entry = await ledger.record({
       decisionKey: `${decisionKey}#${ticketId}`,
       ticketId,
       userId: requester.id,
@@ -215,7 +215,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       input: parsed.data,
       policyVersion,
     });
-    options.experiment?.record(entry.decisionKey, assignment, {
+    await options.experiment?.record(entry.decisionKey, assignment, {
       customerId: decision.customerId,
       ticketId,
       userId: requester.id,
@@ -270,7 +270,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         : { internalNote: renderNote(decision, explanation, dueAt, options.locale, marker) }),
     };
     await zendesk.updateTicket(ticketId, changes);
-    ledger.markApplied(entry.id, record.id);
+    await ledger.markApplied(entry.id, record.id);
     await options.writeback?.captureDecision(
       {
         decisionKey: entry.decisionKey,
@@ -281,7 +281,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       },
       now,
     );
-    ledger.saveTicketState(
+    await ledger.saveTicketState(
       {
         ticketId,
         fingerprint,
@@ -304,11 +304,15 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     return addBusinessHours(start, followUp.windowHours, options.businessHours);
   };
 
-  const recordAgentOutcomes = (ticket: LoopTicket, interventionId: number | null, now: Date): void => {
+  const recordAgentOutcomes = async (
+    ticket: LoopTicket,
+    interventionId: number | null,
+    now: Date,
+  ): Promise<void> => {
     if (interventionId === null) return;
     for (const tag of ticket.tags) {
       const outcome = OUTCOME_TAGS[tag];
-      if (outcome !== undefined) ledger.recordOutcome(interventionId, outcome, now);
+      if (outcome !== undefined) await ledger.recordOutcome(interventionId, outcome, now);
     }
   };
 
@@ -350,7 +354,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       { response, source: payload.source, email: user.email, ticketId: ticket?.id ?? null },
       now,
     );
-    if (ticket !== null) recordRecovery(ticket.id, response, now);
+    if (ticket !== null) await recordRecovery(ticket.id, response, now);
     if (!isLowScore(response)) {
       if (ticket !== null && OPEN_STATUSES.has(ticket.status)) await decideOnTicket(ticket.id, eventKey, now);
       return;
@@ -363,16 +367,14 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
   };
 
   /** A follow-up survey after the loop was closed says whether the customer was recovered. */
-  const recordRecovery = (ticketId: number, response: FeedbackResponse, now: Date): void => {
-    const entries = ledger
-      .forTicket(ticketId)
-      .filter(
-        (entry) =>
-          entry.firstContactAt !== null && entry.firstContactAt.getTime() <= Date.parse(response.respondedAt),
-      );
+  const recordRecovery = async (ticketId: number, response: FeedbackResponse, now: Date): Promise<void> => {
+    const entries = (await ledger.forTicket(ticketId)).filter(
+      (entry) =>
+        entry.firstContactAt !== null && entry.firstContactAt.getTime() <= Date.parse(response.respondedAt),
+    );
     const last = entries.at(-1);
     if (last === undefined || (response.kind !== 'nps' && response.kind !== 'csat')) return;
-    ledger.recordOutcome(last.id, isLowScore(response) ? 'lost' : 'recovered', now);
+    await ledger.recordOutcome(last.id, isLowScore(response) ? 'lost' : 'recovered', now);
   };
 
   /** The critical-incident alert: a ticket for the customer, idempotent by the answer's id. */
@@ -408,7 +410,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
   };
 
   const sendReminder = async (interventionId: number, now: Date): Promise<void> => {
-    const entry = ledger.byId(interventionId);
+    const entry = await ledger.byId(interventionId);
     if (
       entry === undefined ||
       entry.firstContactAt !== null ||
@@ -421,7 +423,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     const overdue = entry.dueAt.getTime() <= now.getTime();
     const tag = overdue ? BOUCLE_TAGS.callbackOverdue : BOUCLE_TAGS.callbackDueSoon;
     if (ticket.tags.includes(tag)) {
-      ledger.markReminded(entry.id, now);
+      await ledger.markReminded(entry.id, now);
       return;
     }
     const raised = raisePriority(ticket.priority);
@@ -430,10 +432,10 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
       ...(raised === null ? {} : { priority: raised }),
       internalNote: reminderNote(entry, overdue, options.locale),
     });
-    ledger.markReminded(entry.id, now);
+    await ledger.markReminded(entry.id, now);
     if (raised !== null) {
-      const state = ledger.ticketState(ticket.id);
-      ledger.saveTicketState(
+      const state = await ledger.ticketState(ticket.id);
+      await ledger.saveTicketState(
         { ...state, bouclePriority: raised, basePriority: state.basePriority ?? ticket.priority },
         now,
       );
@@ -491,7 +493,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
 
     async scheduleReminders(queue, now) {
       let queued = 0;
-      for (const entry of ledger.dueBefore(new Date(now.getTime() + options.reminderLeadMs))) {
+      for (const entry of await ledger.dueBefore(new Date(now.getTime() + options.reminderLeadMs))) {
         const overdue = entry.dueAt!.getTime() <= now.getTime();
         const stage = overdue ? 'overdue' : 'due-soon';
         if (entry.remindedAt !== null && !overdue) continue;
@@ -508,7 +510,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
 
     async pullSatisfactionRatings(queue, now) {
       const cursorKey = 'zendesk_csat_start_time';
-      const start = Number(ledger.getState(cursorKey) ?? Math.floor(now.getTime() / 1000) - 86_400);
+      const start = Number((await ledger.getState(cursorKey)) ?? Math.floor(now.getTime() / 1000) - 86_400);
       const ratings = await zendesk.listSatisfactionRatings(start);
       let queued = 0;
       let newest = start;
@@ -536,7 +538,7 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
         });
         if (outcome.outcome === 'accepted') queued += 1;
       }
-      ledger.setState(cursorKey, String(newest));
+      await ledger.setState(cursorKey, String(newest));
       return queued;
     },
   };

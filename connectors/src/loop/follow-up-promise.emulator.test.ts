@@ -69,7 +69,7 @@ describe('each intervention keeps its own promise in the connector', { timeout: 
       expect(response.status).toBe(202);
       await settle(emulator, service);
 
-      const [entry] = service.ledger.all();
+      const [entry] = await service.ledger.all();
       expect(entry!.action).toBe(action);
       // Every recovery has a first-contact clock: platinum, 24 h.
       expect(entry!.dueAt).not.toBeNull();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
 import { computeLoopReport, formatLoopReport, isoWeek } from './compute-loop-report.ts';
 import { InterventionLedger, type NewLedgerEntry } from './intervention-ledger.ts';
@@ -27,14 +28,14 @@ function entry(
 }
 
 describe('InterventionLedger', () => {
-  it('records a decision once per key and follows its outcome', () => {
-    const ledger = new InterventionLedger(openStore(':memory:', [AUTOMATION_SCHEMA]).db);
-    const first = ledger.record(
+  it('records a decision once per key and follows its outcome', async () => {
+    const ledger = new InterventionLedger(sqliteSql(openStore(':memory:', [AUTOMATION_SCHEMA])));
+    const first = await ledger.record(
       entry('ev-1', 10, '2026-11-16T09:00:00Z', 'callback', '2026-11-17T09:00:00Z'),
     );
-    expect(ledger.record(entry('ev-1', 10, '2026-11-16T10:00:00Z')).id).toBe(first.id);
-    expect(ledger.all()).toHaveLength(1);
-    ledger.saveTicketState(
+    expect((await ledger.record(entry('ev-1', 10, '2026-11-16T10:00:00Z'))).id).toBe(first.id);
+    expect(await ledger.all()).toHaveLength(1);
+    await ledger.saveTicketState(
       {
         ticketId: 10,
         fingerprint: 'f',
@@ -45,35 +46,35 @@ describe('InterventionLedger', () => {
       },
       new Date(),
     );
-    expect(ledger.ticketState(10)).toMatchObject({ bouclePriority: 'high', tags: ['boucle_callback'] });
-    expect(ledger.dueBefore(new Date('2026-11-17T10:00:00Z')).map((e) => e.id)).toEqual([first.id]);
-    ledger.recordOutcome(first.id, 'contacted', new Date('2026-11-16T15:00:00Z'));
-    ledger.recordOutcome(first.id, 'resolved', new Date('2026-11-16T18:00:00Z'));
-    ledger.recordOutcome(first.id, 'recovered', new Date('2026-11-20T18:00:00Z'));
-    expect(ledger.byId(first.id)).toMatchObject({
+    expect(await ledger.ticketState(10)).toMatchObject({ bouclePriority: 'high', tags: ['boucle_callback'] });
+    expect((await ledger.dueBefore(new Date('2026-11-17T10:00:00Z'))).map((e) => e.id)).toEqual([first.id]);
+    await ledger.recordOutcome(first.id, 'contacted', new Date('2026-11-16T15:00:00Z'));
+    await ledger.recordOutcome(first.id, 'resolved', new Date('2026-11-16T18:00:00Z'));
+    await ledger.recordOutcome(first.id, 'recovered', new Date('2026-11-20T18:00:00Z'));
+    expect(await ledger.byId(first.id)).toMatchObject({
       status: 'closed',
       outcome: 'resolved',
       firstContactAt: new Date('2026-11-16T15:00:00Z'),
       recovered: true,
     });
-    expect(ledger.dueBefore(new Date('2026-11-17T10:00:00Z'))).toEqual([]);
+    expect(await ledger.dueBefore(new Date('2026-11-17T10:00:00Z'))).toEqual([]);
   });
 });
 
 describe('computeLoopReport', () => {
-  it('gives closure, time to first contact, deadlines and recovery per ISO week', () => {
-    const ledger = new InterventionLedger(openStore(':memory:', [AUTOMATION_SCHEMA]).db);
-    const a = ledger.record(entry('a', 1, '2026-11-16T09:00:00Z', 'callback', '2026-11-17T09:00:00Z'));
-    const b = ledger.record(entry('b', 2, '2026-11-17T09:00:00Z', 'callback', '2026-11-17T12:00:00Z'));
-    ledger.record(entry('c', 3, '2026-11-18T09:00:00Z', 'apology'));
-    ledger.record(entry('d', 4, '2026-11-18T09:00:00Z', 'none'));
-    const e = ledger.record(entry('e', 5, '2026-11-23T09:00:00Z', 'compensation'));
-    ledger.recordOutcome(a.id, 'contacted', new Date('2026-11-16T11:00:00Z'));
-    ledger.recordOutcome(b.id, 'resolved', new Date('2026-11-17T15:00:00Z'));
-    ledger.recordOutcome(b.id, 'lost', new Date('2026-11-24T15:00:00Z'));
-    ledger.recordOutcome(e.id, 'compensated', new Date('2026-11-23T10:00:00Z'));
-    ledger.recordOutcome(e.id, 'recovered', new Date('2026-11-25T10:00:00Z'));
-    const report = computeLoopReport(ledger.all());
+  it('gives closure, time to first contact, deadlines and recovery per ISO week', async () => {
+    const ledger = new InterventionLedger(sqliteSql(openStore(':memory:', [AUTOMATION_SCHEMA])));
+    const a = await ledger.record(entry('a', 1, '2026-11-16T09:00:00Z', 'callback', '2026-11-17T09:00:00Z'));
+    const b = await ledger.record(entry('b', 2, '2026-11-17T09:00:00Z', 'callback', '2026-11-17T12:00:00Z'));
+    await ledger.record(entry('c', 3, '2026-11-18T09:00:00Z', 'apology'));
+    await ledger.record(entry('d', 4, '2026-11-18T09:00:00Z', 'none'));
+    const e = await ledger.record(entry('e', 5, '2026-11-23T09:00:00Z', 'compensation'));
+    await ledger.recordOutcome(a.id, 'contacted', new Date('2026-11-16T11:00:00Z'));
+    await ledger.recordOutcome(b.id, 'resolved', new Date('2026-11-17T15:00:00Z'));
+    await ledger.recordOutcome(b.id, 'lost', new Date('2026-11-24T15:00:00Z'));
+    await ledger.recordOutcome(e.id, 'compensated', new Date('2026-11-23T10:00:00Z'));
+    await ledger.recordOutcome(e.id, 'recovered', new Date('2026-11-25T10:00:00Z'));
+    const report = computeLoopReport(await ledger.all());
     expect(report).toEqual([
       {
         week: '2026-W47',

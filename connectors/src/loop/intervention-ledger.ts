@@ -1,6 +1,7 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { decodeDecisionInput, encodeDecisionInput } from '../../../shared/src/index.ts';
 import type { Decision, DecisionInput, StoredIncident } from '../../../shared/src/index.ts';
+import type { Sql } from '../store/sql.ts';
 import type { TicketPriority } from './loop-ports.ts';
 
 export const OUTCOMES = ['contacted', 'resolved', 'compensated', 'recovered', 'lost'] as const;
@@ -108,7 +109,7 @@ interface EntryRow {
   policy_version: number | null;
 }
 
-/** A row of `storedIncidents`, read as an array (cheaper than an object per row). */
+/** A row of `readStoredIncidents`, read as an array (cheaper than an object per row). */
 type StoredRow = [
   inputCompact: string | null,
   decidedAt: number,
@@ -118,6 +119,17 @@ type StoredRow = [
   expectedValue: number | null,
   agentMinutes: number | null,
 ];
+
+interface StoredObjectRow {
+  id: number;
+  input_compact: string | null;
+  decided_at: number;
+  action: string;
+  compensation_tier: string | null;
+  cost: number | null;
+  expected_value: number | null;
+  agent_minutes: number | null;
+}
 
 /**
  * The stored input back. It was written by `record` from the parsed `DecisionInput` (or converted from the JSON
@@ -207,40 +219,98 @@ export interface DecisionWindow {
   readonly to?: number;
 }
 
+const toIncident = (row: StoredRow): StoredIncident => ({
+  input: readInput(row[0]),
+  decidedAt: row[1],
+  recorded: {
+    action: row[2],
+    compensationTier: row[3],
+    cost: row[4],
+    expectedValue: row[5],
+    agentMinutes: row[6],
+  },
+});
+
+/**
+ * The stored incidents of the ledger in the SQLite file `db` decided within `window`, oldest first, read one row
+ * at a time from a cursor (the memory stays flat however many there are): what the preview pool's threads read
+ * through their own read-only connection (preview-policy.ts). A row stored without its input (before schema
+ * version 3), or whose input does not read, comes with `input: null`: not previewable.
+ */
+export function* readStoredIncidents(
+  db: DatabaseSync,
+  window: DecisionWindow = {},
+): Generator<StoredIncident> {
+  // Its own statement: two previews may iterate at the same time. Only the columns a preview reads, as arrays.
+  const statement = db.prepare(
+    `SELECT input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+     FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id`,
+  );
+  statement.setReturnArrays(true);
+  const rows = statement.iterate(
+    window.from ?? Number.MIN_SAFE_INTEGER,
+    window.to ?? Number.MAX_SAFE_INTEGER,
+  ) as unknown as Iterable<StoredRow>;
+  for (const row of rows) yield toIncident(row);
+}
+
+/**
+ * `window` cut into `parts` consecutive windows holding about as many incidents each (the cuts read the
+ * `decided_at` index only), for parallel readers of the SQLite file `db`: each reads a range of the index, and
+ * together they cover the window exactly once, whatever is written meanwhile.
+ */
+export function splitDecisionWindow(
+  db: DatabaseSync,
+  window: DecisionWindow,
+  parts: number,
+): DecisionWindow[] {
+  const from = window.from ?? Number.MIN_SAFE_INTEGER;
+  const to = window.to ?? Number.MAX_SAFE_INTEGER;
+  const { count } = db
+    .prepare(
+      'SELECT COUNT(*) AS count FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?',
+    )
+    .get(from, to) as { count: number };
+  const cut = db.prepare(
+    `SELECT decided_at FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?
+     ORDER BY decided_at LIMIT 1 OFFSET ?`,
+  );
+  const bounds = [from];
+  for (let part = 1; part < parts; part += 1) {
+    const row = cut.get(from, to, Math.floor((part * count) / parts)) as { decided_at: number } | undefined;
+    bounds.push(Math.max(bounds[part - 1]!, row?.decided_at ?? to));
+  }
+  bounds.push(to);
+  return Array.from({ length: parts }, (_, part) => ({ from: bounds[part]!, to: bounds[part + 1]! }));
+}
+
 /**
  * The local mirror of the intervention ledger (the `boucle_intervention` custom object is the shared copy):
- * one entry per decision, keyed by the event that produced it, so a replayed event finds its entry again.
+ * one entry per decision, keyed by the event that produced it, so a replayed event finds its entry again. With
+ * the per-ticket decision state and the loop's cursors, on the `Sql` port: the SQLite file, or PostgreSQL with
+ * BOUCLE_DATABASE_URL (several `boucle serve` on several hosts then share one ledger). Every statement is one
+ * statement, so two workers recording the same decision key keep one entry (`ON CONFLICT DO NOTHING`).
  */
 export class InterventionLedger {
-  /** The database, each statement prepared once per ledger (preparing one costs more than running it). */
-  readonly #db: Pick<DatabaseSync, 'prepare'>;
-  readonly #uncached: DatabaseSync;
+  readonly #sql: Sql;
 
-  constructor(db: DatabaseSync) {
-    this.#uncached = db;
-    const statements = new Map<string, StatementSync>();
-    this.#db = {
-      prepare(sql: string): StatementSync {
-        let statement = statements.get(sql);
-        if (statement === undefined) {
-          statement = db.prepare(sql);
-          statements.set(sql, statement);
-        }
-        return statement;
-      },
-    };
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** Where the ledger lives, for messages. */
+  get where(): string {
+    return this.#sql.where;
   }
 
   /** Records a decision once; the same key again returns the entry already recorded. */
-  record(entry: NewLedgerEntry): LedgerEntry {
-    this.#db
-      .prepare(
-        `INSERT INTO automation_interventions
-           (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
-            agent_minutes, summary, status, decided_at, due_at, input_compact, policy_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
-      )
-      .run(
+  async record(entry: NewLedgerEntry): Promise<LedgerEntry> {
+    await this.#sql.run(
+      `INSERT INTO automation_interventions
+         (decision_key, ticket_id, user_id, action, priority, tier, compensation_tier, expected_value, cost,
+          agent_minutes, summary, status, decided_at, due_at, input_compact, policy_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'recommended', ?, ?, ?, ?) ON CONFLICT (decision_key) DO NOTHING`,
+      [
         entry.decisionKey,
         entry.ticketId,
         entry.userId,
@@ -256,156 +326,141 @@ export class InterventionLedger {
         entry.dueAt?.getTime() ?? null,
         entry.input === undefined ? null : encodeDecisionInput(entry.input),
         entry.policyVersion ?? null,
-      );
-    return this.byKey(entry.decisionKey)!;
-  }
-
-  byKey(decisionKey: string): LedgerEntry | undefined {
-    const row = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE decision_key = ?`)
-      .get(decisionKey) as EntryRow | undefined;
-    return row === undefined ? undefined : toEntry(row);
-  }
-
-  byId(id: number): LedgerEntry | undefined {
-    const row = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE id = ?`)
-      .get(id) as EntryRow | undefined;
-    return row === undefined ? undefined : toEntry(row);
-  }
-
-  forTicket(ticketId: number): LedgerEntry[] {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE ticket_id = ? ORDER BY id`)
-      .all(ticketId) as unknown as EntryRow[];
-    return rows.map(toEntry);
-  }
-
-  forUser(userId: number): LedgerEntry[] {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE user_id = ? ORDER BY id`)
-      .all(userId) as unknown as EntryRow[];
-    return rows.map(toEntry);
-  }
-
-  all(): LedgerEntry[] {
-    const rows = this.#db
-      .prepare(`SELECT ${ENTRY_COLUMNS} FROM automation_interventions ORDER BY id`)
-      .all() as unknown as EntryRow[];
-    return rows.map(toEntry);
-  }
-
-  /**
-   * The stored incidents decided within `window`, oldest first, read one row at a time from a cursor (the
-   * memory stays flat however many there are). A row stored without its input (before schema version 3), or
-   * whose input does not read, comes with `input: null`: not previewable.
-   */
-  *storedIncidents(window: DecisionWindow = {}): Generator<StoredIncident> {
-    // Its own statement: two previews may iterate at the same time. Only the columns a preview reads, as arrays.
-    const statement = this.#uncached.prepare(
-      `SELECT input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
-       FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id`,
+      ],
     );
-    statement.setReturnArrays(true);
-    const rows = statement.iterate(
-      window.from ?? Number.MIN_SAFE_INTEGER,
-      window.to ?? Number.MAX_SAFE_INTEGER,
-    ) as unknown as Iterable<StoredRow>;
-    for (const row of rows) {
-      yield {
-        input: readInput(row[0]),
-        decidedAt: row[1],
-        recorded: {
-          action: row[2],
-          compensationTier: row[3],
-          cost: row[4],
-          expectedValue: row[5],
-          agentMinutes: row[6],
-        },
-      };
-    }
+    return (await this.byKey(entry.decisionKey))!;
+  }
+
+  async byKey(decisionKey: string): Promise<LedgerEntry | undefined> {
+    const row = await this.#sql.get<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE decision_key = ?`,
+      [decisionKey],
+    );
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  async byId(id: number): Promise<LedgerEntry | undefined> {
+    const row = await this.#sql.get<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE id = ?`,
+      [id],
+    );
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  async forTicket(ticketId: number): Promise<LedgerEntry[]> {
+    const rows = await this.#sql.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE ticket_id = ? ORDER BY id`,
+      [ticketId],
+    );
+    return rows.map(toEntry);
+  }
+
+  async forUser(userId: number): Promise<LedgerEntry[]> {
+    const rows = await this.#sql.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions WHERE user_id = ? ORDER BY id`,
+      [userId],
+    );
+    return rows.map(toEntry);
+  }
+
+  async all(): Promise<LedgerEntry[]> {
+    const rows = await this.#sql.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM automation_interventions ORDER BY id`,
+    );
+    return rows.map(toEntry);
   }
 
   /**
-   * `window` cut into `parts` consecutive windows holding about as many incidents each (the cuts read the
-   * `decided_at` index only), for parallel readers: each reads a range of the index, and together they cover the
-   * window exactly once, whatever is written meanwhile.
+   * The stored incidents decided within `window`, oldest first, read `pageSize` rows at a time (keyset pages on
+   * the `decided_at` index: the memory stays flat however many there are). A row stored without its input
+   * (before schema version 3), or whose input does not read, comes with `input: null`: not previewable.
    */
-  splitWindow(window: DecisionWindow, parts: number): DecisionWindow[] {
+  async *storedIncidents(window: DecisionWindow = {}, pageSize = 2_000): AsyncGenerator<StoredIncident> {
     const from = window.from ?? Number.MIN_SAFE_INTEGER;
     const to = window.to ?? Number.MAX_SAFE_INTEGER;
-    const { count } = this.#db
-      .prepare(
-        'SELECT COUNT(*) AS count FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?',
-      )
-      .get(from, to) as { count: number };
-    const cut = this.#db.prepare(
-      `SELECT decided_at FROM automation_interventions WHERE decided_at >= ? AND decided_at < ?
-       ORDER BY decided_at LIMIT 1 OFFSET ?`,
-    );
-    const bounds = [from];
-    for (let part = 1; part < parts; part += 1) {
-      const row = cut.get(from, to, Math.floor((part * count) / parts)) as { decided_at: number } | undefined;
-      bounds.push(Math.max(bounds[part - 1]!, row?.decided_at ?? to));
+    let after = { decidedAt: from, id: 0 };
+    let first = true;
+    for (;;) {
+      const rows = await this.#sql.all<StoredObjectRow>(
+        `SELECT id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+         FROM automation_interventions
+         WHERE decided_at < ? AND ${first ? 'decided_at >= ?' : '(decided_at > ? OR (decided_at = ? AND id > ?))'}
+         ORDER BY decided_at, id LIMIT ?`,
+        first ? [to, after.decidedAt, pageSize] : [to, after.decidedAt, after.decidedAt, after.id, pageSize],
+      );
+      first = false;
+      for (const row of rows)
+        yield toIncident([
+          row.input_compact,
+          row.decided_at,
+          row.action,
+          row.compensation_tier,
+          row.cost,
+          row.expected_value,
+          row.agent_minutes,
+        ]);
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      after = { decidedAt: last.decided_at, id: last.id };
     }
-    bounds.push(to);
-    return Array.from({ length: parts }, (_, part) => ({ from: bounds[part]!, to: bounds[part + 1]! }));
   }
 
-  markApplied(id: number, recordId: string | null): void {
-    this.#db
-      .prepare(
-        `UPDATE automation_interventions SET status = CASE WHEN status = 'recommended' THEN 'applied' ELSE status END, record_id = COALESCE(?, record_id) WHERE id = ?`,
-      )
-      .run(recordId, id);
+  async markApplied(id: number, recordId: string | null): Promise<void> {
+    await this.#sql.run(
+      `UPDATE automation_interventions SET status = CASE WHEN status = 'recommended' THEN 'applied' ELSE status END, record_id = COALESCE(?, record_id) WHERE id = ?`,
+      [recordId, id],
+    );
   }
 
-  markReminded(id: number, at: Date): void {
-    this.#db
-      .prepare('UPDATE automation_interventions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL')
-      .run(at.getTime(), id);
+  async markReminded(id: number, at: Date): Promise<void> {
+    await this.#sql.run(
+      'UPDATE automation_interventions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL',
+      [at.getTime(), id],
+    );
   }
 
   /** The agent closed the loop (or a survey told us): the first contact is kept and an outcome never goes back. */
-  recordOutcome(id: number, outcome: Outcome, at: Date): void {
+  async recordOutcome(id: number, outcome: Outcome, at: Date): Promise<void> {
     const recovered = outcome === 'recovered' ? 1 : outcome === 'lost' ? 0 : null;
-    this.#db
-      .prepare(
-        `UPDATE automation_interventions SET
-           first_contact_at = CASE WHEN ? IN ('contacted', 'resolved', 'compensated') THEN COALESCE(first_contact_at, ?) ELSE first_contact_at END,
-           outcome = CASE
-             WHEN ? IN ('recovered', 'lost') THEN COALESCE(outcome, ?)
-             WHEN outcome IS NULL OR outcome = 'contacted' THEN ?
-             ELSE outcome END,
-           outcome_at = COALESCE(outcome_at, ?),
-           recovered = COALESCE(?, recovered),
-           status = CASE WHEN status = 'closed' OR ? IN ('resolved', 'compensated', 'recovered', 'lost') THEN 'closed' ELSE 'contacted' END
-         WHERE id = ?`,
-      )
-      .run(outcome, at.getTime(), outcome, outcome, outcome, at.getTime(), recovered, outcome, id);
+    const contact = outcome === 'contacted' || outcome === 'resolved' || outcome === 'compensated' ? 1 : 0;
+    const final = outcome === 'recovered' || outcome === 'lost' ? 1 : 0;
+    const closes = outcome === 'contacted' ? 0 : 1;
+    await this.#sql.run(
+      `UPDATE automation_interventions SET
+         first_contact_at = CASE WHEN ? = 1 THEN COALESCE(first_contact_at, ?) ELSE first_contact_at END,
+         outcome = CASE
+           WHEN ? = 1 THEN COALESCE(outcome, ?)
+           WHEN outcome IS NULL OR outcome = 'contacted' THEN ?
+           ELSE outcome END,
+         outcome_at = COALESCE(outcome_at, ?),
+         recovered = COALESCE(?, recovered),
+         status = CASE WHEN status = 'closed' OR ? = 1 THEN 'closed' ELSE 'contacted' END
+       WHERE id = ?`,
+      [contact, at.getTime(), final, outcome, outcome, at.getTime(), recovered, closes, id],
+    );
   }
 
   /** Open callbacks (no first contact yet) whose deadline falls before `before`. */
-  dueBefore(before: Date): LedgerEntry[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT ${ENTRY_COLUMNS_OF_I} FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
-         WHERE i.first_contact_at IS NULL AND i.outcome IS NULL AND i.due_at IS NOT NULL AND i.due_at <= ? ORDER BY i.due_at`,
-      )
-      .all(before.getTime()) as unknown as EntryRow[];
+  async dueBefore(before: Date): Promise<LedgerEntry[]> {
+    const rows = await this.#sql.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS_OF_I} FROM automation_interventions i JOIN automation_tickets t ON t.intervention_id = i.id
+       WHERE i.first_contact_at IS NULL AND i.outcome IS NULL AND i.due_at IS NOT NULL AND i.due_at <= ? ORDER BY i.due_at`,
+      [before.getTime()],
+    );
     return rows.map(toEntry);
   }
 
-  ticketState(ticketId: number): TicketState {
-    const row = this.#db.prepare('SELECT * FROM automation_tickets WHERE ticket_id = ?').get(ticketId) as
-      | {
-          fingerprint: string | null;
-          boucle_priority: TicketPriority | null;
-          base_priority: TicketPriority | null;
-          intervention_id: number | null;
-          tags: string;
-        }
-      | undefined;
+  async ticketState(ticketId: number): Promise<TicketState> {
+    const row = await this.#sql.get<{
+      fingerprint: string | null;
+      boucle_priority: TicketPriority | null;
+      base_priority: TicketPriority | null;
+      intervention_id: number | null;
+      tags: string;
+    }>(
+      'SELECT fingerprint, boucle_priority, base_priority, intervention_id, tags FROM automation_tickets WHERE ticket_id = ?',
+      [ticketId],
+    );
     return {
       ticketId,
       fingerprint: row?.fingerprint ?? null,
@@ -416,16 +471,14 @@ export class InterventionLedger {
     };
   }
 
-  saveTicketState(state: TicketState, at: Date): void {
-    this.#db
-      .prepare(
-        `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, base_priority, intervention_id, tags, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (ticket_id) DO UPDATE SET fingerprint = excluded.fingerprint, boucle_priority = excluded.boucle_priority,
-           base_priority = excluded.base_priority, intervention_id = excluded.intervention_id, tags = excluded.tags,
-           updated_at = excluded.updated_at`,
-      )
-      .run(
+  async saveTicketState(state: TicketState, at: Date): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO automation_tickets (ticket_id, fingerprint, boucle_priority, base_priority, intervention_id, tags, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (ticket_id) DO UPDATE SET fingerprint = excluded.fingerprint, boucle_priority = excluded.boucle_priority,
+         base_priority = excluded.base_priority, intervention_id = excluded.intervention_id, tags = excluded.tags,
+         updated_at = excluded.updated_at`,
+      [
         state.ticketId,
         state.fingerprint,
         state.bouclePriority,
@@ -433,20 +486,21 @@ export class InterventionLedger {
         state.interventionId,
         JSON.stringify(state.tags),
         at.getTime(),
-      );
+      ],
+    );
   }
 
-  getState(key: string): string | undefined {
-    const row = this.#db.prepare('SELECT value FROM automation_state WHERE key = ?').get(key) as
-      { value: string } | undefined;
+  async getState(key: string): Promise<string | undefined> {
+    const row = await this.#sql.get<{ value: string }>('SELECT value FROM automation_state WHERE key = ?', [
+      key,
+    ]);
     return row?.value;
   }
 
-  setState(key: string, value: string): void {
-    this.#db
-      .prepare(
-        'INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+  async setState(key: string, value: string): Promise<void> {
+    await this.#sql.run(
+      'INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
   }
 }

@@ -5,10 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_NOW, BENCH_RULES, makeBenchInputs } from '../../../shared/bench/bench-data.ts';
 import { createDecider, encodeDecisionInput, parseSettings } from '../../../shared/src/index.ts';
 import type { SettingsInput } from '../../../shared/src/index.ts';
+import type { DatabaseSync } from 'node:sqlite';
 import { openStore } from '../store/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
-import { InterventionLedger, decisionFields } from './intervention-ledger.ts';
-import { createPreviewPool, previewDraftPolicy } from './preview-policy.ts';
+import {
+  InterventionLedger,
+  decisionFields,
+  readStoredIncidents,
+  splitDecisionWindow,
+} from './intervention-ledger.ts';
+import { createPreviewPool, previewDraftPolicy, previewLedgerPolicy } from './preview-policy.ts';
 
 function settings(raw: SettingsInput) {
   const parsed = parseSettings(raw);
@@ -18,14 +25,24 @@ function settings(raw: SettingsInput) {
 
 const DAY = 86_400_000;
 
+const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
 /** A ledger holding `count` decisions of the bench's policy, one a day back from BENCH_NOW. */
-function ledgerWith(count: number, path = ':memory:'): InterventionLedger {
-  const ledger = new InterventionLedger(openStore(path, [AUTOMATION_SCHEMA]).db);
+async function ledgerWith(
+  count: number,
+  path = ':memory:',
+): Promise<{ ledger: InterventionLedger; db: DatabaseSync }> {
+  const store = openStore(path, [AUTOMATION_SCHEMA]);
+  const ledger = new InterventionLedger(sqliteSql(store));
   const decider = createDecider(settings({ rules: BENCH_RULES }));
-  makeBenchInputs(count, 5).forEach((input, index) => {
+  for (const [index, input] of makeBenchInputs(count, 5).entries()) {
     const decidedAt = new Date(Date.parse(BENCH_NOW) - index * DAY);
     const decision = decider.decide(input, decidedAt.toISOString());
-    ledger.record({
+    await ledger.record({
       decisionKey: `k${index}`,
       ticketId: index,
       userId: 1,
@@ -35,27 +52,30 @@ function ledgerWith(count: number, path = ':memory:'): InterventionLedger {
       dueAt: null,
       input,
     });
-  });
-  return ledger;
+  }
+  return { ledger, db: store.db };
 }
 
 describe('the intervention ledger keeps what a preview needs', () => {
-  it('stores each decision input with its tier and minutes, and streams them back in a window', () => {
-    const ledger = ledgerWith(20);
+  it('stores each decision input with its tier and minutes, and streams them back in a window', async () => {
+    const { ledger, db } = await ledgerWith(20);
     const inputs = makeBenchInputs(20, 5);
-    const all = [...ledger.storedIncidents()];
+    const all = await collect(ledger.storedIncidents());
+    // Pages of 3 rows give the same rows, and so does the SQLite file's cursor.
+    expect(await collect(ledger.storedIncidents({}, 3))).toEqual(all);
+    expect([...readStoredIncidents(db)]).toEqual(all);
     expect(all).toHaveLength(20);
     // Oldest first.
     expect(all[0]!.input).toEqual(inputs[19]);
     expect(all[19]!.decidedAt).toBe(Date.parse(BENCH_NOW));
-    expect(typeof ledger.byKey('k0')?.agentMinutes).toBe('number');
+    expect(typeof (await ledger.byKey('k0'))?.agentMinutes).toBe('number');
     const window = { from: Date.parse(BENCH_NOW) - 4 * DAY, to: Date.parse(BENCH_NOW) };
-    expect([...ledger.storedIncidents(window)].map((incident) => incident.decidedAt)).toEqual(
+    expect((await collect(ledger.storedIncidents(window, 3))).map((incident) => incident.decidedAt)).toEqual(
       [4, 3, 2, 1].map((days) => Date.parse(BENCH_NOW) - days * DAY),
     );
   });
 
-  it('keeps rows stored before schema versions 3 and 4: migration 4 converts the JSON inputs and keeps them', () => {
+  it('keeps rows stored before schema versions 3 and 4: migration 4 converts the JSON inputs and keeps them', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'boucle-preview-')), 'boucle.db');
     const atVersion = (version: number) =>
       openStore(path, [{ ...AUTOMATION_SCHEMA, migrations: AUTOMATION_SCHEMA.migrations.slice(0, version) }]);
@@ -79,7 +99,7 @@ describe('the intervention ledger keeps what a preview needs', () => {
     v3.close();
     // The same database, opened by this version: migration 4 adds the compact form and keeps every row.
     const store = openStore(path, [AUTOMATION_SCHEMA]);
-    const ledger = new InterventionLedger(store.db);
+    const ledger = new InterventionLedger(sqliteSql(store));
     const recorded = (action: string, cost: number | null, expectedValue: number | null) => ({
       action,
       compensationTier: null,
@@ -87,7 +107,7 @@ describe('the intervention ledger keeps what a preview needs', () => {
       expectedValue,
       agentMinutes: null,
     });
-    expect([...ledger.storedIncidents()]).toEqual([
+    expect(await collect(ledger.storedIncidents())).toEqual([
       { input: null, decidedAt: 1000, recorded: recorded('callback', 15, 40) },
       { input: null, decidedAt: 2000, recorded: recorded('none', null, null) },
       { input, decidedAt: 3000, recorded: recorded('none', null, null) },
@@ -101,7 +121,7 @@ describe('the intervention ledger keeps what a preview needs', () => {
       { decision_key: 'broken', input: '{not json', input_compact: null },
       { decision_key: 'json', input: JSON.stringify(input), input_compact: encodeDecisionInput(input!) },
     ]);
-    expect(ledger.byKey('old')).toMatchObject({
+    expect(await ledger.byKey('old')).toMatchObject({
       action: 'callback',
       compensationTier: null,
       agentMinutes: null,
@@ -109,7 +129,7 @@ describe('the intervention ledger keeps what a preview needs', () => {
       policyVersion: null,
     });
     const [again] = makeBenchInputs(1, 3);
-    const entry = ledger.record({
+    const entry = await ledger.record({
       decisionKey: 'v5',
       ticketId: 4,
       userId: null,
@@ -129,37 +149,38 @@ describe('the intervention ledger keeps what a preview needs', () => {
     rmSync(dirname(path), { recursive: true, force: true });
   });
 
-  it('cuts a window into consecutive windows of about as many incidents, which cover it once', () => {
-    const ledger = ledgerWith(100);
-    const all = [...ledger.storedIncidents()].map((incident) => incident.decidedAt);
+  it('cuts a window into consecutive windows of about as many incidents, which cover it once', async () => {
+    const { db } = await ledgerWith(100);
+    const all = [...readStoredIncidents(db)].map((incident) => incident.decidedAt);
     for (const parts of [1, 2, 3, 7]) {
-      const windows = ledger.splitWindow({}, parts);
+      const windows = splitDecisionWindow(db, {}, parts);
       expect(windows).toHaveLength(parts);
-      const shares = windows.map((window) => [...ledger.storedIncidents(window)].map((i) => i.decidedAt));
+      const shares = windows.map((window) => [...readStoredIncidents(db, window)].map((i) => i.decidedAt));
       expect(shares.flat()).toEqual(all);
       for (const share of shares) expect(Math.abs(share.length - 100 / parts)).toBeLessThanOrEqual(1);
     }
     const from = Date.parse(BENCH_NOW) - 9 * DAY;
-    const inWindow = ledger.splitWindow({ from, to: Date.parse(BENCH_NOW) }, 4);
+    const inWindow = splitDecisionWindow(db, { from, to: Date.parse(BENCH_NOW) }, 4);
     expect(inWindow[0]!.from).toBe(from);
     expect(inWindow[3]!.to).toBe(Date.parse(BENCH_NOW));
-    expect(inWindow.map((window) => [...ledger.storedIncidents(window)].length)).toEqual([2, 2, 2, 3]);
+    expect(inWindow.map((window) => [...readStoredIncidents(db, window)].length)).toEqual([2, 2, 2, 3]);
   });
 });
 
 describe('previewDraftPolicy', () => {
-  it('decides the stored incidents again with the draft and compares them with the recorded decisions', () => {
-    const ledger = ledgerWith(120);
-    const same = previewDraftPolicy(ledger, settings({ rules: BENCH_RULES }));
+  it('decides the stored incidents again with the draft and compares them with the recorded decisions', async () => {
+    const { ledger, db } = await ledgerWith(120);
+    const same = previewDraftPolicy(db, settings({ rules: BENCH_RULES }));
     expect(same).toMatchObject({ incidents: 120, previewable: 120, changed: 0 });
     expect(same.cost.change).toBe(0);
-    const cheaper = previewDraftPolicy(
-      ledger,
-      settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } }),
-    );
+    const cheaper = previewDraftPolicy(db, settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } }));
+    // The same figures read page by page through the ledger's port.
+    expect(
+      await previewLedgerPolicy(ledger, settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } })),
+    ).toEqual(cheaper);
     expect(cheaper.changed).toBeGreaterThan(0);
     expect(cheaper.callbacks.change).toBeLessThan(0);
-    const lastWeek = previewDraftPolicy(ledger, settings({}), { from: Date.parse(BENCH_NOW) - 6 * DAY });
+    const lastWeek = previewDraftPolicy(db, settings({}), { from: Date.parse(BENCH_NOW) - 6 * DAY });
     expect(lastWeek.incidents).toBe(7);
   });
 });
@@ -168,12 +189,12 @@ describe('createPreviewPool', () => {
   it('previews shares of the ledger file in worker threads and merges them into the one-thread preview', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'boucle-preview-pool-'));
     const path = join(dir, 'boucle.db');
-    const ledger = ledgerWith(90, path);
+    const { db } = await ledgerWith(90, path);
     const draft = settings({ rules: BENCH_RULES, costs: { callbackMinutes: 60 } });
     const pool = createPreviewPool(path, 3);
     try {
       const window = { from: Date.parse(BENCH_NOW) - 59 * DAY };
-      const alone = previewDraftPolicy(ledger, draft, window);
+      const alone = previewDraftPolicy(db, draft, window);
       expect(alone.incidents).toBe(60);
       expect(await pool.preview(draft, window)).toEqual(alone);
       // The threads stay up: a second draft on the same pool.

@@ -1,23 +1,39 @@
 import { availableParallelism } from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import { createDecider, mergePolicyPreviews, previewPolicy } from '../../../shared/src/index.ts';
+import {
+  createDecider,
+  createPolicyPreview,
+  mergePolicyPreviews,
+  previewPolicy,
+} from '../../../shared/src/index.ts';
 import type { PolicyPreview, Settings } from '../../../shared/src/index.ts';
-import { InterventionLedger } from './intervention-ledger.ts';
-import type { DecisionWindow } from './intervention-ledger.ts';
+import { readStoredIncidents, splitDecisionWindow } from './intervention-ledger.ts';
+import type { DecisionWindow, InterventionLedger } from './intervention-ledger.ts';
 
 /**
- * The preview of a draft policy over the incidents of the intervention ledger decided within `window` (all by
- * default): the rows are streamed from SQLite one at a time and decided again with the draft by `shared/`'s
- * `previewPolicy`, which compares them with the recorded decisions. The settings are parsed by the caller
- * (`parseSettings`), so a bad draft is reported with its paths before anything is read.
+ * The preview of a draft policy over the incidents of the ledger in the SQLite file `db` decided within
+ * `window` (all by default): the rows are streamed from SQLite one at a time and decided again with the draft by
+ * `shared/`'s `previewPolicy`, which compares them with the recorded decisions. The settings are parsed by the
+ * caller (`parseSettings`), so a bad draft is reported with its paths before anything is read.
  */
 export function previewDraftPolicy(
-  ledger: InterventionLedger,
+  db: DatabaseSync,
   draft: Settings,
   window: DecisionWindow = {},
 ): PolicyPreview {
-  return previewPolicy(createDecider(draft), ledger.storedIncidents(window));
+  return previewPolicy(createDecider(draft), readStoredIncidents(db, window));
+}
+
+/** The same over a ledger on either database (`Sql` port), read page by page. */
+export async function previewLedgerPolicy(
+  ledger: InterventionLedger,
+  draft: Settings,
+  window: DecisionWindow = {},
+): Promise<PolicyPreview> {
+  const previewer = createPolicyPreview(createDecider(draft));
+  for await (const incident of ledger.storedIncidents(window)) previewer.add(incident);
+  return previewer.result();
 }
 
 /** What a preview worker thread is asked (preview-worker.ts): one share of one preview. */
@@ -38,7 +54,7 @@ const openReadOnly = (path: string) => new DatabaseSync(path, { readOnly: true, 
 export function previewShare(request: PreviewRequest): PolicyPreview {
   const db = openReadOnly(request.path);
   try {
-    return previewDraftPolicy(new InterventionLedger(db), request.draft, request.window);
+    return previewDraftPolicy(db, request.draft, request.window);
   } finally {
     db.close();
   }
@@ -53,7 +69,7 @@ export interface PreviewPool {
 /**
  * Worker threads (default: one per core, at most 4) that preview a draft over the ledger file at `path`. The
  * window is cut into consecutive ranges of decision times holding about as many incidents each
- * (`InterventionLedger.splitWindow`); each thread reads its range of the `decided_at` index through its own
+ * (`splitDecisionWindow`); each thread reads its range of the `decided_at` index through its own
  * read-only connection, decides and sums, and the shares are merged. The threads stay up between previews, so
  * an admin trying drafts one after the other gets warm code. SQLite's WAL lets them read while the connector
  * keeps writing.
@@ -87,7 +103,7 @@ export function createPreviewPool(path: string, size = Math.min(4, availablePara
       throw failed(error instanceof Error ? error.message : String(error));
     }
     try {
-      return new InterventionLedger(db).splitWindow(window, size);
+      return splitDecisionWindow(db, window, size);
     } finally {
       db.close();
     }

@@ -48,7 +48,7 @@ describe('survey fatigue against the Zendesk emulator', { timeout: 30_000 }, () 
     expect((await client.getTicket(benTicket)).tags).not.toContain(NO_SURVEY_TAG);
 
     // A callback still open on Ben's other ticket: his next solved ticket is not surveyed either.
-    service.ledger.record({
+    await service.ledger.record({
       decisionKey: 'open-loop-ben',
       ticketId: benTicket,
       userId: quiet.id,

@@ -34,8 +34,7 @@ export async function applySurveyFatigue(
   const verdict = surveyFatigue(
     {
       lastAnsweredAt: answered.length === 0 ? null : Math.max(...answered),
-      otherLoops: ledger
-        .forUser(ticket.requester_id)
+      otherLoops: (await ledger.forUser(ticket.requester_id))
         .filter((entry) => entry.ticketId !== ticket.id)
         .map((entry) => ({
           decidedAt: entry.decidedAt.getTime(),

@@ -87,6 +87,8 @@ export interface LoopHarness {
   readonly emulator: ZendeskEmulator;
   readonly client: ZendeskClient;
   readonly service: RunningAutomationService;
+  /** The service's BOUCLE_DB_PATH (not created with BOUCLE_DATABASE_URL). */
+  readonly databasePath: string;
 }
 
 /**
@@ -111,16 +113,17 @@ export function useLoopHarness(): (options?: LoopHarnessOptions) => Promise<Loop
     const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
     const dir = mkdtempSync(join(tmpdir(), 'boucle-loop-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'boucle.sqlite');
     const service = await startAutomationService({
       settings: testAutomationSettings(port, signingSecret, options.settings),
-      databasePath: join(dir, 'boucle.sqlite'),
+      databasePath,
       zendesk: createLoopZendesk(client),
       decider: options.decider ?? createDecider(DEFAULT_SETTINGS),
       pollMs: 10,
       ...options.service?.(emulator),
     });
     cleanups.push(() => service.close());
-    return { emulator, client, service };
+    return { emulator, client, service, databasePath };
   };
 }
 
@@ -139,9 +142,16 @@ export async function settle(emulator: ZendeskEmulator, service: RunningAutomati
 export async function waitFor(
   emulator: ZendeskEmulator,
   service: RunningAutomationService,
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
 ): Promise<void> {
-  for (let round = 0; round < 100 && !check(); round += 1) {
+  for (let round = 0; round < 100 && !(await check()); round += 1) {
     await settle(emulator, service);
   }
+}
+
+/** Every item of an asynchronous iterable (the ledger's stored incidents), in order. */
+export async function collectIncidents<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }

@@ -12,7 +12,14 @@ import {
 } from '../../../shared/src/index.ts';
 import type { Policy } from '../../../shared/src/index.ts';
 import type { ZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
-import { SURVEY_TOKEN, sandboxZendeskClient, settle, useLoopHarness, waitFor } from '../loop/test-harness.ts';
+import {
+  SURVEY_TOKEN,
+  collectIncidents,
+  sandboxZendeskClient,
+  settle,
+  useLoopHarness,
+  waitFor,
+} from '../loop/test-harness.ts';
 import type { LedgerEntry } from '../loop/intervention-ledger.ts';
 import { OPENAPI_FILE } from '../programme/programme-api.ts';
 import type { ZendeskClient } from '../zendesk/index.ts';
@@ -147,7 +154,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
 
     await badAnswer(client, service.url);
     await settle(emulator, service);
-    const [before] = service.ledger.all();
+    const [before] = await service.ledger.all();
     expect(before?.policyVersion).toBeNull();
 
     const v1 = policyWith(1, 2, 'Callbacks within 2 h');
@@ -165,11 +172,11 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
 
     await badAnswer(client, service.url);
     await settle(emulator, service);
-    const after = service.ledger.all().find((entry) => entry.id !== before!.id)!;
+    const after = (await service.ledger.all()).find((entry) => entry.id !== before!.id)!;
     expect(after.policyVersion).toBe(1);
     expect(['callback', 'compensation']).toContain(after.action);
     // The due time is the new policy's: decide the stored input again with each policy and compare.
-    const stored = [...service.ledger.storedIncidents()].find(
+    const stored = (await collectIncidents(service.ledger.storedIncidents())).find(
       (s) => s.decidedAt === after.decidedAt.getTime(),
     )!;
     const withNew = createDecider(settingsFromPolicy(v1, DEFAULT_SETTINGS)).decide(
@@ -191,10 +198,10 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
       priority: seeded.priority === 'urgent' ? 'high' : 'urgent',
       comment: { body: 'Toujours rien reçu, troisième appel.', public: true },
     });
-    await waitFor(emulator, service, () => service.ledger.forTicket(seeded.id).length > 0);
-    const hooked = service.ledger.forTicket(seeded.id).at(-1)!;
+    await waitFor(emulator, service, async () => (await service.ledger.forTicket(seeded.id)).length > 0);
+    const hooked = (await service.ledger.forTicket(seeded.id)).at(-1)!;
     expect(hooked.policyVersion).toBe(1);
-    const hookedInput = [...service.ledger.storedIncidents()].find(
+    const hookedInput = (await collectIncidents(service.ledger.storedIncidents())).find(
       (s) => s.decidedAt === hooked.decidedAt.getTime() && s.input?.incident.ticketId === String(seeded.id),
     )!;
     const again = createDecider(settingsFromPolicy(v1, DEFAULT_SETTINGS)).decide(
@@ -254,7 +261,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
     const { emulator, client, service, api } = await setUp();
     for (let i = 0; i < 3; i += 1) await badAnswer(client, service.url);
     await settle(emulator, service);
-    const entries: LedgerEntry[] = service.ledger.all();
+    const entries: LedgerEntry[] = await service.ledger.all();
     expect(entries.length).toBeGreaterThanOrEqual(3);
 
     // A draft that forces an apology for platinum customers: each changed decision listed.
@@ -278,7 +285,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
       ],
     };
     const decider = createDecider(settingsFromPolicy(draft, service.policy!.decider.settings));
-    const expected = [...service.ledger.storedIncidents()].filter((incident) => {
+    const expected = (await collectIncidents(service.ledger.storedIncidents())).filter((incident) => {
       const decision = decider.decide(incident.input!, incident.decidedAt);
       return (
         decision.action !== incident.recorded.action ||

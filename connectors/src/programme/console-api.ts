@@ -16,6 +16,7 @@ import {
   type ProgrammeFacts,
 } from '../../../shared/src/index.ts';
 import type { Sql } from '../store/sql.ts';
+import { InterventionLedger } from '../loop/intervention-ledger.ts';
 
 export interface ConsoleApiOptions {
   /** The database with the ledger's, the programme's and the console's tables (SQLite or PostgreSQL). */
@@ -172,16 +173,8 @@ export async function markCallbackDone(
     };
   const at = new Date(nowMs);
   await options.sql.transaction(async (tx) => {
-    // The ledger's outcome "contacted" (InterventionLedger.recordOutcome's rule for it): first contact now,
-    // the entry stays open for its final outcome.
-    await tx.run(
-      `UPDATE automation_interventions SET first_contact_at = COALESCE(first_contact_at, ?),
-         outcome = CASE WHEN outcome IS NULL OR outcome = 'contacted' THEN 'contacted' ELSE outcome END,
-         outcome_at = COALESCE(outcome_at, ?),
-         status = CASE WHEN status = 'closed' THEN 'closed' ELSE 'contacted' END
-       WHERE id = ?`,
-      [nowMs, nowMs, entry.id],
-    );
+    // The ledger's outcome "contacted": first contact now, the entry stays open for its final outcome.
+    await new InterventionLedger(tx).recordOutcome(entry.id, 'contacted', at);
     await tx.run(
       `INSERT INTO console_callbacks_done (intervention_id, ticket_id, by_name, done_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (intervention_id) DO UPDATE SET ticket_id = excluded.ticket_id, by_name = excluded.by_name,

@@ -33,7 +33,7 @@ async function seed(): Promise<void> {
     { id: 11, externalId: 'C1', email: null, locale: 'fr' },
     { id: 12, externalId: 'C2', email: null, locale: 'fr' },
   ]);
-  const ledger = new InterventionLedger(db);
+  const ledger = new InterventionLedger(sqliteSql(store));
   const record = (key: string, userId: number, action: string, decided: string, due: string | null) =>
     ledger.record({
       decisionKey: key,
@@ -48,13 +48,13 @@ async function seed(): Promise<void> {
       decidedAt: new Date(decided),
       dueAt: due === null ? null : new Date(due),
     });
-  const a = record('a', 11, 'callback', '2026-06-01T09:00:00Z', '2026-06-02T09:00:00Z');
-  ledger.markApplied(a.id, null);
-  ledger.recordOutcome(a.id, 'resolved', new Date('2026-06-01T15:00:00Z'));
-  const b = record('b', 12, 'callback', '2026-06-01T09:00:00Z', '2026-06-02T09:00:00Z');
-  ledger.markApplied(b.id, null);
-  ledger.recordOutcome(b.id, 'resolved', new Date('2026-06-05T09:00:00Z')); // contacted after the deadline
-  record('c', 12, 'none', '2026-06-03T09:00:00Z', null);
+  const a = await record('a', 11, 'callback', '2026-06-01T09:00:00Z', '2026-06-02T09:00:00Z');
+  await ledger.markApplied(a.id, null);
+  await ledger.recordOutcome(a.id, 'resolved', new Date('2026-06-01T15:00:00Z'));
+  const b = await record('b', 12, 'callback', '2026-06-01T09:00:00Z', '2026-06-02T09:00:00Z');
+  await ledger.markApplied(b.id, null);
+  await ledger.recordOutcome(b.id, 'resolved', new Date('2026-06-05T09:00:00Z')); // contacted after the deadline
+  await record('c', 12, 'none', '2026-06-03T09:00:00Z', null);
   store.close();
 }
 

@@ -222,9 +222,9 @@ describe('the programme API on boucle serve', () => {
   });
 
   it('GET /api/v1/funnel: the ledger’s decisions through the loop, as documented', async () => {
-    const ledger = new InterventionLedger(store.db);
+    const ledger = new InterventionLedger(sqliteSql(store));
     const contact = world.contacts[0]!;
-    const entry = ledger.record({
+    const entry = await ledger.record({
       decisionKey: 'api-funnel',
       ticketId: 1,
       userId: contact.zendeskUserId,
@@ -237,7 +237,7 @@ describe('the programme API on boucle serve', () => {
       decidedAt: new Date('2026-06-01T09:00:00Z'),
       dueAt: new Date('2026-06-02T09:00:00Z'),
     });
-    ledger.markApplied(entry.id, null);
+    await ledger.markApplied(entry.id, null);
     const response = await call('/api/v1/funnel?by=region&retention_days=60');
     expect(response.status).toBe(200);
     const body = (await response.json()) as {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DatabaseSync } from 'node:sqlite';
+import type { Sql } from '../store/sql.ts';
 import type { ExperimentSettings } from '../../../shared/src/index.ts';
 import { queryExperiment } from '../experiment/experiment-service.ts';
 import { parseProgrammeQuery } from '../../../shared/src/index.ts';
@@ -41,7 +41,7 @@ export interface ProgrammeApiOptions {
   readonly allowedOrigins?: readonly RegExp[];
   readonly clock?: () => number;
   /** Test and learn: the database holding the experiment's table and the experiment as configured. */
-  readonly experiment?: { readonly db: DatabaseSync; readonly settings: ExperimentSettings };
+  readonly experiment?: { readonly sql: Sql; readonly settings: ExperimentSettings };
   /** The console's routes (callbacks, signal states); absent, they answer 404. */
   readonly console?: ConsoleApiOptions;
   /** The policy's routes (GET /api/v1/policy…, POST /api/v1/policy/sync|preview); absent, they answer 404. */
@@ -172,11 +172,9 @@ export function createProgrammeApi(options: ProgrammeApiOptions): ApiHandler {
         const value = url.searchParams.get(key);
         return value === null ? {} : { [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]: value };
       };
-      // The experiment report resolves cuts synchronously: read the users' cuts first.
-      await options.store.loadCutResolver();
-      const result = queryExperiment(
+      const result = await queryExperiment(
         options.store,
-        experiment.db,
+        experiment.sql,
         experiment.settings,
         { ...get('from'), ...get('to'), ...get('by'), ...get('retention_days'), ...get('repeat_days') },
         clock,

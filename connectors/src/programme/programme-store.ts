@@ -128,7 +128,6 @@ export class ProgrammeStore {
   #dictionaries: { readonly source: string; readonly values: CutDictionaries } | null = null;
   /** Rows this connection wrote to its temporary tables (SQLite: counted by total_changes(), not data). */
   #scratchChanges = 0;
-  #resolver: CutResolver | null = null;
 
   /**
    * `background`: refresh the facts in steps between queries (`boucle serve`, whose event loop also accepts the
@@ -546,19 +545,9 @@ export class ProgrammeStore {
     return Object.assign(cutsOf, { prefetch });
   }
 
-  /** Reads the cuts of every user (as readFacts resolves them) for cutResolver, and returns them. */
+  /** The cuts of every user, as readFacts resolves them (the experiment report's, which resolves synchronously). */
   async loadCutResolver(): Promise<CutResolver> {
-    this.#resolver = await this.#cutResolver();
-    return this.#resolver;
-  }
-
-  /** The cuts read by the last loadCutResolver (the experiment report's, which resolves synchronously). */
-  cutResolver(): CutResolver {
-    if (this.#resolver === null)
-      throw new Error(
-        'ProgrammeStore.cutResolver(): call `await loadCutResolver()` first (it reads the users).',
-      );
-    return this.#resolver;
+    return this.#cutResolver();
   }
 
   /**

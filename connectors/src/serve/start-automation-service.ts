@@ -16,21 +16,16 @@ import { createClosedLoop } from '../loop/closed-loop.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
 import { createProgrammeApi } from '../programme/programme-api.ts';
 import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
-import {
-  PROGRAMME_SCHEMAS,
-  ProgrammeStore,
-  openProgrammeSql,
-  openProgrammeStore,
-} from '../programme/programme-store.ts';
+import { PROGRAMME_SCHEMAS, ProgrammeStore, openProgrammeSql } from '../programme/programme-store.ts';
 import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
 import { PostgresQueue } from '../queue/postgres-queue.ts';
 import { PeriodicJobLock } from '../store/job-lock.ts';
 import { openPostgresStore, type PostgresStore } from '../store/postgres.ts';
-import { postgresSql, sqliteSql } from '../store/sql.ts';
+import { postgresSql, sqliteSql, type Sql } from '../store/sql.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { openStore, type FeatureSchema, type Store } from '../store/index.ts';
 import type { SalesforceSettings } from '../config/salesforce.ts';
 import type { WritebackSettings } from '../config/writeback.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
@@ -46,9 +41,10 @@ export interface AutomationServiceOptions {
   readonly settings: AutomationSettings;
   readonly databasePath: string;
   /**
-   * BOUCLE_DATABASE_URL: the durable queue on this PostgreSQL server, shared by every `boucle serve` pointed at it
-   * (leases, lease expiry, periodic jobs on one worker at a time). The ledger, write-back and programme data stay
-   * in the SQLite file at `databasePath` (docs/scaling.md).
+   * BOUCLE_DATABASE_URL: everything durable on this PostgreSQL server, shared by every `boucle serve` pointed at it
+   * on any host: the queue (leases, lease expiry, periodic jobs on one worker at a time), the intervention ledger
+   * and the loop's tables, the experiment's, the policy history, the write-back and the programme data. The
+   * SQLite file at `databasePath` is then not opened (docs/scaling.md).
    */
   readonly databaseUrl?: string;
   readonly zendesk: LoopZendesk;
@@ -82,7 +78,10 @@ export interface AutomationServiceOptions {
 
 export interface RunningAutomationService {
   readonly url: string;
-  readonly store: Store;
+  /** The SQLite file; absent with BOUCLE_DATABASE_URL (nothing is kept in it then). */
+  readonly store: Store | undefined;
+  /** Where the ledger, the loop's tables and the experiment's are: the SQLite file or PostgreSQL. */
+  readonly sql: Sql;
   readonly queue: EventQueue;
   /** Present when the queue is on PostgreSQL. */
   readonly postgres: PostgresStore | undefined;
@@ -93,6 +92,22 @@ export interface RunningAutomationService {
   readonly policy: LivePolicy | undefined;
   close(): Promise<void>;
 }
+
+/** What `boucle serve` keeps on PostgreSQL with BOUCLE_DATABASE_URL: every table it reads or writes. */
+export const SERVE_POSTGRES_SCHEMAS: readonly FeatureSchema[] = [
+  ...new Map(
+    [
+      QUEUE_SCHEMA,
+      AUTOMATION_SCHEMA,
+      WRITEBACK_SCHEMA,
+      EXPERIMENT_SCHEMA,
+      POLICY_SCHEMA,
+      ...PROGRAMME_SCHEMAS,
+      CONSOLE_SCHEMA,
+      ALERTS_SCHEMA,
+    ].map((schema) => [schema.feature, schema]),
+  ).values(),
+];
 
 /** Opens the database the queue and the loop share, with the queue's durability (default: fsync on every commit). */
 export function openAutomationStore(path: string, sync: 'full' | 'normal' = 'full'): Store {
@@ -140,16 +155,13 @@ export async function startAutomationService(
   const postgres =
     options.databaseUrl === undefined
       ? undefined
-      : await openPostgresStore(
-          options.databaseUrl,
-          [QUEUE_SCHEMA, ...(options.writeback === undefined ? [] : [WRITEBACK_SCHEMA])],
-          {
-            connectTimeoutMs: 3000,
-            onIdleError: (error) => log(`PostgreSQL connection lost (${error.message}); reconnecting`),
-          },
-        );
-  const store = openAutomationStore(options.databasePath, settings.queueSync);
-  const sql = sqliteSql(store);
+      : await openPostgresStore(options.databaseUrl, SERVE_POSTGRES_SCHEMAS, {
+          connectTimeoutMs: 3000,
+          onIdleError: (error) => log(`PostgreSQL connection lost (${error.message}); reconnecting`),
+        });
+  const store =
+    postgres === undefined ? openAutomationStore(options.databasePath, settings.queueSync) : undefined;
+  const sql: Sql = postgres === undefined ? sqliteSql(store!) : postgresSql(postgres);
   let policy: LivePolicy | undefined;
   if (options.installationPolicy !== undefined) {
     try {
@@ -160,7 +172,7 @@ export async function startAutomationService(
         log,
       });
     } catch (error) {
-      store.close();
+      store?.close();
       await postgres?.close();
       throw error;
     }
@@ -169,7 +181,7 @@ export async function startAutomationService(
   const decider = policy?.decider ?? options.decider ?? loadDecider(undefined);
   let queue: EventQueue;
   let sqliteQueue: DurableQueue | undefined;
-  if (postgres === undefined) {
+  if (store !== undefined) {
     // Accepted events are committed (and fsynced) by a worker thread: the event loop never waits for the disk.
     sqliteQueue = new DurableQueue(store.db, {
       retry,
@@ -188,16 +200,13 @@ export async function startAutomationService(
     queue = sqliteQueue;
   } else {
     // PostgreSQL: other workers hold live leases; a dead worker's run out and are taken over.
-    queue = new PostgresQueue(postgres, { retry });
+    queue = new PostgresQueue(postgres!, { retry });
   }
-  const ledger = new InterventionLedger(store.db);
+  const ledger = new InterventionLedger(sql);
   const metrics = new ServiceMetrics();
   const wb = options.writeback;
-  // The write-back's outbox is where the queue is: PostgreSQL with BOUCLE_DATABASE_URL, else the SQLite file.
-  const writeback =
-    wb === undefined
-      ? undefined
-      : new Writeback(postgres === undefined ? sqliteSql(store) : postgresSql(postgres), wb.settings, ledger);
+  // The write-back's outbox is beside the ledger: PostgreSQL with BOUCLE_DATABASE_URL, else the SQLite file.
+  const writeback = wb === undefined ? undefined : new Writeback(sql, wb.settings, ledger);
   const loop = createClosedLoop({
     zendesk: options.zendesk,
     ledger,
@@ -209,13 +218,14 @@ export async function startAutomationService(
     ...(settings.followUpGroupId === undefined ? {} : { followUpGroupId: settings.followUpGroupId }),
     observeDecision: (seconds) => metrics.observeDecisionLatency(seconds),
     ...(writeback === undefined ? {} : { writeback }),
-    experiment: new ExperimentLedger(store.db),
+    experiment: new ExperimentLedger(sql),
     ...(settings.surveyFatigueDays === undefined ? {} : { surveyFatigueDays: settings.surveyFatigueDays }),
   });
   const workers = startQueueWorkers({
     queue,
     handle: (event) => loop.handle(event),
     concurrency: settings.workers,
+    ...(settings.leaseMs === undefined ? {} : { leaseMs: settings.leaseMs }),
     pollMs: options.pollMs ?? 250,
     events: {
       processed: (event) => metrics.increment('events_processed_total', { kind: event.kind }),
@@ -231,14 +241,16 @@ export async function startAutomationService(
     },
   });
   // The programme's data and the console's tables (acknowledged signs, callbacks done): on PostgreSQL with
-  // BOUCLE_DATABASE_URL, else on their own SQLite connection (WAL: readers never block the queue's writes).
-  const programmeData = await openProgrammeSql(
-    { path: options.databasePath, databaseUrl: options.databaseUrl },
-    [...PROGRAMME_SCHEMAS, CONSOLE_SCHEMA, ALERTS_SCHEMA],
-  );
-  // The experiment report still reads the SQLite file's ledger (not on PostgreSQL yet).
-  const programmeDb =
-    options.databaseUrl === undefined ? openProgrammeStore(options.databasePath) : undefined;
+  // BOUCLE_DATABASE_URL (the same pool), else on their own SQLite connection (WAL: readers never block the
+  // queue's writes).
+  const programmeData =
+    postgres === undefined
+      ? await openProgrammeSql({ path: options.databasePath }, [
+          ...PROGRAMME_SCHEMAS,
+          CONSOLE_SCHEMA,
+          ALERTS_SCHEMA,
+        ])
+      : { sql, close: () => Promise.resolve() };
   const server = createAutomationServer({
     queue,
     metrics,
@@ -256,14 +268,11 @@ export async function startAutomationService(
           log(`programme facts refresh failed: ${error instanceof Error ? error.message : String(error)}`),
       }),
       token: settings.surveyToken,
-      ...(programmeDb === undefined
-        ? {}
-        : {
-            experiment: {
-              db: programmeDb.db,
-              settings: options.reportedExperiment ?? decider.settings.experiment,
-            },
-          }),
+      // The experiment's arms beside the ledger and the programme's data (one database).
+      experiment: {
+        sql: programmeData.sql,
+        settings: options.reportedExperiment ?? decider.settings.experiment,
+      },
       console: {
         sql: programmeData.sql,
         capacityMinutes: decider.settings.capacity.agentMinutesPerDay,
@@ -325,6 +334,7 @@ export async function startAutomationService(
   return {
     url,
     store,
+    sql,
     queue,
     postgres,
     ledger,
@@ -339,9 +349,8 @@ export async function startAutomationService(
       await queue.drainWrites();
       await workers.stop();
       await sqliteQueue?.close();
-      programmeDb?.close();
       await programmeData.close();
-      store.close();
+      store?.close();
       await Promise.all(locks.map((lock) => lock.close()));
       await postgres?.close();
     },

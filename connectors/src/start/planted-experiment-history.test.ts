@@ -43,8 +43,8 @@ describe("npm start's planted test-and-learn history", () => {
       EXPERIMENT_SCHEMA,
       CONSOLE_SCHEMA,
     ]);
-    expect(seedPlantedExperiment(store.db, decisions)).toBe(decisions.length);
-    expect(seedPlantedExperiment(store.db, decisions)).toBe(0);
+    expect(await seedPlantedExperiment(sqliteSql(store), decisions)).toBe(decisions.length);
+    expect(await seedPlantedExperiment(sqliteSql(store), decisions)).toBe(0);
     const arms = store.db
       .prepare('SELECT arm, COUNT(*) AS n FROM experiment_assignments GROUP BY arm ORDER BY arm')
       .all() as { arm: string; n: number }[];

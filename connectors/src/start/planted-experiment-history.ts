@@ -12,7 +12,6 @@
  * Start command only (it imports sandbox/).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { DatabaseSync } from 'node:sqlite';
 import type { World } from '../../../sandbox/dataset/generate-world.ts';
 import {
   PLANTED_EXPERIMENT,
@@ -21,6 +20,7 @@ import {
 } from '../../../sandbox/dataset/plant-experiment.ts';
 import { ExperimentLedger } from '../experiment/experiment-ledger.ts';
 import { InterventionLedger } from '../loop/intervention-ledger.ts';
+import type { Sql } from '../store/sql.ts';
 
 /** Beside the dataset: the planted decisions, read back to seed the ledger of a new database. */
 export const PLANTED_DECISIONS_FILE = 'planted-experiment.json';
@@ -58,17 +58,20 @@ export function readPlantedDecisions(file: string): PlantedDecision[] {
 }
 
 /** Writes the planted decisions to the ledger and the experiment table once; returns how many were written. */
-export function seedPlantedExperiment(db: DatabaseSync, decisions: readonly PlantedDecision[]): number {
-  const already = db
-    .prepare('SELECT COUNT(*) AS n FROM experiment_assignments WHERE experiment_id = ?')
-    .get(PLANTED_EXPERIMENT.id) as { n: number };
-  if (already.n > 0) return 0;
-  const ledger = new InterventionLedger(db);
-  const experiment = new ExperimentLedger(db);
-  db.exec('BEGIN');
-  try {
+export async function seedPlantedExperiment(
+  sql: Sql,
+  decisions: readonly PlantedDecision[],
+): Promise<number> {
+  const already = await sql.get<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM experiment_assignments WHERE experiment_id = ?',
+    [PLANTED_EXPERIMENT.id],
+  );
+  if (already!.n > 0) return 0;
+  await sql.transaction(async (tx) => {
+    const ledger = new InterventionLedger(tx);
+    const experiment = new ExperimentLedger(tx);
     for (const d of decisions) {
-      const entry = ledger.record({
+      const entry = await ledger.record({
         decisionKey: d.decisionKey,
         ticketId: d.ticketId,
         userId: d.zendeskUserId,
@@ -82,11 +85,11 @@ export function seedPlantedExperiment(db: DatabaseSync, decisions: readonly Plan
         dueAt: null,
       });
       if (d.arm === 'policy') {
-        ledger.markApplied(entry.id, null);
-        ledger.recordOutcome(entry.id, 'contacted', new Date(d.decidedAt + 4 * 3_600_000));
-        ledger.recordOutcome(entry.id, 'resolved', new Date(d.decidedAt + 2 * DAY));
+        await ledger.markApplied(entry.id, null);
+        await ledger.recordOutcome(entry.id, 'contacted', new Date(d.decidedAt + 4 * 3_600_000));
+        await ledger.recordOutcome(entry.id, 'resolved', new Date(d.decidedAt + 2 * DAY));
       }
-      experiment.record(
+      await experiment.record(
         d.decisionKey,
         {
           experimentId: PLANTED_EXPERIMENT.id,
@@ -107,10 +110,6 @@ export function seedPlantedExperiment(db: DatabaseSync, decisions: readonly Plan
         },
       );
     }
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
+  });
   return decisions.length;
 }

@@ -28,6 +28,7 @@ import { createLoopZendesk } from '../loop/create-loop-zendesk.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
 import { loadDecider, startAutomationService } from '../serve/start-automation-service.ts';
 import { ZendeskClient } from '../zendesk/index.ts';
+import { sqliteSql } from '../store/sql.ts';
 import { startSurveyPage } from './survey-page.ts';
 
 export type StartMode = 'sandbox' | 'real';
@@ -267,8 +268,8 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
       const { openProgrammeStore } = await import('../programme/programme-store.ts');
       const db = openProgrammeStore(join(dataDir, 'boucle.sqlite'));
       try {
-        const seeded = seedPlantedExperiment(
-          db.db,
+        const seeded = await seedPlantedExperiment(
+          sqliteSql(db),
           readPlantedDecisions(join(datasetDir, PLANTED_DECISIONS_FILE)),
         );
         if (seeded > 0)

@@ -10,7 +10,6 @@ import { salesforceSection } from '../config/salesforce.ts';
 import { defaultWritebackSettings } from '../config/writeback.ts';
 import { SURVEY_TOKEN, useLoopHarness } from '../loop/test-harness.ts';
 import { SalesforceClient } from '../salesforce/client.ts';
-import { sqliteSql } from '../store/sql.ts';
 import { Writeback } from './engine.ts';
 import { interventionExternalId } from './records.ts';
 
@@ -83,15 +82,15 @@ describe('closed loop → Salesforce', { timeout: 30_000 }, () => {
       }),
     });
     expect(posted.status).toBe(202);
-    for (let i = 0; i < 200 && service.ledger.all().length === 0; i++) {
+    for (let i = 0; i < 200 && (await service.ledger.all()).length === 0; i++) {
       await zd.settle();
       await service.workers.idle();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const [entry] = service.ledger.all();
+    const [entry] = await service.ledger.all();
     expect(entry).toBeDefined();
 
-    const writeback = new Writeback(sqliteSql(service.store), writebackSettings, service.ledger);
+    const writeback = new Writeback(service.sql, writebackSettings, service.ledger);
     const result = await writeback.flush(new SalesforceClient({ settings: salesforce }), {
       mode: 'collections',
       floor: salesforce.minRemainingRequests,

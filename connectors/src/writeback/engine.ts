@@ -115,9 +115,9 @@ async function mirrorLookup(
   return (email) => sql.get<{ id: string; accountId: string }>(text, [email]);
 }
 
-/** What the write-back reads of the intervention ledger (synchronous or not). */
+/** What the write-back reads of the intervention ledger. */
 export interface WritebackLedger {
-  all(): readonly LedgerEntry[] | Promise<readonly LedgerEntry[]>;
+  all(): Promise<readonly LedgerEntry[]>;
 }
 
 const soqlString = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

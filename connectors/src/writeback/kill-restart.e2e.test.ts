@@ -40,14 +40,15 @@ async function setUp(): Promise<{ sf: SalesforceEmulator; env: Record<string, st
   });
   const dbPath = join(dir, 'boucle.sqlite');
   const store = openStore(dbPath, [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
-  const ledger = new InterventionLedger(store.db);
-  const outbox = new WritebackOutbox(sqliteSql(store));
+  const sql = sqliteSql(store);
+  const ledger = new InterventionLedger(sql);
+  const outbox = new WritebackOutbox(sql);
   const contacts = sf.store.table('Contact').records;
   const now = new Date();
   const facts: Parameters<WritebackOutbox['saveDecisionFacts']>[0][] = [];
-  store.transaction(() => {
+  await sql.transaction(async () => {
     for (let i = 0; i < DECISIONS; i++) {
-      const entry = ledger.record({
+      const entry = await ledger.record({
         decisionKey: `evt-${i}#${1000 + i}`,
         ticketId: 1000 + i,
         userId: 5000 + i,
@@ -60,7 +61,7 @@ async function setUp(): Promise<{ sf: SalesforceEmulator; env: Record<string, st
         decidedAt: now,
         dueAt: null,
       });
-      ledger.markApplied(entry.id, null);
+      await ledger.markApplied(entry.id, null);
       const contact = contacts[i % contacts.length]!;
       facts.push({
         decisionKey: entry.decisionKey,

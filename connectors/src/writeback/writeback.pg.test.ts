@@ -46,11 +46,15 @@ describe.each(['sqlite', 'postgres'] as const)('write-back on %s', (database) =>
     cleanups.push(() => sqlite.close());
     let sql = sqliteSql(sqlite);
     if (database === 'postgres') {
-      const pg = await openPostgresStore(await freshPostgresDatabase(), [WRITEBACK_SCHEMA]);
+      const pg = await openPostgresStore(await freshPostgresDatabase(), [
+        AUTOMATION_SCHEMA,
+        WRITEBACK_SCHEMA,
+      ]);
       cleanups.push(() => pg.close());
       sql = postgresSql(pg);
     }
-    const ledger = new InterventionLedger(sqlite.db);
+    // The ledger beside the outbox: on the same database.
+    const ledger = new InterventionLedger(sql);
     const wb = new Writeback(
       sql,
       defaultWritebackSettings({ ticketUrl: 'https://z.example/t/{id}' }),
@@ -71,7 +75,7 @@ describe.each(['sqlite', 'postgres'] as const)('write-back on %s', (database) =>
       ticketId: 41,
     };
     expect(await wb.captureFeedback(answer, new Date(T0))).toBe(true);
-    const entry = ledger.record({
+    const entry = await ledger.record({
       decisionKey: 'evt-1#41',
       ticketId: 41,
       userId: 941,
@@ -84,7 +88,7 @@ describe.each(['sqlite', 'postgres'] as const)('write-back on %s', (database) =>
       decidedAt: new Date(T0),
       dueAt: null,
     });
-    ledger.markApplied(entry.id, null);
+    await ledger.markApplied(entry.id, null);
     await wb.captureDecision(
       { decisionKey: 'evt-1#41', email, ccer: 1.5, valueAtRisk: 5000, overridden: false },
       new Date(T0),

@@ -73,12 +73,12 @@ async function soql<T>(query: string): Promise<T[]> {
   return (await c.query(query)) as T[];
 }
 
-function decide(
+async function decide(
   key: string,
   ticketId: number,
   entry: Partial<NewLedgerEntry> & { action: string; tier: string },
-): number {
-  const recorded = ledger.record({
+): Promise<number> {
+  const recorded = await ledger.record({
     decisionKey: key,
     ticketId,
     userId: 900 + ticketId,
@@ -90,7 +90,7 @@ function decide(
     dueAt: entry.action === 'callback' ? new Date(now + DAY) : null,
     ...entry,
   });
-  ledger.markApplied(recorded.id, null);
+  await ledger.markApplied(recorded.id, null);
   return recorded.id;
 }
 
@@ -128,7 +128,7 @@ beforeEach(async () => {
     },
   ).salesforce;
   store = openStore(':memory:', [AUTOMATION_SCHEMA, WRITEBACK_SCHEMA]);
-  ledger = new InterventionLedger(store.db);
+  ledger = new InterventionLedger(sqliteSql(store));
 });
 
 afterEach(async () => {
@@ -177,8 +177,8 @@ describe('write-back to Salesforce', () => {
     const gold = customer(0);
     const silver = customer(5);
     const wb = writeback({ taskTiers: new Set(['gold']) });
-    decide('evt-1', 501, { action: 'callback', tier: 'gold' });
-    decide('evt-2', 502, { action: 'callback', tier: 'silver' });
+    await decide('evt-1', 501, { action: 'callback', tier: 'gold' });
+    await decide('evt-2', 502, { action: 'callback', tier: 'silver' });
     await wb.captureDecision(
       { decisionKey: 'evt-1', email: gold.email, ccer: 2.5, valueAtRisk: 18000, overridden: false },
       new Date(now),
@@ -229,9 +229,9 @@ describe('write-back to Salesforce', () => {
     expect(gold.ownerId).not.toBe(sf.store.table('User').records[0]!.Id); // an account manager, not the integration user
 
     // The callback is made in time: the intervention records it and the Task is completed.
-    const id = ledger.byKey('evt-1')!.id;
+    const id = (await ledger.byKey('evt-1'))!.id;
     now += 3 * 3600_000;
-    ledger.recordOutcome(id, 'contacted', new Date(now));
+    await ledger.recordOutcome(id, 'contacted', new Date(now));
     const second = await wb.flush(client(), flushOptions());
     expect(second.byObject).toEqual({ Boucle_Intervention__c: 1, Task: 1 });
     const after = await soql<{ SLA_Met__c: boolean; Status__c: string }>(
@@ -244,7 +244,7 @@ describe('write-back to Salesforce', () => {
   it('no Task when the task kind is off', async () => {
     const c = customer(0);
     const wb = writeback({ kinds: new Set(['feedback', 'intervention', 'rollup'] as const) });
-    decide('evt-1', 501, { action: 'callback', tier: 'platinum' });
+    await decide('evt-1', 501, { action: 'callback', tier: 'platinum' });
     await wb.captureDecision(
       { decisionKey: 'evt-1', email: c.email, ccer: 2, valueAtRisk: 5000, overridden: false },
       new Date(now),
@@ -265,25 +265,25 @@ describe('write-back to Salesforce', () => {
       );
     // 14 months ago: a compensation that recovered the customer (outside the 12-month window).
     now = T0 - 420 * DAY;
-    const old = decide('old', 301, { action: 'compensation', tier: 'gold' });
+    const old = await decide('old', 301, { action: 'compensation', tier: 'gold' });
     await facts('old', 7000);
-    ledger.recordOutcome(old, 'compensated', new Date(now));
-    ledger.recordOutcome(old, 'recovered', new Date(now + DAY));
+    await ledger.recordOutcome(old, 'compensated', new Date(now));
+    await ledger.recordOutcome(old, 'recovered', new Date(now + DAY));
     // 2 months ago: another one, recovered.
     now = T0 - 60 * DAY;
-    const recent = decide('recent', 302, { action: 'compensation', tier: 'gold' });
+    const recent = await decide('recent', 302, { action: 'compensation', tier: 'gold' });
     await facts('recent', 5000);
-    ledger.recordOutcome(recent, 'compensated', new Date(now));
-    ledger.recordOutcome(recent, 'recovered', new Date(now + DAY));
+    await ledger.recordOutcome(recent, 'compensated', new Date(now));
+    await ledger.recordOutcome(recent, 'recovered', new Date(now + DAY));
     await wb.captureFeedback({ ...nps('a-1', 9, now), email: c.email }, new Date(now));
     // Now: a detractor and two open callbacks, one of them on another account; and a "none" decision.
     now = T0;
     await wb.captureFeedback({ ...nps('a-2', 4, now - 1000), email: c.email }, new Date(now));
-    decide('open-1', 303, { action: 'callback', tier: 'gold' });
+    await decide('open-1', 303, { action: 'callback', tier: 'gold' });
     await facts('open-1', 10000);
-    decide('open-2', 304, { action: 'callback', tier: 'gold' });
+    await decide('open-2', 304, { action: 'callback', tier: 'gold' });
     await facts('open-2', 2500, other.email);
-    decide('nothing', 305, { action: 'none', tier: 'gold' });
+    await decide('nothing', 305, { action: 'none', tier: 'gold' });
     await facts('nothing', 400);
 
     expect((await wb.flush(client(), flushOptions())).failed).toBe(0);
@@ -301,9 +301,9 @@ describe('write-back to Salesforce', () => {
 
     // The open callback is made and the customer recovered: nothing at risk, 15,000 € recovered.
     now += DAY;
-    const open = ledger.byKey('open-1')!.id;
-    ledger.recordOutcome(open, 'resolved', new Date(now));
-    ledger.recordOutcome(open, 'recovered', new Date(now));
+    const open = (await ledger.byKey('open-1'))!.id;
+    await ledger.recordOutcome(open, 'resolved', new Date(now));
+    await ledger.recordOutcome(open, 'recovered', new Date(now));
     await wb.flush(client(), flushOptions());
     expect(rollup(c.accountId)).toEqual({ nps: 4, open: 0, atRisk: 0, recovered: 15000 });
   });
@@ -313,7 +313,7 @@ describe('write-back to Salesforce', () => {
     const wb = writeback();
     const answer = { ...nps('survey:7', 2, T0), email: c.email };
     await wb.captureFeedback(answer, new Date(now));
-    decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
+    await decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
     await wb.captureDecision(
       { decisionKey: 'evt-9', email: c.email, ccer: 3, valueAtRisk: 40000, overridden: false },
       new Date(now),
@@ -324,7 +324,7 @@ describe('write-back to Salesforce', () => {
 
     // The same events again (a redelivered webhook, a re-imported survey file).
     expect(await wb.captureFeedback(answer, new Date(now + 1000))).toBe(false);
-    decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
+    await decide('evt-9', 777, { action: 'callback', tier: 'platinum' });
     await wb.captureDecision(
       { decisionKey: 'evt-9', email: c.email, ccer: 3, valueAtRisk: 40000, overridden: false },
       new Date(now),
@@ -411,7 +411,7 @@ describe('write-back to Salesforce', () => {
   it('a decision recorded before write-back was on finds its customer through Zendesk users (backfill)', async () => {
     const c = customer(8);
     const wb = writeback();
-    decide('before', 880, { action: 'apology', tier: 'silver' }); // no captured facts: no email
+    await decide('before', 880, { action: 'apology', tier: 'silver' }); // no captured facts: no email
     const asked: number[][] = [];
     const result = await wb.flush(
       client(),
@@ -444,7 +444,7 @@ describe('write-back to Salesforce', () => {
     for (let i = 0; i < 250; i++) {
       const c = customer(i % 20);
       accounts.add(c.accountId);
-      decide(`hist-${i}`, 10_000 + i, { action: i % 2 === 0 ? 'callback' : 'apology', tier: 'bronze' });
+      await decide(`hist-${i}`, 10_000 + i, { action: i % 2 === 0 ? 'callback' : 'apology', tier: 'bronze' });
       await wb.captureDecision(
         { decisionKey: `hist-${i}`, email: c.email, ccer: 1, valueAtRisk: 100 + i, overridden: false },
         new Date(now),

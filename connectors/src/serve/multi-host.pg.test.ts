@@ -1,0 +1,232 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
+import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
+import { provisionAutomation } from '../loop/provision-automation.ts';
+import { sandboxZendeskClient } from '../loop/test-harness.ts';
+import { freshPostgresDatabase } from '../store/testing-postgres.ts';
+
+// Two `boucle serve` processes, as on two hosts: each its own BOUCLE_DB_PATH (neither file is ever created), one
+// PostgreSQL database for the queue, the ledger and the loop's tables. One is killed with SIGKILL mid-burst.
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SURVEY_TOKEN = 'multi-host-survey-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done, fail) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line !== undefined) done({ child, url: line.trim() });
+    });
+    child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe('two boucle serve on one PostgreSQL database, different SQLite paths, one killed mid-burst', () => {
+  it('applies every accepted answer once in effect in Zendesk: 0 lost, 0 duplicated', async () => {
+    const emulator = await startZendeskEmulator({
+      seed: 11,
+      counts: { users: 12, organizations: 3, tickets: 12 },
+      webhookRetryDelaysMs: [300, 600, 1200, 2400, 4800],
+    });
+    cleanups.push(() => emulator.close());
+    const client = sandboxZendeskClient(emulator.url);
+    const [portA, portB] = [await freePort(), await freePort()];
+    // Zendesk's webhook goes to A (the one that stays); the survey tool posts to both.
+    const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${portA}`);
+    const databaseUrl = await freshPostgresDatabase();
+    const hostA = mkdtempSync(join(tmpdir(), 'boucle-host-a-'));
+    const hostB = mkdtempSync(join(tmpdir(), 'boucle-host-b-'));
+    cleanups.push(() => rmSync(hostA, { recursive: true, force: true }));
+    cleanups.push(() => rmSync(hostB, { recursive: true, force: true }));
+    const env = (dir: string, port: number, workers: number): NodeJS.ProcessEnv => ({
+      PATH: process.env.PATH,
+      BOUCLE_DATABASE_URL: databaseUrl,
+      BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'),
+      ZENDESK_URL: emulator.url,
+      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+      ZENDESK_REQUESTS_PER_MINUTE: '100000',
+      BOUCLE_WEBHOOK_SECRET: signingSecret,
+      BOUCLE_SURVEY_TOKEN: SURVEY_TOKEN,
+      BOUCLE_PORT: String(port),
+      BOUCLE_WORKERS: String(workers),
+      BOUCLE_LEASE: '2s',
+      BOUCLE_RETRY_BASE: '50ms',
+      BOUCLE_RETRY_MAX: '500ms',
+      BOUCLE_CSAT_PULL_INTERVAL: '0',
+    });
+
+    // Valuable customers with open tickets, so that decisions act.
+    const open = [...emulator.store.tickets.values()]
+      .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
+      .slice(0, 6);
+    for (const ticket of open) {
+      await client.updateUser(ticket.requester_id, {
+        user_fields: {
+          [CRM_FIELD_KEYS.valueTier]: 'gold',
+          [CRM_FIELD_KEYS.revenue12m]: 80_000,
+          [CRM_FIELD_KEYS.marginRate]: 0.35,
+        },
+      });
+    }
+    expect(open.length).toBeGreaterThanOrEqual(4);
+
+    // B does most of the work (4 workers against A's 1), so that it holds events when it is killed.
+    const a = await startService(env(hostA, portA, 1));
+    cleanups.push(() => a.child.kill('SIGKILL'));
+    const b = await startService(env(hostB, portB, 4));
+    cleanups.push(() => b.child.kill('SIGKILL'));
+    const answers = Array.from({ length: 60 }, (_, index) => {
+      const ticket = open[index % open.length]!;
+      return {
+        id: `host-burst-${index}`,
+        kind: index % 3 === 0 ? 'csat' : 'nps',
+        ...(index % 3 === 0 ? { scale: '1-5', score: 1 + (index % 2) } : { score: index % 7 }),
+        respondedAt: new Date(Date.now() - 3_600_000 + index * 1000).toISOString(),
+        ticketId: ticket.id,
+        comment: index % 4 === 0 ? 'Toujours pas de réponse, troisième fois que je relance.' : 'Pas content.',
+      };
+    });
+    const post = (url: string, answer: unknown) =>
+      fetch(`${url}/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SURVEY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(answer),
+      });
+    const results = await Promise.all(
+      answers.map((answer, index) =>
+        post(index % 2 === 0 ? a.url : b.url, answer).then((response) => response.status),
+      ),
+    );
+    expect(results.every((status) => status === 202)).toBe(true);
+
+    // Kill B as soon as the first answer has been applied, noting the events in progress then.
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    cleanups.push(() => pool.end());
+    const count = async (where: string): Promise<number> =>
+      Number(
+        (
+          await pool.query<{ n: string }>(
+            `SELECT COUNT(*) AS n FROM queue_events WHERE kind = 'feedback.answer' AND ${where}`,
+          )
+        ).rows[0]!.n,
+      );
+    for (let waited = 0; (await count("status = 'done'")) === 0 && waited < 30_000; waited += 10)
+      await new Promise((done) => setTimeout(done, 10));
+    b.child.kill('SIGKILL');
+    await new Promise((done) => b.child.once('exit', done));
+    const atKill = (
+      await pool.query<{ id: string; attempts: number }>(
+        "SELECT id, attempts FROM queue_events WHERE status = 'processing'",
+      )
+    ).rows;
+    expect(await count("status != 'done'")).toBeGreaterThan(0);
+
+    // A alone finishes: it takes over what B held once B's leases (2 s) run out.
+    let quiet = 0;
+    for (let round = 0; round < 400 && quiet < 3; round += 1) {
+      await emulator.settle();
+      const health = (await (await fetch(`${a.url}/healthz`)).json()) as { queueDepth: number };
+      quiet = health.queueDepth === 0 ? quiet + 1 : 0;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(quiet).toBe(3);
+    a.child.kill('SIGTERM');
+    await new Promise((done) => a.child.once('exit', done));
+
+    const statuses = (
+      await pool.query<{ status: string }>('SELECT DISTINCT status FROM queue_events')
+    ).rows.map((row) => row.status);
+    expect(statuses).toEqual(['done']);
+    const feedbackKeys = (
+      await pool.query<{ idempotency_key: string }>(
+        "SELECT idempotency_key FROM queue_events WHERE kind = 'feedback.answer'",
+      )
+    ).rows.map((row) => row.idempotency_key);
+    expect(feedbackKeys.sort()).toEqual(answers.map((answer) => `feedback:survey_api:${answer.id}`).sort());
+    // What B held when it died was claimed again (by A) after its lease: taken over, not lost.
+    const after = new Map(
+      (
+        await pool.query<{ id: number; attempts: number }>(
+          'SELECT id, attempts FROM queue_events WHERE id = ANY($1::bigint[])',
+          [atKill.map((row) => row.id)],
+        )
+      ).rows.map((row) => [Number(row.id), row.attempts]),
+    );
+    const takenOver = atKill.filter((row) => after.get(Number(row.id))! > row.attempts);
+    expect(takenOver.length).toBeGreaterThan(0);
+    // The ledger is on PostgreSQL, shared by both; neither host has a SQLite file.
+    const ledger = (
+      await pool.query<{ ticket_id: string; decision_key: string }>(
+        'SELECT ticket_id, decision_key FROM automation_interventions',
+      )
+    ).rows;
+    expect(ledger.length).toBeGreaterThanOrEqual(open.length);
+    expect(existsSync(join(hostA, 'boucle.sqlite'))).toBe(false);
+    expect(existsSync(join(hostB, 'boucle.sqlite'))).toBe(false);
+
+    // Every answer is one feedback record.
+    const feedbackRecords = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
+    expect(feedbackRecords.map((record) => record.external_id).sort()).toEqual(
+      answers.map((answer) => `survey_api:${answer.id}`).sort(),
+    );
+    // Per ticket: one note and one Zendesk ledger record per decision, no note twice, one action tag.
+    const interventionRecords = await collect(
+      client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
+    );
+    expect(interventionRecords).toHaveLength(ledger.length);
+    for (const ticket of open) {
+      const decisions = ledger.filter((row) => Number(row.ticket_id) === ticket.id);
+      expect(decisions.length).toBeGreaterThanOrEqual(1);
+      const notes = (await collect(client.listComments(ticket.id))).filter((comment) =>
+        comment.body.startsWith('Boucle — '),
+      );
+      expect(notes.every((note) => !note.public)).toBe(true);
+      const markers = notes.map((note) => /\[boucle:[0-9a-f]{16}\]/.exec(note.body)?.[0]);
+      expect(new Set(markers).size).toBe(markers.length);
+      expect(notes).toHaveLength(decisions.length);
+      expect(
+        interventionRecords.filter(
+          (record) => record.custom_object_fields['ticket_id'] === String(ticket.id),
+        ),
+      ).toHaveLength(decisions.length);
+      const current = await client.getTicket(ticket.id);
+      expect(
+        current.tags.filter((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag)),
+      ).toHaveLength(1);
+    }
+  });
+});
