@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -266,6 +266,50 @@ describe('boucle db copy --to postgres://…', () => {
     }
   });
 
+  it('rolls everything back when a table count differs after the copy, and says which', async () => {
+    const sqlitePath = join(dir, 'counted.sqlite');
+    const store = openStore(sqlitePath, FEATURE_SCHEMAS);
+    const queue = new DurableQueue(store.db);
+    for (const key of ['a', 'b', 'c']) await queue.enqueue({ idempotencyKey: key, kind: 'k', payload: {} });
+    const ledger = new InterventionLedger(store.db);
+    for (const ticketId of [101, 102, 103])
+      ledger.record({
+        decisionKey: `d${ticketId}`,
+        ticketId,
+        userId: null,
+        action: 'callback',
+        priority: null,
+        tier: null,
+        expectedValue: null,
+        cost: null,
+        summary: 's',
+        decidedAt: new Date(0),
+        dueAt: null,
+      });
+    store.close();
+    // An empty, migrated target where a rule (not a trigger: the copy leaves rules alone) swallows one row.
+    const url = await freshPostgresDatabase();
+    const postgres = await openPostgresStore(url, FEATURE_SCHEMAS);
+    try {
+      await postgres.pool.query(
+        'CREATE RULE swallow AS ON INSERT TO automation_interventions WHERE NEW.ticket_id = 102 DO INSTEAD NOTHING',
+      );
+      const result = await copy(sqlitePath, url);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /was rolled back: the row counts differ for automation_interventions \(SQLite 3, PostgreSQL 2\)\. Nothing was written\./,
+      );
+      const count = async (table: string) =>
+        (await postgres.pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]!.n;
+      expect(await count('queue_events')).toBe(0);
+      expect(await count('automation_interventions')).toBe(0);
+      // The migration rows are the target's own again (the copy's replacement was rolled back too).
+      expect(await count('schema_migrations')).toBeGreaterThan(0);
+    } finally {
+      await postgres.close();
+    }
+  });
+
   it('refuses a SQLite store at other versions than the program, and says what to run', async () => {
     const sqlitePath = join(dir, 'old.sqlite');
     openStore(sqlitePath, [QUEUE_SCHEMA]).close();
@@ -278,6 +322,10 @@ describe('boucle db copy --to postgres://…', () => {
     expect(await runCli(['db', 'migrate'], io)).toBe(0);
     expect(stdout()).toMatch(/^Migrated .*old\.sqlite: queue \d+/);
     expect((await copy(sqlitePath, url)).code).toBe(0);
+    const missing = await copy(join(dir, 'missing.sqlite'), await freshPostgresDatabase());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('There is no SQLite store at');
+    expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false);
   });
 
   it('says what to fix when the target cannot be used, as boucle serve does', async () => {

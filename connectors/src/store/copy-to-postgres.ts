@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import { openStore, type FeatureSchema } from './database.ts';
+import type { FeatureSchema } from './database.ts';
 import { describeConnectionError, openPostgresStore, redactUrl } from './postgres.ts';
 import type { SqlValue } from './sql.ts';
 
@@ -60,9 +60,15 @@ const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Checks the SQLite store's versions against the program's; a message per feature that differs. */
 export function versionProblems(db: DatabaseSync, schemas: readonly FeatureSchema[]): string[] {
-  const rows = db
-    .prepare('SELECT feature, MAX(version) AS version FROM schema_migrations GROUP BY feature')
-    .all() as { feature: string; version: number }[];
+  const known = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  const rows =
+    known === undefined
+      ? []
+      : (db
+          .prepare('SELECT feature, MAX(version) AS version FROM schema_migrations GROUP BY feature')
+          .all() as { feature: string; version: number }[]);
   const stored = new Map(rows.map((row) => [row.feature, row.version]));
   const problems: string[] = [];
   for (const schema of schemas) {
@@ -85,7 +91,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   const where = redactUrl(databaseUrl);
   if (!existsSync(sqlitePath))
     throw new CopyError(`There is no SQLite store at ${sqlitePath} (BOUCLE_DB_PATH): nothing to copy.`);
-  const sqlite = openStore(sqlitePath, []);
+  // Opened as it is: no migration, no pragma that writes; the copy only reads it (one read transaction).
+  const sqlite = { db: new DatabaseSync(sqlitePath, { timeout: 10_000 }) };
   try {
     const problems = versionProblems(sqlite.db, schemas);
     if (problems.length > 0) {
@@ -114,7 +121,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
       await target.close();
     }
   } finally {
-    sqlite.close();
+    sqlite.db.close();
   }
 }
 
