@@ -1,5 +1,7 @@
 // npm run bench:webhooks — accept rate and latency of signed webhooks on loopback, then processing throughput
 // against the Zendesk emulator. Prints figures; asserts nothing is lost.
+// --burn[=N]: after each unloaded accept measurement, the same again while N CPU-burner processes (default one per
+// core) spin, printing the loaded figures beside the unloaded ones.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -32,6 +34,70 @@ const SECRET = 'bench-webhook-secret-0123456789';
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PROCESS_EVENTS = Number(process.env.BENCH_PROCESS_EVENTS ?? 300);
+
+/** `--burn` / `--burn=N` (taken out of argv before parseArgs): burner processes during a second measurement. */
+const BURN = ((): number => {
+  const flag = process.argv.findIndex((arg) => /^--burn(=\d+)?$/.test(arg));
+  if (flag === -1 || process.argv[2] === 'accept-server' || process.argv[2] === 'accept-server-pg') return 0;
+  const [arg] = process.argv.splice(flag, 1);
+  const n = arg!.includes('=') ? Number(arg!.split('=')[1]) : cpus().length;
+  if (!(n >= 1)) throw new Error(`--burn=N takes a whole number of burner processes ≥ 1 (got ${arg})`);
+  return n;
+})();
+
+/** Starts `n` processes that each keep one core busy; the returned function stops them. */
+async function startBurners(n: number): Promise<() => Promise<void>> {
+  const burners = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) Math.sqrt(Math.random());'], { stdio: 'ignore' }),
+  );
+  // Let them reach the scheduler before measuring.
+  await new Promise((done) => setTimeout(done, 500));
+  return async () => {
+    await Promise.all(
+      burners.map(
+        (burner) =>
+          new Promise((done) => {
+            if (burner.exitCode !== null || burner.signalCode !== null) return done(undefined);
+            burner.once('exit', done);
+            burner.kill('SIGKILL');
+          }),
+      ),
+    );
+  };
+}
+
+/** The same kind of burst again, with the burners running; its figures and the load average at its end. */
+async function loadedBurst(urls: string | readonly string[]): Promise<Loaded> {
+  const stop = await startBurners(BURN);
+  try {
+    const { latencies, statuses, seconds } = await fire(
+      urls,
+      prepare(
+        TOTAL,
+        0,
+        Array.from({ length: 200 }, (_, i) => i + 1),
+        'loaded',
+      ),
+      CONCURRENCY,
+    );
+    const accepted = statuses.get(202) ?? 0;
+    return {
+      accepted,
+      acceptedPerSecond: accepted / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      load: loadavg()[0]!,
+    };
+  } finally {
+    await stop();
+  }
+}
+
+function printLoaded(loaded: Loaded, unloaded: Figures): void {
+  console.log(
+    `  loaded (${BURN} burner(s), load average ${loaded.load.toFixed(1)})   ${loaded.acceptedPerSecond.toFixed(0)} accepted events/s   p50 ${loaded.p50.toFixed(2)} ms   p99 ${loaded.p99.toFixed(2)} ms (unloaded p99 ${unloaded.p99.toFixed(2)} ms, ×${(loaded.p99 / unloaded.p99).toFixed(1)})`,
+  );
+}
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -170,18 +236,21 @@ async function benchAccept(sync: 'full' | 'normal', commit: 'thread' | 'inline')
     'bench',
   );
   const { latencies, statuses, seconds } = await fire(url, requests, CONCURRENCY);
+  const loaded = BURN > 0 ? await loadedBurst(url) : undefined;
   child.kill('SIGTERM');
   await new Promise((done) => child.once('exit', done));
   while (out.split('\n').length < 4) await new Promise((done) => setTimeout(done, 10));
   const stored = Number(out.split('\n')[1]);
   const [delayP99, delayMax] = out.split('\n')[2]!.split(' ');
   const accepted = statuses.get(202) ?? 0;
+  const sent = TOTAL * (loaded === undefined ? 1 : 2);
+  const acceptedAll = accepted + (loaded?.accepted ?? 0);
   console.log(
-    `accept, SQLite, BOUCLE_QUEUE_SYNC=${sync}, commit ${commit === 'thread' ? 'in a worker thread' : 'on the event loop'} (loopback, service in its own process, WAL, group commit, ${CONCURRENCY} keep-alive connections, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    `accept, SQLite, BOUCLE_QUEUE_SYNC=${sync}, BOUCLE_SQLITE_ACCEPT=${commit} (commit ${commit === 'thread' ? 'in a worker thread' : 'on the event loop'}; loopback, service in its own process, WAL, group commit, ${CONCURRENCY} keep-alive connections, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
   );
-  console.log(`  events sent          ${TOTAL}`);
+  console.log(`  events sent          ${sent}`);
   console.log(
-    `  accepted (202)       ${accepted}   stored ${stored}   lost ${accepted - stored}   other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 202)))}`,
+    `  accepted (202)       ${acceptedAll}   stored ${stored}   lost ${acceptedAll - stored}   other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([s]) => s !== 202)))}`,
   );
   console.log(
     `  sustained            ${(accepted / seconds).toFixed(0)} accepted events/s over ${seconds.toFixed(2)} s`,
@@ -190,11 +259,17 @@ async function benchAccept(sync: 'full' | 'normal', commit: 'thread' | 'inline')
     `  accept latency       p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)!.toFixed(2)} ms`,
   );
   console.log(`  event loop held      p99 ${delayP99} ms   max ${delayMax} ms (perf_hooks event-loop delay)`);
-  if (accepted !== TOTAL || stored !== accepted) {
+  const figures: Figures = {
+    acceptedPerSecond: accepted / seconds,
+    p99: percentile(latencies, 99),
+    ...(loaded === undefined ? {} : { loaded }),
+  };
+  if (loaded !== undefined) printLoaded(loaded, figures);
+  if (acceptedAll !== sent || stored !== acceptedAll) {
     console.log('  FAILED: events were lost or refused');
     process.exitCode = 1;
   }
-  return { acceptedPerSecond: accepted / seconds, p99: percentile(latencies, 99) };
+  return figures;
 }
 
 function benchSettings(port: number, webhookSecret: string): AutomationSettings {
@@ -319,6 +394,8 @@ async function benchAcceptPostgres(databaseUrl: string, processes: number): Prom
     'bench',
   );
   const { latencies, statuses, seconds } = await fire(urls, requests, CONCURRENCY);
+  const load = loadavg()[0]!;
+  const loaded = BURN > 0 ? await loadedBurst(urls) : undefined;
   await Promise.all(children.map((c) => stopChild(c.child)));
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const stored = Number(
@@ -330,20 +407,28 @@ async function benchAcceptPostgres(databaseUrl: string, processes: number): Prom
   );
   await pool.end();
   const accepted = statuses.get(202) ?? 0;
+  const sent = TOTAL * (loaded === undefined ? 1 : 2);
+  const acceptedAll = accepted + (loaded?.accepted ?? 0);
   console.log(
-    `accept, PostgreSQL, ${processes} process(es) (loopback, fsync on, group commit, ${CONCURRENCY} keep-alive connections spread over them, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    `accept, PostgreSQL, ${processes} process(es) (loopback, fsync on, group commit, ${CONCURRENCY} keep-alive connections spread over them, load average ${load.toFixed(1)} on ${cpus().length} cores)`,
   );
   console.log(
-    `  accepted (202)       ${accepted}   stored ${stored}   lost ${accepted - stored}   other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([st]) => st !== 202)))}`,
+    `  accepted (202)       ${acceptedAll}   stored ${stored}   lost ${acceptedAll - stored}   other statuses ${JSON.stringify(Object.fromEntries([...statuses].filter(([st]) => st !== 202)))}`,
   );
   console.log(
     `  sustained            ${(accepted / seconds).toFixed(0)} accepted events/s   p50 ${percentile(latencies, 50).toFixed(2)} ms   p99 ${percentile(latencies, 99).toFixed(2)} ms   max ${latencies.at(-1)!.toFixed(2)} ms`,
   );
-  if (accepted !== TOTAL || stored !== accepted) {
+  const figures: Figures = {
+    acceptedPerSecond: accepted / seconds,
+    p99: percentile(latencies, 99),
+    ...(loaded === undefined ? {} : { loaded }),
+  };
+  if (loaded !== undefined) printLoaded(loaded, figures);
+  if (acceptedAll !== sent || stored !== acceptedAll) {
     console.log('  FAILED: events were lost or refused');
     process.exitCode = 1;
   }
-  return { acceptedPerSecond: accepted / seconds, p99: percentile(latencies, 99) };
+  return figures;
 }
 
 function processingRequests(open: readonly number[], secret: string): Prepared[] {
@@ -536,6 +621,17 @@ async function benchProcessing(): Promise<number> {
 interface Figures {
   readonly acceptedPerSecond: number;
   readonly p99: number;
+  /** With --burn: the same burst while the burners spin. */
+  readonly loaded?: Loaded;
+}
+
+interface Loaded {
+  readonly accepted: number;
+  readonly acceptedPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** 1-minute load average at the end of the loaded burst. */
+  readonly load: number;
 }
 
 if (process.argv[2] === 'accept-server') {
@@ -559,8 +655,8 @@ if (process.argv[2] === 'accept-server') {
     const thread = await benchAccept('full', 'thread');
     await benchAccept('normal', 'thread');
     const processed = await benchProcessing();
-    rows.push(['SQLite, commit on the event loop', inline, undefined]);
-    rows.push(['SQLite, commit in a worker thread', thread, processed]);
+    rows.push(['SQLite, inline (event loop)', inline, undefined]);
+    rows.push(['SQLite, thread (worker thread)', thread, processed]);
   }
   if (dbs.includes('postgres')) {
     const cluster = await startPostgresCluster();
@@ -585,13 +681,21 @@ if (process.argv[2] === 'accept-server') {
     }
   }
   console.log(
-    `\nside by side (${TOTAL} accepted events, ${PROCESS_EVENTS} processed; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    `\nside by side (${TOTAL} accepted events${BURN > 0 ? ` per burst, loaded with ${BURN} burner(s)` : ''}, ${PROCESS_EVENTS} processed; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
   );
+  const loadedHead =
+    BURN > 0 ? ` ${'loaded acc/s'.padStart(12)} ${'loaded p99'.padStart(11)} ${'load'.padStart(5)}` : '';
   console.log(
-    `  ${'store'.padEnd(36)} ${'accepted/s'.padStart(10)} ${'p99 accept'.padStart(11)} ${'processed/s'.padStart(12)}`,
+    `  ${'store'.padEnd(36)} ${'accepted/s'.padStart(10)} ${'p99 accept'.padStart(11)}${loadedHead} ${'processed/s'.padStart(12)}`,
   );
-  for (const [name, figures, processed] of rows)
+  for (const [name, figures, processed] of rows) {
+    const l = figures.loaded;
+    const loadedCells =
+      BURN > 0
+        ? ` ${(l?.acceptedPerSecond.toFixed(0) ?? '—').padStart(12)} ${(l === undefined ? '—' : `${l.p99.toFixed(1)} ms`).padStart(11)} ${(l?.load.toFixed(1) ?? '—').padStart(5)}`
+        : '';
     console.log(
-      `  ${name.padEnd(36)} ${figures.acceptedPerSecond.toFixed(0).padStart(10)} ${`${figures.p99.toFixed(1)} ms`.padStart(11)} ${(processed === undefined ? '—' : processed.toFixed(1)).padStart(12)}`,
+      `  ${name.padEnd(36)} ${figures.acceptedPerSecond.toFixed(0).padStart(10)} ${`${figures.p99.toFixed(1)} ms`.padStart(11)}${loadedCells} ${(processed === undefined ? '—' : processed.toFixed(1)).padStart(12)}`,
     );
+  }
 }

@@ -25,6 +25,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       'Reports: loop closure per week (loop), results by cut (programme), warning signs (signals); pull copies Zendesk data.',
     load: () => import('./report-command.ts'),
   },
+  db: {
+    summary:
+      'Move the SQLite store to PostgreSQL (copy --to postgres://…), or bring it to this version (migrate).',
+    load: () => import('./db-command.ts'),
+  },
   decide: {
     summary:
       'Decide on incidents: JSON lines in, one decision (action, priority, tags, explanation) per line out.',

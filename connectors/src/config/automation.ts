@@ -28,6 +28,12 @@ export interface AutomationSettings {
   readonly deadlineScanIntervalMs: number;
   /** `full`: fsync at every commit (survives power loss). `normal`: survives a killed process, not an OS crash. */
   readonly queueSync: 'full' | 'normal';
+  /**
+   * Where the SQLite queue commits accepted events: `thread`, in a worker thread with its own connection (the
+   * event loop never waits for the fsync); `inline`, on the event loop (no second thread, no copying of events).
+   * Absent: `thread`. PostgreSQL's queue ignores it.
+   */
+  readonly sqliteAccept?: 'thread' | 'inline';
 }
 
 const keys = {
@@ -157,6 +163,18 @@ const keys = {
     default: 'full',
     parse: parsers.oneOf(['full', 'normal'] as const),
   },
+  BOUCLE_SQLITE_ACCEPT: {
+    description:
+      'where the SQLite queue commits accepted webhooks: thread (a worker thread: the event loop never waits for the fsync; slow or network disks) or inline (on the event loop: less CPU per event; fast local disk, few cores); docs/scaling.md',
+    default: 'thread',
+    parse: (raw: string): 'thread' | 'inline' => {
+      if (raw !== 'thread' && raw !== 'inline')
+        throw new Error(
+          'must be thread (commit in a worker thread, the default) or inline (commit on the event loop)',
+        );
+      return raw;
+    },
+  },
 } as const;
 
 export const automationSection: ConfigSection<typeof keys, AutomationSettings> = {
@@ -200,6 +218,7 @@ export const automationSection: ConfigSection<typeof keys, AutomationSettings> =
         csatPullIntervalMs: v.BOUCLE_CSAT_PULL_INTERVAL,
         deadlineScanIntervalMs: v.BOUCLE_DEADLINE_SCAN_INTERVAL,
         queueSync: v.BOUCLE_QUEUE_SYNC,
+        sqliteAccept: v.BOUCLE_SQLITE_ACCEPT,
       },
     };
   },

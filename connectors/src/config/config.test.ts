@@ -173,6 +173,18 @@ describe('where boucle serve reads its policy', () => {
     ]);
   });
 
+  it('reads BOUCLE_SQLITE_ACCEPT (thread by default, or inline), refuses another value saying what to write', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '..', '..', '.env.example'), 'utf8');
+    expect(example).toContain('BOUCLE_SQLITE_ACCEPT=thread');
+    expect(loadConfig(serve, base).automation.sqliteAccept).toBe('thread');
+    expect(loadConfig(serve, { ...base, BOUCLE_SQLITE_ACCEPT: 'inline' }).automation.sqliteAccept).toBe(
+      'inline',
+    );
+    expect(problems({ ...base, BOUCLE_SQLITE_ACCEPT: 'threads' })).toEqual([
+      'BOUCLE_SQLITE_ACCEPT: must be thread (commit in a worker thread, the default) or inline (commit on the event loop) (got "threads")',
+    ]);
+  });
+
   it('refuses the installation and a settings file together, and a bad id, saying what to fix', () => {
     const both = problems({
       ...base,

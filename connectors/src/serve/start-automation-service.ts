@@ -182,10 +182,17 @@ export async function startAutomationService(
   let queue: EventQueue;
   let sqliteQueue: DurableQueue | undefined;
   if (store !== undefined) {
-    // Accepted events are committed (and fsynced) by a worker thread: the event loop never waits for the disk.
+    // BOUCLE_SQLITE_ACCEPT=thread (default): accepted events are committed (and fsynced) by a worker thread, the
+    // event loop never waits for the disk; inline: on the event loop (docs/scaling.md says when to choose which).
+    const accept = options.databasePath === ':memory:' ? 'inline' : (settings.sqliteAccept ?? 'thread');
+    log(
+      accept === 'thread'
+        ? 'SQLite queue: accepted events committed in a worker thread (BOUCLE_SQLITE_ACCEPT=thread)'
+        : 'SQLite queue: accepted events committed on the event loop (BOUCLE_SQLITE_ACCEPT=inline)',
+    );
     sqliteQueue = new DurableQueue(store.db, {
       retry,
-      ...(options.databasePath === ':memory:'
+      ...(accept === 'inline'
         ? {}
         : {
             acceptThread: {

@@ -1,29 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ALERTS_SCHEMA } from '../alerts/alerts-schema.ts';
-import { EXPERIMENT_SCHEMA } from '../experiment/experiment-schema.ts';
-import { AUTOMATION_SCHEMA } from '../loop/automation-schema.ts';
-import { POLICY_SCHEMA } from '../policy/policy-history.ts';
-import { CONSOLE_SCHEMA } from '../programme/console-schema.ts';
-import { PROGRAMME_SCHEMA } from '../programme/programme-schema.ts';
-import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
-import { SYNC_SCHEMA } from '../sync/schema.ts';
-import { WRITEBACK_SCHEMA } from '../writeback/schema.ts';
+import { FEATURE_SCHEMAS } from './feature-registry.ts';
 import { openStore, type FeatureSchema } from './index.ts';
 import { openPostgresStore, type PostgresStore } from './postgres.ts';
 import { freshPostgresDatabase } from './testing-postgres.ts';
 
 /** Every feature whose history runs on both databases. */
-const BOTH: readonly FeatureSchema[] = [
-  QUEUE_SCHEMA,
-  AUTOMATION_SCHEMA,
-  WRITEBACK_SCHEMA,
-  EXPERIMENT_SCHEMA,
-  SYNC_SCHEMA,
-  PROGRAMME_SCHEMA,
-  CONSOLE_SCHEMA,
-  ALERTS_SCHEMA,
-  POLICY_SCHEMA,
-];
+const BOTH: readonly FeatureSchema[] = FEATURE_SCHEMAS;
 
 let postgres: PostgresStore | undefined;
 afterEach(async () => {
