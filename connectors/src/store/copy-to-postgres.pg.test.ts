@@ -58,9 +58,9 @@ async function filledStore(path: string): Promise<void> {
   expect(queue.fail(claimed[2]!, 'Zendesk said 422', true)).toBe('dead');
   await queue.drainWrites();
   await queue.close();
-  const ledger = new InterventionLedger(store.db);
+  const ledger = new InterventionLedger(sqliteSql(store));
   for (let i = 0; i < 7; i++)
-    ledger.record({
+    await ledger.record({
       decisionKey: `d${i}`,
       ticketId: 100 + i,
       userId: i,
@@ -271,9 +271,9 @@ describe('boucle db copy --to postgres://…', () => {
     const store = openStore(sqlitePath, FEATURE_SCHEMAS);
     const queue = new DurableQueue(store.db);
     for (const key of ['a', 'b', 'c']) await queue.enqueue({ idempotencyKey: key, kind: 'k', payload: {} });
-    const ledger = new InterventionLedger(store.db);
+    const ledger = new InterventionLedger(sqliteSql(store));
     for (const ticketId of [101, 102, 103])
-      ledger.record({
+      await ledger.record({
         decisionKey: `d${ticketId}`,
         ticketId,
         userId: null,
