@@ -94,6 +94,9 @@ describe('the Policy screen end to end (issue #15)', () => {
     const { page, app } = await openPolicy();
     expect(await app.getByTestId('policy').getAttribute('data-can-edit')).toBe('true');
     expect(await app.getByTestId('policy-current').innerText()).toMatch(/No policy saved yet/);
+    // What applies (the flat settings) is a valid draft: no problem listed, Save offered.
+    expect(await app.getByTestId('policy-problems').innerText()).toBe('No problem: the draft can be saved.');
+    expect(await app.getByTestId('policy-save').isDisabled()).toBe(false);
     await app.getByTestId('policy-import').getByRole('button').click();
     await app.getByTestId('policy-notice-success').waitFor();
     expect(await app.getByTestId('policy-notice-success').innerText()).toMatch(
@@ -262,6 +265,7 @@ describe('the Policy screen end to end (issue #15)', () => {
     await silver.press('Backspace');
     expect(await silver.inputValue()).toBe('48');
     expect(await app.getByTestId('policy-save').count()).toBe(0);
+    expect(await app.getByTestId('policy-problems').count()).toBe(0);
     expect(await app.getByTestId('add-rule').count()).toBe(0);
     expect(await app.getByTestId('policy-import').count()).toBe(0);
     await app.getByRole('tab', { name: 'History' }).click();
