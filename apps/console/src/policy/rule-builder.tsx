@@ -7,7 +7,6 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Input, Label, Select, Toggle } from '@zendeskgarden/react-forms';
 import { styled } from 'styled-components';
 import { ACTIONS, PRIORITIES } from '../../../../shared/src/domain/vocabulary.ts';
-import { LABELS } from '../../../../shared/src/explain/render-explanation.ts';
 import {
   FACT_CATALOGUE,
   FACT_NAMES,
@@ -18,7 +17,7 @@ import { OPERATORS, OPERATOR_NAMES, type OperatorName } from '../../../../shared
 import type { PolicyTranslate } from './policy-i18n.ts';
 import { asText, fieldId, issuesAt, pathKey, type Issue } from './policy-model.ts';
 import type { AppLocale } from '../../../common/src/i18n/locale.ts';
-import { FACT_LABELS } from './fact-labels.ts';
+import { FACT_LABELS, PRIORITY_LABELS, TIER_LABELS } from './fact-labels.ts';
 
 export interface RuleDraft {
   name: string;
@@ -88,8 +87,8 @@ const FACT_GROUPS = [...new Set(FACT_NAMES.map((f) => f.split('.')[0]!))];
 
 /** A closed-set value as the admin reads it (the tiers in their language); the rule stores the id. */
 function valueLabel(fact: string, value: string, locale: AppLocale): string {
-  if (fact === 'customer.tier' && value in LABELS.tier)
-    return LABELS.tier[value as keyof typeof LABELS.tier][locale];
+  if (fact === 'customer.tier' && value in TIER_LABELS)
+    return TIER_LABELS[value as keyof typeof TIER_LABELS][locale];
   return value;
 }
 
@@ -466,7 +465,7 @@ export function RuleEditor({
               <option value="">{t('rules.noAction')}</option>
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
-                  {LABELS.priority[p][locale]}
+                  {PRIORITY_LABELS[p][locale]}
                 </option>
               ))}
             </Select>
