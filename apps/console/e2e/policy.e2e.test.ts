@@ -108,7 +108,9 @@ describe('the Policy screen end to end (issue #15)', () => {
     const silver = field(app, 'callbackWindowHours.silver').locator('input');
     expect(await silver.inputValue()).toBe('48');
     await silver.fill('6');
-    await expect.poll(() => app.getByTestId('policy-changes').innerText()).toMatch(/^1 value\(s\) changed/);
+    await expect
+      .poll(() => app.getByTestId('policy-changes').innerText())
+      .toMatch(/^1 value changed since version 1\./);
 
     // A rule from the menus: a fact of the catalogue, its operator, a value from the tiers, an action.
     await app.getByTestId('add-rule').click();
@@ -126,7 +128,7 @@ describe('the Policy screen end to end (issue #15)', () => {
     await app.getByTestId('policy-preview-run').click();
     const summary = app.getByTestId('policy-preview-summary');
     await summary.waitFor();
-    const match = /^(\d+) decision\(s\) would change, out of (\d+) incident\(s\) in the last 30 days\.$/.exec(
+    const match = /^(\d+) decisions? would change, out of (\d+) incidents in the last 30 days\.$/.exec(
       await summary.innerText(),
     );
     expect(match).not.toBeNull();
@@ -237,7 +239,7 @@ describe('the Policy screen end to end (issue #15)', () => {
       'capacity.agentMinutesPerDay',
     );
     expect(await app.getByTestId('policy-save').isDisabled()).toBe(true);
-    expect(await app.getByTestId('save-disabled').innerText()).toBe('Fix 1 problem(s) to save.');
+    expect(await app.getByTestId('save-disabled').innerText()).toBe('Fix 1 problem to save.');
     expect(await app.getByTestId('policy-preview-run').isDisabled()).toBe(true);
     // The problem's link takes the admin to the field.
     await app.getByTestId('policy-problem').getByRole('button').click();

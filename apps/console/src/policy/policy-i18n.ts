@@ -28,10 +28,10 @@ export const policyEn = {
   'view.label': 'Policy views',
   advanced: 'Advanced: shown collapsed. Change only with evidence (see docs/decision-model.md).',
   'problems.none': 'No problem: the draft can be saved.',
-  'problems.count': '{{count}} problem(s) to fix before saving:',
+  'problems.count': '{{count}} {{count:problem|problems}} to fix before saving:',
   'problems.at': '{{where}}: {{message}}',
   'draft.unchanged': 'No change yet.',
-  'draft.changed': '{{count}} value(s) changed since version {{version}}.',
+  'draft.changed': '{{count}} {{count:value|values}} changed since version {{version}}.',
   'draft.discard': 'Discard changes',
   'json.label': 'The policy as JSON (the same document the form edits)',
   'json.help':
@@ -98,7 +98,7 @@ export const policyEn = {
   'preview.run': 'Preview on the last {{days}} days',
   'preview.running': 'Running the draft over the ledger…',
   'preview.changed':
-    '{{changed}} decision(s) would change, out of {{incidents}} incident(s) in the last {{days}} days.',
+    '{{changed}} {{changed:decision|decisions}} would change, out of {{incidents}} {{incidents:incident|incidents}} in the last {{days}} days.',
   'preview.none': 'No decision would change over the last {{days}} days ({{incidents}} incidents).',
   'preview.estimate':
     'An estimate from the simulator’s model over the ledger’s past incidents, not a promise: customers react as they do.',
@@ -127,7 +127,7 @@ export const policyEn = {
   'save.failed': 'Saving failed ({{status}}): {{message}}. Nothing was changed.',
   'save.readBack':
     'Zendesk answered, but reading the installation back shows a different policy. Reload the page before saving again.',
-  'save.disabled': 'Fix {{count}} problem(s) to save.',
+  'save.disabled': 'Fix {{count}} {{count:problem|problems}} to save.',
   'save.noInstallation': 'This app has no installation id (metadata): it cannot save.',
   'history.title': 'Versions',
   'history.version': 'Version',
@@ -191,10 +191,10 @@ export const policyFr: Record<PolicyKey, string> = {
   'view.label': 'Vues de la politique',
   advanced: 'Avancé : replié. À ne changer que sur des preuves (voir docs/decision-model.md).',
   'problems.none': 'Aucun problème : le brouillon peut être enregistré.',
-  'problems.count': '{{count}} problème(s) à corriger avant d’enregistrer :',
+  'problems.count': '{{count}} {{count:problème|problèmes}} à corriger avant d’enregistrer :',
   'problems.at': '{{where}} : {{message}}',
   'draft.unchanged': 'Aucune modification.',
-  'draft.changed': '{{count}} valeur(s) modifiée(s) depuis la version {{version}}.',
+  'draft.changed': '{{count}} {{count:valeur modifiée|valeurs modifiées}} depuis la version {{version}}.',
   'draft.discard': 'Annuler les modifications',
   'json.label': 'La politique en JSON (le même document que le formulaire)',
   'json.help':
@@ -261,7 +261,7 @@ export const policyFr: Record<PolicyKey, string> = {
   'preview.run': 'Aperçu sur les {{days}} derniers jours',
   'preview.running': 'Application du brouillon au registre…',
   'preview.changed':
-    '{{changed}} décision(s) changerai(en)t, sur {{incidents}} incident(s) des {{days}} derniers jours.',
+    '{{changed}} {{changed:décision changerait|décisions changeraient}}, sur {{incidents}} {{incidents:incident|incidents}} des {{days}} derniers jours.',
   'preview.none': 'Aucune décision ne changerait sur les {{days}} derniers jours ({{incidents}} incidents).',
   'preview.estimate':
     'Une estimation par le modèle du simulateur sur les incidents passés du registre, pas une promesse : les clients réagissent comme ils réagissent.',
@@ -290,7 +290,7 @@ export const policyFr: Record<PolicyKey, string> = {
   'save.failed': 'L’enregistrement a échoué ({{status}}) : {{message}}. Rien n’a été modifié.',
   'save.readBack':
     'Zendesk a répondu, mais la relecture de l’installation montre une autre politique. Rechargez la page avant de réenregistrer.',
-  'save.disabled': 'Corrigez {{count}} problème(s) pour enregistrer.',
+  'save.disabled': 'Corrigez {{count}} {{count:problème|problèmes}} pour enregistrer.',
   'save.noInstallation':
     'Cette application n’a pas d’identifiant d’installation (metadata) : impossible d’enregistrer.',
   'history.title': 'Versions',
@@ -330,6 +330,20 @@ export const policyFr: Record<PolicyKey, string> = {
 
 export type PolicyTranslate = TranslateWith<PolicyKey>;
 
+/**
+ * `{{name:one|other}}` picks the singular when `name` is 1 (in French also 0, as French counts it), else the
+ * plural; then `{{name}}` placeholders are filled as everywhere else.
+ */
 export function policyTranslator(locale: AppLocale): PolicyTranslate {
-  return translatorOf<PolicyKey>(locale === 'fr' ? policyFr : policyEn);
+  const base = translatorOf<PolicyKey>(locale === 'fr' ? policyFr : policyEn);
+  const singular = (n: number) => (locale === 'fr' ? Math.abs(n) < 2 : n === 1);
+  return (key, values = {}) =>
+    base(key, values).replace(
+      /\{\{(\w+):([^|}]*)\|([^}]*)\}\}/g,
+      (_, name: string, one: string, other: string) => {
+        const value = values[name];
+        if (typeof value !== 'number') throw new Error(`i18n: "${key}" needs a number for {{${name}}}`);
+        return singular(value) ? one : other;
+      },
+    );
 }

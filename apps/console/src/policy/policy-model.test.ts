@@ -5,7 +5,7 @@ import {
   policyFromSettings,
   POLICY_GROUPS,
 } from '../../../../shared/src/index.ts';
-import { policyEn, policyFr } from './policy-i18n.ts';
+import { policyEn, policyFr, policyTranslator } from './policy-i18n.ts';
 import {
   anchorOf,
   describe,
@@ -140,5 +140,20 @@ suite('the policy editor model', () => {
     }
     for (const section of POLICY_SECTIONS)
       expect(policyEn[`section.${section}` as keyof typeof policyEn], section).toBeDefined();
+  });
+
+  it('says one or several in each language', () => {
+    const en = policyTranslator('en');
+    const fr = policyTranslator('fr');
+    expect(en('save.disabled', { count: 1 })).toBe('Fix 1 problem to save.');
+    expect(en('save.disabled', { count: 3 })).toBe('Fix 3 problems to save.');
+    expect(en('preview.changed', { changed: 2, incidents: 1, days: 30 })).toBe(
+      '2 decisions would change, out of 1 incident in the last 30 days.',
+    );
+    expect(fr('preview.changed', { changed: 1, incidents: 16, days: 30 })).toBe(
+      '1 décision changerait, sur 16 incidents des 30 derniers jours.',
+    );
+    expect(fr('draft.changed', { count: 0, version: 2 })).toBe('0 valeur modifiée depuis la version 2.');
+    expect(() => en('save.disabled', { count: '1' })).toThrow(/needs a number/);
   });
 });
