@@ -14,7 +14,7 @@ import { PassThrough } from 'node:stream';
 import { ZendeskClient } from '../../../connectors/src/zendesk/client.ts';
 import { startBoucle, type RunningBoucle } from '../../../connectors/src/start/start-boucle.ts';
 import { ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
-import { decodeDecisionInput, type ValueTier } from '../../../shared/src/index.ts';
+import { decodeDecisionInput, type DecisionInput, type ValueTier } from '../../../shared/src/index.ts';
 
 /** One row of the connector's ledger (`automation_interventions`), with the customer's tier from its input. */
 export interface LedgerRow {
@@ -28,6 +28,8 @@ export interface LedgerRow {
   /** The decision's headline (the explanation's first line, in the connector's locale). */
   readonly summary: string;
   readonly tier: ValueTier | null;
+  /** The facts the loop decided on (what the preview decides again). */
+  readonly input: DecisionInput | null;
 }
 
 export interface PolicyHarness {
@@ -124,17 +126,21 @@ export async function startPolicyHarness(): Promise<PolicyHarness> {
              ORDER BY id`,
           )
           .all(...(ticketId === undefined ? [] : [ticketId])) as unknown as Row[]
-      ).map((r) => ({
-        id: r.id,
-        ticketId: r.ticket_id,
-        action: r.action,
-        compensationTier: r.compensation_tier,
-        decidedAt: r.decided_at,
-        dueAt: r.due_at,
-        policyVersion: r.policy_version,
-        summary: r.summary,
-        tier: r.input_compact === null ? null : (decodeDecisionInput(r.input_compact).customer?.tier ?? null),
-      }));
+      ).map((r) => {
+        const input = r.input_compact === null ? null : decodeDecisionInput(r.input_compact);
+        return {
+          id: r.id,
+          ticketId: r.ticket_id,
+          action: r.action,
+          compensationTier: r.compensation_tier,
+          decidedAt: r.decided_at,
+          dueAt: r.due_at,
+          policyVersion: r.policy_version,
+          summary: r.summary,
+          tier: input?.customer?.tier ?? null,
+          input,
+        };
+      });
     const comment = async (ticketId: number, body: string) => {
       await zendesk.request('PUT', `/api/v2/tickets/${ticketId}.json`, {
         body: { ticket: { comment: { body, public: true } } },

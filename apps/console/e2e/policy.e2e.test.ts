@@ -10,7 +10,13 @@ import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
-import { parsePolicy, type Policy } from '../../../shared/src/index.ts';
+import {
+  createDecider,
+  DEFAULT_SETTINGS,
+  parsePolicy,
+  settingsFromPolicy,
+  type Policy,
+} from '../../../shared/src/index.ts';
 import { launchChromium, openConsole } from './harness.ts';
 import { startPolicyHarness, type LedgerRow, type PolicyHarness } from './policy-harness.ts';
 
@@ -68,6 +74,13 @@ async function openTicket(ticketId: number): Promise<{ page: Page; sidebar: Fram
   return { page, sidebar };
 }
 
+/** The decision `policy` makes on the facts a ledger row was decided on, at its time (the decider of shared/). */
+function decideWith(policy: Policy, row: LedgerRow) {
+  return createDecider(settingsFromPolicy(policy, DEFAULT_SETTINGS)).decide(row.input!, row.decidedAt);
+}
+let v1: Policy;
+let v2: Policy;
+
 /** The policy stored on the installation (what the sidebar and the connector read). */
 async function storedPolicy(): Promise<Policy> {
   const parsed = parsePolicy((await harness.installationSettings())['policy']);
@@ -102,7 +115,8 @@ describe('the Policy screen end to end (issue #15)', () => {
     expect(await app.getByTestId('policy-notice-success').innerText()).toMatch(
       /Saved version 1\.[\s\S]*The connector recorded it/,
     );
-    expect((await storedPolicy()).version).toBe(1);
+    v1 = await storedPolicy();
+    expect(v1.version).toBe(1);
 
     // The callback-windows group: silver from 48 h to 6 h.
     const silver = field(app, 'callbackWindowHours.silver').locator('input');
@@ -156,6 +170,7 @@ describe('the Policy screen end to end (issue #15)', () => {
       /^Version 2, saved .* by .*: “Silver: callbacks within 6 h”$/,
     );
     const stored = await storedPolicy();
+    v2 = stored;
     expect(stored.version).toBe(2);
     expect(stored.reason).toBe('Silver: callbacks within 6 h');
     expect(stored.callbackWindowHours.silver).toBe(6);
@@ -180,6 +195,12 @@ describe('the Policy screen end to end (issue #15)', () => {
     expect(row.summary).toMatch(new RegExp(`^A callback, \\w+ priority — Required by rule "${RULE}"`));
     expect(row.policyVersion).toBe(2);
     expect(row.dueAt! - row.decidedAt).toBe(6 * HOUR);
+    // The same facts decided by v1 would not have been this callback: the row is v2's decision.
+    const byV2 = decideWith(v2, row);
+    const byV1 = decideWith(v1, row);
+    expect([byV2.action, byV2.followUp?.windowHours]).toEqual(['callback', 6]);
+    expect(byV1.followUp?.windowHours).toBe(48);
+    expect([byV2.decidedBy, byV1.decidedBy]).toEqual(['rule', 'model']);
   });
 
   it('history: the versions, the diff of v1 → v2, and one click rolls back to v1 (saved as v3)', async () => {
@@ -222,6 +243,9 @@ describe('the Policy screen end to end (issue #15)', () => {
     expect(row.policyVersion).toBe(3);
     expect(row.summary).not.toMatch(/rule/i);
     expect(row.dueAt! - row.decidedAt).toBe(48 * HOUR);
+    // It is v1's decision on these facts, not v2's.
+    expect(row.action).toBe(decideWith(v1, row).action);
+    expect(decideWith(v2, row).followUp?.windowHours).toBe(6);
     const { page: ticket, sidebar } = await openTicket(target.ticketId);
     expect(await sidebar.getByTestId('recommendation-headline').innerText()).not.toMatch(/rule/i);
     await ticket.close();
