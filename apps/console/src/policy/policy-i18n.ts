@@ -105,7 +105,7 @@ export const policyEn = {
   'preview.value': 'Expected value: {{delta}}',
   'preview.cost': 'Cost: {{delta}}',
   'preview.load':
-    'Callback load: {{before}} → {{after}} callbacks a day, against a capacity of {{capacity}} a day.',
+    'Callback load: {{before}} → {{after}} a day, against a capacity of {{capacity}} a day (callbacks and compensations: a callback delivers each).',
   'preview.overCapacity': 'Above the team’s capacity.',
   'preview.byAction': '{{action}}: {{before}} → {{after}}',
   'preview.ticket': 'Ticket #{{id}}',
@@ -268,7 +268,7 @@ export const policyFr: Record<PolicyKey, string> = {
   'preview.value': 'Valeur attendue : {{delta}}',
   'preview.cost': 'Coût : {{delta}}',
   'preview.load':
-    'Charge de rappels : {{before}} → {{after}} rappels par jour, pour une capacité de {{capacity}} par jour.',
+    'Charge de rappels : {{before}} → {{after}} par jour, pour une capacité de {{capacity}} par jour (rappels et compensations : un rappel livre chacune).',
   'preview.overCapacity': 'Au-delà de la capacité de l’équipe.',
   'preview.byAction': '{{action}} : {{before}} → {{after}}',
   'preview.ticket': 'Ticket n° {{id}}',
