@@ -6,7 +6,7 @@
  * decides and records the decision with its input (what the preview decides again). Used by the policy e2e test and
  * the screenshots.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -34,6 +34,7 @@ export interface LedgerRow {
 
 export interface PolicyHarness {
   readonly running: RunningBoucle;
+  /** The sandbox's data folder (dataset, SQLite file, built app), removed by close(). */
   readonly dataDir: string;
   /** The dataset's first live tickets (new, open, pending, on hold), each decided once by the loop at start. */
   readonly seededTickets: readonly number[];
@@ -183,10 +184,12 @@ export async function startPolicyHarness(): Promise<PolicyHarness> {
       close: async () => {
         db.close();
         await running.close();
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await running.close();
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -7,6 +7,7 @@
  * save; an invalid value is shown at its field and cannot be saved.
  */
 import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
@@ -61,13 +62,14 @@ async function openTicket(ticketId: number): Promise<{ page: Page; sidebar: Fram
   try {
     await sidebar.getByTestId('recommendation').waitFor({ timeout: 30_000 });
   } catch (error) {
-    await page.screenshot({ path: join(harness.dataDir, `ticket-${ticketId}.png`) });
+    const shot = join(tmpdir(), `boucle-policy-e2e-ticket-${ticketId}.png`);
+    await page.screenshot({ path: shot });
     const shown = await sidebar
       .locator('body')
       .innerText({ timeout: 1_000 })
       .catch(() => '(no sidebar)');
     throw new Error(
-      `No recommendation on ticket ${ticketId}; the sidebar shows: ${shown} (${harness.dataDir}/ticket-${ticketId}.png)`,
+      `No recommendation on ticket ${ticketId}; the sidebar shows: ${shown} (screenshot: ${shot})`,
       { cause: error },
     );
   }
