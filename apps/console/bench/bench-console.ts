@@ -6,6 +6,8 @@
  *   - time from the iframe's navigation to the first meaningful view (the overview: KPIs against the previous
  *     period, open warning signs, money; its charts may still be loading), median of N cold loads (new tab,
  *     browser cache cleared, new renderer for the app's origin).
+ *   - the Policy screen (its own lazy chunk): the JS it loads beyond the console's start, gzipped, and the time
+ *     from navigation to its form, median of a few cold loads of /policy.
  * Targets: ≤ 200 KB gzip at start, ≤ 1 s median.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
 import { launchChromium, startConsoleHarness } from '../e2e/harness.ts';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 12);
+const POLICY_LOADS = Math.max(1, Math.round(LOADS / 2));
 const STAMP_PREFIX = 'boucle-console-bench:';
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,12 +33,12 @@ const config = (await (await fetch(`${new URL(url).origin}/agent/frame.json`)).j
 };
 const sdk = await (await fetch(`${config.appOrigin}/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js`)).text();
 
-// Stamps the overview's arrival in the iframe's DOM (relative to its navigation) without Playwright locators,
-// which would inject a script into the frame during the start-up being measured.
+// Stamps the overview's (or the Policy screen's) arrival in the iframe's DOM (relative to its navigation) without
+// Playwright locators, which would inject a script into the frame during the start-up being measured.
 const STAMP = `(() => {
   if (!location.pathname.endsWith('/assets/console.html')) return;
   const observer = new MutationObserver(() => {
-    if (document.querySelector('[data-testid="overview"]')) {
+    if (document.querySelector('[data-testid="overview"], [data-testid="policy"]')) {
       observer.disconnect();
       console.debug('${STAMP_PREFIX}' + performance.now());
     }
@@ -46,7 +49,7 @@ const context = await browser.newContext({ viewport: { width: 1366, height: 900 
 await context.addInitScript(STAMP);
 await context.route(ZAF_SDK_CDN_URL, (route) => route.fulfill({ body: sdk, contentType: 'text/javascript' }));
 
-async function coldLoad(onPage?: (page: Page) => void): Promise<number> {
+async function coldLoad(onPage?: (page: Page) => void, at = url): Promise<number> {
   const page = await context.newPage();
   try {
     const cdp = await context.newCDPSession(page);
@@ -59,11 +62,11 @@ async function coldLoad(onPage?: (page: Page) => void): Promise<number> {
         if (text.startsWith(STAMP_PREFIX)) resolve(Number(text.slice(STAMP_PREFIX.length)));
       });
     });
-    await page.goto(url);
+    await page.goto(at);
     return await Promise.race([
       stamped,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('the console did not show its overview within 30 s')), 30_000),
+        setTimeout(() => reject(new Error(`the console did not show ${at} within 30 s`)), 30_000),
       ),
     ]);
   } finally {
@@ -72,8 +75,11 @@ async function coldLoad(onPage?: (page: Page) => void): Promise<number> {
 }
 
 const times: number[] = [];
+const policyTimes: number[] = [];
 const atStart = new Map<string, number>();
 const lazy = new Map<string, number>();
+/** The scripts the Policy screen loads that the console's start did not. */
+const policyLazy = new Map<string, number>();
 try {
   const scripts = new Map<string, { body: Promise<Buffer>; beforeView: boolean }>();
   let viewShown = false;
@@ -93,8 +99,23 @@ try {
       u.replace(config.appOrigin, ''),
       gzipSync(await body, { level: 9 }).length,
     );
+  // The Policy screen, opened directly (/policy): what it loads beyond the start, then its own timings.
+  const policyScripts = new Map<string, Promise<Buffer>>();
+  await coldLoad((page) => {
+    page.on('response', (response) => {
+      const u = response.url();
+      if (u.startsWith(config.appOrigin) && u.endsWith('.js') && !u.includes('zendesk_app_framework_sdk'))
+        policyScripts.set(u, response.body());
+    });
+  }, `${url}/policy`);
+  for (const [u, body] of policyScripts) {
+    const path = u.replace(config.appOrigin, '');
+    if (!atStart.has(path)) policyLazy.set(path, gzipSync(await body, { level: 9 }).length);
+  }
   await coldLoad();
   for (let load = 0; load < LOADS; load += 1) times.push(await coldLoad());
+  for (let load = 0; load < POLICY_LOADS; load += 1)
+    policyTimes.push(await coldLoad(undefined, `${url}/policy`));
 } finally {
   await browser.close();
   await harness.close();
@@ -113,6 +134,13 @@ for (const [path, size] of atStart) console.log(`  app JS at start  ${path}: ${k
 for (const [path, size] of lazy) console.log(`  app JS, lazy     ${path}: ${kb(size)} gzip`);
 console.log(
   `JS at start, gzip: app ${kb(sum(atStart))} + SDK ${kb(sdkGz)} = ${kb(sum(atStart) + sdkGz)}  (target ≤ 200 KB)`,
+);
+for (const [path, size] of policyLazy) console.log(`  Policy screen    ${path}: ${kb(size)} gzip`);
+console.log(
+  `Policy screen, lazy (not in the start), gzip: ${kb(sum(policyLazy))}; the start does not load it: ${[...atStart.keys(), ...lazy.keys()].some((p) => /policy/i.test(p)) ? 'NO' : 'yes'}`,
+);
+console.log(
+  `iframe navigation → Policy form (/policy): median ${median(policyTimes).toFixed(0)} ms over ${policyTimes.length} cold loads (min ${Math.min(...policyTimes).toFixed(0)}, max ${Math.max(...policyTimes).toFixed(0)})`,
 );
 console.log(
   `iframe navigation → first meaningful view (overview): median ${median(times).toFixed(0)} ms over ${times.length} cold loads (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})  (target ≤ 1000 ms)`,

@@ -12,6 +12,7 @@ import { styled } from 'styled-components';
 import { POLICY_PARAMETER } from '../../../../shared/src/settings/parse-settings.ts';
 import {
   parsePolicy,
+  POLICY_SECTIONS,
   policyFromSettings,
   resolveSettings,
   serializePolicy,
@@ -36,6 +37,8 @@ import {
   pathKey,
   sectionFields,
   setAt,
+  sharedHelp,
+  unitShown,
   show,
   type Draft,
   type Issue,
@@ -108,10 +111,22 @@ const FieldBox = styled.div`
 `;
 const Sub = styled.h3`
   margin: 14px 0 8px;
-  font-size: 13px;
+  font-size: 14px;
   font-weight: 600;
-  color: #49545c;
+  color: #2f3941;
+`;
+/** A section's key as the JSON view names it, after its title. */
+const Key = styled.code`
+  margin-left: 8px;
+  font-size: 12px;
+  font-weight: 400;
+  color: #68737d;
   font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+`;
+const SectionHelp = styled.p`
+  margin: -4px 0 10px;
+  font-size: 13px;
+  color: #68737d;
 `;
 const Bad = styled.div`
   color: #cc3340;
@@ -171,6 +186,11 @@ const META_KEYS = ['format', 'version', 'savedAt', 'savedBy', 'reason'];
 
 function sectionsOf(doc: Draft): Draft {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !META_KEYS.includes(k)));
+}
+
+/** The policy's sections of the flat settings (not the install-time ones: locale, connector URL, fields). */
+function policySectionsOf(settings: Readonly<Record<string, unknown>>): Draft {
+  return Object.fromEntries(POLICY_SECTIONS.map((key) => [key, settings[key]]));
 }
 
 /** A draft made whole for validation: the metadata the save will write, so only the sections can fail. */
@@ -249,7 +269,7 @@ export default function PolicyEditor({ ctx }: { ctx: ConsoleContext }) {
         } else {
           setUnreadable(parsed !== null);
           const resolved = resolveSettings(settings);
-          setDraft(sectionsOf(resolved.success ? resolved.data : DEFAULT_SETTINGS));
+          setDraft(policySectionsOf(resolved.success ? resolved.data : DEFAULT_SETTINGS));
         }
         setBoot({
           state: 'ok',
@@ -428,7 +448,7 @@ export default function PolicyEditor({ ctx }: { ctx: ConsoleContext }) {
                   }}
                 >
                   {t('problems.at', {
-                    where: issue.path === '' ? 'JSON' : describeWhere(issue.path, locale),
+                    where: issue.path === '' ? 'JSON' : describeWhere(issue.path, locale, t),
                     message: issue.message[locale],
                   })}
                 </LinkButton>
@@ -498,7 +518,7 @@ export default function PolicyEditor({ ctx }: { ctx: ConsoleContext }) {
         ))}
       </Views>
 
-      {view !== 'history' && (
+      {view !== 'history' && canEdit && (
         <Bar>
           <Muted data-testid="policy-changes">
             {changes === null || changes === 0
@@ -571,7 +591,7 @@ export default function PolicyEditor({ ctx }: { ctx: ConsoleContext }) {
         </Card>
       )}
 
-      {view !== 'history' && problemList}
+      {view !== 'history' && (canEdit || issues.length > 0) && problemList}
 
       {view === 'form' && (
         <FormView draft={draft} issues={issues} readOnly={!canEdit} t={t} update={update} tierIds={tierIds} />
@@ -640,8 +660,10 @@ export default function PolicyEditor({ ctx }: { ctx: ConsoleContext }) {
   );
 }
 
-function describeWhere(path: string, locale: 'en' | 'fr'): string {
+function describeWhere(path: string, locale: 'en' | 'fr', t?: PolicyTranslate): string {
   const parts = path.split('.');
+  const rule = /^rules\[(\d+)\]/.exec(path);
+  if (rule !== null && t !== undefined) return `${t('history.rule', { n: Number(rule[1]) + 1 })} (${path})`;
   if (/\[\d+\]/.test(path)) return path;
   const label = describe(parts, locale).label;
   return label === path ? path : `${label} (${path})`;
@@ -655,13 +677,17 @@ function FieldInput({
   issues,
   readOnly,
   update,
+  helpShown = true,
 }: {
   field: PolicyField;
   value: unknown;
   issues: readonly Issue[];
   readOnly: boolean;
   update: (path: Path, value: unknown) => void;
+  /** False when the section shows the meaning once for all its fields. */
+  helpShown?: boolean;
 }) {
+  const unit = unitShown(field);
   const { locale } = useI18n();
   const key = pathKey(field.path);
   const mine = issuesAt(issues, key);
@@ -676,9 +702,9 @@ function FieldInput({
       <Field>
         <Label>
           {field.label}
-          {field.unit !== undefined && <Muted> ({field.unit})</Muted>}
+          {unit !== undefined && <Muted> ({unit})</Muted>}
         </Label>
-        {(field.help !== undefined || field.source !== undefined) && (
+        {helpShown && (field.help !== undefined || field.source !== undefined) && (
           <Hint>
             {field.help}
             {field.source !== undefined && (
@@ -721,6 +747,49 @@ function FieldInput({
   );
 }
 
+function PlainFields({
+  draft,
+  section,
+  issues,
+  readOnly,
+  update,
+}: {
+  draft: Draft;
+  section: string;
+  issues: readonly Issue[];
+  readOnly: boolean;
+  update: (path: Path, value: unknown) => void;
+}) {
+  const { locale } = useI18n();
+  const fields = sectionFields(draft, section, locale);
+  const shared = sharedHelp(fields);
+  return (
+    <>
+      {shared !== undefined && (
+        <SectionHelp>
+          {shared.help}
+          {shared.source !== undefined && (
+            <span style={{ display: 'block', fontStyle: 'italic' }}>{shared.source}</span>
+          )}
+        </SectionHelp>
+      )}
+      <Fields>
+        {fields.map((field) => (
+          <FieldInput
+            key={pathKey(field.path)}
+            field={field}
+            value={getAt(draft, field.path)}
+            issues={issues}
+            readOnly={readOnly}
+            update={update}
+            helpShown={shared === undefined}
+          />
+        ))}
+      </Fields>
+    </>
+  );
+}
+
 function FormView({
   draft,
   issues,
@@ -746,7 +815,12 @@ function FormView({
               const sectionIssues = issues.filter((i) => i.path === section);
               return (
                 <div key={section} id={fieldId(section)}>
-                  {group.sections.length > 1 && <Sub>{section}</Sub>}
+                  {group.sections.length > 1 && (
+                    <Sub>
+                      {t(`section.${section}` as never) || section}
+                      <Key>{section}</Key>
+                    </Sub>
+                  )}
                   {sectionIssues.map((i) => (
                     <Bad key={i.message.en} role="alert" data-testid="field-problem">
                       {i.message[locale]}
@@ -765,18 +839,13 @@ function FormView({
                     <TiersEditor draft={draft} issues={issues} readOnly={readOnly} t={t} update={update} />
                   ) : (
                     <>
-                      <Fields>
-                        {sectionFields(draft, section, locale).map((field) => (
-                          <FieldInput
-                            key={pathKey(field.path)}
-                            field={field}
-                            value={getAt(draft, field.path)}
-                            issues={issues}
-                            readOnly={readOnly}
-                            update={update}
-                          />
-                        ))}
-                      </Fields>
+                      <PlainFields
+                        draft={draft}
+                        section={section}
+                        issues={issues}
+                        readOnly={readOnly}
+                        update={update}
+                      />
                       {section === 'effort' && (
                         <LexiconEditor
                           draft={draft}
@@ -871,11 +940,11 @@ function TiersEditor({
         <tbody>
           {tiers.map((_, index) => (
             <tr key={index} id={fieldId(['compensationTiers', index])}>
-              <td>{cell(index, ['id'], 'text', 140)}</td>
+              <td>{cell(index, ['id'], 'text', 180)}</td>
               <td>{cell(index, ['amount'], 'number', 80)}</td>
               <td>{cell(index, ['reduction'], 'number', 80)}</td>
-              <td>{cell(index, ['label', 'en'], 'text', 250)}</td>
-              <td>{cell(index, ['label', 'fr'], 'text', 250)}</td>
+              <td>{cell(index, ['label', 'en'], 'text', 300)}</td>
+              <td>{cell(index, ['label', 'fr'], 'text', 300)}</td>
               <td>
                 {!readOnly && (
                   <Button
@@ -1348,7 +1417,7 @@ function HistoryView({
                     <tbody>
                       {entries.map((e) => (
                         <tr key={e.path} data-testid="policy-diff-entry" data-path={e.path}>
-                          <td style={{ width: '35%' }}>{describeWhere(e.path, locale)}</td>
+                          <td style={{ width: '35%' }}>{describeWhere(e.path, locale, t)}</td>
                           <td>
                             <del style={{ color: '#8c232c' }}>{show(e.before)}</del> →{' '}
                             <ins style={{ color: '#037f52', textDecoration: 'none', fontWeight: 600 }}>

@@ -28,10 +28,10 @@ export const policyEn = {
   'view.label': 'Policy views',
   advanced: 'Advanced: shown collapsed. Change only with evidence (see docs/decision-model.md).',
   'problems.none': 'No problem: the draft can be saved.',
-  'problems.count': '{{count}} problem(s) to fix before saving:',
+  'problems.count': '{{count}} {{count:problem|problems}} to fix before saving:',
   'problems.at': '{{where}}: {{message}}',
   'draft.unchanged': 'No change yet.',
-  'draft.changed': '{{count}} value(s) changed since version {{version}}.',
+  'draft.changed': '{{count}} {{count:value|values}} changed since version {{version}}.',
   'draft.discard': 'Discard changes',
   'json.label': 'The policy as JSON (the same document the form edits)',
   'json.help':
@@ -50,11 +50,11 @@ export const policyEn = {
   'lexicon.weight': 'CES points',
   'lexicon.empty': 'No phrase added: the built-in English and French lexicon applies.',
   'rules.help':
-    'Rules run in order (the first one runs first when priorities tie); a forced action still obeys the guardrails.',
+    'Rules run by priority, the highest first (in this order when priorities tie); a forced action still obeys the guardrails.',
   'rules.empty': 'No rule: the model decides alone.',
   'rules.add': 'Add a rule',
   'rules.name': 'Name',
-  'rules.priority': 'Priority (higher runs first)',
+  'rules.priority': 'Priority',
   'rules.enabled': 'Enabled',
   'rules.up': 'Move up',
   'rules.down': 'Move down',
@@ -74,7 +74,7 @@ export const policyEn = {
   'rules.forceNone': '(the model’s choice)',
   'rules.tier': 'Compensation tier',
   'rules.forbid': 'Never recommend',
-  'rules.tags': 'Add tags (boucle_…, comma-separated)',
+  'rules.tags': 'Add tags (boucle_…)',
   'rules.setPriority': 'Set the ticket priority',
   'rules.windowHours': 'Callback window (h)',
   'rules.noAction': '(unchanged)',
@@ -98,14 +98,14 @@ export const policyEn = {
   'preview.run': 'Preview on the last {{days}} days',
   'preview.running': 'Running the draft over the ledger…',
   'preview.changed':
-    '{{changed}} decision(s) would change, out of {{incidents}} incident(s) in the last {{days}} days.',
+    '{{changed}} {{changed:decision|decisions}} would change, out of {{incidents}} {{incidents:incident|incidents}} in the last {{days}} days.',
   'preview.none': 'No decision would change over the last {{days}} days ({{incidents}} incidents).',
   'preview.estimate':
     'An estimate from the simulator’s model over the ledger’s past incidents, not a promise: customers react as they do.',
   'preview.value': 'Expected value: {{delta}}',
   'preview.cost': 'Cost: {{delta}}',
   'preview.load':
-    'Callback load: {{before}} → {{after}} callbacks a day, against a capacity of {{capacity}} a day.',
+    'Callback load: {{before}} → {{after}} a day, against a capacity of {{capacity}} a day (callbacks and compensations: a callback delivers each).',
   'preview.overCapacity': 'Above the team’s capacity.',
   'preview.byAction': '{{action}}: {{before}} → {{after}}',
   'preview.ticket': 'Ticket #{{id}}',
@@ -127,7 +127,7 @@ export const policyEn = {
   'save.failed': 'Saving failed ({{status}}): {{message}}. Nothing was changed.',
   'save.readBack':
     'Zendesk answered, but reading the installation back shows a different policy. Reload the page before saving again.',
-  'save.disabled': 'Fix {{count}} problem(s) to save.',
+  'save.disabled': 'Fix {{count}} {{count:problem|problems}} to save.',
   'save.noInstallation': 'This app has no installation id (metadata): it cannot save.',
   'history.title': 'Versions',
   'history.version': 'Version',
@@ -145,6 +145,21 @@ export const policyEn = {
   'history.to': 'To',
   'history.noDiff': 'The two versions decide the same way (no value differs).',
   'history.diffTitle': 'What changed from v{{from}} to v{{to}}',
+  'section.costs': 'Costs',
+  'section.capacity': 'Capacity',
+  'section.effects': 'Effects of each intervention',
+  'section.callbackWindowHours': 'Callback windows',
+  'section.valueTiers': 'Value tiers',
+  'section.valueAtRisk': 'Value at risk',
+  'section.priority': 'Ticket priority',
+  'section.compensationTiers': 'Compensation tiers',
+  'section.guardrails': 'Guardrails',
+  'section.history': 'Customer history',
+  'section.effort': 'Effort signals',
+  'section.risk': 'Churn model',
+  'section.rules': 'Rules',
+  'section.experiment': 'Experiment',
+  'history.rule': 'Rule {{n}}',
   yes: 'yes',
   no: 'no',
 } as const;
@@ -176,10 +191,10 @@ export const policyFr: Record<PolicyKey, string> = {
   'view.label': 'Vues de la politique',
   advanced: 'Avancé : replié. À ne changer que sur des preuves (voir docs/decision-model.md).',
   'problems.none': 'Aucun problème : le brouillon peut être enregistré.',
-  'problems.count': '{{count}} problème(s) à corriger avant d’enregistrer :',
+  'problems.count': '{{count}} {{count:problème|problèmes}} à corriger avant d’enregistrer :',
   'problems.at': '{{where}} : {{message}}',
   'draft.unchanged': 'Aucune modification.',
-  'draft.changed': '{{count}} valeur(s) modifiée(s) depuis la version {{version}}.',
+  'draft.changed': '{{count}} {{count:valeur modifiée|valeurs modifiées}} depuis la version {{version}}.',
   'draft.discard': 'Annuler les modifications',
   'json.label': 'La politique en JSON (le même document que le formulaire)',
   'json.help':
@@ -198,11 +213,11 @@ export const policyFr: Record<PolicyKey, string> = {
   'lexicon.weight': 'Points CES',
   'lexicon.empty': 'Aucune expression ajoutée : le lexique anglais et français intégré s’applique.',
   'rules.help':
-    'Les règles s’appliquent dans l’ordre (la première passe d’abord à priorité égale) ; une action imposée respecte toujours les garde-fous.',
+    'Les règles s’appliquent par priorité, la plus haute d’abord (dans cet ordre à priorité égale) ; une action imposée respecte toujours les garde-fous.',
   'rules.empty': 'Aucune règle : le modèle décide seul.',
   'rules.add': 'Ajouter une règle',
   'rules.name': 'Nom',
-  'rules.priority': 'Priorité (la plus haute passe d’abord)',
+  'rules.priority': 'Priorité',
   'rules.enabled': 'Active',
   'rules.up': 'Monter',
   'rules.down': 'Descendre',
@@ -222,7 +237,7 @@ export const policyFr: Record<PolicyKey, string> = {
   'rules.forceNone': '(le choix du modèle)',
   'rules.tier': 'Palier de compensation',
   'rules.forbid': 'Ne jamais recommander',
-  'rules.tags': 'Ajouter des étiquettes (boucle_…, séparées par des virgules)',
+  'rules.tags': 'Ajouter des étiquettes (boucle_…)',
   'rules.setPriority': 'Fixer la priorité du ticket',
   'rules.windowHours': 'Délai de rappel (h)',
   'rules.noAction': '(inchangée)',
@@ -246,14 +261,14 @@ export const policyFr: Record<PolicyKey, string> = {
   'preview.run': 'Aperçu sur les {{days}} derniers jours',
   'preview.running': 'Application du brouillon au registre…',
   'preview.changed':
-    '{{changed}} décision(s) changerai(en)t, sur {{incidents}} incident(s) des {{days}} derniers jours.',
+    '{{changed}} {{changed:décision changerait|décisions changeraient}}, sur {{incidents}} {{incidents:incident|incidents}} des {{days}} derniers jours.',
   'preview.none': 'Aucune décision ne changerait sur les {{days}} derniers jours ({{incidents}} incidents).',
   'preview.estimate':
     'Une estimation par le modèle du simulateur sur les incidents passés du registre, pas une promesse : les clients réagissent comme ils réagissent.',
   'preview.value': 'Valeur attendue : {{delta}}',
   'preview.cost': 'Coût : {{delta}}',
   'preview.load':
-    'Charge de rappels : {{before}} → {{after}} rappels par jour, pour une capacité de {{capacity}} par jour.',
+    'Charge de rappels : {{before}} → {{after}} par jour, pour une capacité de {{capacity}} par jour (rappels et compensations : un rappel livre chacune).',
   'preview.overCapacity': 'Au-delà de la capacité de l’équipe.',
   'preview.byAction': '{{action}} : {{before}} → {{after}}',
   'preview.ticket': 'Ticket n° {{id}}',
@@ -275,7 +290,7 @@ export const policyFr: Record<PolicyKey, string> = {
   'save.failed': 'L’enregistrement a échoué ({{status}}) : {{message}}. Rien n’a été modifié.',
   'save.readBack':
     'Zendesk a répondu, mais la relecture de l’installation montre une autre politique. Rechargez la page avant de réenregistrer.',
-  'save.disabled': 'Corrigez {{count}} problème(s) pour enregistrer.',
+  'save.disabled': 'Corrigez {{count}} {{count:problème|problèmes}} pour enregistrer.',
   'save.noInstallation':
     'Cette application n’a pas d’identifiant d’installation (metadata) : impossible d’enregistrer.',
   'history.title': 'Versions',
@@ -294,12 +309,41 @@ export const policyFr: Record<PolicyKey, string> = {
   'history.to': 'À',
   'history.noDiff': 'Les deux versions décident de la même façon (aucune valeur ne diffère).',
   'history.diffTitle': 'Ce qui a changé de la v{{from}} à la v{{to}}',
+  'section.costs': 'Coûts',
+  'section.capacity': 'Capacité',
+  'section.effects': 'Effet de chaque intervention',
+  'section.callbackWindowHours': 'Délais de rappel',
+  'section.valueTiers': 'Niveaux de valeur',
+  'section.valueAtRisk': 'Valeur en jeu',
+  'section.priority': 'Priorité du ticket',
+  'section.compensationTiers': 'Paliers de compensation',
+  'section.guardrails': 'Garde-fous',
+  'section.history': 'Historique du client',
+  'section.effort': 'Signaux d’effort',
+  'section.risk': 'Modèle d’attrition',
+  'section.rules': 'Règles',
+  'section.experiment': 'Expérimentation',
+  'history.rule': 'Règle {{n}}',
   yes: 'oui',
   no: 'non',
 };
 
 export type PolicyTranslate = TranslateWith<PolicyKey>;
 
+/**
+ * `{{name:one|other}}` picks the singular when `name` is 1 (in French also 0, as French counts it), else the
+ * plural; then `{{name}}` placeholders are filled as everywhere else.
+ */
 export function policyTranslator(locale: AppLocale): PolicyTranslate {
-  return translatorOf<PolicyKey>(locale === 'fr' ? policyFr : policyEn);
+  const base = translatorOf<PolicyKey>(locale === 'fr' ? policyFr : policyEn);
+  const singular = (n: number) => (locale === 'fr' ? Math.abs(n) < 2 : n === 1);
+  return (key, values = {}) =>
+    base(key, values).replace(
+      /\{\{(\w+):([^|}]*)\|([^}]*)\}\}/g,
+      (_, name: string, one: string, other: string) => {
+        const value = values[name];
+        if (typeof value !== 'number') throw new Error(`i18n: "${key}" needs a number for {{${name}}}`);
+        return singular(value) ? one : other;
+      },
+    );
 }

@@ -5,7 +5,7 @@ import {
   policyFromSettings,
   POLICY_GROUPS,
 } from '../../../../shared/src/index.ts';
-import { policyEn, policyFr } from './policy-i18n.ts';
+import { policyEn, policyFr, policyTranslator } from './policy-i18n.ts';
 import {
   anchorOf,
   describe,
@@ -16,8 +16,12 @@ import {
   pathKey,
   sectionFields,
   setAt,
+  sharedHelp,
+  unitShown,
   type Draft,
 } from './policy-model.ts';
+import { FACT_NAMES, POLICY_SECTIONS } from '../../../../shared/src/index.ts';
+import { FACT_LABELS } from './fact-labels.ts';
 
 const META = {
   version: 3,
@@ -107,5 +111,49 @@ suite('the policy editor model', () => {
 
   it('has every string in English and French', () => {
     expect(Object.keys(policyFr).sort()).toEqual(Object.keys(policyEn).sort());
+  });
+
+  it('shows a unit only when the label does not already state it', () => {
+    for (const locale of ['en', 'fr'] as const) {
+      const [platinum] = sectionFields(base, 'callbackWindowHours', locale);
+      expect(platinum!.label).toMatch(/\((hours|heures)\)/);
+      expect(unitShown(platinum!)).toBeUndefined();
+    }
+    expect(unitShown({ label: 'Priority urgent from (expected loss)', unit: '€' })).toBe('€');
+    expect(
+      unitShown({ label: 'Effect: churn reduction of an apology (0–1)', unit: 'share 0–1' }),
+    ).toBeUndefined();
+    expect(unitShown({ label: 'Capacity: agent minutes per day', unit: 'min/day' })).toBe('min/day');
+  });
+
+  it('gives a section’s shared meaning once, and none when its fields differ', () => {
+    const windows = sectionFields(base, 'callbackWindowHours', 'en');
+    expect(sharedHelp(windows)).toEqual({ help: windows[0]!.help, source: windows[0]!.source });
+    expect(sharedHelp(windows.slice(0, 1))).toBeUndefined();
+    expect(sharedHelp([windows[0]!, { ...windows[1]!, help: 'another meaning' }])).toBeUndefined();
+  });
+
+  it('labels every fact of the catalogue and titles every section, in English and French', () => {
+    expect(Object.keys(FACT_LABELS).sort()).toEqual([...FACT_NAMES].sort());
+    for (const fact of FACT_NAMES) {
+      expect(FACT_LABELS[fact].en).not.toBe(FACT_LABELS[fact].fr);
+    }
+    for (const section of POLICY_SECTIONS)
+      expect(policyEn[`section.${section}` as keyof typeof policyEn], section).toBeDefined();
+  });
+
+  it('says one or several in each language', () => {
+    const en = policyTranslator('en');
+    const fr = policyTranslator('fr');
+    expect(en('save.disabled', { count: 1 })).toBe('Fix 1 problem to save.');
+    expect(en('save.disabled', { count: 3 })).toBe('Fix 3 problems to save.');
+    expect(en('preview.changed', { changed: 2, incidents: 1, days: 30 })).toBe(
+      '2 decisions would change, out of 1 incident in the last 30 days.',
+    );
+    expect(fr('preview.changed', { changed: 1, incidents: 16, days: 30 })).toBe(
+      '1 décision changerait, sur 16 incidents des 30 derniers jours.',
+    );
+    expect(fr('draft.changed', { count: 0, version: 2 })).toBe('0 valeur modifiée depuis la version 2.');
+    expect(() => en('save.disabled', { count: '1' })).toThrow(/needs a number/);
   });
 });

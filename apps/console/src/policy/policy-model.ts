@@ -151,6 +151,41 @@ export function describe(
   };
 }
 
+/** Units a label may already state in its parentheses ("Callback window: gold (hours)"). */
+const STATED_UNITS: Readonly<Record<string, RegExp>> = {
+  h: /\((hours|heures)\)/,
+  min: /\(minutes\)/,
+  months: /\(months\)/,
+  mois: /\(mois\)/,
+  days: /\(days\)/,
+  jours: /\(jours\)/,
+  'share 0–1': /\(0[–-]1\)/,
+  'part 0–1': /\(0[–-]1\)/,
+};
+
+/** The unit to show after a field's label: none when the label already says it. */
+export function unitShown(field: { readonly label: string; readonly unit?: string }): string | undefined {
+  if (field.unit === undefined) return undefined;
+  return STATED_UNITS[field.unit]?.test(field.label) === true ? undefined : field.unit;
+}
+
+/**
+ * The meaning and source shared by every field of a section (the callback windows all say the same), shown once
+ * above them rather than under each; undefined when the fields differ or there is only one.
+ */
+export function sharedHelp(
+  fields: readonly PolicyField[],
+): { readonly help?: string; readonly source?: string } | undefined {
+  if (fields.length < 2) return undefined;
+  const [first] = fields;
+  const same = fields.every((f) => f.help === first!.help && f.source === first!.source);
+  if (!same || (first!.help === undefined && first!.source === undefined)) return undefined;
+  return {
+    ...(first!.help === undefined ? {} : { help: first!.help }),
+    ...(first!.source === undefined ? {} : { source: first!.source }),
+  };
+}
+
 /** The sections edited by a dedicated editor rather than as plain fields. */
 export const LIST_SECTIONS = new Set(['compensationTiers', 'rules', 'effort.lexicon']);
 

@@ -7,11 +7,17 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Checkbox, Field, Input, Label, Select, Toggle } from '@zendeskgarden/react-forms';
 import { styled } from 'styled-components';
 import { ACTIONS, PRIORITIES } from '../../../../shared/src/domain/vocabulary.ts';
-import { FACT_CATALOGUE, FACT_NAMES, type FactName } from '../../../../shared/src/rules/fact-catalogue.ts';
+import {
+  FACT_CATALOGUE,
+  FACT_NAMES,
+  isFactName,
+  type FactName,
+} from '../../../../shared/src/rules/fact-catalogue.ts';
 import { OPERATORS, OPERATOR_NAMES, type OperatorName } from '../../../../shared/src/rules/operators.ts';
 import type { PolicyTranslate } from './policy-i18n.ts';
 import { asText, fieldId, issuesAt, pathKey, type Issue } from './policy-model.ts';
 import type { AppLocale } from '../../../common/src/i18n/locale.ts';
+import { FACT_LABELS, PRIORITY_LABELS, TIER_LABELS } from './fact-labels.ts';
 
 export interface RuleDraft {
   name: string;
@@ -76,18 +82,30 @@ function defaultValue(fact: string, operator: string): unknown {
   return list ? [''] : '';
 }
 
+/** The fact groups of the menu, in the catalogue's order (incident, customer, effort…). */
+const FACT_GROUPS = [...new Set(FACT_NAMES.map((f) => f.split('.')[0]!))];
+
+/** A closed-set value as the admin reads it (the tiers in their language); the rule stores the id. */
+function valueLabel(fact: string, value: string, locale: AppLocale): string {
+  if (fact === 'customer.tier' && value in TIER_LABELS)
+    return TIER_LABELS[value as keyof typeof TIER_LABELS][locale];
+  return value;
+}
+
 function ValuePicker({
   leaf,
   id,
   readOnly,
   onChange,
   t,
+  locale,
 }: {
   leaf: Leaf;
   id: string;
   readOnly: boolean;
   onChange: (value: unknown) => void;
   t: PolicyTranslate;
+  locale: AppLocale;
 }) {
   const def = FACT_CATALOGUE[leaf.fact as FactName];
   const operator = OPERATORS[leaf.operator as OperatorName];
@@ -100,7 +118,9 @@ function ValuePicker({
         id={id}
         style={{ border: 0, padding: 0, margin: 0, display: 'flex', gap: 12, flexWrap: 'wrap' }}
       >
-        <legend style={{ fontSize: 13, fontWeight: 600, marginBottom: 4 }}>{t('rules.value')}</legend>
+        <legend style={{ fontSize: 13, fontWeight: 600, marginBottom: 4, padding: 0 }}>
+          {t('rules.value')}
+        </legend>
         {values.map((v) => (
           <Field key={v}>
             <Checkbox
@@ -110,7 +130,7 @@ function ValuePicker({
                 onChange(e.target.checked ? [...chosen, v] : chosen.filter((x: unknown) => x !== v))
               }
             >
-              <Label>{v}</Label>
+              <Label>{valueLabel(leaf.fact, v, locale)}</Label>
             </Checkbox>
           </Field>
         ))}
@@ -131,7 +151,7 @@ function ValuePicker({
           >
             {options.map((v) => (
               <option key={v} value={v}>
-                {def?.type === 'boolean' ? t(v === 'true' ? 'yes' : 'no') : v}
+                {def?.type === 'boolean' ? t(v === 'true' ? 'yes' : 'no') : valueLabel(leaf.fact, v, locale)}
               </option>
             ))}
           </Select>
@@ -230,7 +250,7 @@ export function RuleEditor({
             />
           </Field>
         </Small>
-        <Small $w={200}>
+        <Small $w={120}>
           <Field>
             <Label>{t('rules.priority')}</Label>
             <Input
@@ -278,7 +298,7 @@ export function RuleEditor({
       ) : (
         <>
           <Line>
-            <Small $w={260}>
+            <Small $w={330}>
               <Field>
                 <Label hidden>{t('rules.when')}</Label>
                 <Select
@@ -299,7 +319,7 @@ export function RuleEditor({
             return (
               <div key={ci} data-testid="condition">
                 <Line>
-                  <Small $w={240}>
+                  <Small $w={330}>
                     <Field>
                       <Label>{t('rules.fact')}</Label>
                       <Select
@@ -315,11 +335,16 @@ export function RuleEditor({
                           update({ fact, operator, value: defaultValue(fact, operator) });
                         }}
                       >
-                        {FACT_NAMES.map((f) => (
-                          <option key={f} value={f}>
-                            {f}
-                          </option>
+                        {FACT_GROUPS.map((group) => (
+                          <optgroup key={group} label={group}>
+                            {FACT_NAMES.filter((f) => f.startsWith(`${group}.`)).map((f) => (
+                              <option key={f} value={f} title={f}>
+                                {FACT_LABELS[f][locale]}
+                              </option>
+                            ))}
+                          </optgroup>
                         ))}
+                        {!isFactName(leaf.fact) && <option value={leaf.fact}>{leaf.fact}</option>}
                       </Select>
                     </Field>
                   </Small>
@@ -353,6 +378,7 @@ export function RuleEditor({
                     id={fieldId([...cpath, 'value'])}
                     readOnly={readOnly}
                     t={t}
+                    locale={locale}
                     onChange={(value) => update({ value })}
                   />
                   {!readOnly && conditions.length > 1 && (
@@ -387,7 +413,7 @@ export function RuleEditor({
       )}
       <Heading>{t('rules.then')}</Heading>
       <Line>
-        <Small>
+        <Small $w={210}>
           <Field>
             <Label>{t('rules.force')}</Label>
             <Select
@@ -427,7 +453,7 @@ export function RuleEditor({
             </Field>
           </Small>
         )}
-        <Small $w={160}>
+        <Small $w={220}>
           <Field>
             <Label>{t('rules.setPriority')}</Label>
             <Select
@@ -439,13 +465,13 @@ export function RuleEditor({
               <option value="">{t('rules.noAction')}</option>
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
-                  {p}
+                  {PRIORITY_LABELS[p][locale]}
                 </option>
               ))}
             </Select>
           </Field>
         </Small>
-        <Small $w={150}>
+        <Small $w={170}>
           <Field>
             <Label>{t('rules.windowHours')}</Label>
             <Input
@@ -472,6 +498,7 @@ export function RuleEditor({
             <Input
               id={fieldId([...base, 'event', 'params', 'addTags'])}
               readOnly={readOnly}
+              placeholder={t('rules.listHint')}
               value={Array.isArray(params['addTags']) ? (params['addTags'] as string[]).join(', ') : ''}
               onChange={(e) =>
                 setParam(
@@ -490,7 +517,9 @@ export function RuleEditor({
         id={fieldId([...base, 'event', 'params', 'forbid'])}
         style={{ border: 0, padding: 0, margin: '4px 0', display: 'flex', gap: 14, flexWrap: 'wrap' }}
       >
-        <legend style={{ fontSize: 13, fontWeight: 600, marginBottom: 4 }}>{t('rules.forbid')}</legend>
+        <legend style={{ fontSize: 13, fontWeight: 600, marginBottom: 4, padding: 0 }}>
+          {t('rules.forbid')}
+        </legend>
         {ACTIONS.filter((a) => a !== 'none').map((a) => (
           <Field key={a}>
             <Checkbox
