@@ -211,7 +211,11 @@ describe('the Boucle console (nav_bar) in the agent frame', () => {
     );
     await app.getByRole('tab', { name: 'Rappels à faire' }).click();
     await app.getByText('Hors de la capacité du jour', { exact: false }).waitFor();
-    expect(await app.getByTestId('callbacks').innerText()).toMatch(/Marquer fait/);
+    const queue = await app.getByTestId('callbacks').innerText();
+    expect(queue).toMatch(/Marquer fait/);
+    // The tiers in French, as in the sidebar's explanations (not the connector's ids).
+    expect(queue).toMatch(/Rappeler · (platine|or|argent|bronze) · \d+ min/);
+    expect(queue).not.toMatch(/ · (platinum|gold|silver) · /);
     expect(new URL(page.url()).search).toBe('?locale=fr');
     await page.close();
   });

@@ -10,6 +10,7 @@ import type {
 import type { Decision, Reason } from '../decision/decision.ts';
 import type { Guardrail } from '../policy/recommend-intervention.ts';
 import type { CompensationTier } from '../settings/settings-schema.ts';
+import { PRIORITY_LABELS, TIER_LABELS } from './tier-labels.ts';
 import type { RiskFactor } from '../risk/churn-model.ts';
 import type { ConditionTrace, RuleTrace } from '../rules/compile-rules.ts';
 
@@ -28,12 +29,7 @@ export const LABELS = {
     callback: { en: 'No callback', fr: 'Pas de rappel' },
     compensation: { en: 'No compensation', fr: 'Pas de compensation' },
   },
-  priority: {
-    low: { en: 'low', fr: 'basse' },
-    normal: { en: 'normal', fr: 'normale' },
-    high: { en: 'high', fr: 'haute' },
-    urgent: { en: 'urgent', fr: 'urgente' },
-  },
+  priority: PRIORITY_LABELS,
   effortClass: {
     customer_harder: {
       en: 'the customer made more effort than the company',
@@ -78,12 +74,7 @@ export const LABELS = {
     npsCategory: { en: 'latest NPS', fr: 'dernier NPS' },
     npsFalling: { en: 'falling NPS', fr: 'NPS en baisse' },
   },
-  tier: {
-    platinum: { en: 'platinum', fr: 'platine' },
-    gold: { en: 'gold', fr: 'or' },
-    silver: { en: 'silver', fr: 'argent' },
-    bronze: { en: 'bronze', fr: 'bronze' },
-  },
+  tier: TIER_LABELS,
 } as const satisfies {
   action: Record<Action, LocalizedText>;
   without: Record<Action, LocalizedText>;

@@ -2,7 +2,6 @@
  * What each fact of the rule catalogue (shared/src/rules/fact-catalogue.ts) means, in English and French, for the
  * rule builder's menu; the rule itself stores the fact's name. A test checks every fact has both labels.
  */
-import type { Priority, ValueTier } from '../../../../shared/src/domain/vocabulary.ts';
 import type { FactName } from '../../../../shared/src/rules/fact-catalogue.ts';
 
 export const FACT_LABELS: Readonly<Record<FactName, { readonly en: string; readonly fr: string }>> = {
@@ -70,21 +69,5 @@ export const FACT_LABELS: Readonly<Record<FactName, { readonly en: string; reado
   'value.expectedLoss': { en: 'Value: expected loss (€)', fr: 'Valeur : perte attendue (€)' },
 };
 
-/**
- * The tiers and priorities in the admin's language (the same words as the explanations'). Kept here rather than
- * imported from shared/'s render-explanation, whose module is in the console's start bundle (formatMoney): using
- * its LABELS from this lazy chunk would keep them in the start.
- */
-export const TIER_LABELS: Readonly<Record<ValueTier, { readonly en: string; readonly fr: string }>> = {
-  platinum: { en: 'platinum', fr: 'platine' },
-  gold: { en: 'gold', fr: 'or' },
-  silver: { en: 'silver', fr: 'argent' },
-  bronze: { en: 'bronze', fr: 'bronze' },
-};
-
-export const PRIORITY_LABELS: Readonly<Record<Priority, { readonly en: string; readonly fr: string }>> = {
-  low: { en: 'low', fr: 'basse' },
-  normal: { en: 'normal', fr: 'normale' },
-  high: { en: 'high', fr: 'haute' },
-  urgent: { en: 'urgent', fr: 'urgente' },
-};
+/** The tiers and priorities in the admin's language (the same words as the explanations'). */
+export { PRIORITY_LABELS, TIER_LABELS } from '../../../../shared/src/explain/tier-labels.ts';

@@ -8,6 +8,7 @@ import { useConnector } from '../load/use-connector.ts';
 import { useI18n, type Translate } from '../i18n/i18n.tsx';
 import { Card, CardTitle, ConnectorError, Empty, LinkButton, Loading, Muted, Stack } from '../ui.tsx';
 import { FunnelCard } from './overview.tsx';
+import { TIER_LABELS } from '../../../../shared/src/explain/tier-labels.ts';
 
 const Table = styled.table`
   width: 100%;
@@ -94,7 +95,8 @@ function Rows({
                       ? 'callbacks.action.compensation'
                       : 'callbacks.action.callback',
                   )}
-                  {item.tier === null ? '' : ` · ${item.tier}`} · {item.agentMinutes} min
+                  {item.tier === null ? '' : ` · ${tierLabel(item.tier, i18n.locale)}`} · {item.agentMinutes}{' '}
+                  min
                 </Muted>
               </div>
               {outside && item.outsideCapacity !== null && (
@@ -230,4 +232,9 @@ export function CallbacksScreen({ ctx }: { ctx: ConsoleContext }) {
       <FunnelCard funnel={funnel} />
     </Stack>
   );
+}
+
+/** A tier in the reader's language; a tier the console does not know is shown as the connector named it. */
+function tierLabel(tier: string, locale: 'en' | 'fr'): string {
+  return tier in TIER_LABELS ? TIER_LABELS[tier as keyof typeof TIER_LABELS][locale] : tier;
 }
