@@ -1,47 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { sandboxZendeskClient } from '../loop/test-harness.ts';
+import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
+import { startServeProcess } from './testing/serve-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const SURVEY_TOKEN = 'kill-test-survey-token-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-function startService(
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined)
-        done({ child, url: line.trim(), stderr: () => stderr });
-    });
-    child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -92,7 +60,7 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     }
     expect(open.length).toBeGreaterThanOrEqual(4);
 
-    const first = await startService(env);
+    const first = await startServeProcess(env);
     cleanups.push(() => first.child.kill('SIGKILL'));
     const answers = Array.from({ length: 60 }, (_, index) => {
       const ticket = open[index % open.length]!;
@@ -145,7 +113,7 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     expect(unfinished).toBeGreaterThan(0);
     expect(unfinished).toBeLessThan(60);
 
-    const second = await startService(env);
+    const second = await startServeProcess(env);
     cleanups.push(() => second.child.kill('SIGKILL'));
     expect(second.url).toBe(first.url);
     // Redelivering the whole burst after the restart is recognised, not applied again.

@@ -1,47 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { sandboxZendeskClient } from '../loop/test-harness.ts';
+import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
 import { freshPostgresDatabase } from '../store/testing-postgres.ts';
+import { startServeProcess } from './testing/serve-process.ts';
 
 // Two `boucle serve` processes, as on two hosts: each its own BOUCLE_DB_PATH (neither file is ever created), one
 // PostgreSQL database for the queue, the ledger and the loop's tables. One is killed with SIGKILL mid-burst.
-const ROOT = resolve(import.meta.dirname, '../../..');
 const SURVEY_TOKEN = 'multi-host-survey-token-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-function startService(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined) done({ child, url: line.trim() });
-    });
-    child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -105,9 +76,9 @@ describe('two boucle serve on one PostgreSQL database, different SQLite paths, o
     expect(open.length).toBeGreaterThanOrEqual(4);
 
     // B does most of the work (4 workers against A's 1), so that it holds events when it is killed.
-    const a = await startService(env(hostA, portA, 1));
+    const a = await startServeProcess(env(hostA, portA, 1));
     cleanups.push(() => a.child.kill('SIGKILL'));
-    const b = await startService(env(hostB, portB, 4));
+    const b = await startServeProcess(env(hostB, portB, 4));
     cleanups.push(() => b.child.kill('SIGKILL'));
     const answers = Array.from({ length: 60 }, (_, index) => {
       const ticket = open[index % open.length]!;

@@ -1,36 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { freePort } from '../loop/test-harness.ts';
+import { startServeProcess } from './testing/serve-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const SURVEY_TOKEN = 'accept-test-survey-token-0123456789';
-
-function startService(
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined)
-        done({ child, url: line.trim(), stderr: () => stderr });
-    });
-    child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -52,7 +29,7 @@ describe('BOUCLE_SQLITE_ACCEPT: where boucle serve commits what it accepts', () 
       const dir = mkdtempSync(join(tmpdir(), `boucle-accept-${mode}-`));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       const path = join(dir, 'boucle.sqlite');
-      const service = await startService({
+      const service = await startServeProcess({
         PATH: process.env.PATH,
         BOUCLE_DB_PATH: path,
         BOUCLE_SQLITE_ACCEPT: mode,
