@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
+import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS, INTERVENTION_FIELD_KEYS } from '../../../shared/src/index.ts';
 import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
 import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
@@ -367,8 +367,8 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
     ).toEqual(answers.map((answer) => `survey_api:${answer.id}`).sort());
     // Every ledger entry was applied (none left half done), and is one intervention record and one note.
     const ledger = (
-      await pool.query<{ ticket_id: number; status: string; record_id: string | null }>(
-        'SELECT ticket_id, status, record_id FROM automation_interventions',
+      await pool.query<{ ticket_id: number; action: string; status: string; record_id: string | null }>(
+        'SELECT ticket_id, action, status, record_id FROM automation_interventions',
       )
     ).rows;
     expect(ledger.length).toBeGreaterThanOrEqual(open.length);
@@ -378,8 +378,15 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
     );
     expect(interventionRecords).toHaveLength(ledger.length);
     expect(new Set(ledger.map((row) => row.record_id)).size).toBe(ledger.length);
-    expect(new Set(interventionRecords.map((record) => record.id))).toEqual(
-      new Set(ledger.map((row) => row.record_id)),
+    // Each Zendesk intervention record says what its ledger entry says (a decision made again says the same).
+    const recordAction = new Map(
+      interventionRecords.map((record) => [
+        String(record.id),
+        record.custom_object_fields[INTERVENTION_FIELD_KEYS.action],
+      ]),
+    );
+    expect(ledger.map((row) => [row.record_id, recordAction.get(String(row.record_id))]).sort()).toEqual(
+      ledger.map((row) => [row.record_id, row.action]).sort(),
     );
     for (const ticket of open) {
       const decisions = ledger.filter((row) => Number(row.ticket_id) === ticket.id);
