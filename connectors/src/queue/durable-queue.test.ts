@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DurableQueue, computeBackoffMs } from './durable-queue.ts';
 import { openStore } from '../store/index.ts';
 import { QUEUE_SCHEMA } from './queue-schema.ts';
+import { DatabaseUnavailableError } from '../store/postgres.ts';
+import type { EventQueue } from './durable-queue.ts';
 import { PermanentEventError, startQueueWorkers } from './queue-workers.ts';
 
 function makeQueue(start = new Date('2026-11-22T10:00:00Z')) {
@@ -106,6 +108,67 @@ describe('startQueueWorkers', () => {
     expect(seen.sort()).toEqual(['ok-1', 'ok-2']);
     expect(dead).toHaveLength(1);
     expect(queue.countByStatus()).toMatchObject({ done: 2, dead: 1, pending: 1 });
+  });
+
+  /** The queue, whose `complete` and `fail` throw "database unreachable" the next `outages.left` times. */
+  function unreachableFor(queue: DurableQueue, outages: { left: number }): EventQueue {
+    return new Proxy(queue, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (property !== 'complete' && property !== 'fail') return method;
+        return (...args: unknown[]) => {
+          if (outages.left <= 0) return method(...args);
+          outages.left -= 1;
+          throw new DatabaseUnavailableError('connect ECONNREFUSED 127.0.0.1:5432');
+        };
+      },
+    });
+  }
+
+  it('records an outcome again once the database is back, without running the event twice', async () => {
+    const { queue } = makeQueue(new Date());
+    const outages = { left: 3 };
+    await queue.enqueue({ idempotencyKey: 'ok', kind: 'k', payload: 'ok' });
+    const runs: unknown[] = [];
+    const unavailable: unknown[] = [];
+    const workers = startQueueWorkers({
+      queue: unreachableFor(queue, outages),
+      concurrency: 1,
+      pollMs: 5,
+      leaseMs: 60_000,
+      isUnavailable: (error) => error instanceof DatabaseUnavailableError,
+      handle: (event) => Promise.resolve(void runs.push(event.payload)),
+      events: { unavailable: (error) => unavailable.push(error) },
+    });
+    await workers.idle();
+    await workers.stop();
+    expect(runs).toEqual(['ok']);
+    expect(unavailable).toHaveLength(3);
+    expect(outages.left).toBe(0);
+    expect(queue.countByStatus()).toMatchObject({ done: 1, processing: 0 });
+  });
+
+  it('without `isUnavailable`, or once stopped, leaves an unrecorded outcome to the lease', async () => {
+    for (const isUnavailable of [undefined, () => true]) {
+      const { queue } = makeQueue(new Date());
+      await queue.enqueue({ idempotencyKey: 'ok', kind: 'k', payload: 'ok' });
+      let ran = 0;
+      const workers = startQueueWorkers({
+        queue: unreachableFor(queue, { left: Number.POSITIVE_INFINITY }),
+        concurrency: 1,
+        pollMs: 5,
+        leaseMs: 60_000,
+        ...(isUnavailable === undefined ? {} : { isUnavailable }),
+        handle: () => Promise.resolve(void (ran += 1)),
+      });
+      while (ran === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // stop() does not wait out the lease (a minute) while the outcome cannot be recorded.
+      await workers.stop();
+      expect(ran).toBe(1);
+      expect(queue.countByStatus()).toMatchObject({ processing: 1, done: 0 });
+    }
   });
 });
 

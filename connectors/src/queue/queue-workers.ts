@@ -31,6 +31,12 @@ export interface QueueWorkersOptions<Tx = unknown> {
   /** Idle polling interval; `wake()` short-circuits it. */
   readonly pollMs?: number;
   readonly events?: WorkerEvents;
+  /**
+   * True when an error means the queue's database cannot be reached for now (PostgreSQL restarting, say). An
+   * event's outcome that could not be recorded for that reason is recorded again, backing off, for as long as its
+   * lease lasts; otherwise (or without this) it is left to the lease running out, and the event runs again.
+   */
+  readonly isUnavailable?: (error: unknown) => boolean;
 }
 
 export interface QueueWorkers {
@@ -57,8 +63,39 @@ export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWo
   let failures = 0;
 
   const report = (error: unknown): void => options.events?.unavailable?.(error);
+  // Waits that stop() cuts short.
+  const pauses = new Set<() => void>();
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timeout);
+        pauses.delete(done);
+        resolve();
+      };
+      const timeout = setTimeout(done, ms);
+      pauses.add(done);
+    });
 
-  const runOne = async (event: QueueEvent): Promise<void> => {
+  /**
+   * Records an event's outcome. While the database cannot be reached, tries again (backing off like the claims)
+   * as long as the lease is ours: once the server is back the outcome is recorded at once, instead of the event
+   * waiting for its lease to run out (BOUCLE_LEASE, minutes) and running a second time. Fenced by the lease token
+   * as always: an attempt that did commit before its answer was lost makes the next one find nothing to change.
+   */
+  const recordOutcome = async <T>(write: () => T | Promise<T>, leaseEnds: number): Promise<T> => {
+    for (let failures = 1; ; failures++) {
+      try {
+        return await write();
+      } catch (error) {
+        const wait = Math.min(MAX_UNAVAILABLE_BACKOFF_MS, pollMs * 2 ** failures);
+        if (stopped || options.isUnavailable?.(error) !== true || Date.now() + wait >= leaseEnds) throw error;
+        report(error);
+        await pause(wait);
+      }
+    }
+  };
+
+  const runOne = async (event: QueueEvent, leaseEnds: number): Promise<void> => {
     const started = performance.now();
     try {
       let effect: void | EventEffect<Tx>;
@@ -66,17 +103,20 @@ export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWo
         effect = await handle(event);
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const outcome = await queue.fail(event, message, error instanceof PermanentEventError);
+        const outcome = await recordOutcome(
+          () => queue.fail(event, message, error instanceof PermanentEventError),
+          leaseEnds,
+        );
         if (outcome === 'dead') options.events?.deadLettered?.(event, error);
         else if (outcome === 'retry') options.events?.retried?.(event, error);
         else options.events?.leaseLost?.(event);
         return;
       }
-      const done = await queue.complete(event, effect ?? undefined);
+      const done = await recordOutcome(() => queue.complete(event, effect ?? undefined), leaseEnds);
       if (done) options.events?.processed?.(event, performance.now() - started);
       else options.events?.leaseLost?.(event);
     } catch (error) {
-      // The queue itself failed (database unreachable): the lease runs out and the event is claimed again.
+      // The queue itself failed and the lease is (nearly) over: it runs out and the event is claimed again.
       report(error);
     }
   };
@@ -94,6 +134,8 @@ export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWo
     if (stopped) return;
     const free = concurrency - running.size;
     let claimed: QueueEvent[] = [];
+    // No later than the lease the queue writes (it reads its clock after this).
+    const leaseEnds = Date.now() + leaseMs;
     if (free > 0) {
       try {
         claimed = await queue.claim(free, leaseMs);
@@ -107,7 +149,7 @@ export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWo
     }
     if (stopped) return;
     for (const event of claimed) {
-      const task = runOne(event).finally(() => {
+      const task = runOne(event, leaseEnds).finally(() => {
         running.delete(task);
         kick();
       });
@@ -152,6 +194,7 @@ export function startQueueWorkers<Tx>(options: QueueWorkersOptions<Tx>): QueueWo
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
+      for (const cut of [...pauses]) cut();
       await Promise.allSettled([...running]);
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];

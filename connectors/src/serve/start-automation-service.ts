@@ -21,7 +21,7 @@ import type { LoopZendesk } from '../loop/loop-ports.ts';
 import { DurableQueue, type EventQueue } from '../queue/durable-queue.ts';
 import { PostgresQueue } from '../queue/postgres-queue.ts';
 import { PeriodicJobLock } from '../store/job-lock.ts';
-import { openPostgresStore, type PostgresStore } from '../store/postgres.ts';
+import { isDatabaseUnavailable, openPostgresStore, type PostgresStore } from '../store/postgres.ts';
 import { postgresSql, sqliteSql, type Sql } from '../store/sql.ts';
 import { QUEUE_SCHEMA } from '../queue/queue-schema.ts';
 import { startQueueWorkers, type QueueWorkers } from '../queue/queue-workers.ts';
@@ -234,6 +234,8 @@ export async function startAutomationService(
     concurrency: settings.workers,
     ...(settings.leaseMs === undefined ? {} : { leaseMs: settings.leaseMs }),
     pollMs: options.pollMs ?? 250,
+    // PostgreSQL restarting: an outcome that could not be recorded is recorded once the server is back.
+    ...(postgres === undefined ? {} : { isUnavailable: isDatabaseUnavailable }),
     events: {
       processed: (event) => metrics.increment('events_processed_total', { kind: event.kind }),
       retried: (event) => metrics.increment('events_retried_total', { kind: event.kind }),

@@ -7,7 +7,7 @@ import { parseSurveyBody } from '../../feedback/parse-survey-body.ts';
 import { createAutomationServer } from '../../serve/create-automation-server.ts';
 import { ServiceMetrics } from '../../serve/service-metrics.ts';
 import { PeriodicJobLock } from '../../store/job-lock.ts';
-import { openPostgresStore } from '../../store/postgres.ts';
+import { isDatabaseUnavailable, openPostgresStore } from '../../store/postgres.ts';
 import { PostgresQueue } from '../postgres-queue.ts';
 import { QUEUE_SCHEMA } from '../queue-schema.ts';
 import { startQueueWorkers } from '../queue-workers.ts';
@@ -28,6 +28,8 @@ const workers = startQueueWorkers<pg.ClientBase>({
   concurrency: 4,
   leaseMs,
   pollMs: 20,
+  // As in `boucle serve`: an outcome (and its effect) that could not be committed is committed once the server is back.
+  isUnavailable: isDatabaseUnavailable,
   handle: async (event) => {
     await new Promise((resolve) => setTimeout(resolve, handleMs));
     const invocation = String((event.payload as { invocationId?: string }).invocationId);
