@@ -204,7 +204,8 @@ export function createClosedLoop(options: ClosedLoopOptions): ClosedLoop {
     const explanation = renderExplanation(decision, options.locale, {
       compensationTiers: decider.settings.compensationTiers,
     });
-    const entry = await ledger.record({
+    // A retry decides again: the ledger takes the decision applied now if it differs from the one recorded.
+    const entry = await ledger.recordOrRedecide({
       decisionKey: `${decisionKey}#${ticketId}`,
       ticketId,
       userId: requester.id,

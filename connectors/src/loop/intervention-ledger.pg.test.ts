@@ -167,6 +167,49 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
     expect(await ledger.forTicket(99)).toEqual([]);
   });
 
+  it('takes the decision applied on a retry when it differs from the one recorded, until an outcome is known', async () => {
+    const [sql] = await openDatabase(database);
+    const ledger = new InterventionLedger(sql!);
+    const firstTry = entry('ev-retry', 30, '2026-11-16T09:00:00Z', 'callback', '2026-11-17T09:00:00Z');
+    const recorded = await ledger.recordOrRedecide(firstTry);
+    // The same decision again (a retry that decides the same): nothing changes.
+    expect(
+      await ledger.recordOrRedecide({ ...firstTry, decidedAt: new Date('2026-11-16T09:05:00Z') }),
+    ).toEqual(recorded);
+    // The CRM changed before the retry: the retry's decision is what Zendesk gets, so the ledger says it too.
+    const retry: NewLedgerEntry = {
+      ...firstTry,
+      action: 'apology',
+      priority: 'normal',
+      tier: 'bronze',
+      expectedValue: 3.75,
+      cost: 0.5,
+      summary: 'Apologise',
+      decidedAt: new Date('2026-11-16T09:05:00Z'),
+      dueAt: null,
+      policyVersion: 4,
+    };
+    const redecided = await ledger.recordOrRedecide(retry);
+    expect(redecided).toMatchObject({
+      id: recorded.id,
+      action: 'apology',
+      priority: 'normal',
+      tier: 'bronze',
+      expectedValue: 3.75,
+      cost: 0.5,
+      summary: 'Apologise',
+      dueAt: null,
+      policyVersion: 4,
+      status: 'recommended',
+      decidedAt: recorded.decidedAt,
+    });
+    expect(await ledger.all()).toHaveLength(1);
+    // Once its outcome is recorded, an entry keeps its decision.
+    await ledger.markApplied(recorded.id, 'rec-1');
+    await ledger.recordOutcome(recorded.id, 'lost', new Date('2026-11-18T09:00:00Z'));
+    expect(await ledger.recordOrRedecide(firstTry)).toMatchObject({ action: 'apology', outcome: 'lost' });
+  });
+
   it('keeps one entry when several workers record the same decision at once', async () => {
     const workers = (await openDatabase(database, 3)).map((sql) => new InterventionLedger(sql));
     const keys = Array.from({ length: 10 }, (_, i) => `event-${i}#${100 + i}`);

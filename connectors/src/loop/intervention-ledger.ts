@@ -72,6 +72,22 @@ export function decisionFields(
   };
 }
 
+/** Whether a stored entry holds the same decision as a new one (what the closed loop applies and the ledger says). */
+export function sameDecision(stored: LedgerEntry, entry: NewLedgerEntry): boolean {
+  return (
+    stored.action === entry.action &&
+    stored.priority === entry.priority &&
+    stored.tier === entry.tier &&
+    stored.compensationTier === (entry.compensationTier ?? null) &&
+    stored.expectedValue === entry.expectedValue &&
+    stored.cost === entry.cost &&
+    stored.agentMinutes === (entry.agentMinutes ?? null) &&
+    stored.summary === entry.summary &&
+    (stored.dueAt?.getTime() ?? null) === (entry.dueAt?.getTime() ?? null) &&
+    stored.policyVersion === (entry.policyVersion ?? null)
+  );
+}
+
 export interface TicketState {
   readonly ticketId: number;
   readonly fingerprint: string | null;
@@ -329,6 +345,39 @@ export class InterventionLedger {
       ],
     );
     return (await this.byKey(entry.decisionKey))!;
+  }
+
+  /**
+   * The entry of `entry.decisionKey`, its decision replaced by `entry`'s when they differ and no outcome is recorded
+   * yet. An event that failed after its decision was recorded is decided again when it is retried (the customer's
+   * value or the policy may have changed meanwhile); what is applied in Zendesk is the new decision, so the ledger
+   * must say the same. The time it was first decided is kept.
+   */
+  async recordOrRedecide(entry: NewLedgerEntry): Promise<LedgerEntry> {
+    const stored = await this.record(entry);
+    if (sameDecision(stored, entry) || stored.outcome !== null) return stored;
+    await this.#sql.run(
+      `UPDATE automation_interventions
+          SET action = ?, priority = ?, tier = ?, compensation_tier = ?, expected_value = ?, cost = ?,
+              agent_minutes = ?, summary = ?, due_at = ?, input_compact = COALESCE(?, input_compact),
+              policy_version = ?
+        WHERE id = ? AND outcome IS NULL`,
+      [
+        entry.action,
+        entry.priority,
+        entry.tier,
+        entry.compensationTier ?? null,
+        entry.expectedValue,
+        entry.cost,
+        entry.agentMinutes ?? null,
+        entry.summary,
+        entry.dueAt?.getTime() ?? null,
+        entry.input === undefined ? null : encodeDecisionInput(entry.input),
+        entry.policyVersion ?? null,
+        stored.id,
+      ],
+    );
+    return (await this.byId(stored.id))!;
   }
 
   async byKey(decisionKey: string): Promise<LedgerEntry | undefined> {
