@@ -130,6 +130,19 @@ describe('the Policy screen end to end (issue #15)', () => {
       .poll(() => app.getByTestId('policy-changes').innerText())
       .toMatch(/^1 value changed since version 1\./);
 
+    // The window alone changes no intervention, but every silver follow-up the loop recorded (due in 48 h) would be
+    // due in 6 h: the preview counts them.
+    const silverDue = harness.ledger().filter((r) => r.tier === 'silver' && r.dueAt !== null);
+    expect(silverDue.length).toBeGreaterThan(0);
+    await app.getByTestId('policy-preview-run').click();
+    await app.getByTestId('policy-preview-summary').waitFor();
+    expect(await app.getByTestId('policy-preview-summary').innerText()).toMatch(
+      /^No intervention would change over the last 30 days \(\d+ incidents\)\.$/,
+    );
+    expect(await app.getByTestId('policy-preview-due').innerText()).toBe(
+      `The due time would change for ${silverDue.length} follow-up${silverDue.length === 1 ? '' : 's'} (same intervention, another window): silver 48 h → 6 h (${silverDue.length}).`,
+    );
+
     // A rule from the menus: a fact of the catalogue, its operator, a value from the tiers, an action.
     await app.getByTestId('add-rule').click();
     const rule = app.getByTestId('rule').last();
@@ -157,6 +170,11 @@ describe('the Policy screen end to end (issue #15)', () => {
     const lines = await app.getByTestId('policy-preview-change').allInnerTexts();
     expect(lines).toHaveLength(Math.min(20, changed));
     for (const line of lines) expect(line.replace(/\s+/g, ' ')).toMatch(/Compensation \(\w+\) → Callback$/);
+    // The silver callbacks stay callbacks, due in 6 h instead of 48 h.
+    const stayCallbacks = harness.ledger().filter((r) => r.tier === 'silver' && r.action === 'callback');
+    await expect
+      .poll(() => app.getByTestId('policy-preview-due').count())
+      .toBe(stayCallbacks.length > 0 ? 1 : 0);
     const listed = lines.map((l) => Number(/Ticket #(\d+)/.exec(l)?.[1]));
     expect(listed.every((id) => expected.some((r) => r.ticketId === id))).toBe(true);
 
