@@ -1233,7 +1233,7 @@ function PreviewCard({
                 })}
           </Paragraph>
           {(state.value.dueChanged ?? 0) > 0 && (
-            <Paragraph data-testid="policy-preview-due">
+            <Paragraph data-testid="policy-preview-due" style={{ margin: '4px 0 8px' }}>
               {t('preview.due', {
                 count: state.value.dueChanged!,
                 groups: dueGroups(state.value.dueChanges ?? []),
