@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../zendesk/index.ts';
+import {
+  startZendeskEmulator,
+  ZENDESK_SANDBOX_AGENT,
+  ZENDESK_SANDBOX_CREDENTIALS,
+} from '../zendesk/index.ts';
 import type { ZendeskEmulator } from '../zendesk/index.ts';
-import { startAgentFrame, ZAF_SDK_PATH } from './index.ts';
+import { SESSION_COOKIE, startAgentFrame, ZAF_SDK_PATH } from './index.ts';
 import type { FrameConfig, RunningAgentFrame } from './index.ts';
 
 let zendesk: ZendeskEmulator;
@@ -15,6 +19,7 @@ beforeAll(async () => {
     zendesk: { url: zendesk.url, ...ZENDESK_SANDBOX_CREDENTIALS },
     appDir: path.join(import.meta.dirname, 'probe-app'),
     settings: { apiBase: 'http://127.0.0.1:9', apiToken: 'server-side-only' },
+    agentSession: ZENDESK_SANDBOX_AGENT,
   });
 });
 
@@ -48,6 +53,47 @@ describe('startAgentFrame servers', () => {
     );
     const missing = await fetch(`${frame.url}/api/v2/tickets/987654321.json`, { headers: FRAME });
     expect(missing.status).toBe(404);
+  });
+
+  it('?role=agent signs the page in as the non-admin agent: its session cookie picks the credentials', async () => {
+    const page = await fetch(`${frame.url}/agent/tickets/1?role=agent`);
+    expect(page.status).toBe(200);
+    const cookie = page.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=agent; .*HttpOnly`));
+    const session = { ...FRAME, cookie: cookie.split(';')[0]! };
+    const me = (await (await fetch(`${frame.url}/api/v2/users/me.json`, { headers: session })).json()) as {
+      user: { email: string; role: string };
+    };
+    expect(me.user).toMatchObject({ email: ZENDESK_SANDBOX_AGENT.email, role: 'agent' });
+    // Zendesk refuses the agent an admin-only endpoint; the admin's session reaches it.
+    const installation = zendesk.installApp({ settings: {} }) as { id: number };
+    const put = (headers: Record<string, string>) =>
+      fetch(`${frame.url}/api/v2/apps/installations/${installation.id}.json`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ settings: {} }),
+      });
+    expect((await put(session)).status).toBe(403);
+    expect((await put(FRAME)).status).toBe(200);
+    // A page loaded without a role is the admin's again.
+    const admin = await fetch(`${frame.url}/agent/tickets/1`);
+    expect(admin.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=admin;`));
+    expect((await fetch(`${frame.url}/agent/tickets/1?role=owner`)).status).toBe(400);
+  });
+
+  it('refuses ?role=agent when the frame has no agent session', async () => {
+    const bare = await startAgentFrame({
+      zendesk: { url: zendesk.url, ...ZENDESK_SANDBOX_CREDENTIALS },
+      appDir: path.join(import.meta.dirname, 'probe-app'),
+      settings: { apiBase: 'http://127.0.0.1:9', apiToken: 'x' },
+    });
+    try {
+      const page = await fetch(`${bare.url}/agent/tickets/1?role=agent`);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('agentSession');
+    } finally {
+      await bare.close();
+    }
   });
 
   it('refuses secure requests to hosts outside the domainWhitelist', async () => {

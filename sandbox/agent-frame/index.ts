@@ -28,6 +28,12 @@ export interface AgentFrameZendesk {
   readonly apiToken: string;
 }
 
+/** A Zendesk user's API token credentials (basic auth `email/token:apiToken`). */
+export interface AgentFrameSession {
+  readonly email: string;
+  readonly apiToken: string;
+}
+
 export interface AgentFrameOptions {
   readonly zendesk: AgentFrameZendesk;
   /** Folder of a built Zendesk app (manifest.json + assets/). */
@@ -49,6 +55,12 @@ export interface AgentFrameOptions {
    * the console writes through the Apps installation API. Default 1.
    */
   readonly installationId?: number;
+  /**
+   * A non-admin agent's credentials: a page loaded with `?role=agent` signs in as this agent (its session cookie
+   * makes the frame's server use them for `/api/v2/users/me.json` and every proxied Zendesk call). Without it,
+   * `?role=agent` is refused.
+   */
+  readonly agentSession?: AgentFrameSession;
 }
 
 export interface RunningAgentFrame {
@@ -81,6 +93,8 @@ export interface FrameConfig {
 }
 
 const FRAME_HEADER = 'x-agent-frame';
+/** The host page's session cookie: which Zendesk user the page's `/api/v2` calls are made as. */
+export const SESSION_COOKIE = 'af_session';
 const MAX_BODY = 5 * 1024 * 1024;
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -99,7 +113,11 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
   const app = await readAppPackage(path.resolve(options.appDir));
   const { publicSettings, secureSettings } = splitSettings(app, options.settings ?? {});
   const zendeskBase = options.zendesk.url.replace(/\/+$/, '');
-  const auth = `Basic ${Buffer.from(`${options.zendesk.email}/token:${options.zendesk.apiToken}`).toString('base64')}`;
+  const auth = basicAuth(options.zendesk);
+  const agentAuth = options.agentSession === undefined ? null : basicAuth(options.agentSession);
+  /** The credentials of the page's session: the agent's when its page was loaded with ?role=agent. */
+  const sessionAuth = (req: IncomingMessage): string =>
+    agentAuth !== null && readCookie(req, SESSION_COOKIE) === 'agent' ? agentAuth : auth;
   // Build (or load from cache) both bundles before listening, so the first page load is fast.
   const [sdk, host] = await Promise.all([sdkBundle(), hostBundle()]);
   const css = await readFile(path.join(import.meta.dirname, 'page', 'agent.css'), 'utf8');
@@ -142,7 +160,24 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
         /^\/agent\/tickets\/\d+$/.test(url.pathname) ||
         (app.navBarPath !== null && isNavBarPath(url.pathname, appSlug(app.name)))
       ) {
-        send(res, 200, 'text/html; charset=utf-8', hostPage(app));
+        // The page signs in as the admin, or as the agent with ?role=agent (sandbox only: Zendesk signs in its users).
+        const role = url.searchParams.get('role');
+        if (role !== null && role !== 'agent' && role !== 'admin') {
+          sendError(res, 400, `?role=${role} is not a session: use ?role=agent, or no role for the admin.`);
+          return;
+        }
+        if (role === 'agent' && agentAuth === null) {
+          sendError(
+            res,
+            400,
+            '?role=agent needs an agent session: start the frame with the agentSession option (a non-admin agent’s email and API token).',
+          );
+          return;
+        }
+        const session = role === 'agent' ? 'agent' : 'admin';
+        send(res, 200, 'text/html; charset=utf-8', hostPage(app), {
+          'set-cookie': `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict`,
+        });
       } else if (url.pathname === '/agent/assets/host.js') {
         send(res, 200, 'text/javascript; charset=utf-8', host);
       } else if (url.pathname === '/agent/assets/agent.css') {
@@ -166,7 +201,7 @@ export async function startAgentFrame(options: AgentFrameOptions): Promise<Runni
         }
         send(res, 200, 'application/json; charset=utf-8', JSON.stringify(frame));
       } else if (url.pathname.startsWith('/api/v2/')) {
-        await proxyZendesk(req, res, url, zendeskBase, auth);
+        await proxyZendesk(req, res, url, zendeskBase, sessionAuth(req));
       } else if (url.pathname === '/agent/zaf-proxy' && req.method === 'POST') {
         await proxyApp(req, res, app, publicSettings, secureSettings);
       } else {
@@ -225,7 +260,7 @@ function hostPage(app: AppPackage): string {
 `;
 }
 
-/** `/api/v2/*` from the page → the Zendesk emulator, with the agent's credentials (the page holds none). */
+/** `/api/v2/*` from the page → the Zendesk emulator, with its session's credentials (the page holds none). */
 async function proxyZendesk(
   req: IncomingMessage,
   res: ServerResponse,
@@ -443,6 +478,18 @@ function close(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+function basicAuth(user: AgentFrameSession): string {
+  return `Basic ${Buffer.from(`${user.email}/token:${user.apiToken}`).toString('base64')}`;
+}
+
+function readCookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
 }
 
 function escapeHtml(text: string): string {

@@ -400,7 +400,8 @@ const _DATA_FILES = [
 
 /**
  * Loads `<name>.json` files (each an array of Zendesk-shaped objects, or `{ "<name>": [...] }`) from a folder.
- * Missing files mean empty collections; the sandbox admin agent is always added if absent.
+ * Missing files mean empty collections; the sandbox admin and the sandbox agent (`ZENDESK_SANDBOX_AGENT`, no
+ * admin rights) are always added if absent, each with its API token.
  */
 export async function loadStore(store: ZendeskStore, dir: string): Promise<void> {
   const present = new Set(await readdir(dir));
@@ -463,6 +464,16 @@ export async function loadStore(store: ZendeskStore, dir: string): Promise<void>
     oauthToken: ZENDESK_SANDBOX_CREDENTIALS.oauthToken,
   };
   const adminUser = admin;
+  // The sandbox's non-admin agent (the agent frame's `?role=agent` session), with its own API token.
+  let agent = store.findUserByEmail(ZENDESK_SANDBOX_AGENT.email);
+  agent ??= store.createUser({
+    name: 'Sam Agent',
+    email: ZENDESK_SANDBOX_AGENT.email,
+    role: 'agent',
+    verified: true,
+  });
+  agent.role = 'agent';
+  agent.credentials = { apiToken: ZENDESK_SANDBOX_AGENT.apiToken };
   (await read('tickets')).forEach((t, i) =>
     wrap('tickets.json', i, () => {
       const { comments, ...ticket } = t;

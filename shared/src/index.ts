@@ -266,6 +266,7 @@ export type { FollowUp, FollowUpTexts } from './policy/follow-up.ts';
 export type { CallbackCandidate, CallbackPlan, PlannedCallback } from './policy/plan-callbacks.ts';
 export { createPolicyPreview, mergePolicyPreviews, previewPolicy } from './policy/preview-policy.ts';
 export type {
+  DueChange,
   PolicyPreview,
   PolicyPreviewer,
   PreviewFigure,

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZAF_SDK_CDN_URL } from '../../../sandbox/agent-frame/index.ts';
+import { ZENDESK_SANDBOX_AGENT } from '../../../sandbox/zendesk/index.ts';
+import type { RawZafClient } from '../../common/src/zaf/zaf-client.ts';
 import {
   createDecider,
   DEFAULT_SETTINGS,
@@ -128,6 +130,19 @@ describe('the Policy screen end to end (issue #15)', () => {
       .poll(() => app.getByTestId('policy-changes').innerText())
       .toMatch(/^1 value changed since version 1\./);
 
+    // The window alone changes no intervention, but every silver follow-up the loop recorded (due in 48 h) would be
+    // due in 6 h: the preview counts them.
+    const silverDue = harness.ledger().filter((r) => r.tier === 'silver' && r.dueAt !== null);
+    expect(silverDue.length).toBeGreaterThan(0);
+    await app.getByTestId('policy-preview-run').click();
+    await app.getByTestId('policy-preview-summary').waitFor();
+    expect(await app.getByTestId('policy-preview-summary').innerText()).toMatch(
+      /^No intervention would change over the last 30 days \(\d+ incidents\)\.$/,
+    );
+    expect(await app.getByTestId('policy-preview-due').innerText()).toBe(
+      `The due time would change for ${silverDue.length} follow-up${silverDue.length === 1 ? '' : 's'} (same intervention, another window): silver 48 h → 6 h (${silverDue.length}).`,
+    );
+
     // A rule from the menus: a fact of the catalogue, its operator, a value from the tiers, an action.
     await app.getByTestId('add-rule').click();
     const rule = app.getByTestId('rule').last();
@@ -155,6 +170,11 @@ describe('the Policy screen end to end (issue #15)', () => {
     const lines = await app.getByTestId('policy-preview-change').allInnerTexts();
     expect(lines).toHaveLength(Math.min(20, changed));
     for (const line of lines) expect(line.replace(/\s+/g, ' ')).toMatch(/Compensation \(\w+\) → Callback$/);
+    // The silver callbacks stay callbacks, due in 6 h instead of 48 h.
+    const stayCallbacks = harness.ledger().filter((r) => r.tier === 'silver' && r.action === 'callback');
+    await expect
+      .poll(() => app.getByTestId('policy-preview-due').count())
+      .toBe(stayCallbacks.length > 0 ? 1 : 0);
     const listed = lines.map((l) => Number(/Ticket #(\d+)/.exec(l)?.[1]));
     expect(listed.every((id) => expected.some((r) => r.ticketId === id))).toBe(true);
 
@@ -282,6 +302,12 @@ describe('the Policy screen end to end (issue #15)', () => {
 
   it('an agent (?role=agent) reads the same screen, read-only, with no Save and no roll back', async () => {
     const { page, app } = await openPolicy('?role=agent');
+    // The page is signed in as the sandbox's non-admin agent: Zendesk's users/me says so, not a query flag.
+    const me = await app.evaluate(async () => {
+      const client = window.ZAFClient!.init() as RawZafClient;
+      return (await client.get(['currentUser'])) as { currentUser: { email: string; role: string } };
+    });
+    expect(me.currentUser).toMatchObject({ email: ZENDESK_SANDBOX_AGENT.email, role: 'agent' });
     expect(await app.getByTestId('policy').getAttribute('data-can-edit')).toBe('false');
     expect(await app.getByTestId('policy-role').innerText()).toMatch(
       /^Only Zendesk admins can change the policy\. You are signed in as agent/,
@@ -300,6 +326,52 @@ describe('the Policy screen end to end (issue #15)', () => {
     await expect.poll(() => app.getByTestId('policy-version').count()).toBe(3);
     expect(await app.getByTestId('policy-rollback').count()).toBe(0);
     expect((await storedPolicy()).version).toBe(3);
+
+    // A save attempted anyway, through the app's ZAF client as the agent: a valid v4 (silver 6 h), PUT to the
+    // installation. Zendesk refuses it (403) and the stored policy stays v3.
+    const v3 = await storedPolicy();
+    const draft = JSON.stringify({
+      ...v3,
+      version: 4,
+      reason: 'An agent tries to save',
+      callbackWindowHours: { ...v3.callbackWindowHours, silver: 6 },
+    });
+    expect(parsePolicy(JSON.parse(draft)).success).toBe(true);
+    const attempt = await app.evaluate(async (policy) => {
+      const client = window.ZAFClient!.init() as RawZafClient;
+      const { installationId } = (await client.metadata()) as { installationId: number };
+      try {
+        await client.request({
+          url: `/api/v2/apps/installations/${installationId}.json`,
+          type: 'PUT',
+          contentType: 'application/json',
+          data: JSON.stringify({ settings: { policy } }),
+        });
+        return { status: 200, text: '' };
+      } catch (error) {
+        const failed = error as { status: number; responseText: string };
+        return { status: failed.status, text: failed.responseText };
+      }
+    }, draft);
+    expect(attempt.status).toBe(403);
+    expect(attempt.text).toContain('Forbidden');
+    const after = await storedPolicy();
+    expect(after.version).toBe(3);
+    expect(after.callbackWindowHours.silver).toBe(48);
+    // The connector's sync after it (from the agent's app, through the frame's proxy) keeps version 3.
+    const synced = await app.evaluate(async (connectorUrl) => {
+      const client = window.ZAFClient!.init() as RawZafClient;
+      return (await client.request({
+        url: `${connectorUrl}/api/v1/policy/sync`,
+        type: 'POST',
+        secure: true,
+        headers: { Authorization: 'Bearer {{setting.connector_token}}' },
+        contentType: 'application/json',
+        data: '{}',
+      })) as { current: { version: number } | null; recorded: string };
+    }, harness.running.serviceUrl);
+    expect(synced.current?.version).toBe(3);
+    expect(synced.recorded).toBe('known');
     await page.close();
   });
 });

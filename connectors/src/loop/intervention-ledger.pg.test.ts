@@ -247,7 +247,8 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
         ...decisionFields(decision),
         summary: '',
         decidedAt,
-        dueAt: null,
+        // The follow-up's due time, read back as a number (BIGINT): what the preview's due-time count compares.
+        dueAt: decision.followUp === null ? null : new Date(decision.followUp.dueAt),
         input,
       });
       expected.push({
@@ -259,6 +260,7 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
           cost: decision.cost,
           expectedValue: decision.expectedValue,
           agentMinutes: decision.agentMinutes,
+          dueAt: decision.followUp === null ? null : Date.parse(decision.followUp.dueAt),
         },
       });
     }
@@ -273,6 +275,7 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
         cost: 15.25,
         expectedValue: 120.5,
         agentMinutes: null,
+        dueAt: null,
       },
     };
     const order = (a: StoredIncident, b: StoredIncident) => Number(a.decidedAt) - Number(b.decidedAt);
@@ -298,6 +301,14 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
     expect(preview).toEqual(previewPolicy(createDecider(draft), [noInput, ...sorted]));
     expect(preview.incidents).toBe(24);
     expect(preview.previewable).toBe(23);
+    // A draft of other windows: the same interventions, follow-ups due at other times, counted the same way.
+    const windows = settings({
+      rules: BENCH_RULES,
+      callbackWindowHours: { platinum: 2, gold: 2, silver: 2, bronze: 2 },
+    });
+    const byWindows = await previewLedgerPolicy(ledger, windows);
+    expect(byWindows.dueChanged).toBeGreaterThan(0);
+    expect(byWindows).toEqual(previewPolicy(createDecider(windows), [noInput, ...sorted]));
   });
 
   it('keeps the experiment arm of each eligible decision once', async () => {

@@ -134,6 +134,7 @@ type StoredRow = [
   cost: number | null,
   expectedValue: number | null,
   agentMinutes: number | null,
+  dueAt: number | null,
 ];
 
 interface StoredObjectRow {
@@ -145,6 +146,7 @@ interface StoredObjectRow {
   cost: number | null;
   expected_value: number | null;
   agent_minutes: number | null;
+  due_at: number | null;
 }
 
 /**
@@ -244,6 +246,7 @@ const toIncident = (row: StoredRow): StoredIncident => ({
     cost: row[4],
     expectedValue: row[5],
     agentMinutes: row[6],
+    dueAt: row[7],
   },
 });
 
@@ -259,7 +262,7 @@ export function* readStoredIncidents(
 ): Generator<StoredIncident> {
   // Its own statement: two previews may iterate at the same time. Only the columns a preview reads, as arrays.
   const statement = db.prepare(
-    `SELECT input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+    `SELECT input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes, due_at
      FROM automation_interventions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id`,
   );
   statement.setReturnArrays(true);
@@ -431,7 +434,7 @@ export class InterventionLedger {
     let first = true;
     for (;;) {
       const rows = await this.#sql.all<StoredObjectRow>(
-        `SELECT id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+        `SELECT id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes, due_at
          FROM automation_interventions
          WHERE decided_at < ? AND ${first ? 'decided_at >= ?' : '(decided_at > ? OR (decided_at = ? AND id > ?))'}
          ORDER BY decided_at, id LIMIT ?`,
@@ -447,6 +450,7 @@ export class InterventionLedger {
           row.cost,
           row.expected_value,
           row.agent_minutes,
+          row.due_at,
         ]);
       if (rows.length < pageSize) return;
       const last = rows.at(-1)!;

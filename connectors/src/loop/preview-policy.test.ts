@@ -106,6 +106,7 @@ describe('the intervention ledger keeps what a preview needs', () => {
       cost,
       expectedValue,
       agentMinutes: null,
+      dueAt: null,
     });
     expect(await collect(ledger.storedIncidents())).toEqual([
       { input: null, decidedAt: 1000, recorded: recorded('callback', 15, 40) },

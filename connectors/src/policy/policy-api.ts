@@ -153,6 +153,8 @@ async function preview(options: PolicyApiOptions, body: unknown, now: number): P
       previewable: figures.previewable,
       notPreviewable: figures.notPreviewable,
       changed: figures.changed,
+      dueChanged: figures.dueChanged,
+      dueChanges: figures.dueChanges,
       byAction,
       changes,
       changesShown: changes.length,

@@ -34,6 +34,7 @@ interface Row {
   cost: number | null;
   expected_value: number | null;
   agent_minutes: number | null;
+  due_at: number | null;
 }
 
 const readInput = (text: string | null): DecisionInput | null => {
@@ -71,7 +72,7 @@ export async function previewOverLedger(
   let after = { decidedAt: window.from - 1, id: Number.MAX_SAFE_INTEGER };
   for (;;) {
     const rows = await sql.all<Row>(
-      `SELECT id, ticket_id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes
+      `SELECT id, ticket_id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes, due_at
        FROM automation_interventions
        WHERE decided_at < ? AND (decided_at > ? OR (decided_at = ? AND id > ?)) AND decided_at >= ?
        ORDER BY decided_at, id LIMIT ?`,
@@ -85,6 +86,7 @@ export async function previewOverLedger(
         cost: row.cost,
         expectedValue: row.expected_value,
         agentMinutes: row.agent_minutes,
+        dueAt: row.due_at,
       };
       previewer.add({ input: readInput(row.input_compact), decidedAt: row.decided_at, recorded });
       const decision = last as Decision | undefined;

@@ -317,6 +317,29 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
       costDelta: 0,
     });
 
+    expect(same.body).toMatchObject({ dueChanged: 0, dueChanges: [] });
+
+    // Windows alone: the same interventions, their follow-ups due within 1 h instead of the tiers' 24/48 h.
+    const windows: Policy = {
+      ...base,
+      callbackWindowHours: { platinum: 1, gold: 1, silver: 1, bronze: 1 },
+    };
+    const byWindows = createDecider(settingsFromPolicy(windows, service.policy!.decider.settings));
+    const dueExpected = (await collectIncidents(service.ledger.storedIncidents())).filter((incident) => {
+      const decision = byWindows.decide(incident.input!, incident.decidedAt);
+      return (
+        decision.action === incident.recorded.action &&
+        decision.followUp !== null &&
+        (incident.recorded.dueAt ?? null) !== null
+      );
+    }).length;
+    expect(dueExpected).toBeGreaterThan(0);
+    const due = await api('POST', '/api/v1/policy/preview', { policy: windows, days: 7 });
+    expect(due.body).toMatchObject({ changed: 0, dueChanged: dueExpected });
+    const groups = due.body['dueChanges'] as { before: number; after: number; count: number }[];
+    expect(groups.every((g) => g.after === 1 && g.before > 1)).toBe(true);
+    expect(groups.reduce((n, g) => n + g.count, 0)).toBe(dueExpected);
+
     const bad = await api('POST', '/api/v1/policy/preview', {
       policy: { ...base, callbackWindowHours: { ...base.callbackWindowHours, gold: -4 } },
     });

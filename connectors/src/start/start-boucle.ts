@@ -216,7 +216,7 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     }
     const [
       { startSalesforce, SALESFORCE_SANDBOX_CREDENTIALS },
-      { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS },
+      { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS, ZENDESK_SANDBOX_AGENT },
     ] = await Promise.all([
       import('../../../sandbox/salesforce/index.ts'),
       import('../../../sandbox/zendesk/index.ts'),
@@ -323,6 +323,8 @@ export async function startBoucle(options: StartOptions): Promise<RunningBoucle>
     const { startAgentFrame } = await import('../../../sandbox/agent-frame/index.ts');
     const frame = await startAgentFrame({
       zendesk: { url: zendesk.url, ...ZENDESK_SANDBOX_CREDENTIALS },
+      // ?role=agent on an agent page signs in as the sandbox's non-admin agent.
+      agentSession: ZENDESK_SANDBOX_AGENT,
       appDir,
       settings: { connector_url: serviceUrl, connector_token: surveyToken },
       installationId,

@@ -419,16 +419,15 @@ async function start(): Promise<void> {
     // Sandbox convenience: ?locale=fr shows the nav_bar app as a French agent sees it.
     const asked = new URLSearchParams(location.search).get('locale');
     const navConfig = asked === null || asked === '' ? config : { ...config, locale: asked };
-    // …and ?role=agent as an agent sees it (the console's policy editor is read-only for non-admins).
-    const role = new URLSearchParams(location.search).get('role');
-    startNavBar(root, navConfig, { ...me, locale: navConfig.locale, ...(role ? { role } : {}) });
+    // ?role=agent signed the page in as the frame's agent (its server set the session): `me` is that agent.
+    startNavBar(root, navConfig, { ...me, locale: navConfig.locale });
     return;
   }
   const match = /^\/agent\/tickets\/(\d+)$/.exec(location.pathname);
   if (match === null) {
     const first = list.tickets[0];
     if (first !== undefined) {
-      location.replace(`/agent/tickets/${first.id}`);
+      location.replace(`/agent/tickets/${first.id}${location.search}`);
       return;
     }
     root.className = 'af-empty';

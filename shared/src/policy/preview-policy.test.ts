@@ -28,6 +28,7 @@ const stored: StoredIncident[] = inputs.map((input, index) => {
       cost: decision.cost,
       expectedValue: decision.expectedValue,
       agentMinutes: decision.agentMinutes,
+      dueAt: decision.followUp === null ? null : Date.parse(decision.followUp.dueAt),
     },
   };
 });
@@ -39,6 +40,8 @@ describe('previewPolicy', { timeout: 30_000 }, () => {
   it('changes nothing when the draft is the recorded policy', () => {
     const preview = previewPolicy(deciderWith({ rules: BENCH_RULES }), stored);
     expect(preview).toMatchObject({ incidents: 200, previewable: 200, notPreviewable: 0, changed: 0 });
+    expect(preview.dueChanged).toBe(0);
+    expect(preview.dueChanges).toEqual([]);
     expect(preview.cost.change).toBe(0);
     expect(preview.expectedValue.change).toBe(0);
     expect(preview.callbacks.change).toBe(0);
@@ -106,6 +109,51 @@ describe('previewPolicy', { timeout: 30_000 }, () => {
     const fromCompensation = ACTIONS.reduce((sum, to) => sum + preview.transitions.compensation[to], 0);
     expect(fromCompensation).toBe(compensations);
     expect(preview.transitions.compensation.compensation).toBe(0);
+  });
+
+  it('counts the decisions whose follow-up window alone changes, by tier and window (silver 48 h → 6 h)', () => {
+    const draftSettings: SettingsInput = { rules: BENCH_RULES, callbackWindowHours: { silver: 6 } };
+    const preview = previewPolicy(deciderWith(draftSettings), stored);
+    const check = deciderWith(draftSettings);
+    const drafted = inputs.map((input) => check.decide(input, BENCH_NOW));
+    // Same intervention, a follow-up due at another time: the silver customers' recoveries the rules left at the
+    // tier's window (a rule's own window stays).
+    const expected = drafted.filter((d, i) => {
+      const r = recordedDecisions[i]!;
+      return (
+        d.action === r.action &&
+        d.compensationTier === r.compensationTier &&
+        d.followUp !== null &&
+        d.followUp.dueAt !== r.followUp!.dueAt
+      );
+    });
+    expect(expected.length).toBeGreaterThan(5);
+    expect(expected.every((d) => d.tier === 'silver')).toBe(true);
+    expect(preview.changed).toBe(0);
+    expect(preview.dueChanged).toBe(expected.length);
+    expect(preview.dueChanges).toEqual([{ tier: 'silver', before: 48, after: 6, count: expected.length }]);
+    // The other figures are the window's business only through the due time: unchanged.
+    expect(preview.cost.change).toBe(0);
+    expect(preview.callbacks.change).toBe(0);
+    // A recorded decision without its due time is not counted; one due at the draft's time is not either.
+    const withoutDue = stored.map((incident) => ({
+      ...incident,
+      recorded: { ...incident.recorded, dueAt: null },
+    }));
+    expect(previewPolicy(deciderWith(draftSettings), withoutDue).dueChanged).toBe(0);
+    const redrafted = stored.map((incident, i) => ({
+      ...incident,
+      recorded: {
+        ...incident.recorded,
+        dueAt: drafted[i]!.followUp === null ? null : Date.parse(drafted[i]!.followUp.dueAt),
+      },
+    }));
+    expect(previewPolicy(deciderWith(draftSettings), redrafted).dueChanged).toBe(0);
+    // Batches merged give the same groups.
+    const first = createPolicyPreview(deciderWith(draftSettings));
+    const second = createPolicyPreview(deciderWith(draftSettings));
+    stored.forEach((incident, index) => (index % 2 === 0 ? first : second).add(incident));
+    expect(mergePolicyPreviews(first.result(), second.result())).toEqual(preview);
   });
 
   it('counts incidents without their input, or with an action it does not know, as not previewable', () => {

@@ -1,5 +1,5 @@
 import { ACTIONS } from '../domain/vocabulary.ts';
-import type { Action } from '../domain/vocabulary.ts';
+import type { Action, ValueTier } from '../domain/vocabulary.ts';
 import type { Decider } from '../decision/create-decider.ts';
 import type { DecisionInput } from '../decision/decision-input-schema.ts';
 
@@ -11,6 +11,11 @@ export interface RecordedDecision {
   readonly cost: number | null;
   readonly expectedValue: number | null;
   readonly agentMinutes: number | null;
+  /**
+   * When the recorded follow-up was due (ms): the first-contact deadline of the decision, null or absent when none
+   * was recorded.
+   */
+  readonly dueAt?: number | null;
 }
 
 /** One stored incident: the input it was decided on, when, and what was decided. */
@@ -20,6 +25,17 @@ export interface StoredIncident {
   /** The time of the recorded decision (ISO 8601 or ms): the draft decides at the same time. */
   readonly decidedAt: string | number;
   readonly recorded: RecordedDecision;
+}
+
+/** Decisions whose intervention stays but whose follow-up window the draft changes, for one tier and window. */
+export interface DueChange {
+  /** The customer's value tier (the window is per tier unless a rule sets it). */
+  readonly tier: ValueTier;
+  /** The recorded window in hours (recorded due time minus the follow-up's start, to 0.1 h). */
+  readonly before: number;
+  /** The draft's window in hours. */
+  readonly after: number;
+  readonly count: number;
 }
 
 /** Recorded and draft side by side: the draft's figure, the recorded one and the change. */
@@ -37,6 +53,14 @@ export interface PolicyPreview {
   readonly notPreviewable: number;
   /** Previewable incidents whose action or compensation tier the draft changes. */
   readonly changed: number;
+  /**
+   * Previewable incidents whose action and compensation tier stay but whose follow-up is due at another time: the
+   * draft's window (the tier's, or a rule's) differs from the recorded one. Incidents recorded without a due
+   * time are not counted.
+   */
+  readonly dueChanged: number;
+  /** Those, by tier and window (recorded → draft), the largest groups first. */
+  readonly dueChanges: readonly DueChange[];
   /** Previewable incidents per action, as recorded and with the draft. */
   readonly actions: Readonly<Record<Action, PreviewFigure>>;
   /** `transitions[recorded][draft]`: how many incidents went from one action to another. */
@@ -65,6 +89,9 @@ const COMPENSATION = ACTION_INDEX['compensation']!;
 
 /** Money is summed in whole cents, so the totals do not depend on the order of the incidents. */
 const cents = (value: number | null): number => (value === null ? 0 : Math.round(value * 100));
+const MS_PER_HOUR = 3_600_000;
+/** Hours to 0.1 h: a due time stored to the millisecond reads back as the window it was set from. */
+const tenths = (ms: number): number => Math.round(ms / (MS_PER_HOUR / 10)) / 10;
 
 interface Totals {
   incidents: number;
@@ -78,6 +105,9 @@ interface Totals {
   valueCents: [number, number];
   callbacks: [number, number];
   minutes: [number, number];
+  dueChanged: number;
+  /** `tier|before|after` → count. */
+  readonly due: Map<string, number>;
 }
 
 const newTotals = (): Totals => ({
@@ -90,6 +120,8 @@ const newTotals = (): Totals => ({
   valueCents: [0, 0],
   callbacks: [0, 0],
   minutes: [0, 0],
+  dueChanged: 0,
+  due: new Map(),
 });
 
 const figure = (recorded: number, draft: number, scale = 1): PreviewFigure => ({
@@ -97,6 +129,18 @@ const figure = (recorded: number, draft: number, scale = 1): PreviewFigure => ({
   draft: draft / scale,
   change: (draft - recorded) / scale,
 });
+
+const byCount = (a: DueChange, b: DueChange): number =>
+  b.count - a.count || a.tier.localeCompare(b.tier) || a.before - b.before || a.after - b.after;
+
+function dueChangesOf(due: ReadonlyMap<string, number>): DueChange[] {
+  return [...due]
+    .map(([key, count]) => {
+      const [tier, before, after] = key.split('|');
+      return { tier: tier as ValueTier, before: Number(before), after: Number(after), count };
+    })
+    .sort(byCount);
+}
 
 function toPreview(totals: Totals): PolicyPreview {
   const count = ACTIONS.length;
@@ -113,6 +157,8 @@ function toPreview(totals: Totals): PolicyPreview {
     previewable: totals.previewable,
     notPreviewable: totals.incidents - totals.previewable,
     changed: totals.changed,
+    dueChanged: totals.dueChanged,
+    dueChanges: dueChangesOf(totals.due),
     actions,
     transitions,
     cost: figure(totals.costCents[0], totals.costCents[1], 100),
@@ -141,6 +187,16 @@ export function createPolicyPreview(draft: Decider): PolicyPreviewer {
       const to = ACTION_INDEX[decision.action]!;
       totals.previewable += 1;
       if (from !== to || recorded.compensationTier !== decision.compensationTier) totals.changed += 1;
+      else if (decision.followUp !== null && typeof recorded.dueAt === 'number') {
+        // Same intervention: does its follow-up fall due at another time? Compare the windows, from the same start.
+        const before = tenths(recorded.dueAt - Date.parse(decision.followUp.startsAt));
+        const after = decision.followUp.windowHours;
+        if (before !== after) {
+          totals.dueChanged += 1;
+          const key = `${decision.tier}|${before}|${after}`;
+          totals.due.set(key, (totals.due.get(key) ?? 0) + 1);
+        }
+      }
       totals.actions[from]! += 1;
       totals.actions[count + to]! += 1;
       totals.transitions[from * count + to]! += 1;
@@ -185,6 +241,8 @@ export function mergePolicyPreviews(a: PolicyPreview, b: PolicyPreview): PolicyP
     previewable: a.previewable + b.previewable,
     notPreviewable: a.notPreviewable + b.notPreviewable,
     changed: a.changed + b.changed,
+    dueChanged: a.dueChanged + b.dueChanged,
+    dueChanges: mergeDueChanges(a.dueChanges, b.dueChanges),
     actions,
     transitions,
     cost: sum(a.cost, b.cost, 100),
@@ -192,4 +250,13 @@ export function mergePolicyPreviews(a: PolicyPreview, b: PolicyPreview): PolicyP
     callbacks: sum(a.callbacks, b.callbacks),
     agentMinutes: sum(a.agentMinutes, b.agentMinutes),
   };
+}
+
+function mergeDueChanges(a: readonly DueChange[], b: readonly DueChange[]): DueChange[] {
+  const due = new Map<string, number>();
+  for (const change of [...a, ...b]) {
+    const key = `${change.tier}|${change.before}|${change.after}`;
+    due.set(key, (due.get(key) ?? 0) + change.count);
+  }
+  return dueChangesOf(due);
 }

@@ -23,6 +23,7 @@ import { formatDateTime } from '../../../common/src/i18n/locale.ts';
 import type { ConsoleContext } from '../console-app.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Card, CardTitle, LinkButton, Loading, Muted, Row, Stack } from '../ui.tsx';
+import { TIER_LABELS } from './fact-labels.ts';
 import { policyTranslator, type PolicyTranslate } from './policy-i18n.ts';
 import {
   anchorOf,
@@ -79,7 +80,19 @@ export interface PreviewAnswer {
     readonly afterPerDay: number;
     readonly capacityPerDay: number | null;
   };
+  /** Decisions whose intervention stays but whose follow-up window (due time) the draft changes. */
+  readonly dueChanged?: number;
+  /** Those, by customer tier and window (hours, recorded → draft), the most first. */
+  readonly dueChanges?: readonly {
+    readonly tier: string;
+    readonly before: number;
+    readonly after: number;
+    readonly count: number;
+  }[];
 }
+
+/** At most this many tier/window groups in the preview's due-time line. */
+const DUE_GROUPS_SHOWN = 4;
 
 interface Who {
   readonly id: number;
@@ -1169,6 +1182,17 @@ function PreviewCard({
     });
     setState(answer.ok ? { s: 'ok', value: answer.value } : { s: 'error', message: answer.message });
   };
+  const hours = (h: number) => `${i18n.decimal(h, Number.isInteger(h) ? 0 : 1)} h`;
+  const dueGroups = (groups: NonNullable<PreviewAnswer['dueChanges']>) =>
+    [
+      ...groups
+        .slice(0, DUE_GROUPS_SHOWN)
+        .map(
+          (g) =>
+            `${TIER_LABELS[g.tier as keyof typeof TIER_LABELS]?.[i18n.locale] ?? g.tier} ${hours(g.before)} → ${hours(g.after)} (${g.count})`,
+        ),
+      ...(groups.length > DUE_GROUPS_SHOWN ? ['…'] : []),
+    ].join(', ');
   const action = (a: { action: string; compensationTier?: string | null }) =>
     `${t(`action.${a.action}` as never) || a.action}${a.compensationTier ? ` (${a.compensationTier})` : ''}`;
   return (
@@ -1208,6 +1232,14 @@ function PreviewCard({
                   days: state.value.days,
                 })}
           </Paragraph>
+          {(state.value.dueChanged ?? 0) > 0 && (
+            <Paragraph data-testid="policy-preview-due" style={{ margin: '4px 0 8px' }}>
+              {t('preview.due', {
+                count: state.value.dueChanged!,
+                groups: dueGroups(state.value.dueChanges ?? []),
+              })}
+            </Paragraph>
+          )}
           <Row $gap={20}>
             {state.value.expectedValueDelta !== undefined && (
               <span>{t('preview.value', { delta: signed(state.value.expectedValueDelta) })}</span>

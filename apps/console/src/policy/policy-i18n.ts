@@ -99,7 +99,9 @@ export const policyEn = {
   'preview.running': 'Running the draft over the ledger…',
   'preview.changed':
     '{{changed}} {{changed:decision|decisions}} would change, out of {{incidents}} {{incidents:incident|incidents}} in the last {{days}} days.',
-  'preview.none': 'No decision would change over the last {{days}} days ({{incidents}} incidents).',
+  'preview.none': 'No intervention would change over the last {{days}} days ({{incidents}} incidents).',
+  'preview.due':
+    'The due time would change for {{count}} {{count:follow-up|follow-ups}} (same intervention, another window): {{groups}}.',
   'preview.estimate':
     'An estimate from the simulator’s model over the ledger’s past incidents, not a promise: customers react as they do.',
   'preview.value': 'Expected value: {{delta}}',
@@ -262,7 +264,10 @@ export const policyFr: Record<PolicyKey, string> = {
   'preview.running': 'Application du brouillon au registre…',
   'preview.changed':
     '{{changed}} {{changed:décision changerait|décisions changeraient}}, sur {{incidents}} {{incidents:incident|incidents}} des {{days}} derniers jours.',
-  'preview.none': 'Aucune décision ne changerait sur les {{days}} derniers jours ({{incidents}} incidents).',
+  'preview.none':
+    'Aucune intervention ne changerait sur les {{days}} derniers jours ({{incidents}} incidents).',
+  'preview.due':
+    'L’échéance changerait pour {{count}} {{count:suivi|suivis}} (même intervention, autre délai) : {{groups}}.',
   'preview.estimate':
     'Une estimation par le modèle du simulateur sur les incidents passés du registre, pas une promesse : les clients réagissent comme ils réagissent.',
   'preview.value': 'Valeur attendue : {{delta}}',

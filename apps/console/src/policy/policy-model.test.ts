@@ -153,6 +153,14 @@ suite('the policy editor model', () => {
     expect(fr('preview.changed', { changed: 1, incidents: 16, days: 30 })).toBe(
       '1 décision changerait, sur 16 incidents des 30 derniers jours.',
     );
+    expect(en('preview.due', { count: 1, groups: 'silver 48 h → 6 h (1)' })).toBe(
+      'The due time would change for 1 follow-up (same intervention, another window): silver 48 h → 6 h (1).',
+    );
+    expect(en('preview.due', { count: 5, groups: 'silver 48 h → 6 h (5)' })).toMatch(/for 5 follow-ups /);
+    expect(fr('preview.due', { count: 5, groups: 'argent 48 h → 6 h (5)' })).toBe(
+      'L’échéance changerait pour 5 suivis (même intervention, autre délai) : argent 48 h → 6 h (5).',
+    );
+    expect(fr('preview.due', { count: 1, groups: '' })).toMatch(/pour 1 suivi \(/);
     expect(fr('draft.changed', { count: 0, version: 2 })).toBe('0 valeur modifiée depuis la version 2.');
     expect(() => en('save.disabled', { count: '1' })).toThrow(/needs a number/);
   });
