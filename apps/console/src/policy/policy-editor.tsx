@@ -1240,7 +1240,7 @@ function PreviewCard({
               })}
             </Paragraph>
           )}
-          <Row $gap={20}>
+          <Row $gap={6}>
             {state.value.expectedValueDelta !== undefined && (
               <span>{t('preview.value', { delta: signed(state.value.expectedValueDelta) })}</span>
             )}

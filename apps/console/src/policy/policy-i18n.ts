@@ -104,8 +104,8 @@ export const policyEn = {
     'The due time would change for {{count}} {{count:follow-up|follow-ups}} (same intervention, another window): {{groups}}.',
   'preview.estimate':
     'An estimate from the simulator’s model over the ledger’s past incidents, not a promise: customers react as they do.',
-  'preview.value': 'Expected value: {{delta}}',
-  'preview.cost': 'Cost: {{delta}}',
+  'preview.value': 'Against the current policy: expected value {{delta}},',
+  'preview.cost': 'cost {{delta}}',
   'preview.load':
     'Callback load: {{before}} → {{after}} a day, against a capacity of {{capacity}} a day (callbacks and compensations: a callback delivers each).',
   'preview.overCapacity': 'Above the team’s capacity.',
@@ -270,8 +270,8 @@ export const policyFr: Record<PolicyKey, string> = {
     'L’échéance changerait pour {{count}} {{count:suivi|suivis}} (même intervention, autre délai) : {{groups}}.',
   'preview.estimate':
     'Une estimation par le modèle du simulateur sur les incidents passés du registre, pas une promesse : les clients réagissent comme ils réagissent.',
-  'preview.value': 'Valeur attendue : {{delta}}',
-  'preview.cost': 'Coût : {{delta}}',
+  'preview.value': 'Par rapport à la politique actuelle : valeur attendue {{delta}},',
+  'preview.cost': 'coût {{delta}}',
   'preview.load':
     'Charge de rappels : {{before}} → {{after}} par jour, pour une capacité de {{capacity}} par jour (rappels et compensations : un rappel livre chacune).',
   'preview.overCapacity': 'Au-delà de la capacité de l’équipe.',
