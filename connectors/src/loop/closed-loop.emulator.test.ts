@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import type { AutomationSettings } from '../config/automation.ts';
 import { computeLoopReport } from './compute-loop-report.ts';
-import { SURVEY_TOKEN, collectIncidents, settle, useLoopHarness, waitFor } from './test-harness.ts';
+import { SURVEY_TOKEN, collectAll, settle, useLoopHarness, waitFor } from './test-harness.ts';
 
 const startLoop = useLoopHarness();
 const setUp = (settings: Partial<AutomationSettings> = {}) => startLoop({ settings });
@@ -66,7 +66,7 @@ describe('closed loop against the Zendesk emulator', { timeout: 30_000 }, () => 
     const [entry] = entries;
     expect(entry!.action).not.toBe('none');
     // The decision's input is kept with it, so a draft policy can decide it again (the policy preview).
-    const [stored] = await collectIncidents(service.ledger.storedIncidents());
+    const [stored] = await collectAll(service.ledger.storedIncidents());
     expect(stored).toMatchObject({
       decidedAt: entry!.decidedAt.getTime(),
       recorded: { action: entry!.action, cost: entry!.cost, compensationTier: entry!.compensationTier },

@@ -14,7 +14,7 @@ import { freshPostgresDatabase } from '../store/testing-postgres.ts';
 import { AUTOMATION_SCHEMA } from './automation-schema.ts';
 import { InterventionLedger, decisionFields, type NewLedgerEntry } from './intervention-ledger.ts';
 import { previewLedgerPolicy } from './preview-policy.ts';
-import { collectIncidents } from './test-harness.ts';
+import { collectAll } from './test-harness.ts';
 
 const SCHEMAS = [AUTOMATION_SCHEMA, EXPERIMENT_SCHEMA];
 const DAY = 86_400_000;
@@ -284,13 +284,13 @@ describe.each(['sqlite', 'postgres'] as const)('the intervention ledger on %s', 
     const sorted = byTime.map((x) => x.incident);
 
     for (const pageSize of [1, 4, 1000]) {
-      const all = await collectIncidents(ledger.storedIncidents({}, pageSize));
+      const all = await collectAll(ledger.storedIncidents({}, pageSize));
       expect(all).toHaveLength(24);
       expect(all).toEqual([noInput, ...sorted]);
     }
     const from = Date.parse(BENCH_NOW) - 3 * DAY;
     const window = { from, to: Date.parse(BENCH_NOW) };
-    expect(await collectIncidents(ledger.storedIncidents(window, 2))).toEqual(
+    expect(await collectAll(ledger.storedIncidents(window, 2))).toEqual(
       sorted.filter(
         (incident) => Number(incident.decidedAt) >= window.from && Number(incident.decidedAt) < window.to,
       ),

@@ -149,8 +149,8 @@ export async function waitFor(
   }
 }
 
-/** Every item of an asynchronous iterable (the ledger's stored incidents), in order. */
-export async function collectIncidents<T>(items: AsyncIterable<T>): Promise<T[]> {
+/** Every item of an asynchronous iterable (stored incidents, a paginated Zendesk list), in order. */
+export async function collectAll<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const item of items) all.push(item);
   return all;

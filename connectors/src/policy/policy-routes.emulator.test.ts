@@ -14,7 +14,7 @@ import type { Policy } from '../../../shared/src/index.ts';
 import type { ZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import {
   SURVEY_TOKEN,
-  collectIncidents,
+  collectAll,
   sandboxZendeskClient,
   settle,
   useLoopHarness,
@@ -176,7 +176,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
     expect(after.policyVersion).toBe(1);
     expect(['callback', 'compensation']).toContain(after.action);
     // The due time is the new policy's: decide the stored input again with each policy and compare.
-    const stored = (await collectIncidents(service.ledger.storedIncidents())).find(
+    const stored = (await collectAll(service.ledger.storedIncidents())).find(
       (s) => s.decidedAt === after.decidedAt.getTime(),
     )!;
     const withNew = createDecider(settingsFromPolicy(v1, DEFAULT_SETTINGS)).decide(
@@ -201,7 +201,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
     await waitFor(emulator, service, async () => (await service.ledger.forTicket(seeded.id)).length > 0);
     const hooked = (await service.ledger.forTicket(seeded.id)).at(-1)!;
     expect(hooked.policyVersion).toBe(1);
-    const hookedInput = (await collectIncidents(service.ledger.storedIncidents())).find(
+    const hookedInput = (await collectAll(service.ledger.storedIncidents())).find(
       (s) => s.decidedAt === hooked.decidedAt.getTime() && s.input?.incident.ticketId === String(seeded.id),
     )!;
     const again = createDecider(settingsFromPolicy(v1, DEFAULT_SETTINGS)).decide(
@@ -285,7 +285,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
       ],
     };
     const decider = createDecider(settingsFromPolicy(draft, service.policy!.decider.settings));
-    const expected = (await collectIncidents(service.ledger.storedIncidents())).filter((incident) => {
+    const expected = (await collectAll(service.ledger.storedIncidents())).filter((incident) => {
       const decision = decider.decide(incident.input!, incident.decidedAt);
       return (
         decision.action !== incident.recorded.action ||
@@ -325,7 +325,7 @@ describe('the connector reads its policy from the Zendesk installation', { timeo
       callbackWindowHours: { platinum: 1, gold: 1, silver: 1, bronze: 1 },
     };
     const byWindows = createDecider(settingsFromPolicy(windows, service.policy!.decider.settings));
-    const dueExpected = (await collectIncidents(service.ledger.storedIncidents())).filter((incident) => {
+    const dueExpected = (await collectAll(service.ledger.storedIncidents())).filter((incident) => {
       const decision = byWindows.decide(incident.input!, incident.decidedAt);
       return (
         decision.action === incident.recorded.action &&

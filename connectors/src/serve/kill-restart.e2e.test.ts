@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
-import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
+import { CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
+import { startZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
-import { startServeProcess } from './testing/serve-process.ts';
+import { collectAll, freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
+import { serveProcessEnv, startServeProcess, valuableOpenTickets } from './testing/serve-process.ts';
 
 const SURVEY_TOKEN = 'kill-test-survey-token-0123456789';
 
@@ -29,35 +29,18 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     const { signingSecret } = await provisionAutomation(client, `http://127.0.0.1:${port}`);
     const dir = mkdtempSync(join(tmpdir(), 'boucle-kill-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'),
-      ZENDESK_URL: emulator.url,
-      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
-      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      ZENDESK_REQUESTS_PER_MINUTE: '100000',
-      BOUCLE_WEBHOOK_SECRET: signingSecret,
-      BOUCLE_SURVEY_TOKEN: SURVEY_TOKEN,
-      BOUCLE_PORT: String(port),
-      BOUCLE_WORKERS: '4',
-      BOUCLE_RETRY_BASE: '50ms',
-      BOUCLE_RETRY_MAX: '500ms',
-      BOUCLE_CSAT_PULL_INTERVAL: '0',
-    };
+    const env = serveProcessEnv(
+      {
+        zendeskUrl: emulator.url,
+        webhookSecret: signingSecret,
+        surveyToken: SURVEY_TOKEN,
+        port,
+        databasePath: join(dir, 'boucle.sqlite'),
+      },
+      { BOUCLE_WORKERS: '4' },
+    );
 
-    // Valuable customers with open tickets, so that decisions act.
-    const open = [...emulator.store.tickets.values()]
-      .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
-      .slice(0, 6);
-    for (const ticket of open) {
-      await client.updateUser(ticket.requester_id, {
-        user_fields: {
-          [CRM_FIELD_KEYS.valueTier]: 'gold',
-          [CRM_FIELD_KEYS.revenue12m]: 80_000,
-          [CRM_FIELD_KEYS.marginRate]: 0.35,
-        },
-      });
-    }
+    const open = await valuableOpenTickets(emulator, client);
     expect(open.length).toBeGreaterThanOrEqual(4);
 
     const first = await startServeProcess(env);
@@ -153,20 +136,20 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     db.close();
 
     // Every answer is one feedback record.
-    const feedbackRecords = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
+    const feedbackRecords = await collectAll(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
     expect(feedbackRecords.map((record) => record.external_id).sort()).toEqual(
       accepted.map((id) => `survey_api:${id}`).sort(),
     );
 
     // Per ticket: one note per decision, one Zendesk ledger record per decision, no note twice.
-    const interventionRecords = await collect(
+    const interventionRecords = await collectAll(
       client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
     );
     expect(interventionRecords).toHaveLength(ledger.length);
     for (const ticket of open) {
       const decisions = ledger.filter((row) => row.ticket_id === ticket.id);
       expect(decisions.length).toBeGreaterThanOrEqual(1);
-      const notes = (await collect(client.listComments(ticket.id))).filter((comment) =>
+      const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
         comment.body.startsWith('Boucle — '),
       );
       expect(notes.every((note) => !note.public)).toBe(true);
@@ -185,9 +168,3 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     }
   });
 });
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}

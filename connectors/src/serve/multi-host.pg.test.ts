@@ -3,22 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
-import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
+import { CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
+import { startZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
+import { collectAll, freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
 import { freshPostgresDatabase } from '../store/testing-postgres.ts';
-import { startServeProcess } from './testing/serve-process.ts';
+import { serveProcessEnv, startServeProcess, valuableOpenTickets } from './testing/serve-process.ts';
 
 // Two `boucle serve` processes, as on two hosts: each its own BOUCLE_DB_PATH (neither file is ever created), one
 // PostgreSQL database for the queue, the ledger and the loop's tables. One is killed with SIGKILL mid-burst.
 const SURVEY_TOKEN = 'multi-host-survey-token-0123456789';
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -42,37 +36,19 @@ describe('two boucle serve on one PostgreSQL database, different SQLite paths, o
     const hostB = mkdtempSync(join(tmpdir(), 'boucle-host-b-'));
     cleanups.push(() => rmSync(hostA, { recursive: true, force: true }));
     cleanups.push(() => rmSync(hostB, { recursive: true, force: true }));
-    const env = (dir: string, port: number, workers: number): NodeJS.ProcessEnv => ({
-      PATH: process.env.PATH,
-      BOUCLE_DATABASE_URL: databaseUrl,
-      BOUCLE_DB_PATH: join(dir, 'boucle.sqlite'),
-      ZENDESK_URL: emulator.url,
-      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
-      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      ZENDESK_REQUESTS_PER_MINUTE: '100000',
-      BOUCLE_WEBHOOK_SECRET: signingSecret,
-      BOUCLE_SURVEY_TOKEN: SURVEY_TOKEN,
-      BOUCLE_PORT: String(port),
-      BOUCLE_WORKERS: String(workers),
-      BOUCLE_LEASE: '2s',
-      BOUCLE_RETRY_BASE: '50ms',
-      BOUCLE_RETRY_MAX: '500ms',
-      BOUCLE_CSAT_PULL_INTERVAL: '0',
-    });
-
-    // Valuable customers with open tickets, so that decisions act.
-    const open = [...emulator.store.tickets.values()]
-      .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
-      .slice(0, 6);
-    for (const ticket of open) {
-      await client.updateUser(ticket.requester_id, {
-        user_fields: {
-          [CRM_FIELD_KEYS.valueTier]: 'gold',
-          [CRM_FIELD_KEYS.revenue12m]: 80_000,
-          [CRM_FIELD_KEYS.marginRate]: 0.35,
+    const env = (dir: string, port: number, workers: number): NodeJS.ProcessEnv =>
+      serveProcessEnv(
+        {
+          zendeskUrl: emulator.url,
+          webhookSecret: signingSecret,
+          surveyToken: SURVEY_TOKEN,
+          port,
+          databasePath: join(dir, 'boucle.sqlite'),
         },
-      });
-    }
+        { BOUCLE_DATABASE_URL: databaseUrl, BOUCLE_WORKERS: String(workers), BOUCLE_LEASE: '2s' },
+      );
+
+    const open = await valuableOpenTickets(emulator, client);
     expect(open.length).toBeGreaterThanOrEqual(4);
 
     // B does most of the work (4 workers against A's 1), so that it holds events when it is killed.
@@ -170,19 +146,19 @@ describe('two boucle serve on one PostgreSQL database, different SQLite paths, o
     expect(existsSync(join(hostB, 'boucle.sqlite'))).toBe(false);
 
     // Every answer is one feedback record.
-    const feedbackRecords = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
+    const feedbackRecords = await collectAll(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
     expect(feedbackRecords.map((record) => record.external_id).sort()).toEqual(
       answers.map((answer) => `survey_api:${answer.id}`).sort(),
     );
     // Per ticket: one note and one Zendesk ledger record per decision, no note twice, one action tag.
-    const interventionRecords = await collect(
+    const interventionRecords = await collectAll(
       client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
     );
     expect(interventionRecords).toHaveLength(ledger.length);
     for (const ticket of open) {
       const decisions = ledger.filter((row) => Number(row.ticket_id) === ticket.id);
       expect(decisions.length).toBeGreaterThanOrEqual(1);
-      const notes = (await collect(client.listComments(ticket.id))).filter((comment) =>
+      const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
         comment.body.startsWith('Boucle — '),
       );
       expect(notes.every((note) => !note.public)).toBe(true);

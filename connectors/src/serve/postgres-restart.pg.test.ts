@@ -1,54 +1,33 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS, INTERVENTION_FIELD_KEYS } from '../../../shared/src/index.ts';
-import { startZendeskEmulator, ZENDESK_SANDBOX_CREDENTIALS } from '../../../sandbox/zendesk/index.ts';
+import { CUSTOM_OBJECT_KEYS, INTERVENTION_FIELD_KEYS } from '../../../shared/src/index.ts';
+import { startZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
-import { freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
+import { collectAll, freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
 import { freshPostgresDatabase, startPostgres, stopPostgres } from '../store/testing-postgres.ts';
+import {
+  serveProcessEnv,
+  startServeProcess,
+  valuableOpenTickets,
+  type ServeProcess,
+} from './testing/serve-process.ts';
 import { signZendeskWebhook } from './verify-zendesk-signature.ts';
 
 // Two `boucle serve` processes with everything on one PostgreSQL database (queue, ledger, loop tables) run the
 // closed loop against the Zendesk emulator; the PostgreSQL server is stopped for two seconds in the middle of a
 // burst of survey answers and signed webhooks, then started again. The same processes must carry on by themselves.
-const ROOT = resolve(import.meta.dirname, '../../..');
 const SURVEY_TOKEN = 'restart-survey-token-0123456789';
 const OUTAGE_MS = 2000;
 
-interface Service {
+interface Service extends ServeProcess {
   readonly name: string;
-  readonly child: ChildProcess;
-  readonly url: string;
-  stderr(): string;
 }
 
-function startService(name: string, env: NodeJS.ProcessEnv): Promise<Service> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['bin/boucle.mjs', 'serve'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined)
-        done({ name, child, url: line.trim(), stderr: () => stderr });
-    });
-    child.once('exit', (code) => fail(new Error(`boucle serve ${name} exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
+async function startService(name: string, env: NodeJS.ProcessEnv): Promise<Service> {
+  return { name, ...(await startServeProcess(env)) };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -93,41 +72,28 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
     const databaseUrl = await freshPostgresDatabase();
     const host = mkdtempSync(join(tmpdir(), 'boucle-pg-restart-'));
     cleanups.push(() => rmSync(host, { recursive: true, force: true }));
-    const env = (name: string, port: number): NodeJS.ProcessEnv => ({
-      PATH: process.env.PATH,
-      BOUCLE_DATABASE_URL: databaseUrl,
-      BOUCLE_DB_PATH: join(host, `${name}.sqlite`),
-      ZENDESK_URL: emulator.url,
-      ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
-      ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
-      ZENDESK_REQUESTS_PER_MINUTE: '100000',
-      BOUCLE_WEBHOOK_SECRET: signingSecret,
-      BOUCLE_SURVEY_TOKEN: SURVEY_TOKEN,
-      BOUCLE_PORT: String(port),
-      BOUCLE_WORKERS: '2',
-      // BOUCLE_LEASE keeps its default (5 min): nothing here may wait for a lease to run out. An event in flight
-      // when the server stops records its outcome once the server is back (queue/queue-workers.ts).
-      BOUCLE_RETRY_BASE: '50ms',
-      BOUCLE_RETRY_MAX: '500ms',
-      // Both periodic jobs run often, so that the test sees them run again after the restart.
-      BOUCLE_CSAT_PULL_INTERVAL: '500ms',
-      BOUCLE_DEADLINE_SCAN_INTERVAL: '500ms',
-    });
-
-    // Valuable customers with open tickets, so that decisions act.
-    const open = [...emulator.store.tickets.values()]
-      .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
-      .slice(0, 6);
-    expect(open.length).toBeGreaterThanOrEqual(4);
-    for (const ticket of open) {
-      await client.updateUser(ticket.requester_id, {
-        user_fields: {
-          [CRM_FIELD_KEYS.valueTier]: 'gold',
-          [CRM_FIELD_KEYS.revenue12m]: 80_000,
-          [CRM_FIELD_KEYS.marginRate]: 0.35,
+    const env = (name: string, port: number): NodeJS.ProcessEnv =>
+      serveProcessEnv(
+        {
+          zendeskUrl: emulator.url,
+          webhookSecret: signingSecret,
+          surveyToken: SURVEY_TOKEN,
+          port,
+          databasePath: join(host, `${name}.sqlite`),
         },
-      });
-    }
+        {
+          BOUCLE_DATABASE_URL: databaseUrl,
+          BOUCLE_WORKERS: '2',
+          // BOUCLE_LEASE keeps its default (5 min): nothing here may wait for a lease to run out. An event in
+          // flight when the server stops records its outcome once the server is back (queue/queue-workers.ts).
+          // Both periodic jobs run often, so that the test sees them run again after the restart.
+          BOUCLE_CSAT_PULL_INTERVAL: '500ms',
+          BOUCLE_DEADLINE_SCAN_INTERVAL: '500ms',
+        },
+      );
+
+    const open = await valuableOpenTickets(emulator, client);
+    expect(open.length).toBeGreaterThanOrEqual(4);
 
     const a = await startService('a', env('a', portA));
     cleanups.push(() => a.child.kill('SIGKILL'));
@@ -358,7 +324,7 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
       ].sort(),
     );
     // Every answer is one feedback record in Zendesk.
-    const feedbackRecords = await collect(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
+    const feedbackRecords = await collectAll(client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.feedback));
     expect(
       feedbackRecords
         .map((record) => record.external_id)
@@ -373,7 +339,7 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
     ).rows;
     expect(ledger.length).toBeGreaterThanOrEqual(open.length);
     expect(ledger.filter((row) => row.status !== 'applied' || row.record_id === null)).toEqual([]);
-    const interventionRecords = await collect(
+    const interventionRecords = await collectAll(
       client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
     );
     expect(interventionRecords).toHaveLength(ledger.length);
@@ -391,7 +357,7 @@ describe('PostgreSQL stopped in the middle of a burst, under two boucle serve', 
     for (const ticket of open) {
       const decisions = ledger.filter((row) => Number(row.ticket_id) === ticket.id);
       expect(decisions.length).toBeGreaterThanOrEqual(1);
-      const notes = (await collect(client.listComments(ticket.id))).filter((comment) =>
+      const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
         comment.body.startsWith('Boucle — '),
       );
       expect(notes.every((note) => !note.public)).toBe(true);

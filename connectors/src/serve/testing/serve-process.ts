@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { CRM_FIELD_KEYS } from '../../../../shared/src/index.ts';
+import { ZENDESK_SANDBOX_CREDENTIALS, type ZendeskEmulator } from '../../../../sandbox/zendesk/index.ts';
+import type { ZendeskClient } from '../../zendesk/client.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
@@ -33,4 +36,55 @@ export function startServeProcess(env: NodeJS.ProcessEnv): Promise<ServeProcess>
     });
     child.once('exit', (code) => fail(new Error(`boucle serve exited with ${code}: ${stderr}`)));
   });
+}
+
+/**
+ * The environment of a test's `boucle serve` against the Zendesk emulator (its rate limit out of the way, quick
+ * retries, no CSAT pull), plus `more`.
+ */
+export function serveProcessEnv(
+  base: {
+    readonly zendeskUrl: string;
+    readonly webhookSecret: string;
+    readonly surveyToken: string;
+    readonly port: number;
+    readonly databasePath: string;
+  },
+  more: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    BOUCLE_DB_PATH: base.databasePath,
+    ZENDESK_URL: base.zendeskUrl,
+    ZENDESK_EMAIL: ZENDESK_SANDBOX_CREDENTIALS.email,
+    ZENDESK_API_TOKEN: ZENDESK_SANDBOX_CREDENTIALS.apiToken,
+    ZENDESK_REQUESTS_PER_MINUTE: '100000',
+    BOUCLE_WEBHOOK_SECRET: base.webhookSecret,
+    BOUCLE_SURVEY_TOKEN: base.surveyToken,
+    BOUCLE_PORT: String(base.port),
+    BOUCLE_RETRY_BASE: '50ms',
+    BOUCLE_RETRY_MAX: '500ms',
+    BOUCLE_CSAT_PULL_INTERVAL: '0',
+    ...more,
+  };
+}
+
+/** Up to six of the emulator's open tickets, their requesters made valuable (gold) so that decisions act. */
+export async function valuableOpenTickets(
+  emulator: ZendeskEmulator,
+  client: ZendeskClient,
+): Promise<{ readonly id: number; readonly requester_id: number }[]> {
+  const open = [...emulator.store.tickets.values()]
+    .filter((ticket) => ['new', 'open', 'pending'].includes(ticket.status))
+    .slice(0, 6);
+  for (const ticket of open) {
+    await client.updateUser(ticket.requester_id, {
+      user_fields: {
+        [CRM_FIELD_KEYS.valueTier]: 'gold',
+        [CRM_FIELD_KEYS.revenue12m]: 80_000,
+        [CRM_FIELD_KEYS.marginRate]: 0.35,
+      },
+    });
+  }
+  return open;
 }
