@@ -7,7 +7,12 @@ import { CUSTOM_OBJECT_KEYS } from '../../../shared/src/index.ts';
 import { startZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
 import { collectAll, freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
-import { serveProcessEnv, startServeProcess, valuableOpenTickets } from './testing/serve-process.ts';
+import {
+  expectOneEffectPerDecision,
+  serveProcessEnv,
+  startServeProcess,
+  valuableOpenTickets,
+} from './testing/serve-process.ts';
 
 const SURVEY_TOKEN = 'kill-test-survey-token-0123456789';
 
@@ -142,29 +147,10 @@ describe('boucle serve, killed with SIGKILL during a burst and restarted', () =>
     );
 
     // Per ticket: one note per decision, one Zendesk ledger record per decision, no note twice.
-    const interventionRecords = await collectAll(
-      client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
+    await expectOneEffectPerDecision(
+      client,
+      open,
+      ledger.map((row) => row.ticket_id),
     );
-    expect(interventionRecords).toHaveLength(ledger.length);
-    for (const ticket of open) {
-      const decisions = ledger.filter((row) => row.ticket_id === ticket.id);
-      expect(decisions.length).toBeGreaterThanOrEqual(1);
-      const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
-        comment.body.startsWith('Boucle — '),
-      );
-      expect(notes.every((note) => !note.public)).toBe(true);
-      const markers = notes.map((note) => /\[boucle:[0-9a-f]{16}\]/.exec(note.body)?.[0]);
-      expect(new Set(markers).size).toBe(markers.length);
-      expect(notes).toHaveLength(decisions.length);
-      expect(
-        interventionRecords.filter(
-          (record) => record.custom_object_fields['ticket_id'] === String(ticket.id),
-        ),
-      ).toHaveLength(decisions.length);
-      const current = await client.getTicket(ticket.id);
-      expect(
-        current.tags.filter((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag)),
-      ).toHaveLength(1);
-    }
   });
 });

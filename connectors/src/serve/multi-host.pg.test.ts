@@ -8,7 +8,12 @@ import { startZendeskEmulator } from '../../../sandbox/zendesk/index.ts';
 import { provisionAutomation } from '../loop/provision-automation.ts';
 import { collectAll, freePort, sandboxZendeskClient } from '../loop/test-harness.ts';
 import { freshPostgresDatabase } from '../store/testing-postgres.ts';
-import { serveProcessEnv, startServeProcess, valuableOpenTickets } from './testing/serve-process.ts';
+import {
+  expectOneEffectPerDecision,
+  serveProcessEnv,
+  startServeProcess,
+  valuableOpenTickets,
+} from './testing/serve-process.ts';
 
 // Two `boucle serve` processes, as on two hosts: each its own BOUCLE_DB_PATH (neither file is ever created), one
 // PostgreSQL database for the queue, the ledger and the loop's tables. One is killed with SIGKILL mid-burst.
@@ -151,29 +156,10 @@ describe('two boucle serve on one PostgreSQL database, different SQLite paths, o
       answers.map((answer) => `survey_api:${answer.id}`).sort(),
     );
     // Per ticket: one note and one Zendesk ledger record per decision, no note twice, one action tag.
-    const interventionRecords = await collectAll(
-      client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
+    await expectOneEffectPerDecision(
+      client,
+      open,
+      ledger.map((row) => Number(row.ticket_id)),
     );
-    expect(interventionRecords).toHaveLength(ledger.length);
-    for (const ticket of open) {
-      const decisions = ledger.filter((row) => Number(row.ticket_id) === ticket.id);
-      expect(decisions.length).toBeGreaterThanOrEqual(1);
-      const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
-        comment.body.startsWith('Boucle — '),
-      );
-      expect(notes.every((note) => !note.public)).toBe(true);
-      const markers = notes.map((note) => /\[boucle:[0-9a-f]{16}\]/.exec(note.body)?.[0]);
-      expect(new Set(markers).size).toBe(markers.length);
-      expect(notes).toHaveLength(decisions.length);
-      expect(
-        interventionRecords.filter(
-          (record) => record.custom_object_fields['ticket_id'] === String(ticket.id),
-        ),
-      ).toHaveLength(decisions.length);
-      const current = await client.getTicket(ticket.id);
-      expect(
-        current.tags.filter((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag)),
-      ).toHaveLength(1);
-    }
   });
 });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { CRM_FIELD_KEYS } from '../../../../shared/src/index.ts';
+import { expect } from 'vitest';
+import { CRM_FIELD_KEYS, CUSTOM_OBJECT_KEYS } from '../../../../shared/src/index.ts';
 import { ZENDESK_SANDBOX_CREDENTIALS, type ZendeskEmulator } from '../../../../sandbox/zendesk/index.ts';
+import { collectAll } from '../../loop/test-harness.ts';
 import type { ZendeskClient } from '../../zendesk/client.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -87,4 +89,37 @@ export async function valuableOpenTickets(
     });
   }
   return open;
+}
+
+/**
+ * What "applied once in effect" means in Zendesk, per ticket of `tickets`: one private note and one intervention
+ * record per ledger entry (`ledgerTicketIds`: the ticket of each entry), no note twice, one action tag.
+ */
+export async function expectOneEffectPerDecision(
+  client: ZendeskClient,
+  tickets: readonly { readonly id: number }[],
+  ledgerTicketIds: readonly number[],
+): Promise<void> {
+  const interventionRecords = await collectAll(
+    client.listCustomObjectRecords(CUSTOM_OBJECT_KEYS.intervention),
+  );
+  expect(interventionRecords).toHaveLength(ledgerTicketIds.length);
+  for (const ticket of tickets) {
+    const decisions = ledgerTicketIds.filter((id) => id === ticket.id).length;
+    expect(decisions).toBeGreaterThanOrEqual(1);
+    const notes = (await collectAll(client.listComments(ticket.id))).filter((comment) =>
+      comment.body.startsWith('Boucle — '),
+    );
+    expect(notes.every((note) => !note.public)).toBe(true);
+    const markers = notes.map((note) => /\[boucle:[0-9a-f]{16}\]/.exec(note.body)?.[0]);
+    expect(new Set(markers).size).toBe(markers.length);
+    expect(notes).toHaveLength(decisions);
+    expect(
+      interventionRecords.filter((record) => record.custom_object_fields['ticket_id'] === String(ticket.id)),
+    ).toHaveLength(decisions);
+    const current = await client.getTicket(ticket.id);
+    expect(
+      current.tags.filter((tag) => /^boucle_(none|apology|callback|compensation)$/.test(tag)),
+    ).toHaveLength(1);
+  }
 }
