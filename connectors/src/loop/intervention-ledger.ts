@@ -139,6 +139,7 @@ type StoredRow = [
 
 interface StoredObjectRow {
   id: number;
+  ticket_id: number;
   input_compact: string | null;
   decided_at: number;
   action: string;
@@ -249,6 +250,50 @@ const toIncident = (row: StoredRow): StoredIncident => ({
     dueAt: row[7],
   },
 });
+
+/**
+ * The ledger's stored incidents decided within `window` through the `Sql` port, oldest first, with the ticket of
+ * each, read `pageSize` rows at a time (keyset pages on the `decided_at` index): what
+ * `InterventionLedger.storedIncidents` and the policy preview's route read.
+ */
+export async function* pageStoredIncidents(
+  sql: Sql,
+  window: DecisionWindow = {},
+  pageSize = 2_000,
+): AsyncGenerator<{ readonly ticketId: number; readonly incident: StoredIncident }> {
+  const from = window.from ?? Number.MIN_SAFE_INTEGER;
+  const to = window.to ?? Number.MAX_SAFE_INTEGER;
+  let after = { decidedAt: from, id: 0 };
+  let first = true;
+  for (;;) {
+    const rows = await sql.all<StoredObjectRow>(
+      `SELECT id, ticket_id, input_compact, decided_at, action, compensation_tier, cost, expected_value,
+              agent_minutes, due_at
+       FROM automation_interventions
+       WHERE decided_at < ? AND ${first ? 'decided_at >= ?' : '(decided_at > ? OR (decided_at = ? AND id > ?))'}
+       ORDER BY decided_at, id LIMIT ?`,
+      first ? [to, after.decidedAt, pageSize] : [to, after.decidedAt, after.decidedAt, after.id, pageSize],
+    );
+    first = false;
+    for (const row of rows)
+      yield {
+        ticketId: row.ticket_id,
+        incident: toIncident([
+          row.input_compact,
+          row.decided_at,
+          row.action,
+          row.compensation_tier,
+          row.cost,
+          row.expected_value,
+          row.agent_minutes,
+          row.due_at,
+        ]),
+      };
+    if (rows.length < pageSize) return;
+    const last = rows.at(-1)!;
+    after = { decidedAt: last.decided_at, id: last.id };
+  }
+}
 
 /**
  * The stored incidents of the ledger in the SQLite file `db` decided within `window`, oldest first, read one row
@@ -428,34 +473,7 @@ export class InterventionLedger {
    * (before schema version 3), or whose input does not read, comes with `input: null`: not previewable.
    */
   async *storedIncidents(window: DecisionWindow = {}, pageSize = 2_000): AsyncGenerator<StoredIncident> {
-    const from = window.from ?? Number.MIN_SAFE_INTEGER;
-    const to = window.to ?? Number.MAX_SAFE_INTEGER;
-    let after = { decidedAt: from, id: 0 };
-    let first = true;
-    for (;;) {
-      const rows = await this.#sql.all<StoredObjectRow>(
-        `SELECT id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes, due_at
-         FROM automation_interventions
-         WHERE decided_at < ? AND ${first ? 'decided_at >= ?' : '(decided_at > ? OR (decided_at = ? AND id > ?))'}
-         ORDER BY decided_at, id LIMIT ?`,
-        first ? [to, after.decidedAt, pageSize] : [to, after.decidedAt, after.decidedAt, after.id, pageSize],
-      );
-      first = false;
-      for (const row of rows)
-        yield toIncident([
-          row.input_compact,
-          row.decided_at,
-          row.action,
-          row.compensation_tier,
-          row.cost,
-          row.expected_value,
-          row.agent_minutes,
-          row.due_at,
-        ]);
-      if (rows.length < pageSize) return;
-      const last = rows.at(-1)!;
-      after = { decidedAt: last.decided_at, id: last.id };
-    }
+    for await (const { incident } of pageStoredIncidents(this.#sql, window, pageSize)) yield incident;
   }
 
   async markApplied(id: number, recordId: string | null): Promise<void> {

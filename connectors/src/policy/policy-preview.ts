@@ -1,12 +1,13 @@
 /**
  * `POST /api/v1/policy/preview`: a draft policy over the ledger's incidents of the last N days. The figures are
  * `shared/`'s `createPolicyPreview` (the same one the sidebar-side tools and `previewDraftPolicy` use); this file
- * only reads the incidents through the `Sql` port, page by page, and keeps, beside the figures, the decisions the
+ * only reads the incidents through the `Sql` port, page by page (`pageStoredIncidents`), and keeps, beside the figures, the decisions the
  * draft changes (ticket, before, after), which the shared preview counts but does not list. Every draft decision
  * is made once: the decider handed to the shared previewer remembers its last decision for the list.
  */
-import { createPolicyPreview, decodeDecisionInput } from '../../../shared/src/index.ts';
-import type { Action, Decider, Decision, DecisionInput, PolicyPreview } from '../../../shared/src/index.ts';
+import { createPolicyPreview } from '../../../shared/src/index.ts';
+import type { Action, Decider, Decision, PolicyPreview } from '../../../shared/src/index.ts';
+import { pageStoredIncidents } from '../loop/intervention-ledger.ts';
 import type { Sql } from '../store/sql.ts';
 
 export interface PreviewChange {
@@ -23,28 +24,6 @@ export interface LedgerPreview {
   /** Every change, or the `limit` with the largest € effect (absolute expected-value delta) first. */
   readonly changes: readonly PreviewChange[];
 }
-
-interface Row {
-  id: number;
-  ticket_id: number;
-  input_compact: string | null;
-  decided_at: number;
-  action: string;
-  compensation_tier: string | null;
-  cost: number | null;
-  expected_value: number | null;
-  agent_minutes: number | null;
-  due_at: number | null;
-}
-
-const readInput = (text: string | null): DecisionInput | null => {
-  if (text === null) return null;
-  try {
-    return decodeDecisionInput(text);
-  } catch {
-    return null;
-  }
-};
 
 const byEffect = (a: PreviewChange, b: PreviewChange): number =>
   Math.abs(b.expectedValueDelta) - Math.abs(a.expectedValueDelta) || a.ticketId - b.ticketId;
@@ -69,44 +48,24 @@ export async function previewOverLedger(
   };
   const previewer = createPolicyPreview(remembering);
   let changes: PreviewChange[] = [];
-  let after = { decidedAt: window.from - 1, id: Number.MAX_SAFE_INTEGER };
-  for (;;) {
-    const rows = await sql.all<Row>(
-      `SELECT id, ticket_id, input_compact, decided_at, action, compensation_tier, cost, expected_value, agent_minutes, due_at
-       FROM automation_interventions
-       WHERE decided_at < ? AND (decided_at > ? OR (decided_at = ? AND id > ?)) AND decided_at >= ?
-       ORDER BY decided_at, id LIMIT ?`,
-      [window.to, after.decidedAt, after.decidedAt, after.id, window.from, pageSize],
-    );
-    for (const row of rows) {
-      last = undefined;
-      const recorded = {
-        action: row.action,
-        compensationTier: row.compensation_tier,
-        cost: row.cost,
-        expectedValue: row.expected_value,
-        agentMinutes: row.agent_minutes,
-        dueAt: row.due_at,
-      };
-      previewer.add({ input: readInput(row.input_compact), decidedAt: row.decided_at, recorded });
-      const decision = last as Decision | undefined;
-      if (
-        decision === undefined ||
-        (decision.action === row.action && decision.compensationTier === row.compensation_tier)
-      )
-        continue;
-      changes.push({
-        ticketId: row.ticket_id,
-        decidedAt: new Date(row.decided_at).toISOString(),
-        before: { action: row.action, compensationTier: row.compensation_tier },
-        after: { action: decision.action, compensationTier: decision.compensationTier },
-        expectedValueDelta: Math.round((decision.expectedValue - (row.expected_value ?? 0)) * 100) / 100,
-      });
-      if (changes.length > limit * 5) changes = changes.sort(byEffect).slice(0, limit);
-    }
-    if (rows.length < pageSize) break;
-    const end = rows[rows.length - 1]!;
-    after = { decidedAt: end.decided_at, id: end.id };
+  for await (const { ticketId, incident } of pageStoredIncidents(sql, window, pageSize)) {
+    last = undefined;
+    previewer.add(incident);
+    const decision = last as Decision | undefined;
+    const { recorded } = incident;
+    if (
+      decision === undefined ||
+      (decision.action === recorded.action && decision.compensationTier === recorded.compensationTier)
+    )
+      continue;
+    changes.push({
+      ticketId,
+      decidedAt: new Date(incident.decidedAt).toISOString(),
+      before: { action: recorded.action, compensationTier: recorded.compensationTier },
+      after: { action: decision.action, compensationTier: decision.compensationTier },
+      expectedValueDelta: Math.round((decision.expectedValue - (recorded.expectedValue ?? 0)) * 100) / 100,
+    });
+    if (changes.length > limit * 5) changes = changes.sort(byEffect).slice(0, limit);
   }
   return { preview: previewer.result(), changes: changes.sort(byEffect).slice(0, limit) };
 }
